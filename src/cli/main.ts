@@ -1,0 +1,151 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import {
+  type EngineEvent,
+  type ExperimentResults,
+  runExperiment,
+  type SpecCheck,
+  validateSpec,
+} from '../engine/index.ts';
+import { ProgressLine } from './progress.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_INVALID = 2;
+export const EXIT_INTERRUPTED = 130;
+
+const USAGE = `Usage:
+  emc-lab run SPEC.json [--out RESULTS.json] [--backend cpu|wasm] [--quiet]
+  emc-lab validate SPEC.json
+
+run       measures EMC for every model of the spec's sweep and writes the results JSON
+          (to stdout without --out); progress goes to stderr.
+validate  checks a spec and names every problem.
+
+Exit codes: 0 success, 1 the run failed, 2 invalid spec or arguments, 130 interrupted.`;
+
+const BACKENDS = ['cpu', 'wasm'] as const;
+type NodeBackend = (typeof BACKENDS)[number];
+
+/** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseCli>;
+  try {
+    parsed = parseCli(argv);
+  } catch (error) {
+    process.stderr.write(`emc-lab: ${(error as Error).message}\n\n${USAGE}\n`);
+    return EXIT_INVALID;
+  }
+  const { command, specPath, values } = parsed;
+  if (values.help || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  if (!specPath) {
+    process.stderr.write(`emc-lab: ${command} needs a SPEC.json\n\n${USAGE}\n`);
+    return EXIT_INVALID;
+  }
+  const check = await readSpec(specPath);
+  if (!check.ok) {
+    process.stderr.write(`emc-lab: ${specPath} is not a valid experiment spec:\n`);
+    for (const error of check.errors) process.stderr.write(`  ${error}\n`);
+    return EXIT_INVALID;
+  }
+  if (command === 'validate') {
+    const { spec } = check;
+    process.stdout.write(
+      `${specPath}: valid — "${spec.name}", ${spec.sweep.widths.length} sweep point(s), ${spec.search.seeds} seed(s)\n`,
+    );
+    return EXIT_OK;
+  }
+  return run(check.spec, values);
+}
+
+function parseCli(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      backend: { type: 'string', default: 'cpu' },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command = 'help', specPath, ...extra] = positionals;
+  if (!['run', 'validate', 'help'].includes(command)) {
+    throw new Error(`unknown command "${command}"`);
+  }
+  if (extra.length > 0) throw new Error(`unexpected argument "${extra[0]}"`);
+  if (!BACKENDS.includes(values.backend as NodeBackend)) {
+    throw new Error(`--backend must be one of ${BACKENDS.join(', ')} (got "${values.backend}")`);
+  }
+  return { command, specPath, values: { ...values, backend: values.backend as NodeBackend } };
+}
+
+async function readSpec(path: string): Promise<SpecCheck> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return {
+      ok: false,
+      errors: [`cannot read the file (${(error as NodeJS.ErrnoException).code})`],
+    };
+  }
+  try {
+    return validateSpec(JSON.parse(text));
+  } catch (error) {
+    return { ok: false, errors: [`not valid JSON: ${(error as Error).message}`] };
+  }
+}
+
+async function run(
+  spec: Parameters<typeof runExperiment>[0],
+  options: { out?: string; backend: NodeBackend; quiet: boolean },
+): Promise<number> {
+  await selectBackend(options.backend);
+  const progress = new ProgressLine(process.stderr, options.quiet);
+  const abort = new AbortController();
+  const onInterrupt = () => {
+    progress.note('interrupted: finishing the current step, then writing partial results');
+    abort.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  let results: ExperimentResults;
+  try {
+    results = await runExperiment(spec, {
+      onEvent: (event: EngineEvent) => progress.update(event),
+      control: {
+        signal: abort.signal,
+        // Lets the SIGINT handler run during training (the steps themselves are synchronous).
+        betweenSteps: () => new Promise((resolve) => setImmediate(resolve)),
+      },
+    });
+  } catch (error) {
+    progress.done();
+    process.stderr.write(`emc-lab: the run failed: ${(error as Error).message}\n`);
+    return EXIT_FAILED;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+  progress.done();
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  if (options.out) {
+    await writeFile(options.out, json);
+    process.stderr.write(`emc-lab: results written to ${options.out}\n`);
+  } else {
+    process.stdout.write(json);
+  }
+  return results.status === 'cancelled' ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+async function selectBackend(backend: NodeBackend): Promise<void> {
+  // Production mode silences tfjs' advice to install tfjs-node (which downloads a binary and
+  // so is not an option here), keeping stderr for our own progress.
+  tf.enableProdMode();
+  if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend(backend))) throw new Error(`the ${backend} backend failed to start`);
+  await tf.ready();
+}

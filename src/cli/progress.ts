@@ -1,0 +1,83 @@
+import type { EngineEvent } from '../engine/index.ts';
+
+/**
+ * The CLI's progress report on stderr: one line rewritten in place on a terminal, one line
+ * per finished probe and point otherwise (CI logs, pipes).
+ */
+export class ProgressLine {
+  private points = 0;
+  private current = '';
+  private readonly interactive: boolean;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly quiet: boolean,
+  ) {
+    this.interactive = Boolean(stream.isTTY);
+  }
+
+  update(event: EngineEvent): void {
+    if (this.quiet) return;
+    switch (event.kind) {
+      case 'run-started':
+        this.points = event.points.length;
+        this.line(`"${event.spec.name}" on ${event.environment.backend}: ${event.dataset}`, true);
+        break;
+      case 'point-started':
+        this.current = `point ${event.pointIndex + 1}/${this.points} (width ${event.width}, ${event.parameterCount} params)`;
+        break;
+      case 'epoch':
+        if (this.interactive) {
+          this.line(
+            `${this.current} seed ${event.seedIndex + 1} N=${event.n} epoch ${event.epoch} loss ${event.loss.toFixed(4)} acc ${(event.accuracy * 100).toFixed(1)}%`,
+          );
+        }
+        break;
+      case 'probe-finished': {
+        const p = event.probe;
+        this.line(
+          `${this.current} seed ${p.seedIndex + 1} N=${p.n}: ${p.fits ? 'fits' : 'does not fit'} (${p.stopReason} after ${p.epochs} epochs, ${(p.wallMs / 1000).toFixed(1)} s)`,
+          !this.interactive,
+        );
+        break;
+      }
+      case 'point-finished': {
+        const p = event.point;
+        const spread = p.seeds.length > 1 ? ` ± ${p.emcStd.toFixed(1)}` : '';
+        const bracket = p.seeds
+          .map((s) => `[${s.bracket[0]}, ${s.bracket[1] ?? '≥pool'}]`)
+          .join(' ');
+        this.line(
+          `${p.model}: ${p.parameterCount} params, EMC ${p.emcMean.toFixed(1)}${spread} ${bracket}`,
+          true,
+        );
+        break;
+      }
+      case 'run-finished':
+        this.line(`run ${event.results.status}: ${event.results.probes.length} probes`, true);
+        break;
+      case 'error':
+        this.line(`error: ${event.message}`, true);
+        break;
+      default:
+        break;
+    }
+  }
+
+  note(message: string): void {
+    this.line(message, true);
+  }
+
+  done(): void {
+    if (this.interactive) this.stream.write('\n');
+  }
+
+  /** `permanent` lines stay; others are overwritten by the next on a terminal. */
+  private line(text: string, permanent = false): void {
+    if (this.interactive) {
+      this.stream.write(`\r\x1b[2K${text}${permanent ? '\n' : ''}`);
+    } else if (permanent) {
+      this.stream.write(`${text}\n`);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { ExperimentResults, PointResult, ProbeRecord, RunEnvironment } from './results.ts';
+import type { ExperimentSpec } from './spec/index.ts';
+import type { EpochMetrics } from './train/fitProbe.ts';
+
+/**
+ * Progress of a run, emitted in this order: run-started, then per point point-started,
+ * per probe probe-started / epoch* / probe-finished, point-finished; finally run-finished
+ * (also for a stopped run, with status "cancelled") or error. Every event has a `kind`,
+ * so the worker can forward them as messages unchanged.
+ */
+export type EngineEvent =
+  | {
+      kind: 'run-started';
+      spec: ExperimentSpec;
+      environment: RunEnvironment;
+      dataset: string;
+      points: Array<{ width: number; parameterCount: number; model: string }>;
+    }
+  | { kind: 'point-started'; pointIndex: number; width: number; parameterCount: number }
+  | { kind: 'probe-started'; pointIndex: number; seedIndex: number; n: number }
+  | ({ kind: 'epoch'; pointIndex: number; seedIndex: number; n: number } & EpochMetrics)
+  | { kind: 'probe-finished'; probe: ProbeRecord }
+  | { kind: 'point-finished'; point: PointResult }
+  | { kind: 'run-finished'; results: ExperimentResults }
+  | { kind: 'error'; message: string };
+
+export type EngineEventKind = EngineEvent['kind'];
+export type EventSink = (event: EngineEvent) => void;

@@ -1,0 +1,10 @@
+/**
+ * The EMC engine: pure TypeScript over TensorFlow.js, with no DOM, React or worker code,
+ * so it runs unchanged in the browser worker, the Node CLI and unit tests.
+ */
+export { RunCancelledError, type RunControl } from './control.ts';
+export type { EngineEvent, EngineEventKind, EventSink } from './events.ts';
+export * from './results.ts';
+export { type RunOptions, runExperiment } from './run.ts';
+export * from './spec/index.ts';
+export { ENGINE_VERSION } from './version.ts';

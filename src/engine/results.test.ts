@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { findNonMonotone, mean, type ProbeRecord, sampleStd } from './results.ts';
+import { ENGINE_VERSION } from './version.ts';
+
+const probe = (n: number, fits: boolean, seedIndex = 0): ProbeRecord => ({
+  pointIndex: 0,
+  seedIndex,
+  n,
+  fits,
+  stopReason: fits ? 'fit' : 'plateau',
+  epochs: 1,
+  steps: 1,
+  finalLoss: 0,
+  finalAccuracy: fits ? 1 : 0.5,
+  testAccuracy: null,
+  wallMs: 1,
+});
+
+describe('results helpers', () => {
+  it('computes mean and sample standard deviation', () => {
+    expect(mean([2, 4, 6])).toBe(4);
+    expect(sampleStd([2, 4, 6])).toBe(2);
+    expect(sampleStd([5])).toBe(0);
+  });
+
+  it('keeps non-monotone outcomes: a larger N that fitted where a smaller one failed', () => {
+    const probes = [probe(10, true), probe(20, false), probe(30, true), probe(25, false, 1)];
+    expect(findNonMonotone(probes)).toEqual([{ fitted: 30, failed: 20, seedIndex: 0 }]);
+    expect(findNonMonotone([probe(10, true), probe(20, false)])).toEqual([]);
+  });
+
+  it('records the package version as the engine version', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(ENGINE_VERSION).toBe(pkg.version);
+  });
+});

@@ -1,0 +1,138 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent } from './events.ts';
+import type { ProbeRecord } from './results.ts';
+import { runExperiment } from './run.ts';
+import type { ExperimentSpecInput } from './spec/index.ts';
+
+/** A sweep small enough for the cpu backend in a few seconds. */
+function smallSpec(overrides: Partial<ExperimentSpecInput> = {}): ExperimentSpecInput {
+  return {
+    version: 1,
+    name: 'small',
+    seed: 2,
+    data: {
+      source: 'gaussian',
+      inputShape: [6],
+      classes: 2,
+      labels: 'random',
+      poolSize: 120,
+      testSize: 20,
+    },
+    model: { family: 'mlp', depth: 1, activation: 'relu' },
+    sweep: { widths: [2, 6] },
+    train: {
+      optimizer: 'adam',
+      learningRate: 0.05,
+      batchSize: 'full',
+      maxEpochs: 150,
+      patience: 30,
+      minDelta: 0.001,
+    },
+    search: { precision: 0.1, seeds: 2 },
+    ...overrides,
+  };
+}
+
+const withoutTimes = (probes: ProbeRecord[]) => probes.map(({ wallMs: _, ...rest }) => rest);
+
+describe('runExperiment', () => {
+  it('emits events in order and returns one point per sweep width', async () => {
+    const events: EngineEvent[] = [];
+    const results = await runExperiment(smallSpec(), { onEvent: (e) => events.push(e) });
+    const kinds = events.map((e) => e.kind);
+    expect(kinds[0]).toBe('run-started');
+    expect(kinds.at(-1)).toBe('run-finished');
+    expect(kinds.filter((k) => k === 'point-finished')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'probe-started')).toHaveLength(results.probes.length);
+    expect(kinds.filter((k) => k === 'probe-finished')).toHaveLength(results.probes.length);
+    // Every probe's epochs come between its start and its end.
+    for (let i = 0; i < kinds.length; i++) {
+      if (kinds[i] === 'epoch') expect(['probe-started', 'epoch']).toContain(kinds[i - 1]);
+    }
+
+    expect(results).toMatchObject({ format: 'emc-lab-results', version: 1, status: 'complete' });
+    expect(results.environment.backend).toBe('cpu');
+    expect(results.points.map((p) => p.width)).toEqual([2, 6]);
+    expect(results.points.map((p) => p.parameterCount)).toEqual([7 * 2 + 3 * 2, 7 * 6 + 7 * 2]);
+    for (const point of results.points) {
+      expect(point.seeds).toHaveLength(2);
+      expect(point.emcMean).toBe(point.seeds.reduce((sum, s) => sum + s.emc, 0) / 2);
+      for (const seed of point.seeds) {
+        const probes = results.probes.filter(
+          (p) => p.pointIndex === point.index && p.seedIndex === seed.seedIndex,
+        );
+        expect(probes).toHaveLength(seed.probes);
+        // EMC is the largest fitting probe, and the bracket's top a probe that failed.
+        expect(Math.max(0, ...probes.filter((p) => p.fits).map((p) => p.n))).toBe(seed.emc);
+        if (seed.bracket[1] !== null && seed.emc > 0) {
+          expect(probes.find((p) => p.n === seed.bracket[1])?.fits).toBe(false);
+        }
+        expect(
+          seed.testAccuracy === null || (seed.testAccuracy >= 0 && seed.testAccuracy <= 1),
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('gives identical probes for the same spec and seed on the cpu backend', async () => {
+    const first = await runExperiment(smallSpec());
+    const second = await runExperiment(smallSpec());
+    expect(withoutTimes(second.probes)).toEqual(withoutTimes(first.probes));
+    const other = await runExperiment(smallSpec({ seed: 3 }));
+    expect(withoutTimes(other.probes)).not.toEqual(withoutTimes(first.probes));
+  });
+
+  it('leaves tf.memory().numTensors where it found it after a full search', async () => {
+    const before = tf.memory().numTensors;
+    await runExperiment(smallSpec({ search: { precision: 0, seeds: 1 } }));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stops between steps when cancelled, keeps finished probes and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const abort = new AbortController();
+    const events: EngineEvent[] = [];
+    const results = await runExperiment(smallSpec(), {
+      control: { signal: abort.signal },
+      onEvent: (event) => {
+        events.push(event);
+        if (event.kind === 'probe-finished') abort.abort();
+      },
+    });
+    expect(results.status).toBe('cancelled');
+    expect(results.probes).toHaveLength(1);
+    expect(events.at(-1)?.kind).toBe('run-finished');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses an invalid spec before training anything', async () => {
+    await expect(runExperiment({ ...smallSpec(), seed: -1 })).rejects.toThrow(
+      /seed: must be at least 0/,
+    );
+  });
+
+  it('measures an EMC that grows with parameter count on random labels', async () => {
+    const results = await runExperiment({
+      version: 1,
+      name: 'growth',
+      seed: 3,
+      data: { source: 'gaussian', inputShape: [8], classes: 4, labels: 'random', poolSize: 500 },
+      model: { family: 'mlp', depth: 1, activation: 'relu' },
+      sweep: { widths: [4, 12, 36] },
+      train: {
+        optimizer: 'adam',
+        learningRate: 0.03,
+        batchSize: 'full',
+        maxEpochs: 600,
+        patience: 60,
+        minDelta: 0.0001,
+      },
+      search: { precision: 0.1, seeds: 1 },
+    });
+    const emcs = results.points.map((p) => p.emcMean);
+    expect(emcs[0]).toBeGreaterThan(0);
+    for (let i = 1; i < emcs.length; i++) expect(emcs[i]).toBeGreaterThan(emcs[i - 1] as number);
+    expect(results.points.some((p) => p.seeds.some((s) => s.censored))).toBe(false);
+  }, 120_000);
+});

@@ -1,0 +1,206 @@
+import * as tf from '@tensorflow/tfjs';
+import { RunCancelledError, type RunControl } from './control.ts';
+import { type Dataset, loadDataset } from './data/index.ts';
+import type { EngineEvent, EventSink } from './events.ts';
+import { type ModelPlan, planModel } from './models/index.ts';
+import { createRng, deriveSeed, permutation } from './random.ts';
+import {
+  type ExperimentResults,
+  findNonMonotone,
+  mean,
+  type PointResult,
+  type ProbeRecord,
+  RESULTS_FORMAT,
+  RESULTS_VERSION,
+  type RunEnvironment,
+  type SeedResult,
+  sampleStd,
+} from './results.ts';
+import { gallopThenBisect } from './search/gallopThenBisect.ts';
+import { type ExperimentSpec, parseSpec } from './spec/index.ts';
+import { type DeviceSamples, fitProbe } from './train/fitProbe.ts';
+import { ENGINE_VERSION } from './version.ts';
+
+/** Without a better guess the search starts at this fraction of the parameter count. */
+const START_FRACTION_OF_PARAMETERS = 0.25;
+
+export interface RunOptions {
+  onEvent?: EventSink;
+  control?: RunControl;
+  /** Facts the engine cannot see itself (the WebGPU adapter's name, say). */
+  environment?: Partial<RunEnvironment>;
+}
+
+/**
+ * Measures EMC for every model of the sweep: for each width and each seed, a
+ * gallop-then-bisect search whose every probe is one full training. Returns the results
+ * document (also when stopped: status "cancelled", with every finished probe).
+ */
+export async function runExperiment(
+  specInput: unknown,
+  options: RunOptions = {},
+): Promise<ExperimentResults> {
+  const spec = parseSpec(specInput);
+  const emit = (event: EngineEvent) => options.onEvent?.(event);
+  const dataset = await loadDataset(spec.data, spec.seed);
+  const plans = spec.sweep.widths.map((width) =>
+    planModel(spec.model, width, dataset.inputShape, dataset.classes),
+  );
+  const results: ExperimentResults = {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    status: 'complete',
+    spec,
+    environment: { ...describeEnvironment(), ...options.environment },
+    dataset: dataset.description,
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    points: [],
+    probes: [],
+  };
+  emit({
+    kind: 'run-started',
+    spec,
+    environment: results.environment,
+    dataset: dataset.description,
+    points: plans.map((plan) => ({
+      width: plan.width,
+      parameterCount: plan.parameterCount,
+      model: plan.describe(),
+    })),
+  });
+
+  const device = uploadDataset(dataset);
+  try {
+    let guess = spec.search.start;
+    for (const [pointIndex, plan] of plans.entries()) {
+      const point = await measurePoint(spec, plan, pointIndex, device, guess, results, options);
+      results.points.push(point);
+      emit({ kind: 'point-finished', point });
+      // Warm start: a wider model's EMC is near the previous one's, so start the search there.
+      guess = Math.max(1, Math.round(point.emcMean));
+    }
+  } catch (error) {
+    if (!(error instanceof RunCancelledError)) {
+      results.status = 'failed';
+      results.error = error instanceof Error ? error.message : String(error);
+      emit({ kind: 'error', message: results.error });
+      throw error;
+    }
+    results.status = 'cancelled';
+  } finally {
+    tf.dispose([device.pool.x, device.pool.y, device.test?.x, device.test?.y]);
+  }
+  results.finishedAt = new Date().toISOString();
+  emit({ kind: 'run-finished', results });
+  return results;
+}
+
+async function measurePoint(
+  spec: ExperimentSpec,
+  plan: ModelPlan,
+  pointIndex: number,
+  device: { pool: DeviceSamples; test?: DeviceSamples },
+  guess: number | undefined,
+  results: ExperimentResults,
+  options: RunOptions,
+): Promise<PointResult> {
+  const started = performance.now();
+  const emit = (event: EngineEvent) => options.onEvent?.(event);
+  emit({
+    kind: 'point-started',
+    pointIndex,
+    width: plan.width,
+    parameterCount: plan.parameterCount,
+  });
+  const start = guess ?? Math.max(1, Math.ceil(plan.parameterCount * START_FRACTION_OF_PARAMETERS));
+  const seeds: SeedResult[] = [];
+  const pointProbes: ProbeRecord[] = [];
+
+  for (let seedIndex = 0; seedIndex < spec.search.seeds; seedIndex++) {
+    const seed = deriveSeed(spec.seed, 'repeat', seedIndex);
+    // Nested subsets: N samples are the first N of one permutation per seed.
+    const order = permutation(spec.data.poolSize, createRng(deriveSeed(seed, 'order')));
+    const testAccuracyAt = new Map<number, number | null>();
+    const search = await gallopThenBisect(
+      async (n) => {
+        emit({ kind: 'probe-started', pointIndex, seedIndex, n });
+        const outcome = await fitProbe({
+          plan,
+          pool: device.pool,
+          test: device.test,
+          classes: spec.data.classes,
+          n,
+          order,
+          train: spec.train,
+          seed: deriveSeed(seed, 'init') % 2 ** 31,
+          control: options.control,
+          onEpoch: (metrics) => emit({ kind: 'epoch', pointIndex, seedIndex, n, ...metrics }),
+        });
+        const probe: ProbeRecord = { pointIndex, seedIndex, ...outcome };
+        results.probes.push(probe);
+        pointProbes.push(probe);
+        testAccuracyAt.set(n, outcome.testAccuracy);
+        emit({ kind: 'probe-finished', probe });
+        return outcome.fits;
+      },
+      { start, max: spec.data.poolSize, precision: spec.search.precision },
+    );
+    seeds.push({
+      seedIndex,
+      seed,
+      emc: search.emc,
+      bracket: search.bracket,
+      censored: search.censored,
+      probes: search.probes,
+      testAccuracy: testAccuracyAt.get(search.emc) ?? null,
+    });
+  }
+
+  const emcs = seeds.map((s) => s.emc);
+  return {
+    index: pointIndex,
+    width: plan.width,
+    model: plan.describe(),
+    parameterCount: plan.parameterCount,
+    emcMean: mean(emcs),
+    emcStd: sampleStd(emcs),
+    seeds,
+    nonMonotone: findNonMonotone(pointProbes),
+    wallMs: performance.now() - started,
+  };
+}
+
+/** Uploads pool and test split once per run; every probe gathers its subset on the backend. */
+function uploadDataset(dataset: Dataset): { pool: DeviceSamples; test?: DeviceSamples } {
+  const shape = (count: number) => [count, ...dataset.inputShape];
+  const pool = {
+    x: tf.tensor(dataset.pool.x, shape(dataset.pool.count), 'float32'),
+    y: tf.tensor1d(dataset.pool.y, 'int32'),
+  };
+  if (dataset.test.count === 0) return { pool };
+  return {
+    pool,
+    test: {
+      x: tf.tensor(dataset.test.x, shape(dataset.test.count), 'float32'),
+      y: tf.tensor1d(dataset.test.y, 'int32'),
+    },
+  };
+}
+
+function describeEnvironment(): RunEnvironment {
+  const backend = tf.getBackend();
+  const nodeProcess = (
+    globalThis as { process?: { versions?: { node?: string }; platform?: string } }
+  ).process;
+  const userAgent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent;
+  return {
+    backend,
+    floatPrecision: tf.backend().floatPrecision(),
+    tfjsVersion: tf.version.tfjs,
+    engineVersion: ENGINE_VERSION,
+    platform: nodeProcess?.versions?.node
+      ? `node ${nodeProcess.versions.node} (${nodeProcess.platform})`
+      : (userAgent ?? 'unknown'),
+  };
+}

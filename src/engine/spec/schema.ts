@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/**
+ * The experiment spec: the one contract shared by the UI form, share links, the worker,
+ * the CLI and the results file. Every field has bounds so that anything read from a link,
+ * a file or a form is either valid or refused with a message naming the field.
+ *
+ * Bump SPEC_VERSION only with a migration from the previous version (see share/ later):
+ * old links and results files must keep working.
+ */
+export const SPEC_VERSION = 1;
+
+export const ACTIVATIONS = [
+  'relu',
+  'leakyRelu',
+  'gelu',
+  'elu',
+  'tanh',
+  'sigmoid',
+  'linear',
+] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop'] as const;
+export const DATA_SOURCES = ['gaussian'] as const;
+export const MODEL_FAMILIES = ['mlp'] as const;
+export const LABEL_MODES = ['true', 'random'] as const;
+
+/** Upper bound on features per sample: keeps a hostile spec from allocating gigabytes. */
+export const MAX_INPUT_FEATURES = 65_536;
+export const MAX_POOL_SIZE = 100_000;
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const dataSpecSchema = z
+  .strictObject({
+    source: z.enum(DATA_SOURCES),
+    inputShape: z.array(int(1, MAX_INPUT_FEATURES)).min(1).max(3),
+    classes: int(2, 100),
+    labels: z.enum(LABEL_MODES).default('true'),
+    /** Fraction of labels replaced by a uniformly drawn class (which may equal the original). */
+    labelNoise: z.number().min(0).max(1).default(0),
+    /** Samples the search may draw from: the largest N a probe can use. */
+    poolSize: int(1, MAX_POOL_SIZE),
+    /** Held-out samples with true labels, for generalization. */
+    testSize: int(0, MAX_POOL_SIZE).default(0),
+  })
+  .superRefine((data, ctx) => {
+    const features = data.inputShape.reduce((a, b) => a * b, 1);
+    if (features > MAX_INPUT_FEATURES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['inputShape'],
+        message: `has ${features} features per sample; at most ${MAX_INPUT_FEATURES} are allowed`,
+      });
+    }
+  });
+
+export const modelSpecSchema = z.strictObject({
+  family: z.enum(MODEL_FAMILIES),
+  /** Hidden layers; 0 is a linear classifier, which ignores the sweep width. */
+  depth: int(0, 16),
+  activation: z.enum(ACTIVATIONS).default('relu'),
+});
+
+export const sweepSpecSchema = z.strictObject({
+  /** One model, and so one EMC point, per width (MLP: every hidden layer this wide). */
+  widths: z.array(int(1, 4096)).min(1).max(32),
+});
+
+export const trainSpecSchema = z
+  .strictObject({
+    optimizer: z.enum(OPTIMIZERS),
+    learningRate: z.number().gt(0).max(10),
+    /** Mini-batch size, or "full" for full-batch gradient descent (batch = N). */
+    batchSize: z.union([int(1, 65_536), z.literal('full')]),
+    /** Epoch budget: a probe that has not fitted by then does not fit. */
+    maxEpochs: int(1, 100_000),
+    /** Epochs without relative loss improvement of at least minDelta before a probe counts as converged. */
+    patience: int(1, 100_000),
+    minDelta: z.number().min(0).max(1),
+    /** Decoupled weight decay (AdamW-style). Defaults to 0.01 for adamw and 0 otherwise. */
+    weightDecay: z.number().min(0).max(1).optional(),
+    /** Epochs between fit checks (accuracy on all N samples, one scalar read back). */
+    checkEvery: int(1, 1000).default(1),
+  })
+  .transform((train) => ({
+    ...train,
+    weightDecay: train.weightDecay ?? (train.optimizer === 'adamw' ? 0.01 : 0),
+  }));
+
+export const searchSpecSchema = z.strictObject({
+  /** Relative width of the final bracket: stop bisecting when hi - lo <= max(1, precision * lo). */
+  precision: z.number().min(0).max(0.5),
+  /** Repeats of the whole search with different seeds; EMC is reported as mean ± std. */
+  seeds: int(1, 20),
+  /** First N to probe at the first sweep point; defaults to a quarter of the parameter count. */
+  start: int(1, MAX_POOL_SIZE).optional(),
+});
+
+export const experimentSpecSchema = z
+  .strictObject({
+    version: z.literal(SPEC_VERSION),
+    name: z.string().trim().min(1).max(120).default('Untitled experiment'),
+    seed: int(0, 2 ** 31 - 1),
+    data: dataSpecSchema,
+    model: modelSpecSchema,
+    sweep: sweepSpecSchema,
+    train: trainSpecSchema,
+    search: searchSpecSchema,
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.data.labels === 'random' && spec.data.labelNoise > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data', 'labelNoise'],
+        message: 'has no effect on random labels; set it to 0 or use labels "true"',
+      });
+    }
+  });
+
+/** A spec as written by a person or a file: defaults may be missing. */
+export type ExperimentSpecInput = z.input<typeof experimentSpecSchema>;
+/** A validated spec with every default filled in: what the engine runs. */
+export type ExperimentSpec = z.output<typeof experimentSpecSchema>;
+export type DataSpec = ExperimentSpec['data'];
+export type ModelSpec = ExperimentSpec['model'];
+export type TrainSpec = ExperimentSpec['train'];
+export type SearchSpec = ExperimentSpec['search'];
+export type Activation = (typeof ACTIVATIONS)[number];
+export type OptimizerName = (typeof OPTIMIZERS)[number];

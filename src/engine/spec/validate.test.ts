@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { SPEC_VERSION } from './schema.ts';
+import { parseSpec, validateSpec } from './validate.ts';
+
+/** The spec from the engine issue, spelled exactly as users write it. */
+const issueExample = {
+  version: 1,
+  name: 'MLP on random labels',
+  seed: 1,
+  data: {
+    source: 'gaussian',
+    inputShape: [20],
+    classes: 2,
+    labels: 'random',
+    labelNoise: 0,
+    poolSize: 400,
+    testSize: 0,
+  },
+  model: { family: 'mlp', depth: 2, activation: 'relu' },
+  sweep: { widths: [4, 8, 16, 32] },
+  train: {
+    optimizer: 'adam',
+    learningRate: 0.01,
+    batchSize: 32,
+    maxEpochs: 300,
+    patience: 30,
+    minDelta: 0.0001,
+  },
+  search: { precision: 0.02, seeds: 1 },
+};
+
+/** A copy of the example with one field (a dotted path) set to `value`, or removed. */
+function withField(path: string, value: unknown): Record<string, unknown> {
+  const spec = structuredClone(issueExample) as Record<string, unknown>;
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  let target = spec;
+  for (const key of keys) target = target[key] as Record<string, unknown>;
+  if (value === undefined) delete target[last];
+  else target[last] = value;
+  return spec;
+}
+
+function errorsOf(input: unknown): string[] {
+  const check = validateSpec(input);
+  if (check.ok) throw new Error('expected the spec to be refused');
+  return check.errors;
+}
+
+describe('validateSpec', () => {
+  it('accepts the example spec of the engine issue as written', () => {
+    const check = validateSpec(issueExample);
+    expect(check.ok).toBe(true);
+  });
+
+  it('fills defaults for optional fields', () => {
+    const spec = parseSpec(
+      withField('data', { source: 'gaussian', inputShape: [5], classes: 3, poolSize: 10 }),
+    );
+    expect(spec.data).toMatchObject({ labels: 'true', labelNoise: 0, testSize: 0 });
+    expect(spec.train.checkEvery).toBe(1);
+    expect(spec.train.weightDecay).toBe(0);
+  });
+
+  it('gives adamw a default decoupled weight decay and keeps an explicit one', () => {
+    expect(parseSpec(withField('train.optimizer', 'adamw')).train.weightDecay).toBe(0.01);
+    const explicit = withField('train.optimizer', 'adamw');
+    (explicit.train as Record<string, unknown>).weightDecay = 0.1;
+    expect(parseSpec(explicit).train.weightDecay).toBe(0.1);
+  });
+
+  it('accepts "full" as the batch size (full-batch gradient descent)', () => {
+    expect(parseSpec(withField('train.batchSize', 'full')).train.batchSize).toBe('full');
+  });
+
+  it.each([
+    ['train.learningRate', -1, 'train.learningRate: must be greater than 0'],
+    ['train.learningRate', Number.NaN, 'train.learningRate: must be a number (got NaN)'],
+    ['train.learningRate', '0.1', 'train.learningRate: must be a number (got "0.1")'],
+    ['train.batchSize', 'half', 'train.batchSize: must be a whole number or "full"'],
+    ['train.optimizer', 'lbfgs', 'train.optimizer: must be one of'],
+    ['data.poolSize', 2.5, 'data.poolSize: must be a whole number'],
+    ['data.poolSize', 10_000_000, 'data.poolSize: must be at most 100000'],
+    ['data.classes', 1, 'data.classes: must be at least 2'],
+    ['model.depth', undefined, 'model.depth: is required'],
+    ['model.activation', 'swish', 'model.activation: must be one of'],
+    ['sweep.widths', [], 'sweep.widths: must have at least 1 entries'],
+    ['sweep.widths', [8, 0], 'sweep.widths.1: must be at least 1'],
+    ['search.precision', 0.9, 'search.precision: must be at most 0.5'],
+    ['name', '   ', 'name: must not be empty'],
+  ])('refuses %s = %j with a message naming the field', (path, value, message) => {
+    expect(errorsOf(withField(path, value)).join('\n')).toContain(message);
+  });
+
+  it('refuses unknown fields, naming them', () => {
+    expect(errorsOf(withField('train.dropout', 0.5))).toEqual(['train: unknown field "dropout"']);
+    expect(errorsOf(withField('evil', '<script>'))).toEqual(['spec: unknown field "evil"']);
+  });
+
+  it('refuses input shapes with too many features', () => {
+    expect(errorsOf(withField('data.inputShape', [1024, 1024])).join()).toContain(
+      'data.inputShape: has 1048576 features per sample',
+    );
+  });
+
+  it('explains that label noise means nothing with random labels', () => {
+    expect(errorsOf(withField('data.labelNoise', 0.2))).toEqual([
+      'data.labelNoise: has no effect on random labels; set it to 0 or use labels "true"',
+    ]);
+  });
+
+  it('refuses a spec from a newer version with a clear message', () => {
+    const errors = errorsOf(withField('version', SPEC_VERSION + 1));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/version 2, but this EMC Lab understands versions up to 1/);
+  });
+
+  it.each([null, 42, 'spec', [issueExample]])('refuses %j, which is not an object', (input) => {
+    expect(errorsOf(input)).toEqual(['spec: must be a JSON object']);
+  });
+
+  it('reports every problem at once', () => {
+    const spec = withField('seed', -3);
+    (spec.train as Record<string, unknown>).maxEpochs = 0;
+    expect(errorsOf(spec)).toEqual([
+      'seed: must be at least 0',
+      'train.maxEpochs: must be at least 1',
+    ]);
+  });
+
+  it('throws from parseSpec with every message', () => {
+    expect(() => parseSpec(withField('seed', 'one'))).toThrow(/seed: must be a number/);
+  });
+});

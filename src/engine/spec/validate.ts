@@ -1,0 +1,89 @@
+import type { z } from 'zod';
+import { type ExperimentSpec, experimentSpecSchema, SPEC_VERSION } from './schema.ts';
+
+/** A spec that was checked: either the runnable spec or every problem, each naming its field. */
+export type SpecCheck = { ok: true; spec: ExperimentSpec } | { ok: false; errors: string[] };
+
+/**
+ * Validates untrusted input (a parsed JSON file, a decoded link, a form) against the schema.
+ * Never throws: a person gets messages such as `train.learningRate: must be greater than 0`.
+ */
+export function validateSpec(input: unknown): SpecCheck {
+  const versionProblem = checkVersion(input);
+  if (versionProblem) return { ok: false, errors: [versionProblem] };
+  const result = experimentSpecSchema.safeParse(input, { reportInput: true });
+  if (result.success) return { ok: true, spec: result.data };
+  return { ok: false, errors: result.error.issues.map(describeIssue) };
+}
+
+/** Like validateSpec, for trusted call sites (tests, presets): throws with all messages. */
+export function parseSpec(input: unknown): ExperimentSpec {
+  const check = validateSpec(input);
+  if (!check.ok) throw new InvalidSpecError(check.errors);
+  return check.spec;
+}
+
+export class InvalidSpecError extends Error {
+  constructor(readonly errors: string[]) {
+    super(`Invalid experiment spec:\n  ${errors.join('\n  ')}`);
+    this.name = 'InvalidSpecError';
+  }
+}
+
+/** A newer spec must not be half-understood: say so before listing field errors. */
+function checkVersion(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return 'spec: must be a JSON object';
+  }
+  const version = (input as { version?: unknown }).version;
+  if (typeof version === 'number' && Number.isInteger(version) && version > SPEC_VERSION) {
+    return `version: this spec is version ${version}, but this EMC Lab understands versions up to ${SPEC_VERSION}; update EMC Lab to open it`;
+  }
+  return undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.length > 0 ? issue.path.join('.') : 'spec';
+  return `${field}: ${humanMessage(issue)}`;
+}
+
+function humanMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'too_small':
+      if (issue.origin === 'array') return `must have at least ${issue.minimum} entries`;
+      if (issue.origin === 'string') return 'must not be empty';
+      return issue.inclusive === false
+        ? `must be greater than ${issue.minimum}`
+        : `must be at least ${issue.minimum}`;
+    case 'too_big':
+      if (issue.origin === 'array') return `must have at most ${issue.maximum} entries`;
+      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
+      return issue.inclusive === false
+        ? `must be less than ${issue.maximum}`
+        : `must be at most ${issue.maximum}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      if (issue.expected === 'int') return 'must be a whole number';
+      return `must be ${article(issue.expected)} (got ${describeValue(issue.input)})`;
+    case 'invalid_union':
+      return 'must be a whole number or "full"';
+    default:
+      return issue.message;
+  }
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'string' ? `"${value.slice(0, 40)}"` : typeof value;
+}

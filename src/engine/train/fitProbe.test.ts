@@ -1,0 +1,246 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RunCancelledError } from '../control.ts';
+import { planModel } from '../models/index.ts';
+import { createRng, permutation } from '../random.ts';
+import { parseSpec, type TrainSpec } from '../spec/index.ts';
+import { type DeviceSamples, type EpochMetrics, fitProbe } from './fitProbe.ts';
+
+function trainSpec(overrides: Record<string, unknown> = {}): TrainSpec {
+  return parseSpec({
+    version: 1,
+    seed: 1,
+    data: { source: 'gaussian', inputShape: [2], classes: 2, poolSize: 10 },
+    model: { family: 'mlp', depth: 0 },
+    sweep: { widths: [1] },
+    train: {
+      optimizer: 'adam',
+      learningRate: 0.1,
+      batchSize: 4,
+      maxEpochs: 500,
+      patience: 20,
+      minDelta: 0.001,
+      ...overrides,
+    },
+    search: { precision: 0, seeds: 1 },
+  }).train;
+}
+
+const linear = planModel({ family: 'mlp', depth: 0, activation: 'relu' }, 1, [2], 2);
+let pool: DeviceSamples;
+
+beforeEach(() => {
+  // Samples 0–3 are separable by the sign of the first feature; 4 and 5 repeat sample 0's
+  // input with both labels, so any N ≥ 6 (in identity order) can never be fitted.
+  pool = {
+    x: tf.tensor2d([
+      [2, 1],
+      [-2, 1],
+      [1.5, -1],
+      [-1, -1.5],
+      [2, 1],
+      [2, 1],
+    ]),
+    y: tf.tensor1d([1, 0, 1, 0, 1, 0], 'int32'),
+  };
+});
+
+afterEach(() => tf.dispose([pool.x, pool.y]));
+
+const identity = Int32Array.from([0, 1, 2, 3, 4, 5]);
+
+describe('fitProbe', () => {
+  it('stops with "fit" as soon as every one of the N samples is classified correctly', async () => {
+    const epochs: EpochMetrics[] = [];
+    const outcome = await fitProbe({
+      plan: linear,
+      pool,
+      classes: 2,
+      n: 4,
+      order: identity,
+      train: trainSpec(),
+      seed: 1,
+      onEpoch: (m) => epochs.push(m),
+    });
+    expect(outcome).toMatchObject({ n: 4, fits: true, stopReason: 'fit', finalAccuracy: 1 });
+    expect(outcome.epochs).toBeLessThan(500);
+    expect(epochs.at(-1)?.accuracy).toBe(1);
+    expect(epochs.slice(0, -1).every((m) => m.accuracy < 1)).toBe(true);
+    expect(outcome.steps).toBe(outcome.epochs); // 4 samples, batches of 4
+  });
+
+  it('stops with "plateau" when contradictory labels make the loss stall', async () => {
+    const outcome = await fitProbe({
+      plan: linear,
+      pool,
+      classes: 2,
+      n: 6,
+      order: identity,
+      train: trainSpec({ maxEpochs: 5000 }),
+      seed: 1,
+    });
+    expect(outcome.fits).toBe(false);
+    expect(outcome.stopReason).toBe('plateau');
+    expect(outcome.epochs).toBeLessThan(5000);
+    expect(outcome.finalAccuracy).toBeLessThan(1);
+  });
+
+  it('stops with "budget" when the epoch budget runs out first', async () => {
+    const outcome = await fitProbe({
+      plan: linear,
+      pool,
+      classes: 2,
+      n: 6,
+      order: identity,
+      train: trainSpec({ maxEpochs: 3, patience: 1000 }),
+      seed: 1,
+    });
+    expect(outcome).toMatchObject({ fits: false, stopReason: 'budget', epochs: 3 });
+  });
+
+  it('stops with "diverged" when the loss is no longer finite', async () => {
+    const huge = { x: tf.mul(pool.x, 1e38), y: pool.y };
+    const outcome = await fitProbe({
+      plan: linear,
+      pool: huge,
+      classes: 2,
+      n: 6,
+      order: identity,
+      train: trainSpec({ optimizer: 'sgd', learningRate: 10 }),
+      seed: 1,
+    });
+    huge.x.dispose();
+    expect(outcome).toMatchObject({ fits: false, stopReason: 'diverged' });
+  });
+
+  it('takes one step per epoch with full-batch gradient descent', async () => {
+    const outcome = await fitProbe({
+      plan: linear,
+      pool,
+      classes: 2,
+      n: 6,
+      order: identity,
+      train: trainSpec({ batchSize: 'full', maxEpochs: 7, patience: 1000 }),
+      seed: 1,
+    });
+    expect(outcome.steps).toBe(7);
+    expect(outcome.epochs).toBe(7);
+  });
+
+  it('pads the last mini-batch so each epoch has ceil(N / batch) steps', async () => {
+    const outcome = await fitProbe({
+      plan: linear,
+      pool,
+      classes: 2,
+      n: 6,
+      order: identity,
+      train: trainSpec({ batchSize: 4, maxEpochs: 5, patience: 1000 }),
+      seed: 1,
+    });
+    expect(outcome.steps).toBe(10);
+  });
+
+  it('checks the fit only every checkEvery epochs, and at the end of the budget', async () => {
+    const checked: number[] = [];
+    await fitProbe({
+      plan: linear,
+      pool,
+      classes: 2,
+      n: 6,
+      order: identity,
+      train: trainSpec({ checkEvery: 4, maxEpochs: 10, patience: 1000 }),
+      seed: 1,
+      onEpoch: (m) => checked.push(m.epoch),
+    });
+    expect(checked).toEqual([4, 8, 10]);
+  });
+
+  it('trains on the first N samples of the given order', async () => {
+    // Order puts the two contradictory samples first: N = 2 cannot fit.
+    const contradictory = Int32Array.from([4, 5, 0, 1, 2, 3]);
+    const outcome = await fitProbe({
+      plan: linear,
+      pool,
+      classes: 2,
+      n: 2,
+      order: contradictory,
+      train: trainSpec(),
+      seed: 1,
+    });
+    expect(outcome.fits).toBe(false);
+  });
+
+  it('reports held-out accuracy when given a test split', async () => {
+    const test = {
+      x: tf.tensor2d([
+        [3, 0],
+        [-3, 0],
+      ]),
+      y: tf.tensor1d([1, 0], 'int32'),
+    };
+    const outcome = await fitProbe({
+      plan: linear,
+      pool,
+      test,
+      classes: 2,
+      n: 4,
+      order: identity,
+      train: trainSpec(),
+      seed: 1,
+    });
+    tf.dispose([test.x, test.y]);
+    expect(outcome.testAccuracy).toBe(1);
+  });
+
+  it('gives identical outcomes for the same seed', async () => {
+    const run = () =>
+      fitProbe({
+        plan: planModel({ family: 'mlp', depth: 1, activation: 'tanh' }, 4, [2], 2),
+        pool,
+        classes: 2,
+        n: 6,
+        order: permutation(6, createRng(2)),
+        train: trainSpec({ maxEpochs: 30, patience: 1000 }),
+        seed: 5,
+      });
+    const { wallMs: _a, ...first } = await run();
+    const { wallMs: _b, ...second } = await run();
+    expect(second).toEqual(first);
+  });
+
+  it('leaves the tensor count where it found it, also when cancelled mid-epoch', async () => {
+    const before = tf.memory().numTensors;
+    for (const optimizer of ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop']) {
+      await fitProbe({
+        plan: planModel({ family: 'mlp', depth: 2, activation: 'relu' }, 3, [2], 2),
+        pool,
+        classes: 2,
+        n: 6,
+        order: identity,
+        train: trainSpec({ optimizer, maxEpochs: 5 }),
+        seed: 1,
+      });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+
+    const abort = new AbortController();
+    let steps = 0;
+    const cancelled = fitProbe({
+      plan: linear,
+      pool,
+      classes: 2,
+      n: 6,
+      order: identity,
+      train: trainSpec({ batchSize: 2 }),
+      seed: 1,
+      control: {
+        signal: abort.signal,
+        betweenSteps: async () => {
+          if (++steps === 2) abort.abort();
+        },
+      },
+    });
+    await expect(cancelled).rejects.toBeInstanceOf(RunCancelledError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
