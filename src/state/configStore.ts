@@ -1,0 +1,56 @@
+import { useMemo } from 'react';
+import { create } from 'zustand';
+// The spec module only: the page must not pull TensorFlow.js into its bundle.
+import { type SpecCheck, validateSpec } from '../engine/spec/index.ts';
+import type { BackendChoice } from '../worker/protocol.ts';
+import { DEFAULT_SPEC } from './defaultSpec.ts';
+import {
+  type FormValues,
+  fieldOfError,
+  formValuesFromSpec,
+  specInputFromForm,
+} from './formFields.ts';
+
+/**
+ * The experiment being edited. It stores the form's raw text, not a parsed spec, so that
+ * what a person typed is never lost or silently corrected; validity is derived from it.
+ */
+interface ConfigState {
+  values: FormValues;
+  backend: BackendChoice;
+  setValue(path: string, text: string): void;
+  setBackend(backend: BackendChoice): void;
+  reset(): void;
+}
+
+export const useConfigStore = create<ConfigState>()((set) => ({
+  values: formValuesFromSpec(DEFAULT_SPEC),
+  backend: 'auto',
+  setValue: (path, text) => set((state) => ({ values: { ...state.values, [path]: text } })),
+  setBackend: (backend) => set({ backend }),
+  reset: () => set({ values: formValuesFromSpec(DEFAULT_SPEC) }),
+}));
+
+export interface FormCheck {
+  check: SpecCheck;
+  /** Messages by form field path; messages about no single field under "". */
+  errorsByField: Record<string, string[]>;
+}
+
+export function checkForm(values: FormValues): FormCheck {
+  const check = validateSpec(specInputFromForm(values));
+  const errorsByField: Record<string, string[]> = {};
+  if (!check.ok) {
+    for (const message of check.errors) {
+      const field = fieldOfError(message) ?? '';
+      errorsByField[field] = [...(errorsByField[field] ?? []), message];
+    }
+  }
+  return { check, errorsByField };
+}
+
+/** The current form validated against the engine's schema (recomputed only when it changes). */
+export function useFormCheck(): FormCheck {
+  const values = useConfigStore((state) => state.values);
+  return useMemo(() => checkForm(values), [values]);
+}

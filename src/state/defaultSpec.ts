@@ -1,0 +1,32 @@
+import type { ExperimentSpecInput } from '../engine/index.ts';
+
+/**
+ * What the lab opens with: small enough to show EMC points within a minute on a laptop
+ * without a GPU, and already showing finding 1 (EMC grows with size, well below the
+ * samples = parameters line once the model is large).
+ */
+export const DEFAULT_SPEC: ExperimentSpecInput = {
+  version: 1,
+  name: 'MLP width sweep on random labels',
+  seed: 1,
+  data: {
+    source: 'gaussian',
+    inputShape: [8],
+    classes: 4,
+    labels: 'random',
+    labelNoise: 0,
+    poolSize: 400,
+    testSize: 0,
+  },
+  model: { family: 'mlp', depth: 1, activation: 'relu' },
+  sweep: { widths: [4, 8, 16, 32] },
+  train: {
+    optimizer: 'adam',
+    learningRate: 0.03,
+    batchSize: 'full',
+    maxEpochs: 300,
+    patience: 40,
+    minDelta: 0.0001,
+  },
+  search: { precision: 0.1, seeds: 1 },
+};

@@ -1,0 +1,215 @@
+import {
+  ACTIVATIONS,
+  DATA_SOURCES,
+  type ExperimentSpec,
+  type ExperimentSpecInput,
+  LABEL_MODES,
+  MODEL_FAMILIES,
+  OPTIMIZERS,
+  SPEC_VERSION,
+} from '../engine/spec/index.ts';
+
+/**
+ * The experiment form, declared once: each entry is one spec field (by its dotted path),
+ * how it is edited, and how its text becomes a spec value. Form, validation messages and
+ * spec conversion all read this list, so a new spec field is one new line here.
+ */
+export type FieldKind = 'text' | 'number' | 'integer' | 'select' | 'integerList' | 'batchSize';
+
+export interface FieldDef {
+  path: string;
+  label: string;
+  group: 'Experiment' | 'Data' | 'Model' | 'Sweep' | 'Training' | 'Search';
+  kind: FieldKind;
+  options?: readonly string[];
+  hint?: string;
+}
+
+export const FORM_FIELDS: readonly FieldDef[] = [
+  { path: 'name', label: 'Name', group: 'Experiment', kind: 'text' },
+  { path: 'seed', label: 'Random seed', group: 'Experiment', kind: 'integer' },
+  { path: 'data.source', label: 'Dataset', group: 'Data', kind: 'select', options: DATA_SOURCES },
+  {
+    path: 'data.inputShape',
+    label: 'Input shape',
+    group: 'Data',
+    kind: 'integerList',
+    hint: 'e.g. 20, or 28, 28, 1',
+  },
+  { path: 'data.classes', label: 'Classes', group: 'Data', kind: 'integer' },
+  { path: 'data.labels', label: 'Labels', group: 'Data', kind: 'select', options: LABEL_MODES },
+  {
+    path: 'data.labelNoise',
+    label: 'Label noise',
+    group: 'Data',
+    kind: 'number',
+    hint: 'fraction of true labels replaced at random',
+  },
+  {
+    path: 'data.poolSize',
+    label: 'Pool size',
+    group: 'Data',
+    kind: 'integer',
+    hint: 'largest N the search may try',
+  },
+  { path: 'data.testSize', label: 'Test samples', group: 'Data', kind: 'integer' },
+  {
+    path: 'model.family',
+    label: 'Family',
+    group: 'Model',
+    kind: 'select',
+    options: MODEL_FAMILIES,
+  },
+  {
+    path: 'model.depth',
+    label: 'Hidden layers',
+    group: 'Model',
+    kind: 'integer',
+    hint: '0 = linear classifier',
+  },
+  {
+    path: 'model.activation',
+    label: 'Activation',
+    group: 'Model',
+    kind: 'select',
+    options: ACTIVATIONS,
+  },
+  {
+    path: 'sweep.widths',
+    label: 'Widths',
+    group: 'Sweep',
+    kind: 'integerList',
+    hint: 'one model, one EMC point per width',
+  },
+  {
+    path: 'train.optimizer',
+    label: 'Optimizer',
+    group: 'Training',
+    kind: 'select',
+    options: OPTIMIZERS,
+  },
+  { path: 'train.learningRate', label: 'Learning rate', group: 'Training', kind: 'number' },
+  {
+    path: 'train.batchSize',
+    label: 'Batch size',
+    group: 'Training',
+    kind: 'batchSize',
+    hint: 'a number, or "full" for full-batch GD',
+  },
+  { path: 'train.maxEpochs', label: 'Epoch budget', group: 'Training', kind: 'integer' },
+  {
+    path: 'train.patience',
+    label: 'Patience (epochs)',
+    group: 'Training',
+    kind: 'integer',
+    hint: 'plateau: no relative improvement ≥ min delta for this long',
+  },
+  { path: 'train.minDelta', label: 'Min delta', group: 'Training', kind: 'number' },
+  {
+    path: 'train.weightDecay',
+    label: 'Weight decay',
+    group: 'Training',
+    kind: 'number',
+    hint: 'decoupled; empty = 0.01 for adamw, else 0',
+  },
+  {
+    path: 'train.checkEvery',
+    label: 'Check fit every (epochs)',
+    group: 'Training',
+    kind: 'integer',
+    hint: 'empty = every epoch',
+  },
+  {
+    path: 'search.precision',
+    label: 'Precision',
+    group: 'Search',
+    kind: 'number',
+    hint: 'final bracket width as a fraction of EMC',
+  },
+  { path: 'search.seeds', label: 'Seeds', group: 'Search', kind: 'integer' },
+  {
+    path: 'search.start',
+    label: 'First N',
+    group: 'Search',
+    kind: 'integer',
+    hint: 'empty = a quarter of the parameters',
+  },
+];
+
+export type FormValues = Record<string, string>;
+
+/** The form's text for a spec (every field of FORM_FIELDS). */
+export function formValuesFromSpec(spec: ExperimentSpecInput | ExperimentSpec): FormValues {
+  const values: FormValues = {};
+  for (const field of FORM_FIELDS) {
+    const value = getPath(spec, field.path);
+    values[field.path] = Array.isArray(value)
+      ? value.join(', ')
+      : value === undefined
+        ? ''
+        : String(value);
+  }
+  return values;
+}
+
+/**
+ * The spec the form's text describes, unvalidated: text that is not a number becomes NaN
+ * and an empty field becomes missing, so the schema names the problem instead of the form
+ * silently fixing it.
+ */
+export function specInputFromForm(values: FormValues): Record<string, unknown> {
+  const spec: Record<string, unknown> = { version: SPEC_VERSION };
+  for (const field of FORM_FIELDS) {
+    const text = (values[field.path] ?? '').trim();
+    const value = parseFieldText(field.kind, text);
+    if (value !== undefined) setPath(spec, field.path, value);
+  }
+  return spec;
+}
+
+function parseFieldText(kind: FieldKind, text: string): unknown {
+  if (text === '') return undefined;
+  switch (kind) {
+    case 'text':
+    case 'select':
+      return text;
+    case 'number':
+    case 'integer':
+      return Number(text);
+    case 'batchSize':
+      return text.toLowerCase() === 'full' ? 'full' : Number(text);
+    case 'integerList':
+      return text
+        .split(/[\s,]+/)
+        .filter((part) => part !== '')
+        .map(Number);
+  }
+}
+
+/** The form field a validation message ("train.learningRate: ...") belongs to. */
+export function fieldOfError(message: string): string | undefined {
+  const path = message.slice(0, message.indexOf(':'));
+  return FORM_FIELDS.map((f) => f.path)
+    .filter((p) => path === p || path.startsWith(`${p}.`))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+function getPath(object: unknown, path: string): unknown {
+  let current = object;
+  for (const key of path.split('.')) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function setPath(object: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  let current = object;
+  for (const key of keys) {
+    current[key] ??= {};
+    current = current[key] as Record<string, unknown>;
+  }
+  current[last] = value;
+}

@@ -1,0 +1,233 @@
+import { create } from 'zustand';
+import type {
+  EngineEvent,
+  ExperimentResults,
+  ExperimentSpec,
+  PointResult,
+  ProbeRecord,
+} from '../engine/index.ts';
+import type { BackendInfo, WorkerMessage } from '../worker/protocol.ts';
+
+export type RunPhase =
+  'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'cancelled' | 'failed';
+
+export interface PlannedPoint {
+  width: number;
+  parameterCount: number;
+  model: string;
+}
+
+/** A finished probe with when it finished, in seconds since the run started. */
+export interface TimedProbe extends ProbeRecord {
+  atSeconds: number;
+}
+
+export interface CurrentProbe {
+  pointIndex: number;
+  seedIndex: number;
+  n: number;
+  startedAt: number;
+  curve: Array<{ epoch: number; loss: number; accuracy: number }>;
+}
+
+export interface LogEntry {
+  atSeconds: number;
+  level: 'info' | 'warn' | 'error';
+  text: string;
+}
+
+const LOG_LIMIT = 400;
+
+/**
+ * Everything about the current run, fed by worker messages in batches (see runner.ts).
+ * Components subscribe to slices, so a chart update does not re-render the form.
+ */
+export interface RunState {
+  phase: RunPhase;
+  backend?: BackendInfo;
+  error?: string;
+  spec?: ExperimentSpec;
+  dataset?: string;
+  planned: PlannedPoint[];
+  points: PointResult[];
+  probes: TimedProbe[];
+  current?: CurrentProbe;
+  startedAt?: number;
+  finishedAt?: number;
+  results?: ExperimentResults;
+  log: LogEntry[];
+  begin(spec: ExperimentSpec): void;
+  setPhase(phase: RunPhase): void;
+  apply(messages: WorkerMessage[], now: number): void;
+  fail(message: string, now: number): void;
+}
+
+const emptyRun = {
+  backend: undefined,
+  error: undefined,
+  dataset: undefined,
+  planned: [],
+  points: [],
+  probes: [],
+  current: undefined,
+  finishedAt: undefined,
+  results: undefined,
+  log: [],
+};
+
+export const useRunStore = create<RunState>()((set, get) => ({
+  phase: 'idle',
+  ...emptyRun,
+  begin: (spec) => set({ ...emptyRun, phase: 'starting', spec, startedAt: performance.now() }),
+  setPhase: (phase) => set({ phase }),
+  fail: (message, now) =>
+    set((state) => ({
+      phase: 'failed',
+      error: message,
+      finishedAt: now,
+      log: appendLog(state.log, state.startedAt, now, 'error', message),
+    })),
+  apply: (messages, now) => {
+    let state: RunState = get();
+    for (const message of messages) state = { ...state, ...reduce(state, message, now) };
+    set(state);
+  },
+}));
+
+/** The part of the run state one worker message changes. */
+function reduce(state: RunState, message: WorkerMessage, now: number): Partial<RunState> {
+  const log = (level: LogEntry['level'], text: string) =>
+    appendLog(state.log, state.startedAt, now, level, text);
+  switch (message.kind) {
+    case 'backend': {
+      const { info } = message;
+      const lines = info.skipped.map((reason) => `Skipped ${reason}`);
+      let log1 = state.log;
+      for (const line of lines) log1 = appendLog(log1, state.startedAt, now, 'warn', line);
+      return {
+        backend: info,
+        phase: state.phase === 'starting' ? 'running' : state.phase,
+        log: appendLog(
+          log1,
+          state.startedAt,
+          now,
+          'info',
+          `Training on ${info.name}${info.adapter ? ` (${info.adapter})` : ''}`,
+        ),
+      };
+    }
+    case 'paused':
+      if (state.phase !== 'running' && state.phase !== 'paused') return {};
+      return { phase: message.paused ? 'paused' : 'running' };
+    case 'fatal':
+      return {
+        phase: 'failed',
+        error: message.message,
+        finishedAt: now,
+        log: log('error', message.message),
+      };
+    case 'engine':
+      return reduceEngineEvent(state, message.event, now, log);
+  }
+}
+
+function reduceEngineEvent(
+  state: RunState,
+  event: EngineEvent,
+  now: number,
+  log: (level: LogEntry['level'], text: string) => LogEntry[],
+): Partial<RunState> {
+  switch (event.kind) {
+    case 'run-started':
+      return {
+        spec: event.spec,
+        dataset: event.dataset,
+        planned: event.points,
+        log: log('info', `Started "${event.spec.name}": ${event.dataset}`),
+      };
+    case 'point-started':
+      return {
+        log: log(
+          'info',
+          `Point ${event.pointIndex + 1}: width ${event.width}, ${event.parameterCount} parameters`,
+        ),
+      };
+    case 'probe-started':
+      return {
+        current: {
+          pointIndex: event.pointIndex,
+          seedIndex: event.seedIndex,
+          n: event.n,
+          startedAt: now,
+          curve: [],
+        },
+      };
+    case 'epoch': {
+      const current = state.current;
+      if (!current || current.n !== event.n) return {};
+      const point = { epoch: event.epoch, loss: event.loss, accuracy: event.accuracy };
+      return { current: { ...current, curve: [...current.curve, point] } };
+    }
+    case 'probe-finished': {
+      const probe = event.probe;
+      const atSeconds = (now - (state.startedAt ?? now)) / 1000;
+      return {
+        probes: [...state.probes, { ...probe, atSeconds }],
+        log: log(
+          'info',
+          `N = ${probe.n}: ${probe.fits ? 'fits' : 'does not fit'} (${probe.stopReason} after ${probe.epochs} epochs)`,
+        ),
+      };
+    }
+    case 'point-finished': {
+      const point = event.point;
+      return {
+        points: [...state.points, point],
+        log: log(
+          'info',
+          `${point.model}: EMC ${formatEmc(point)} with ${point.parameterCount} parameters`,
+        ),
+      };
+    }
+    case 'run-finished': {
+      const { results } = event;
+      const phase =
+        results.status === 'complete'
+          ? 'finished'
+          : results.status === 'cancelled'
+            ? 'cancelled'
+            : 'failed';
+      return {
+        phase,
+        results,
+        finishedAt: now,
+        log: log('info', `Run ${results.status} after ${results.probes.length} probes`),
+      };
+    }
+    case 'error':
+      return {
+        phase: 'failed',
+        error: event.message,
+        finishedAt: now,
+        log: log('error', event.message),
+      };
+  }
+}
+
+export function formatEmc(point: PointResult): string {
+  const censored = point.seeds.some((s) => s.censored) ? '≥ ' : '';
+  const spread = point.seeds.length > 1 ? ` ± ${point.emcStd.toFixed(1)}` : '';
+  return `${censored}${Math.round(point.emcMean * 10) / 10}${spread}`;
+}
+
+function appendLog(
+  log: LogEntry[],
+  startedAt: number | undefined,
+  now: number,
+  level: LogEntry['level'],
+  text: string,
+): LogEntry[] {
+  const entry = { atSeconds: (now - (startedAt ?? now)) / 1000, level, text };
+  const next = [...log, entry];
+  return next.length > LOG_LIMIT ? next.slice(next.length - LOG_LIMIT) : next;
+}

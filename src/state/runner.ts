@@ -1,0 +1,92 @@
+import type { ExperimentSpec } from '../engine/index.ts';
+import type { BackendChoice, WorkerCommand, WorkerMessage } from '../worker/protocol.ts';
+import { useRunStore } from './runStore.ts';
+
+/** Worker messages are applied to the store in batches at most this often (≈10 per second). */
+const FLUSH_INTERVAL_MS = 100;
+/** A stopped worker that has not confirmed within this time is terminated. */
+const STOP_GRACE_MS = 1500;
+
+let worker: Worker | undefined;
+let pending: WorkerMessage[] = [];
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+let stopTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Starts a run in a fresh worker. One worker per run: WebGPU's buffer pool never shrinks,
+ * so a new worker per run returns all GPU memory, and a stuck run can always be killed.
+ */
+export function startRun(spec: ExperimentSpec, backend: BackendChoice): void {
+  disposeWorker();
+  useRunStore.getState().begin(spec);
+  worker = new Worker(new URL('../worker/emc.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'emc-training',
+  });
+  worker.onmessage = (message: MessageEvent<WorkerMessage>) => enqueue(message.data);
+  worker.onerror = (event) => {
+    event.preventDefault();
+    flush();
+    useRunStore
+      .getState()
+      .fail(`The training worker crashed: ${event.message || 'unknown error'}`, performance.now());
+    disposeWorker();
+  };
+  send({ kind: 'start', spec, backend });
+}
+
+export function pauseRun(): void {
+  send({ kind: 'pause' });
+}
+
+export function resumeRun(): void {
+  send({ kind: 'resume' });
+}
+
+/** Asks the worker to stop after the current step; kills it if it does not answer in time. */
+export function stopRun(): void {
+  if (!worker) return;
+  useRunStore.getState().setPhase('stopping');
+  send({ kind: 'stop' });
+  clearTimeout(stopTimer);
+  stopTimer = setTimeout(() => {
+    flush();
+    if (useRunStore.getState().phase === 'stopping') {
+      useRunStore.getState().setPhase('cancelled');
+      disposeWorker();
+    }
+  }, STOP_GRACE_MS);
+}
+
+function send(command: WorkerCommand): void {
+  worker?.postMessage(command);
+}
+
+function enqueue(message: WorkerMessage): void {
+  pending.push(message);
+  const ends =
+    message.kind === 'fatal' ||
+    (message.kind === 'engine' &&
+      (message.event.kind === 'run-finished' || message.event.kind === 'error'));
+  if (ends) {
+    flush();
+    disposeWorker();
+    return;
+  }
+  flushTimer ??= setTimeout(flush, FLUSH_INTERVAL_MS);
+}
+
+function flush(): void {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  if (pending.length === 0) return;
+  const batch = pending;
+  pending = [];
+  useRunStore.getState().apply(batch, performance.now());
+}
+
+function disposeWorker(): void {
+  clearTimeout(stopTimer);
+  worker?.terminate();
+  worker = undefined;
+}

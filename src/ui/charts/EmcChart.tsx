@@ -1,0 +1,119 @@
+import {
+  CartesianGrid,
+  ErrorBar,
+  Legend,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { PointResult } from '../../engine/index.ts';
+import { useRunStore } from '../../state/runStore.ts';
+
+interface EmcDatum {
+  params: number;
+  emc: number;
+  /** [below, above] the mark: the spread of brackets (and seeds) around the mean. */
+  error: [number, number];
+  model: string;
+}
+
+/** The main result: EMC against parameter count, log–log, with the samples = parameters line. */
+export function EmcChart() {
+  const points = useRunStore((state) => state.points);
+  const planned = useRunStore((state) => state.planned);
+  const data = points.filter((p) => p.emcMean > 0).map(toDatum);
+  const hidden = points.length - data.length;
+  const params = planned.length > 0 ? planned.map((p) => p.parameterCount) : [10, 1000];
+  const xMin = Math.min(...params) / 1.5;
+  const xMax = Math.max(...params) * 1.5;
+  const yValues = data
+    .flatMap((d) => [d.emc - d.error[0], d.emc + d.error[1]])
+    .filter((v) => v > 0);
+  const yMin = Math.min(xMin, ...yValues) / 1.5;
+  const yMax = Math.max(xMax, ...yValues) * 1.5;
+  const reference = [
+    { params: xMin, emc: xMin },
+    { params: xMax, emc: xMax },
+  ];
+
+  return (
+    <figure className="chart" data-testid="emc-chart" data-points={points.length}>
+      <figcaption>EMC vs parameter count</figcaption>
+      <ResponsiveContainer width="100%" height={300}>
+        <ScatterChart margin={{ top: 10, right: 20, bottom: 20, left: 10 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis
+            type="number"
+            dataKey="params"
+            name="parameters"
+            scale="log"
+            domain={[xMin, xMax]}
+            tickFormatter={compact}
+            label={{ value: 'parameters', position: 'insideBottom', offset: -10 }}
+            allowDataOverflow
+          />
+          <YAxis
+            type="number"
+            dataKey="emc"
+            name="EMC"
+            scale="log"
+            domain={[yMin, yMax]}
+            tickFormatter={compact}
+            label={{ value: 'EMC (samples)', angle: -90, position: 'insideLeft' }}
+            allowDataOverflow
+          />
+          <Tooltip formatter={(value) => compact(Number(value))} />
+          <Legend verticalAlign="top" />
+          <Scatter
+            name="samples = parameters"
+            data={reference}
+            line={{ stroke: '#888', strokeDasharray: '6 4' }}
+            shape={() => <g />}
+            isAnimationActive={false}
+            legendType="plainline"
+          />
+          <Scatter
+            name="EMC"
+            data={data}
+            fill="#e63946"
+            isAnimationActive={false}
+            shape={(props: { cx?: number; cy?: number }) => (
+              <circle className="emc-point" cx={props.cx} cy={props.cy} r={6} fill="#e63946" />
+            )}
+          >
+            <ErrorBar dataKey="error" direction="y" width={6} stroke="#e63946" />
+          </Scatter>
+        </ScatterChart>
+      </ResponsiveContainer>
+      {hidden > 0 && (
+        <p className="chart-note">
+          {hidden} point{hidden > 1 ? 's' : ''} with EMC 0 cannot be drawn on log axes (see the
+          table).
+        </p>
+      )}
+    </figure>
+  );
+}
+
+function toDatum(point: PointResult): EmcDatum {
+  const lows = point.seeds.map((s) => s.bracket[0]);
+  const highs = point.seeds.map((s) => s.bracket[1] ?? s.bracket[0]);
+  const low = Math.min(point.emcMean - point.emcStd, ...lows);
+  const high = Math.max(point.emcMean + point.emcStd, ...highs);
+  return {
+    params: point.parameterCount,
+    emc: point.emcMean,
+    error: [Math.max(0, point.emcMean - low), Math.max(0, high - point.emcMean)],
+    model: point.model,
+  };
+}
+
+export function compact(value: number): string {
+  if (!Number.isFinite(value)) return '';
+  if (value >= 1e6) return `${+(value / 1e6).toPrecision(3)}M`;
+  if (value >= 1e3) return `${+(value / 1e3).toPrecision(3)}k`;
+  return `${+value.toPrecision(3)}`;
+}

@@ -1,0 +1,60 @@
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { useRunStore } from '../../state/runStore.ts';
+
+/** The probe in training: loss and train accuracy per epoch, with the 100% line it must reach. */
+export function ProbeChart() {
+  const current = useRunStore((state) => state.current);
+  const curve = current?.curve ?? [];
+  return (
+    <figure className="chart" data-testid="probe-chart">
+      <figcaption>Current probe{current ? `: N = ${current.n}` : ''}</figcaption>
+      <ResponsiveContainer width="100%" height={240}>
+        <LineChart data={curve} margin={{ top: 10, right: 10, bottom: 20, left: 10 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis
+            dataKey="epoch"
+            type="number"
+            domain={[0, 'dataMax']}
+            label={{ value: 'epoch', position: 'insideBottom', offset: -10 }}
+          />
+          <YAxis yAxisId="loss" domain={[0, 'auto']} tickFormatter={(v: number) => v.toFixed(2)} />
+          <YAxis
+            yAxisId="accuracy"
+            orientation="right"
+            domain={[0, 1]}
+            tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+          />
+          <Tooltip />
+          <Legend verticalAlign="top" />
+          <ReferenceLine yAxisId="accuracy" y={1} stroke="#2a9d8f" strokeDasharray="4 4" />
+          <Line
+            yAxisId="loss"
+            dataKey="loss"
+            name="training loss"
+            stroke="#1d3557"
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="accuracy"
+            dataKey="accuracy"
+            name="train accuracy (all N)"
+            stroke="#2a9d8f"
+            dot={false}
+            isAnimationActive={false}
+          />
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}

@@ -1,0 +1,56 @@
+import type { FieldDef } from '../../state/formFields.ts';
+
+interface FormFieldProps {
+  field: FieldDef;
+  value: string;
+  errors: string[];
+  onChange(text: string): void;
+}
+
+/** One labelled input or select, with its hint and its validation messages. */
+export function FormField({ field, value, errors, onChange }: FormFieldProps) {
+  const id = `field-${field.path.replace(/\./g, '-')}`;
+  const describedBy = [field.hint ? `${id}-hint` : '', errors.length ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  const common = {
+    id,
+    name: field.path,
+    'aria-invalid': errors.length > 0,
+    'aria-describedby': describedBy || undefined,
+  };
+  return (
+    <div className={`form-field${errors.length ? ' invalid' : ''}`}>
+      <label htmlFor={id}>{field.label}</label>
+      {field.kind === 'select' ? (
+        <select {...common} value={value} onChange={(event) => onChange(event.target.value)}>
+          {field.options?.map((option) => (
+            <option key={option} value={option}>
+              {option}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          {...common}
+          type="text"
+          inputMode={field.kind === 'text' || field.kind === 'batchSize' ? 'text' : 'decimal'}
+          autoComplete="off"
+          spellCheck={false}
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+      {field.hint && (
+        <small id={`${id}-hint`} className="hint">
+          {field.hint}
+        </small>
+      )}
+      {errors.length > 0 && (
+        <small id={`${id}-error`} className="field-error" role="alert">
+          {errors.map((message) => message.slice(message.indexOf(':') + 2)).join('; ')}
+        </small>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import { useRunStore } from '../../state/runStore.ts';
+
+/** The run's events in words, newest last. */
+export function EventLog() {
+  const log = useRunStore((state) => state.log);
+  return (
+    <details className="event-log" open>
+      <summary>Event log ({log.length})</summary>
+      <ol role="log" aria-live="off">
+        {log.map((entry, index) => (
+          // Entries are append-only, so the index is a stable key.
+          // biome-ignore lint/suspicious/noArrayIndexKey: append-only list
+          <li key={index} className={entry.level}>
+            <time>{entry.atSeconds.toFixed(1)} s</time> {entry.text}
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}

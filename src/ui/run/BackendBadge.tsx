@@ -1,0 +1,33 @@
+import { useRunStore } from '../../state/runStore.ts';
+import { useBackendProbe } from './useBackendProbe.ts';
+
+/** Always says which TensorFlow.js backend trains (or will, before the first run). */
+export function BackendBadge() {
+  const backend = useRunStore((state) => state.backend);
+  const probe = useBackendProbe();
+  if (backend) {
+    const precision = backend.floatPrecision < 32 ? `, float${backend.floatPrecision}` : '';
+    return (
+      <output
+        className={`backend-badge ${backend.name}`}
+        data-testid="backend-badge"
+        data-backend={backend.name}
+      >
+        Backend: <strong>{backend.name}</strong>
+        {backend.adapter ? ` (${backend.adapter})` : ''}
+        {precision}
+      </output>
+    );
+  }
+  const expected =
+    probe.webgpu === 'checking'
+      ? 'checking WebGPU…'
+      : probe.webgpu === 'available'
+        ? `webgpu available${probe.adapter ? ` (${probe.adapter})` : ''}`
+        : `no WebGPU (${probe.reason}); will fall back`;
+  return (
+    <output className="backend-badge pending" data-testid="backend-badge" data-backend="">
+      Backend: {expected}
+    </output>
+  );
+}

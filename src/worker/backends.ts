@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import {
+  BACKEND_ORDER,
+  type BackendChoice,
+  type BackendInfo,
+  type BackendName,
+} from './protocol.ts';
+
+// Vite fingerprints the .wasm files; tell tfjs where each variant went.
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlainUrl,
+  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+});
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; description?: string; device?: string };
+}
+
+/**
+ * Starts the first backend that works, from the user's choice down the fallback order
+ * webgpu → webgl → wasm → cpu, and says why each skipped one was skipped. tfjs registers
+ * WebGPU without checking for an adapter, so probe navigator.gpu ourselves first.
+ */
+export async function startBackend(choice: BackendChoice): Promise<BackendInfo> {
+  const candidates = choice === 'auto' ? [...BACKEND_ORDER] : fallbacksFrom(choice);
+  const skipped: string[] = [];
+  for (const name of candidates) {
+    const problem = await tryBackend(name);
+    if (problem === undefined) {
+      return {
+        name,
+        adapter: name === 'webgpu' ? await adapterName() : undefined,
+        floatPrecision: floatPrecision(name),
+        skipped,
+        crossOriginIsolated: Boolean(globalThis.crossOriginIsolated),
+      };
+    }
+    skipped.push(`${name}: ${problem}`);
+  }
+  throw new Error(`No TensorFlow.js backend could start:\n${skipped.join('\n')}`);
+}
+
+/** An explicit choice still falls back, but only to the backends after it. */
+function fallbacksFrom(choice: BackendName): BackendName[] {
+  return BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(choice));
+}
+
+async function tryBackend(name: BackendName): Promise<string | undefined> {
+  if (name === 'wasm') {
+    // tfjs-backend-wasm 4.22's pthread worker fails inside a bundled module worker
+    // ("e is not defined"); run single-threaded (SIMD still applies) until that is solved.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
+  if (name === 'webgpu') {
+    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    if (!gpu) return 'this browser has no WebGPU (navigator.gpu is missing)';
+    const adapter = await gpu.requestAdapter().catch(() => null);
+    if (!adapter) return 'no WebGPU adapter is available (GPU blocked or absent)';
+  }
+  if (name === 'webgl' && typeof OffscreenCanvas === 'undefined') {
+    return 'WebGL in a worker needs OffscreenCanvas, which this browser lacks';
+  }
+  try {
+    if (!tf.findBackend(name) && !tf.engine().registryFactory[name]) return 'not registered';
+    const ok = await tf.setBackend(name);
+    if (!ok) return 'failed to initialize';
+    await tf.ready();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+async function adapterName(): Promise<string | undefined> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  const info = ((await gpu?.requestAdapter()) as GpuAdapterLike | null | undefined)?.info;
+  if (!info) return undefined;
+  const parts = [info.vendor, info.architecture, info.description || info.device].filter(Boolean);
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/**
+ * tfjs-backend-webgl 4.22 answers 16 from floatPrecision() exactly when it renders to
+ * float32 textures (its underflow test runs only otherwise), so read the flag directly.
+ */
+function floatPrecision(name: BackendName): number {
+  if (name === 'webgl' && tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED')) return 32;
+  return tf.backend().floatPrecision();
+}
