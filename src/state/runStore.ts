@@ -60,6 +60,8 @@ export interface RunState {
   setPhase(phase: RunPhase): void;
   apply(messages: WorkerMessage[], now: number): void;
   fail(message: string, now: number): void;
+  /** The worker was killed after a Stop it did not answer in time. */
+  markTerminated(message: string, now: number): void;
 }
 
 const emptyRun = {
@@ -86,6 +88,12 @@ export const useRunStore = create<RunState>()((set, get) => ({
       error: message,
       finishedAt: now,
       log: appendLog(state.log, state.startedAt, now, 'error', message),
+    })),
+  markTerminated: (message, now) =>
+    set((state) => ({
+      phase: 'cancelled',
+      finishedAt: now,
+      log: appendLog(state.log, state.startedAt, now, 'warn', message),
     })),
   apply: (messages, now) => {
     let state: RunState = get();

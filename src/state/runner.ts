@@ -4,8 +4,12 @@ import { useRunStore } from './runStore.ts';
 
 /** Worker messages are applied to the store in batches at most this often (≈10 per second). */
 const FLUSH_INTERVAL_MS = 100;
-/** A stopped worker that has not confirmed within this time is terminated. */
-const STOP_GRACE_MS = 1500;
+/**
+ * A stopped worker that has not confirmed within this time is terminated. Stop normally
+ * lands between two steps, but a step can be long (WebGL/WebGPU compile their shaders
+ * synchronously during the first one): a person pressing Stop must not wait for that.
+ */
+const STOP_GRACE_MS = 700;
 
 let worker: Worker | undefined;
 let pending: WorkerMessage[] = [];
@@ -52,8 +56,13 @@ export function stopRun(): void {
   stopTimer = setTimeout(() => {
     flush();
     if (useRunStore.getState().phase === 'stopping') {
-      useRunStore.getState().setPhase('cancelled');
       disposeWorker();
+      useRunStore
+        .getState()
+        .markTerminated(
+          `The worker did not stop within ${STOP_GRACE_MS} ms (busy in one long step), so it was terminated; finished probes are kept.`,
+          performance.now(),
+        );
     }
   }, STOP_GRACE_MS);
 }

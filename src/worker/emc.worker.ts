@@ -64,6 +64,7 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
       post({ kind: 'fatal', message: error instanceof Error ? error.message : String(error) });
     }
   } finally {
+    gate.dispose();
     gate = undefined;
   }
 }

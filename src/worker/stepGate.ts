@@ -40,6 +40,12 @@ export class StepGate {
     this.resume();
   }
 
+  /** Closes the yield channel (an open port would keep a worker or Node process alive). */
+  dispose(): void {
+    this.channel.port1.close();
+    this.channel.port2.close();
+  }
+
   private async betweenSteps(): Promise<void> {
     if (performance.now() - this.lastYield >= YIELD_EVERY_MS) {
       await new Promise<void>((resolve) => {

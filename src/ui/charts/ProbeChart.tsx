@@ -16,7 +16,7 @@ export function ProbeChart() {
   const current = useRunStore((state) => state.current);
   const curve = current?.curve ?? [];
   return (
-    <figure className="chart" data-testid="probe-chart">
+    <figure className="chart" data-testid="probe-chart" data-epochs={curve.length}>
       <figcaption>Current probe{current ? `: N = ${current.n}` : ''}</figcaption>
       <ResponsiveContainer width="100%" height={240}>
         <LineChart data={curve} margin={{ top: 10, right: 10, bottom: 20, left: 10 }}>

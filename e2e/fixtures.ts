@@ -1,0 +1,35 @@
+import { test as base, expect, type Page } from '@playwright/test';
+
+/** Every test fails if the page logged an error or threw: "no console errors" is a feature. */
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await use(errors);
+    expect(errors, 'console errors').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** The smallest experiment that still sweeps two widths: quick even on software WebGPU. */
+export async function fillTinyExperiment(page: Page): Promise<void> {
+  await setField(page, 'Input shape', '4');
+  await setField(page, 'Classes', '2');
+  await setField(page, 'Pool size', '40');
+  await setField(page, 'Widths', '2, 6');
+  await setField(page, 'Epoch budget', '40');
+  await setField(page, 'Patience (epochs)', '10');
+  await setField(page, 'Precision', '0.25');
+  await setField(page, 'Check fit every (epochs)', '4');
+}
+
+export async function setField(page: Page, label: string, value: string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).fill(value);
+}
+
+export const runButton = (page: Page) => page.getByRole('button', { name: 'Run', exact: true });
+export const runStatus = (page: Page) => page.getByTestId('run-status');

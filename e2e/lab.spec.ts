@@ -1,0 +1,114 @@
+import { expect, fillTinyExperiment, runButton, runStatus, setField, test } from './fixtures.ts';
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+});
+
+test('loads with the default experiment and a backend badge, without console errors', async ({
+  page,
+  consoleErrors,
+}, testInfo) => {
+  await expect(page.getByRole('heading', { name: 'EMC Lab' })).toBeVisible();
+  await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8, 16, 32');
+  await expect(runButton(page)).toBeEnabled();
+  const badge = page.getByTestId('backend-badge');
+  if (testInfo.project.name === 'webgpu') {
+    await expect(badge).toContainText('webgpu available');
+  } else {
+    await expect(badge).toContainText('no WebGPU');
+  }
+  expect(consoleErrors).toEqual([]);
+});
+
+test('runs a small sweep to completion with one EMC point per width', async ({
+  page,
+}, testInfo) => {
+  await fillTinyExperiment(page);
+  await runButton(page).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 100_000 });
+
+  const chart = page.getByTestId('emc-chart');
+  await expect(chart).toHaveAttribute('data-points', '2');
+  await expect(page.getByTestId('results-table').locator('tbody tr')).toHaveCount(2);
+  const drawn = await chart.locator('circle.emc-point').count();
+  const zeroNote = await chart.getByText(/cannot be drawn on log axes/).count();
+  expect(drawn + (zeroNote > 0 ? 1 : 0)).toBeGreaterThanOrEqual(1);
+  expect(
+    Number(await page.getByTestId('search-trace').getAttribute('data-probes')),
+  ).toBeGreaterThan(2);
+
+  const badge = page.getByTestId('backend-badge');
+  if (testInfo.project.name === 'webgpu') {
+    await expect(badge).toHaveAttribute('data-backend', 'webgpu');
+    await expect(badge).toContainText('swiftshader');
+  } else {
+    await expect(badge).toHaveAttribute('data-backend', 'webgl');
+    await expect(page.getByTestId('fallback-note')).toContainText('webgpu: no WebGPU adapter');
+  }
+  await page.screenshot({ path: testInfo.outputPath('finished-run.png'), fullPage: true });
+});
+
+test('Stop cancels within a second and leaves the lab usable', async ({ page }) => {
+  await runButton(page).click();
+  await expect(runStatus(page)).toContainText(/Running: point 1\/4, seed 1, N = \d+/, {
+    timeout: 30_000,
+  });
+  // Training is under way once the first epoch is drawn.
+  await expect(page.getByTestId('probe-chart')).not.toHaveAttribute('data-epochs', '0', {
+    timeout: 60_000,
+  });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  const stoppedAt = Date.now();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'cancelled', { timeout: 1_000 });
+  expect(Date.now() - stoppedAt).toBeLessThan(1_000);
+  await expect(runStatus(page)).toContainText('Stopped.');
+
+  await expect(runButton(page)).toBeEnabled();
+  await setField(page, 'Widths', '3');
+  await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('3');
+});
+
+test('Pause holds training and Resume continues it', async ({ page }) => {
+  await page.getByLabel('Training backend').selectOption('cpu');
+  await runButton(page).click();
+  await expect(runStatus(page)).toContainText('Running: point', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'paused');
+  const probes = await page.getByTestId('search-trace').getAttribute('data-probes');
+  await page.waitForTimeout(1_500);
+  await expect(page.getByTestId('search-trace')).toHaveAttribute('data-probes', probes ?? '0');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'running');
+  await expect(page.getByTestId('search-trace')).not.toHaveAttribute('data-probes', probes ?? '0', {
+    timeout: 30_000,
+  });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'cancelled');
+});
+
+test('invalid input shows its message and blocks Run until fixed', async ({ page }) => {
+  await setField(page, 'Learning rate', '-1');
+  const field = page.getByLabel('Learning rate', { exact: true });
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('must be greater than 0')).toBeVisible();
+  await expect(runButton(page)).toBeDisabled();
+  await expect(page.getByTestId('form-problems')).toContainText('Fix 1 problem');
+
+  await page.getByLabel('Labels', { exact: true }).selectOption('random');
+  await setField(page, 'Label noise', '0.3');
+  await expect(page.getByText('has no effect on random labels')).toBeVisible();
+  await expect(page.getByTestId('form-problems')).toContainText('Fix 2 problems');
+
+  await setField(page, 'Learning rate', '0.03');
+  await setField(page, 'Label noise', '0');
+  await expect(runButton(page)).toBeEnabled();
+});
+
+test('an explicitly chosen backend is used and shown', async ({ page }) => {
+  await fillTinyExperiment(page);
+  await page.getByLabel('Training backend').selectOption('wasm');
+  await runButton(page).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 60_000 });
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
+  await expect(page.getByTestId('emc-chart')).toHaveAttribute('data-points', '2');
+});

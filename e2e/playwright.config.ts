@@ -1,0 +1,54 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * Browser tests run the built app (vite preview) in Debian's Chromium; nothing is
+ * downloaded. Headless Chromium on a machine without a GPU gets a software WebGPU adapter
+ * (SwiftShader) from one flag, --enable-unsafe-webgpu; without it requestAdapter() returns
+ * null, which is how the "no WebGPU" project proves the fallback.
+ */
+const BASE_FLAGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const PORT = 4174;
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: '.',
+  timeout: 120_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: '../test-results',
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    viewport: { width: 1400, height: 1000 },
+    trace: 'off',
+  },
+  projects: [
+    {
+      name: 'webgpu',
+      use: {
+        browserName: 'chromium',
+        launchOptions: { executablePath, args: [...BASE_FLAGS, '--enable-unsafe-webgpu'] },
+      },
+    },
+    {
+      name: 'no-webgpu',
+      use: { browserName: 'chromium', launchOptions: { executablePath, args: BASE_FLAGS } },
+    },
+  ],
+  webServer: {
+    command: `npx vite preview --port ${PORT} --strictPort`,
+    cwd: '..',
+    port: PORT,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpec } from '../engine/spec/index.ts';
+import { checkForm } from './configStore.ts';
+import { DEFAULT_SPEC } from './defaultSpec.ts';
+import { fieldOfError, FORM_FIELDS, formValuesFromSpec, specInputFromForm } from './formFields.ts';
+
+describe('the experiment form', () => {
+  it('round-trips the default spec through the form text', () => {
+    const values = formValuesFromSpec(DEFAULT_SPEC);
+    expect(values['sweep.widths']).toBe('4, 8, 16, 32');
+    expect(values['train.batchSize']).toBe('full');
+    expect(parseSpec(specInputFromForm(values))).toEqual(parseSpec(DEFAULT_SPEC));
+  });
+
+  it('has a form field for every field of the spec', () => {
+    const spec = parseSpec({ ...DEFAULT_SPEC, search: { ...DEFAULT_SPEC.search, start: 5 } });
+    const leaves = (object: object, prefix = ''): string[] =>
+      Object.entries(object).flatMap(([key, value]) =>
+        typeof value === 'object' && value !== null && !Array.isArray(value)
+          ? leaves(value, `${prefix}${key}.`)
+          : [`${prefix}${key}`],
+      );
+    const paths = FORM_FIELDS.map((f) => f.path);
+    expect(leaves(spec).filter((path) => path !== 'version')).toEqual(
+      expect.arrayContaining(paths),
+    );
+    expect(paths).toEqual(expect.arrayContaining(leaves(spec).filter((p) => p !== 'version')));
+  });
+
+  it('turns text that is not a number into a message on that field, not a silent fix', () => {
+    const values = { ...formValuesFromSpec(DEFAULT_SPEC), 'train.learningRate': 'fast' };
+    const { check, errorsByField } = checkForm(values);
+    expect(check.ok).toBe(false);
+    expect(errorsByField['train.learningRate']).toEqual([
+      'train.learningRate: must be a number (got NaN)',
+    ]);
+  });
+
+  it('reports an emptied required field as required', () => {
+    const values = { ...formValuesFromSpec(DEFAULT_SPEC), 'data.poolSize': '  ' };
+    expect(checkForm(values).errorsByField['data.poolSize']).toEqual([
+      'data.poolSize: is required',
+    ]);
+  });
+
+  it('accepts "full" in any case as the batch size and lists with spaces or commas', () => {
+    const values = {
+      ...formValuesFromSpec(DEFAULT_SPEC),
+      'train.batchSize': 'FULL',
+      'sweep.widths': '2 4,8',
+    };
+    const spec = parseSpec(specInputFromForm(values));
+    expect(spec.train.batchSize).toBe('full');
+    expect(spec.sweep.widths).toEqual([2, 4, 8]);
+  });
+
+  it('files messages about list entries under the list field', () => {
+    expect(fieldOfError('sweep.widths.2: must be at least 1')).toBe('sweep.widths');
+    expect(fieldOfError('spec: unknown field "x"')).toBeUndefined();
+  });
+});
