@@ -31,6 +31,8 @@ export interface ProbeRecord {
   finalAccuracy: number;
   testAccuracy: number | null;
   wallMs: number;
+  /** True when the outcome was taken from an earlier, interrupted run instead of retrained. */
+  replayed?: boolean;
 }
 
 export interface SeedResult {
@@ -59,7 +61,8 @@ export interface PointResult {
   wallMs: number;
 }
 
-export type RunStatus = 'complete' | 'cancelled' | 'failed';
+/** "running" only in documents saved while a run is in progress (the lab's persistence). */
+export type RunStatus = 'complete' | 'cancelled' | 'failed' | 'running';
 
 /** The one results document: written by the CLI, exported and imported by the UI. */
 export interface ExperimentResults {

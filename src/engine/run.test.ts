@@ -106,6 +106,16 @@ describe('runExperiment', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('resumes an interrupted run by replaying its finished probes, ending where a full run ends', async () => {
+    const full = await runExperiment(smallSpec());
+    const interrupted = full.probes.slice(0, 5);
+    const resumed = await runExperiment(smallSpec(), { replay: interrupted });
+    expect(resumed.probes.filter((p) => p.replayed)).toHaveLength(5);
+    const strip = (probes: ProbeRecord[]) => withoutTimes(probes).map(({ replayed: _, ...p }) => p);
+    expect(strip(resumed.probes)).toEqual(strip(full.probes));
+    expect(resumed.points.map((p) => p.emcMean)).toEqual(full.points.map((p) => p.emcMean));
+  });
+
   it('refuses an invalid spec before training anything', async () => {
     await expect(runExperiment({ ...smallSpec(), seed: -1 })).rejects.toThrow(
       /seed: must be at least 0/,

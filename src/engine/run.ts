@@ -29,6 +29,12 @@ export interface RunOptions {
   control?: RunControl;
   /** Facts the engine cannot see itself (the WebGPU adapter's name, say). */
   environment?: Partial<RunEnvironment>;
+  /**
+   * Probes already measured for this same spec (an interrupted run): their outcomes are
+   * reused instead of retraining. The search is deterministic given its answers, so the
+   * run retraces its path through them and continues where it stopped.
+   */
+  replay?: readonly ProbeRecord[];
 }
 
 /**
@@ -70,11 +76,15 @@ export async function runExperiment(
     })),
   });
 
+  const replay = new Map((options.replay ?? []).map((p) => [replayKey(p), p]));
   const device = uploadDataset(dataset);
   try {
     let guess = spec.search.start;
     for (const [pointIndex, plan] of plans.entries()) {
-      const point = await measurePoint(spec, plan, pointIndex, device, guess, results, options);
+      const point = await measurePoint(spec, plan, pointIndex, device, guess, results, {
+        ...options,
+        replayed: replay,
+      });
       results.points.push(point);
       emit({ kind: 'point-finished', point });
       // Warm start: a wider model's EMC is near the previous one's, so start the search there.
@@ -103,7 +113,7 @@ async function measurePoint(
   device: { pool: DeviceSamples; test?: DeviceSamples },
   guess: number | undefined,
   results: ExperimentResults,
-  options: RunOptions,
+  options: RunOptions & { replayed: Map<string, ProbeRecord> },
 ): Promise<PointResult> {
   const started = performance.now();
   const emit = (event: EngineEvent) => options.onEvent?.(event);
@@ -125,6 +135,15 @@ async function measurePoint(
     const search = await gallopThenBisect(
       async (n) => {
         emit({ kind: 'probe-started', pointIndex, seedIndex, n });
+        const earlier = options.replayed.get(replayKey({ pointIndex, seedIndex, n }));
+        if (earlier) {
+          const probe: ProbeRecord = { ...earlier, replayed: true };
+          results.probes.push(probe);
+          pointProbes.push(probe);
+          testAccuracyAt.set(n, probe.testAccuracy);
+          emit({ kind: 'probe-finished', probe });
+          return probe.fits;
+        }
         const outcome = await fitProbe({
           plan,
           pool: device.pool,
@@ -169,6 +188,10 @@ async function measurePoint(
     nonMonotone: findNonMonotone(pointProbes),
     wallMs: performance.now() - started,
   };
+}
+
+function replayKey(probe: Pick<ProbeRecord, 'pointIndex' | 'seedIndex' | 'n'>): string {
+  return `${probe.pointIndex}/${probe.seedIndex}/${probe.n}`;
 }
 
 /** Uploads pool and test split once per run; every probe gathers its subset on the backend. */

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { create } from 'zustand';
 // The spec module only: the page must not pull TensorFlow.js into its bundle.
-import { type SpecCheck, validateSpec } from '../engine/spec/index.ts';
+import { type ExperimentSpecInput, type SpecCheck, validateSpec } from '../engine/spec/index.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import {
@@ -20,6 +20,8 @@ interface ConfigState {
   backend: BackendChoice;
   setValue(path: string, text: string): void;
   setBackend(backend: BackendChoice): void;
+  /** Replaces the whole form with a spec (a link, a preset, a run from the history). */
+  loadSpec(spec: ExperimentSpecInput): void;
   reset(): void;
 }
 
@@ -28,6 +30,7 @@ export const useConfigStore = create<ConfigState>()((set) => ({
   backend: 'auto',
   setValue: (path, text) => set((state) => ({ values: { ...state.values, [path]: text } })),
   setBackend: (backend) => set({ backend }),
+  loadSpec: (spec) => set({ values: formValuesFromSpec(spec) }),
   reset: () => set({ values: formValuesFromSpec(DEFAULT_SPEC) }),
 }));
 

@@ -49,7 +49,7 @@ const point: PointResult = {
 };
 
 beforeEach(() => {
-  useRunStore.getState().begin(spec);
+  useRunStore.getState().begin(spec, 'test-run');
 });
 
 describe('the run store', () => {

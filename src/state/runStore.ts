@@ -5,6 +5,7 @@ import type {
   ExperimentSpec,
   PointResult,
   ProbeRecord,
+  RunEnvironment,
 } from '../engine/index.ts';
 import type { BackendInfo, WorkerMessage } from '../worker/protocol.ts';
 
@@ -44,6 +45,12 @@ const LOG_LIMIT = 400;
  */
 export interface RunState {
   phase: RunPhase;
+  /** Identifies the run in the saved history (the same id across a resume). */
+  runId?: string;
+  /** Where shown results came from, when they were not measured here and now. */
+  viewing?: 'link' | 'file' | 'history';
+  environment?: RunEnvironment;
+  startedIso?: string;
   backend?: BackendInfo;
   error?: string;
   spec?: ExperimentSpec;
@@ -56,7 +63,13 @@ export interface RunState {
   finishedAt?: number;
   results?: ExperimentResults;
   log: LogEntry[];
-  begin(spec: ExperimentSpec): void;
+  begin(spec: ExperimentSpec, runId: string): void;
+  /** Shows finished results (from a link, a file or the history) without running anything. */
+  showResults(
+    results: ExperimentResults,
+    source: 'link' | 'file' | 'history',
+    runId?: string,
+  ): void;
   setPhase(phase: RunPhase): void;
   apply(messages: WorkerMessage[], now: number): void;
   fail(message: string, now: number): void;
@@ -65,6 +78,10 @@ export interface RunState {
 }
 
 const emptyRun = {
+  runId: undefined,
+  viewing: undefined,
+  environment: undefined,
+  startedIso: undefined,
   backend: undefined,
   error: undefined,
   dataset: undefined,
@@ -80,7 +97,36 @@ const emptyRun = {
 export const useRunStore = create<RunState>()((set, get) => ({
   phase: 'idle',
   ...emptyRun,
-  begin: (spec) => set({ ...emptyRun, phase: 'starting', spec, startedAt: performance.now() }),
+  begin: (spec, runId) =>
+    set({
+      ...emptyRun,
+      phase: 'starting',
+      runId,
+      spec,
+      startedAt: performance.now(),
+      startedIso: new Date().toISOString(),
+    }),
+  showResults: (results, source, runId) =>
+    set({
+      ...emptyRun,
+      phase: results.status === 'complete' ? 'finished' : 'cancelled',
+      runId,
+      viewing: source,
+      spec: results.spec,
+      environment: results.environment,
+      dataset: results.dataset,
+      planned: results.points.map((p) => ({
+        width: p.width,
+        parameterCount: p.parameterCount,
+        model: p.model,
+      })),
+      points: results.points,
+      probes: withProbeTimes(results.probes),
+      results,
+      startedAt: 0,
+      finishedAt: results.points.reduce((sum, p) => sum + p.wallMs, 0),
+      log: [],
+    }),
   setPhase: (phase) => set({ phase }),
   fail: (message, now) =>
     set((state) => ({
@@ -149,6 +195,7 @@ function reduceEngineEvent(
     case 'run-started':
       return {
         spec: event.spec,
+        environment: event.environment,
         dataset: event.dataset,
         planned: event.points,
         log: log('info', `Started "${event.spec.name}": ${event.dataset}`),
@@ -183,7 +230,7 @@ function reduceEngineEvent(
         probes: [...state.probes, { ...probe, atSeconds }],
         log: log(
           'info',
-          `N = ${probe.n}: ${probe.fits ? 'fits' : 'does not fit'} (${probe.stopReason} after ${probe.epochs} epochs)`,
+          `N = ${probe.n}: ${probe.fits ? 'fits' : 'does not fit'} (${probe.stopReason} after ${probe.epochs} epochs${probe.replayed ? ', replayed from the interrupted run' : ''})`,
         ),
       };
     }
@@ -220,6 +267,42 @@ function reduceEngineEvent(
         log: log('error', event.message),
       };
   }
+}
+
+/** The results document of the run so far: what is saved, exported and shared. */
+export function liveResults(state: RunState): ExperimentResults | undefined {
+  if (state.results && state.phase !== 'running') return state.results;
+  if (!state.spec || !state.environment) return undefined;
+  const status =
+    state.phase === 'finished'
+      ? 'complete'
+      : state.phase === 'failed'
+        ? 'failed'
+        : state.phase === 'cancelled'
+          ? 'cancelled'
+          : 'running';
+  return {
+    format: 'emc-lab-results',
+    version: 1,
+    status,
+    spec: state.spec,
+    environment: state.environment,
+    dataset: state.dataset ?? '',
+    startedAt: state.startedIso ?? '',
+    finishedAt: status === 'running' ? null : new Date().toISOString(),
+    points: state.points,
+    probes: state.probes.map(({ atSeconds: _, ...probe }) => probe),
+    ...(state.error ? { error: state.error } : {}),
+  };
+}
+
+/** Probes read from a file have no finish times: space them by their own wall times. */
+function withProbeTimes(probes: ProbeRecord[]): TimedProbe[] {
+  let elapsed = 0;
+  return probes.map((probe) => {
+    elapsed += probe.wallMs / 1000;
+    return { ...probe, atSeconds: elapsed };
+  });
 }
 
 export function formatEmc(point: PointResult): string {

@@ -1,4 +1,4 @@
-import type { ExperimentSpec } from '../engine/index.ts';
+import type { ExperimentSpec, ProbeRecord } from '../engine/index.ts';
 import type { BackendChoice, WorkerCommand, WorkerMessage } from '../worker/protocol.ts';
 import { useRunStore } from './runStore.ts';
 
@@ -20,9 +20,13 @@ let stopTimer: ReturnType<typeof setTimeout> | undefined;
  * Starts a run in a fresh worker. One worker per run: WebGPU's buffer pool never shrinks,
  * so a new worker per run returns all GPU memory, and a stuck run can always be killed.
  */
-export function startRun(spec: ExperimentSpec, backend: BackendChoice): void {
+export function startRun(
+  spec: ExperimentSpec,
+  backend: BackendChoice,
+  options: { runId?: string; replay?: ProbeRecord[] } = {},
+): void {
   disposeWorker();
-  useRunStore.getState().begin(spec);
+  useRunStore.getState().begin(spec, options.runId ?? newRunId());
   worker = new Worker(new URL('../worker/emc.worker.ts', import.meta.url), {
     type: 'module',
     name: 'emc-training',
@@ -36,7 +40,11 @@ export function startRun(spec: ExperimentSpec, backend: BackendChoice): void {
       .fail(`The training worker crashed: ${event.message || 'unknown error'}`, performance.now());
     disposeWorker();
   };
-  send({ kind: 'start', spec, backend });
+  send({ kind: 'start', spec, backend, replay: options.replay });
+}
+
+function newRunId(): string {
+  return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 export function pauseRun(): void {

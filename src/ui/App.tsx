@@ -5,20 +5,29 @@ import { EmcChart } from './charts/EmcChart.tsx';
 import { ProbeChart } from './charts/ProbeChart.tsx';
 import { SearchTrace } from './charts/SearchTrace.tsx';
 import { ExperimentForm } from './form/ExperimentForm.tsx';
+import { PinnedRuns } from './compare/PinnedRuns.tsx';
+import { HistoryPanel } from './history/HistoryPanel.tsx';
+import { InterruptedBanner } from './history/InterruptedBanner.tsx';
+import { Notices } from './notices/Notices.tsx';
+import { PresetGallery } from './presets/PresetGallery.tsx';
 import { EventLog } from './results/EventLog.tsx';
 import { ResultsTable } from './results/ResultsTable.tsx';
 import { BackendBadge } from './run/BackendBadge.tsx';
 import { RunControls } from './run/RunControls.tsx';
+import { SharePanel } from './share/SharePanel.tsx';
+import { useAppServices } from './useAppServices.ts';
 import './styles.css';
 
 /** The lab: the experiment form on the left, the run and its live charts on the right. */
 export function App() {
+  useAppServices();
   const formCheck = useFormCheck();
   const running = useRunStore((state) =>
     ['starting', 'running', 'paused', 'stopping'].includes(state.phase),
   );
   const [large, setLarge] = useState(false);
   const problems = formCheck.check.ok ? 0 : formCheck.check.errors.length;
+  const validSpec = formCheck.check.ok ? formCheck.check.spec : undefined;
 
   return (
     <div className={`app${large ? ' projector' : ''}`}>
@@ -35,21 +44,24 @@ export function App() {
           Projector mode
         </button>
       </header>
+      <Notices />
+      <InterruptedBanner />
       <div className="layout">
         <aside>
           <ExperimentForm formCheck={formCheck} disabled={running} />
         </aside>
         <main>
-          <RunControls
-            spec={formCheck.check.ok ? formCheck.check.spec : undefined}
-            problems={problems}
-          />
+          <PresetGallery busy={running} />
+          <RunControls spec={validSpec} problems={problems} />
+          <SharePanel spec={validSpec} />
           <div className="charts">
             <EmcChart />
             <ProbeChart />
             <SearchTrace />
           </div>
+          <PinnedRuns />
           <ResultsTable />
+          <HistoryPanel busy={running} />
           <EventLog />
         </main>
       </div>

@@ -56,6 +56,7 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
     await runExperiment(command.spec, {
       onEvent: forward,
       control: gate.control,
+      replay: command.replay,
       environment: { adapter: backend.adapter, floatPrecision: backend.floatPrecision },
     });
   } catch (error) {

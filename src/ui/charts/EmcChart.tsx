@@ -10,7 +10,20 @@ import {
   YAxis,
 } from 'recharts';
 import type { PointResult } from '../../engine/index.ts';
+import { labelByDifference, useCompareStore } from '../../state/compareStore.ts';
 import { useRunStore } from '../../state/runStore.ts';
+
+/** Colours for pinned runs, in order; the current run is always red. */
+const PALETTE = [
+  '#1d3557',
+  '#2a9d8f',
+  '#f4a261',
+  '#8e44ad',
+  '#6c757d',
+  '#0077b6',
+  '#b5838d',
+  '#588157',
+];
 
 interface EmcDatum {
   params: number;
@@ -24,9 +37,26 @@ interface EmcDatum {
 export function EmcChart() {
   const points = useRunStore((state) => state.points);
   const planned = useRunStore((state) => state.planned);
+  const spec = useRunStore((state) => state.spec);
+  const pinned = useCompareStore((state) => state.pinned);
   const data = points.filter((p) => p.emcMean > 0).map(toDatum);
   const hidden = points.length - data.length;
-  const params = planned.length > 0 ? planned.map((p) => p.parameterCount) : [10, 1000];
+  const labels = labelByDifference([...pinned.map((p) => p.results.spec), ...(spec ? [spec] : [])]);
+  const overlays = pinned.map((run, index) => ({
+    id: run.id,
+    name: run.label ?? labels[index] ?? `run ${index + 1}`,
+    color: PALETTE[index % PALETTE.length] as string,
+    data: run.results.points.filter((p) => p.emcMean > 0).map(toDatum),
+  }));
+  const currentName = pinned.length > 0 && spec ? `current (${labels.at(-1)})` : 'EMC';
+  const params = [
+    ...(planned.length > 0
+      ? planned.map((p) => p.parameterCount)
+      : pinned.length
+        ? []
+        : [10, 1000]),
+    ...overlays.flatMap((o) => o.data.map((d) => d.params)),
+  ];
   const xMin = Math.min(...params) / 1.5;
   const xMax = Math.max(...params) * 1.5;
   const yValues = data
@@ -40,7 +70,12 @@ export function EmcChart() {
   ];
 
   return (
-    <figure className="chart" data-testid="emc-chart" data-points={points.length}>
+    <figure
+      className="chart"
+      data-testid="emc-chart"
+      data-points={points.length}
+      data-series={overlays.length + (points.length > 0 ? 1 : 0)}
+    >
       <figcaption>EMC vs parameter count</figcaption>
       <ResponsiveContainer width="100%" height={300}>
         <ScatterChart margin={{ top: 10, right: 20, bottom: 20, left: 10 }}>
@@ -75,8 +110,20 @@ export function EmcChart() {
             isAnimationActive={false}
             legendType="plainline"
           />
+          {overlays.map((overlay) => (
+            <Scatter
+              key={overlay.id}
+              name={overlay.name}
+              data={overlay.data}
+              fill={overlay.color}
+              line={{ stroke: overlay.color }}
+              isAnimationActive={false}
+            >
+              <ErrorBar dataKey="error" direction="y" width={5} stroke={overlay.color} />
+            </Scatter>
+          ))}
           <Scatter
-            name="EMC"
+            name={currentName}
             data={data}
             fill="#e63946"
             isAnimationActive={false}

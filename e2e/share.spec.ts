@@ -1,0 +1,174 @@
+import { expect, fillTinyExperiment, runButton, runStatus, setField, test } from './fixtures.ts';
+
+// Sharing, presets and persistence do not depend on the backend: run them once, on wasm.
+test.beforeEach(async ({ page: _page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'webgpu', 'backend-independent');
+});
+
+async function runTinySweep(page: import('@playwright/test').Page) {
+  await fillTinyExperiment(page);
+  await page.getByLabel('Training backend').selectOption('wasm');
+  await runButton(page).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 60_000 });
+}
+
+test('a shared link opens the same experiment in a fresh browser', async ({ page, browser }) => {
+  await page.goto('/');
+  await setField(page, 'Widths', '3, 9, 27');
+  await setField(page, 'Learning rate', '0.005');
+  await page.getByLabel('Optimizer', { exact: true }).selectOption('rmsprop');
+  await expect(page).toHaveURL(/#e=/);
+  const link = await page.getByTestId('share-link').inputValue();
+  expect(page.url()).toBe(link);
+
+  const other = await browser.newPage();
+  await other.goto(link);
+  await expect(other.getByLabel('Widths', { exact: true })).toHaveValue('3, 9, 27');
+  await expect(other.getByLabel('Learning rate', { exact: true })).toHaveValue('0.005');
+  await expect(other.getByLabel('Optimizer', { exact: true })).toHaveValue('rmsprop');
+  await other.close();
+});
+
+test('Copy link puts the link on the clipboard', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await expect(page.getByText('Link copied.')).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe(await page.getByTestId('share-link').inputValue());
+});
+
+test('a link with results shows the charts without running anything', async ({ page, browser }) => {
+  await page.goto('/');
+  await runTinySweep(page);
+  await page.getByLabel('with results').check();
+  const link = page.getByTestId('share-link');
+  await expect(link).toHaveAttribute('data-embedded', 'points+probes');
+  const url = await link.inputValue();
+  const probes = await page.getByTestId('search-trace').getAttribute('data-probes');
+
+  const other = await browser.newPage();
+  await other.goto(url);
+  await expect(other.getByTestId('emc-chart')).toHaveAttribute('data-points', '2');
+  await expect(other.getByTestId('search-trace')).toHaveAttribute('data-probes', probes ?? '');
+  await expect(other.getByTestId('results-table').locator('tbody tr')).toHaveCount(2);
+  await expect(runStatus(other)).toHaveAttribute('data-phase', 'finished');
+  await other.close();
+});
+
+test('a broken link says what is wrong and falls back to the default experiment', async ({
+  page,
+}) => {
+  await page.goto('/#e=N4IgzgDgpgxiBcoBuUBOYCWB7AdggjADQg4CGAtlAi');
+  await expect(page.getByTestId('notice')).toContainText('This link could not be opened');
+  await expect(page.getByTestId('notice')).toContainText(
+    'The default experiment is shown instead.',
+  );
+  await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8, 16, 32');
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+});
+
+test('a hostile link is refused and nothing in it is rendered as HTML', async ({ page }) => {
+  // lz-string is CommonJS: its functions sit on the default export under Playwright's loader.
+  const { default: lz } = await import('lz-string');
+  const { compressToEncodedURIComponent } = lz;
+  const payload = { spec: { version: 1, name: '<img src=x onerror="window.__pwned=1">', seed: 1 } };
+  await page.goto(`/#e=${compressToEncodedURIComponent(JSON.stringify(payload))}`);
+  await expect(page.getByTestId('notice')).toContainText(
+    'its experiment is invalid: data: is required',
+  );
+  expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(await page.locator('img[src="x"]').count()).toBe(0);
+});
+
+test('every available preset loads its experiment and puts it in the URL', async ({ page }) => {
+  await page.goto('/');
+  await page.getByText('Classroom presets').click();
+  const presets = page.locator('[data-testid^="preset-"]');
+  const count = await presets.count();
+  expect(count).toBe(5);
+  let loaded = 0;
+  for (let i = 0; i < count; i++) {
+    const load = presets.nth(i).getByRole('button', { name: 'Load' });
+    if ((await load.count()) === 0) {
+      await expect(presets.nth(i)).toContainText('which this version does not have yet');
+      continue;
+    }
+    const before = page.url();
+    await load.click();
+    await expect(page.getByLabel('Name', { exact: true })).toHaveValue(/^Finding \d/);
+    await expect.poll(() => page.url()).not.toBe(before);
+    loaded++;
+  }
+  expect(loaded).toBe(4);
+});
+
+test('pinned runs are overlaid on the EMC chart with a legend by the differing field', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await runTinySweep(page);
+  await page.getByRole('button', { name: 'Pin this run for comparison' }).click();
+  await page.getByLabel('Optimizer', { exact: true }).selectOption('sgd');
+  await page.getByLabel('Learning rate', { exact: true }).fill('0.1');
+  await runButton(page).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 60_000 });
+  await expect(page.getByTestId('emc-chart')).toHaveAttribute('data-series', '2');
+  await expect(page.getByTestId('pinned-list')).toContainText('optimizer: adam');
+  await expect(page.getByTestId('emc-chart')).toContainText(
+    'current (optimizer: sgd, learningRate: 0.1)',
+  );
+});
+
+test('results export as JSON and import back into the lab', async ({ page, browser }) => {
+  await page.goto('/');
+  await runTinySweep(page);
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'JSON', exact: true }).click();
+  const file = await (await downloading).path();
+
+  const other = await browser.newPage();
+  await other.goto('/');
+  await other.getByLabel('Import a results JSON file').setInputFiles(file);
+  await expect(other.getByTestId('notice')).toContainText('Showing results from');
+  await expect(other.getByTestId('emc-chart')).toHaveAttribute('data-points', '2');
+  await expect(other.getByLabel('Widths', { exact: true })).toHaveValue('2, 6');
+
+  await other.getByLabel('Import a results JSON file').setInputFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"format":"emc-lab-results","version":1,"status":"complete"}'),
+  });
+  await expect(other.getByTestId('notice').last()).toContainText(
+    'broken.json: This results file is damaged',
+  );
+  await other.close();
+});
+
+test('a reload mid-run offers to resume from the last finished probe', async ({ page }) => {
+  await page.goto('/');
+  await setField(page, 'Widths', '2, 4, 8, 16');
+  await page.getByLabel('Training backend').selectOption('cpu');
+  await runButton(page).click();
+  await expect
+    .poll(async () => Number(await page.getByTestId('search-trace').getAttribute('data-probes')), {
+      timeout: 60_000,
+    })
+    .toBeGreaterThanOrEqual(3);
+  await page.waitForTimeout(700); // let the autosave land
+  await page.reload();
+
+  const banner = page.getByTestId('interrupted-banner');
+  await expect(banner).toContainText('was interrupted after');
+  await page.getByLabel('Training backend').selectOption('wasm');
+  await banner.getByRole('button', { name: 'Resume' }).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 90_000 });
+  await expect(page.getByTestId('emc-chart')).toHaveAttribute('data-points', '4');
+  await expect(page.getByRole('log')).toContainText('replayed from the interrupted run');
+
+  await page.getByText(/^History/).click();
+  await expect(page.getByTestId('history-entry').first()).toContainText('complete');
+  await page.reload();
+  await expect(page.getByTestId('interrupted-banner')).toHaveCount(0);
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { validateSpec } from '../engine/spec/index.ts';
+import { missingFeatures } from './availability.ts';
+import { PRESETS, variantSpec } from './presets.ts';
+
+describe('classroom presets', () => {
+  it('covers each of the five findings of the paper once', () => {
+    expect(PRESETS.map((p) => p.finding).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(new Set(PRESETS.map((p) => p.id)).size).toBe(PRESETS.length);
+  });
+
+  it.each(PRESETS.filter((p) => missingFeatures(p).length === 0).map((p) => [p.id, p] as const))(
+    'gives valid specs for every variant of %s',
+    (_, preset) => {
+      preset.variants.forEach((variant, index) => {
+        const check = validateSpec(variantSpec(preset, index));
+        expect(check.ok ? [] : check.errors).toEqual([]);
+        if (check.ok && preset.variants.length > 1)
+          expect(check.spec.name).toContain(variant.label);
+      });
+    },
+  );
+
+  it('explains each preset in two to four sentences', () => {
+    for (const preset of PRESETS) {
+      const sentences = preset.explanation.split(/(?<=[.?!])\s+/).filter(Boolean);
+      expect(sentences.length, preset.id).toBeGreaterThanOrEqual(2);
+      expect(sentences.length, preset.id).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('marks presets that need features this version lacks', () => {
+    const cnn = PRESETS.find((p) => p.id === 'cnn-vs-mlp');
+    expect(cnn && missingFeatures(cnn)).toEqual(['CNN models', 'mnist data']);
+  });
+
+  it('patches only the named fields of a section', () => {
+    const preset = PRESETS.find((p) => p.id === 'sgd-vs-full-batch');
+    if (!preset) throw new Error('missing preset');
+    const [sgd, gd] = [variantSpec(preset, 0), variantSpec(preset, 1)];
+    expect(sgd.train.batchSize).toBe(16);
+    expect(gd.train.batchSize).toBe('full');
+    expect(sgd.train.optimizer).toBe(gd.train.optimizer);
+    expect(sgd.train.learningRate).toBe(gd.train.learningRate);
+  });
+});

@@ -1,0 +1,62 @@
+import { create } from 'zustand';
+import type { ExperimentResults } from '../engine/results.ts';
+import type { ExperimentSpec } from '../engine/spec/index.ts';
+
+/** A finished run kept on the EMC chart so later runs can be compared with it. */
+export interface PinnedRun {
+  id: string;
+  /** Set by presets ("SGD", "full batch"); otherwise derived from the differing spec field. */
+  label?: string;
+  results: ExperimentResults;
+}
+
+interface CompareState {
+  pinned: PinnedRun[];
+  pin(results: ExperimentResults, label?: string): void;
+  unpin(id: string): void;
+  clear(): void;
+}
+
+const MAX_PINNED = 8;
+let nextId = 1;
+
+export const useCompareStore = create<CompareState>()((set) => ({
+  pinned: [],
+  pin: (results, label) =>
+    set((state) => ({
+      pinned: [...state.pinned, { id: `pin-${nextId++}`, label, results }].slice(-MAX_PINNED),
+    })),
+  unpin: (id) => set((state) => ({ pinned: state.pinned.filter((p) => p.id !== id) })),
+  clear: () => set({ pinned: [] }),
+}));
+
+/**
+ * Legend labels for overlaid runs: the spec fields whose values differ between them
+ * ("batchSize: full" against "batchSize: 32"), so the legend says what was varied.
+ */
+export function labelByDifference(specs: readonly ExperimentSpec[]): string[] {
+  const flat = specs.map((spec) => flatten(spec));
+  const paths = [...new Set(flat.flatMap((f) => [...f.keys()]))].filter((p) => p !== 'name');
+  const differing = paths.filter((path) => new Set(flat.map((f) => f.get(path))).size > 1);
+  return flat.map((f, index) => {
+    if (differing.length === 0) return specs[index]?.name ?? `run ${index + 1}`;
+    return differing
+      .slice(0, 3)
+      .map((path) => `${path.split('.').at(-1)}: ${f.get(path) ?? '–'}`)
+      .join(', ');
+  });
+}
+
+function flatten(
+  value: unknown,
+  prefix = '',
+  into = new Map<string, string>(),
+): Map<string, string> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value))
+      flatten(child, prefix ? `${prefix}.${key}` : key, into);
+  } else {
+    into.set(prefix, Array.isArray(value) ? value.join(', ') : String(value));
+  }
+  return into;
+}

@@ -1,0 +1,23 @@
+import { create } from 'zustand';
+
+export interface Notice {
+  id: number;
+  level: 'info' | 'warn' | 'error';
+  text: string;
+}
+
+/** Messages for the person (a broken link, an unreadable file), shown until dismissed. */
+interface NoticeState {
+  notices: Notice[];
+  push(level: Notice['level'], text: string): void;
+  dismiss(id: number): void;
+}
+
+let nextId = 1;
+
+export const useNoticeStore = create<NoticeState>()((set) => ({
+  notices: [],
+  push: (level, text) =>
+    set((state) => ({ notices: [...state.notices.slice(-4), { id: nextId++, level, text }] })),
+  dismiss: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
+}));

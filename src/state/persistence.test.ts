@@ -1,0 +1,75 @@
+import 'fake-indexeddb/auto';
+import { del, set } from 'idb-keyval';
+import { describe, expect, it } from 'vitest';
+import type { ExperimentResults } from '../engine/results.ts';
+import { parseSpec } from '../engine/spec/index.ts';
+import { DEFAULT_SPEC } from './defaultSpec.ts';
+import { deleteRun, listRuns, loadRun, saveRun } from './persistence.ts';
+
+const results = (status: ExperimentResults['status'], probes: number): ExperimentResults => ({
+  format: 'emc-lab-results',
+  version: 1,
+  status,
+  spec: parseSpec(DEFAULT_SPEC),
+  environment: {
+    backend: 'cpu',
+    floatPrecision: 32,
+    tfjsVersion: '4.22.0',
+    engineVersion: '0.1.0',
+    platform: 'test',
+  },
+  dataset: 'gaussian',
+  startedAt: '2026-11-23T08:00:00Z',
+  finishedAt: null,
+  points: [],
+  probes: Array.from({ length: probes }, (_, i) => ({
+    pointIndex: 0,
+    seedIndex: 0,
+    n: 10 + i,
+    fits: true,
+    stopReason: 'fit' as const,
+    epochs: 3,
+    steps: 3,
+    finalLoss: Number.NaN,
+    finalAccuracy: 1,
+    testAccuracy: null,
+    wallMs: 5,
+  })),
+});
+
+describe('saved runs in IndexedDB', () => {
+  it('saves, lists newest first, loads and deletes runs', async () => {
+    await saveRun('a', results('complete', 2));
+    await new Promise((r) => setTimeout(r, 5));
+    await saveRun('b', results('running', 1));
+    const runs = await listRuns();
+    expect(runs.map((r) => r.id)).toEqual(['b', 'a']);
+    const loaded = await loadRun('a');
+    expect(loaded?.results.probes).toHaveLength(2);
+    expect(Number.isNaN(loaded?.results.probes[0]?.finalLoss)).toBe(true);
+
+    await saveRun('b', results('running', 4));
+    expect((await loadRun('b'))?.results.probes).toHaveLength(4);
+
+    await deleteRun('a');
+    await deleteRun('b');
+    expect(await listRuns()).toEqual([]);
+  });
+
+  it('skips saved entries that no longer validate instead of failing', async () => {
+    const { createStore } = await import('idb-keyval');
+    const store = createStore('emc-lab', 'runs');
+    await set(
+      'broken',
+      { id: 'broken', savedAt: 'x', results: { format: 'something else' } },
+      store,
+    );
+    await set('junk', 42, store);
+    await saveRun('good', results('complete', 1));
+    expect((await listRuns()).map((r) => r.id)).toEqual(['good']);
+    expect(await loadRun('broken')).toBeUndefined();
+    await del('broken', store);
+    await del('junk', store);
+    await deleteRun('good');
+  });
+});

@@ -1,0 +1,49 @@
+import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+import type { ExperimentResults } from '../engine/results.ts';
+import { parseResultsDocument } from '../share/resultsFile.ts';
+
+/**
+ * Runs saved in IndexedDB (idb-keyval): a reload or a closed tab loses nothing. A run is
+ * saved as it goes, with status "running"; one still "running" when the page opens was
+ * interrupted and can be resumed from its last finished probe.
+ */
+export interface SavedRun {
+  id: string;
+  savedAt: string;
+  results: ExperimentResults;
+}
+
+let store: UseStore | undefined;
+const runs = () => (store ??= createStore('emc-lab', 'runs'));
+
+export async function saveRun(id: string, results: ExperimentResults): Promise<void> {
+  await set(id, { id, savedAt: new Date().toISOString(), results } satisfies SavedRun, runs());
+}
+
+/** Every saved run, newest first; entries that no longer validate are skipped, not thrown. */
+export async function listRuns(): Promise<SavedRun[]> {
+  const all = await entries<string, unknown>(runs());
+  const valid: SavedRun[] = [];
+  for (const [, value] of all) {
+    const run = readSavedRun(value);
+    if (run) valid.push(run);
+  }
+  return valid.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+}
+
+export async function loadRun(id: string): Promise<SavedRun | undefined> {
+  return readSavedRun(await get(id, runs()));
+}
+
+export async function deleteRun(id: string): Promise<void> {
+  await del(id, runs());
+}
+
+/** Saved data is read back like any file: validated, since older versions wrote it. */
+function readSavedRun(value: unknown): SavedRun | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, savedAt, results } = value as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof savedAt !== 'string') return undefined;
+  const parsed = parseResultsDocument(results);
+  return parsed.ok ? { id, savedAt, results: parsed.results } : undefined;
+}

@@ -1,0 +1,59 @@
+import type { ExperimentSpec } from '../engine/spec/index.ts';
+import type { BackendChoice } from '../worker/protocol.ts';
+import { useCompareStore } from './compareStore.ts';
+import { startRun } from './runner.ts';
+import { liveResults, useRunStore } from './runStore.ts';
+
+export interface QueuedVariant {
+  label: string;
+  spec: ExperimentSpec;
+}
+
+let queue: QueuedVariant[] = [];
+let current: QueuedVariant | undefined;
+let unsubscribe: (() => void) | undefined;
+
+/**
+ * Runs a preset's variants one after another, pinning each finished run with its label so
+ * they overlay on the EMC chart. A stopped or failed run ends the queue.
+ */
+export function runVariants(variants: QueuedVariant[], backend: BackendChoice): void {
+  cancelVariants();
+  useCompareStore.getState().clear();
+  queue = [...variants];
+  unsubscribe = useRunStore.subscribe((state, previous) => {
+    if (state.phase === previous.phase || !current) return;
+    if (state.phase === 'finished') {
+      const results = liveResults(state);
+      if (results) useCompareStore.getState().pin(results, current.label);
+      // Start the next run outside this store notification.
+      setTimeout(() => next(backend), 0);
+    } else if (state.phase === 'cancelled' || state.phase === 'failed') {
+      cancelVariants();
+    }
+  });
+  next(backend);
+}
+
+/** Variants still waiting, for the progress line ("2 of 3"). */
+export function variantProgress(): { done: number; total: number } | undefined {
+  if (!current) return undefined;
+  const total = useCompareStore.getState().pinned.length + queue.length + 1;
+  return { done: total - queue.length - 1, total };
+}
+
+export function cancelVariants(): void {
+  unsubscribe?.();
+  unsubscribe = undefined;
+  queue = [];
+  current = undefined;
+}
+
+function next(backend: BackendChoice): void {
+  current = queue.shift();
+  if (!current) {
+    cancelVariants();
+    return;
+  }
+  startRun(current.spec, backend);
+}

@@ -1,0 +1,44 @@
+import { labelByDifference, useCompareStore } from '../../state/compareStore.ts';
+import { useRunStore } from '../../state/runStore.ts';
+import { useLiveResults } from '../../state/useLiveResults.ts';
+
+/** Pin the finished run to compare later runs with it; the pinned runs, with remove. */
+export function PinnedRuns() {
+  const results = useLiveResults();
+  const pinned = useCompareStore((state) => state.pinned);
+  const pin = useCompareStore((state) => state.pin);
+  const unpin = useCompareStore((state) => state.unpin);
+  const clear = useCompareStore((state) => state.clear);
+  const current = useRunStore((state) => state.spec);
+  // Label each pinned run by how it differs from the others and from the current experiment.
+  const labels = labelByDifference([
+    ...pinned.map((p) => p.results.spec),
+    ...(current ? [current] : []),
+  ]);
+  const canPin = results !== undefined && results.status !== 'running' && results.points.length > 0;
+
+  return (
+    <section className="pinned-runs" aria-label="Compared runs">
+      <button type="button" disabled={!canPin} onClick={() => results && pin(results)}>
+        Pin this run for comparison
+      </button>
+      {pinned.length > 0 && (
+        <>
+          <ul data-testid="pinned-list">
+            {pinned.map((run, index) => (
+              <li key={run.id}>
+                {run.label ?? labels[index]} <small>({run.results.points.length} points)</small>{' '}
+                <button type="button" className="secondary" onClick={() => unpin(run.id)}>
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="secondary" onClick={clear}>
+            Clear comparison
+          </button>
+        </>
+      )}
+    </section>
+  );
+}

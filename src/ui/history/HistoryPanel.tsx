@@ -1,0 +1,66 @@
+import { useEffect } from 'react';
+import { useCompareStore } from '../../state/compareStore.ts';
+import { useConfigStore } from '../../state/configStore.ts';
+import { useHistoryStore } from '../../state/historyStore.ts';
+import type { SavedRun } from '../../state/persistence.ts';
+import { useRunStore } from '../../state/runStore.ts';
+import { resumeSavedRun } from './resumeSavedRun.ts';
+
+/** Past runs saved in this browser: view, compare, resume an interrupted one, delete. */
+export function HistoryPanel({ busy }: { busy: boolean }) {
+  const runs = useHistoryStore((state) => state.runs);
+  const refresh = useHistoryStore((state) => state.refresh);
+  const remove = useHistoryStore((state) => state.remove);
+  const currentRunId = useRunStore((state) => state.runId);
+  const pin = useCompareStore((state) => state.pin);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const view = (run: SavedRun) => {
+    useConfigStore.getState().loadSpec(run.results.spec);
+    useRunStore.getState().showResults(run.results, 'history', run.id);
+  };
+
+  return (
+    <details className="history" data-testid="history">
+      <summary>History ({runs.length} saved in this browser)</summary>
+      {runs.length === 0 && <p>Finished and interrupted runs are kept here.</p>}
+      <ul>
+        {runs.map((run) => {
+          const interrupted = run.results.status === 'running' && run.id !== currentRunId;
+          return (
+            <li key={run.id} data-testid="history-entry">
+              <strong>{run.results.spec.name}</strong>{' '}
+              <small>
+                {new Date(run.savedAt).toLocaleString()} ·{' '}
+                {interrupted ? 'interrupted' : run.results.status} · {run.results.points.length}{' '}
+                points, {run.results.probes.length} probes
+              </small>{' '}
+              <button type="button" className="secondary" disabled={busy} onClick={() => view(run)}>
+                View
+              </button>
+              <button type="button" className="secondary" onClick={() => pin(run.results)}>
+                Pin
+              </button>
+              {interrupted && (
+                <button type="button" disabled={busy} onClick={() => resumeSavedRun(run)}>
+                  Resume
+                </button>
+              )}
+              <button
+                type="button"
+                className="secondary"
+                disabled={busy && run.id === currentRunId}
+                onClick={() => void remove(run.id)}
+              >
+                Delete
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </details>
+  );
+}

@@ -1,0 +1,24 @@
+import { useHistoryStore } from '../../state/historyStore.ts';
+import { resumeSavedRun } from './resumeSavedRun.ts';
+
+/** Offers to resume a run that was still going when the page was closed or reloaded. */
+export function InterruptedBanner() {
+  const run = useHistoryStore((state) => state.interrupted);
+  const dismiss = useHistoryStore((state) => state.dismissInterrupted);
+  if (!run) return null;
+  return (
+    <div className="notice warn" role="alert" data-testid="interrupted-banner">
+      <span>
+        “{run.results.spec.name}” was interrupted after {run.results.probes.length} probes (
+        {run.results.points.length} of {run.results.spec.sweep.widths.length} points). Resume from
+        its last finished probe?
+      </span>
+      <button type="button" onClick={() => resumeSavedRun(run)}>
+        Resume
+      </button>
+      <button type="button" className="secondary" onClick={dismiss}>
+        Not now
+      </button>
+    </div>
+  );
+}

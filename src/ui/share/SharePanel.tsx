@@ -1,0 +1,143 @@
+import { useState } from 'react';
+import type { ExperimentSpec } from '../../engine/spec/index.ts';
+import { pointsCsv, probesCsv } from '../../share/csv.ts';
+import { encodeLink } from '../../share/linkCodec.ts';
+import { parseResultsFile } from '../../share/resultsFile.ts';
+import { useConfigStore } from '../../state/configStore.ts';
+import { useNoticeStore } from '../../state/noticeStore.ts';
+import { useRunStore } from '../../state/runStore.ts';
+import { useLiveResults } from '../../state/useLiveResults.ts';
+import { chartSvg, download, slug, svgToPng } from '../results/download.ts';
+
+/** Share the experiment as a link, export results and the chart, import a results file. */
+export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
+  const results = useLiveResults();
+  const [withResults, setWithResults] = useState(false);
+  const [message, setMessage] = useState('');
+  const push = useNoticeStore((state) => state.push);
+  const shareable = withResults && results ? results.spec : spec;
+  const link = shareable
+    ? encodeLink(shareable, withResults && results ? results : undefined)
+    : undefined;
+  const url = link ? `${window.location.origin}${window.location.pathname}${link.fragment}` : '';
+  const name = slug(results?.spec.name ?? spec?.name ?? 'experiment');
+
+  const copy = async () => {
+    if (!link) return;
+    try {
+      await navigator.clipboard.writeText(url);
+      setMessage(link.note ?? 'Link copied.');
+    } catch {
+      setMessage('The browser refused the clipboard: select the link below and copy it.');
+    }
+  };
+
+  const exportChart = async (format: 'svg' | 'png') => {
+    const figure = document.querySelector('[data-testid="emc-chart"]');
+    const svg = figure && chartSvg(figure);
+    if (!figure || !svg) return push('warn', 'There is no chart to export yet.');
+    if (format === 'svg')
+      return download(`${name}-emc.svg`, new Blob([svg], { type: 'image/svg+xml' }));
+    const box = figure.querySelector('svg.recharts-surface')?.getBoundingClientRect();
+    try {
+      download(`${name}-emc.png`, await svgToPng(svg, box?.width ?? 800, box?.height ?? 300));
+    } catch (error) {
+      push('error', `The PNG could not be made: ${(error as Error).message}`);
+    }
+  };
+
+  const importFile = async (file: File | undefined) => {
+    if (!file) return;
+    const parsed = parseResultsFile(await file.text());
+    if (!parsed.ok) return push('error', `${file.name}: ${parsed.error}`);
+    useConfigStore.getState().loadSpec(parsed.results.spec);
+    useRunStore.getState().showResults(parsed.results, 'file');
+    push('info', `Showing results from ${file.name}.`);
+  };
+
+  return (
+    <section className="share-panel" aria-label="Share and export">
+      <div className="buttons">
+        <button type="button" disabled={!link} onClick={copy}>
+          Copy link
+        </button>
+        <label>
+          <input
+            type="checkbox"
+            checked={withResults}
+            disabled={!results}
+            onChange={(event) => setWithResults(event.target.checked)}
+          />{' '}
+          with results
+        </label>
+        <span className="separator" aria-hidden="true" />
+        <span>Export:</span>
+        <button
+          type="button"
+          disabled={!results}
+          onClick={() =>
+            results &&
+            download(
+              `${name}.json`,
+              new Blob([JSON.stringify(results, null, 2)], { type: 'application/json' }),
+            )
+          }
+        >
+          JSON
+        </button>
+        <button
+          type="button"
+          disabled={!results}
+          onClick={() =>
+            results &&
+            download(`${name}-points.csv`, new Blob([pointsCsv(results)], { type: 'text/csv' }))
+          }
+        >
+          CSV points
+        </button>
+        <button
+          type="button"
+          disabled={!results}
+          onClick={() =>
+            results &&
+            download(`${name}-probes.csv`, new Blob([probesCsv(results)], { type: 'text/csv' }))
+          }
+        >
+          CSV probes
+        </button>
+        <button type="button" disabled={!results?.points.length} onClick={() => exportChart('png')}>
+          PNG
+        </button>
+        <button type="button" disabled={!results?.points.length} onClick={() => exportChart('svg')}>
+          SVG
+        </button>
+        <label className="import">
+          Import results…{' '}
+          <input
+            type="file"
+            accept="application/json,.json"
+            aria-label="Import a results JSON file"
+            onChange={(event) => {
+              void importFile(event.target.files?.[0]);
+              event.target.value = '';
+            }}
+          />
+        </label>
+      </div>
+      <input
+        className="share-link"
+        readOnly
+        value={url}
+        aria-label="Share link"
+        data-testid="share-link"
+        data-embedded={link?.embedded ?? ''}
+        onFocus={(event) => event.target.select()}
+      />
+      {(message || link?.note) && (
+        <p className="share-message" role="status">
+          {message || link?.note}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,31 @@
+import { useEffect } from 'react';
+import { startAutosave } from '../state/autosave.ts';
+import { useHistoryStore } from '../state/historyStore.ts';
+import { useNoticeStore } from '../state/noticeStore.ts';
+import { startUrlSync } from '../state/urlSync.ts';
+
+/**
+ * Starts what lives beside the components: the link in the URL, saving runs to IndexedDB,
+ * and the look for a run that was interrupted by a reload or a closed tab.
+ */
+export function useAppServices(): void {
+  useEffect(() => {
+    const stopUrlSync = startUrlSync();
+    const stopAutosave = startAutosave();
+    useHistoryStore
+      .getState()
+      .findInterrupted()
+      .catch((error: unknown) =>
+        useNoticeStore
+          .getState()
+          .push(
+            'warn',
+            `Saved runs cannot be read in this browser (${String(error)}); runs will not be kept.`,
+          ),
+      );
+    return () => {
+      stopUrlSync();
+      stopAutosave();
+    };
+  }, []);
+}
