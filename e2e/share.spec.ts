@@ -171,4 +171,29 @@ test('a reload mid-run offers to resume from the last finished probe', async ({ 
   await expect(page.getByTestId('history-entry').first()).toContainText('complete');
   await page.reload();
   await expect(page.getByTestId('interrupted-banner')).toHaveCount(0);
+
+  await page.getByText(/^History/).click();
+  const entries = page.getByTestId('history-entry');
+  const before = await entries.count();
+  await entries.first().getByRole('button', { name: 'Delete' }).click();
+  await expect(entries).toHaveCount(before - 1);
+});
+
+test('a comparison preset runs each variant and overlays them, labelled', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  await page.getByLabel('Training backend').selectOption('wasm');
+  await page.getByText('Classroom presets').click();
+  await page
+    .getByTestId('preset-true-vs-random-labels')
+    .getByRole('button', { name: 'Run all 2 and compare' })
+    .click();
+  await expect(page.getByTestId('pinned-list')).toContainText('random labels', {
+    timeout: 150_000,
+  });
+  await expect(page.getByTestId('pinned-list')).toContainText('true labels');
+  const chart = page.getByTestId('emc-chart');
+  await expect(chart).toContainText('true labels');
+  await expect(chart).toContainText('random labels');
+  await expect(page.getByTestId('results-table')).toContainText('Test acc.');
 });

@@ -1,21 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findNonMonotone, mean, type ProbeRecord, sampleStd } from './results.ts';
+import { findNonMonotone, mean, sampleStd } from './results.ts';
+import { probeRecord } from './testFixtures.ts';
 import { ENGINE_VERSION } from './version.ts';
 
-const probe = (n: number, fits: boolean, seedIndex = 0): ProbeRecord => ({
-  pointIndex: 0,
-  seedIndex,
-  n,
-  fits,
-  stopReason: fits ? 'fit' : 'plateau',
-  epochs: 1,
-  steps: 1,
-  finalLoss: 0,
-  finalAccuracy: fits ? 1 : 0.5,
-  testAccuracy: null,
-  wallMs: 1,
-});
+const probe = (n: number, fits: boolean, seedIndex = 0) => probeRecord({ n, fits, seedIndex });
 
 describe('results helpers', () => {
   it('computes mean and sample standard deviation', () => {

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResults } from '../engine/results.ts';
+import { pointResult, probeRecord } from '../engine/testFixtures.ts';
 import { pointsCsv, probesCsv } from './csv.ts';
 
 const results = {
   points: [
-    {
-      index: 0,
-      width: 4,
+    pointResult({
       model: '=HYPERLINK("x"), "quoted"',
-      parameterCount: 56,
-      emcMean: 20,
-      emcStd: 0,
       seeds: [
         {
           seedIndex: 0,
@@ -22,26 +18,10 @@ const results = {
           testAccuracy: null,
         },
       ],
-      nonMonotone: [],
-      wallMs: 10,
-    },
+    }),
   ],
-  probes: [
-    {
-      pointIndex: 0,
-      seedIndex: 0,
-      n: 20,
-      fits: true,
-      stopReason: 'fit',
-      epochs: 3,
-      steps: 3,
-      finalLoss: Number.NaN,
-      finalAccuracy: 1,
-      testAccuracy: null,
-      wallMs: 4.6,
-    },
-  ],
-} as unknown as ExperimentResults;
+  probes: [probeRecord({ n: 20, epochs: 3, steps: 3, finalLoss: Number.NaN, wallMs: 4.6 })],
+} as ExperimentResults;
 
 describe('CSV export', () => {
   it('writes one row per point and seed, quoting text and defusing formulas', () => {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { PointResult, ProbeRecord } from '../engine/index.ts';
+import { pointResult, probeRecord } from '../engine/testFixtures.ts';
 import { parseSpec } from '../engine/spec/index.ts';
 import type { WorkerMessage } from '../worker/protocol.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
@@ -12,41 +12,8 @@ const engine = (event: Extract<WorkerMessage, { kind: 'engine' }>['event']): Wor
   event,
 });
 
-const probe = (n: number, fits: boolean): ProbeRecord => ({
-  pointIndex: 0,
-  seedIndex: 0,
-  n,
-  fits,
-  stopReason: fits ? 'fit' : 'plateau',
-  epochs: 10,
-  steps: 10,
-  finalLoss: 0.1,
-  finalAccuracy: fits ? 1 : 0.9,
-  testAccuracy: null,
-  wallMs: 100,
-});
-
-const point: PointResult = {
-  index: 0,
-  width: 4,
-  model: 'MLP 1×4 relu',
-  parameterCount: 56,
-  emcMean: 20,
-  emcStd: 0,
-  seeds: [
-    {
-      seedIndex: 0,
-      seed: 1,
-      emc: 20,
-      bracket: [20, 22],
-      censored: false,
-      probes: 4,
-      testAccuracy: null,
-    },
-  ],
-  nonMonotone: [],
-  wallMs: 400,
-};
+const probe = (n: number, fits: boolean) => probeRecord({ n, fits });
+const point = pointResult();
 
 beforeEach(() => {
   useRunStore.getState().begin(spec, 'test-run');

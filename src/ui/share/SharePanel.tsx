@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { ExperimentResults } from '../../engine/results.ts';
 import type { ExperimentSpec } from '../../engine/spec/index.ts';
 import { pointsCsv, probesCsv } from '../../share/csv.ts';
 import { encodeLink } from '../../share/linkCodec.ts';
@@ -8,6 +9,23 @@ import { useNoticeStore } from '../../state/noticeStore.ts';
 import { useRunStore } from '../../state/runStore.ts';
 import { useLiveResults } from '../../state/useLiveResults.ts';
 import { chartSvg, download, slug, svgToPng } from '../results/download.ts';
+
+/** The results exports: one file per entry, from the same results document. */
+const RESULT_FILES: Array<{
+  label: string;
+  suffix: string;
+  type: string;
+  write(results: ExperimentResults): string;
+}> = [
+  {
+    label: 'JSON',
+    suffix: '.json',
+    type: 'application/json',
+    write: (results) => JSON.stringify(results, null, 2),
+  },
+  { label: 'CSV points', suffix: '-points.csv', type: 'text/csv', write: pointsCsv },
+  { label: 'CSV probes', suffix: '-probes.csv', type: 'text/csv', write: probesCsv },
+];
 
 /** Share the experiment as a link, export results and the chart, import a results file. */
 export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
@@ -72,39 +90,22 @@ export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
         </label>
         <span className="separator" aria-hidden="true" />
         <span>Export:</span>
-        <button
-          type="button"
-          disabled={!results}
-          onClick={() =>
-            results &&
-            download(
-              `${name}.json`,
-              new Blob([JSON.stringify(results, null, 2)], { type: 'application/json' }),
-            )
-          }
-        >
-          JSON
-        </button>
-        <button
-          type="button"
-          disabled={!results}
-          onClick={() =>
-            results &&
-            download(`${name}-points.csv`, new Blob([pointsCsv(results)], { type: 'text/csv' }))
-          }
-        >
-          CSV points
-        </button>
-        <button
-          type="button"
-          disabled={!results}
-          onClick={() =>
-            results &&
-            download(`${name}-probes.csv`, new Blob([probesCsv(results)], { type: 'text/csv' }))
-          }
-        >
-          CSV probes
-        </button>
+        {RESULT_FILES.map((file) => (
+          <button
+            key={file.label}
+            type="button"
+            disabled={!results}
+            onClick={() =>
+              results &&
+              download(
+                `${name}${file.suffix}`,
+                new Blob([file.write(results)], { type: file.type }),
+              )
+            }
+          >
+            {file.label}
+          </button>
+        ))}
         <button type="button" disabled={!results?.points.length} onClick={() => exportChart('png')}>
           PNG
         </button>
