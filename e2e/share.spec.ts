@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, fillTinyExperiment, runButton, runStatus, setField, test } from './fixtures.ts';
 
 // Sharing, presets and persistence do not depend on the backend: run them once, on wasm.
@@ -196,4 +197,29 @@ test('a comparison preset runs each variant and overlays them, labelled', async 
   await expect(chart).toContainText('true labels');
   await expect(chart).toContainText('random labels');
   await expect(page.getByTestId('results-table')).toContainText('Test acc.');
+});
+
+test('the EMC chart exports as SVG and PNG, and the points as CSV', async ({ page }) => {
+  await page.goto('/');
+  await runTinySweep(page);
+  const save = async (name: string) => {
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name, exact: true }).click();
+    const download = await downloading;
+    return {
+      name: download.suggestedFilename(),
+      bytes: readFileSync(await download.path()),
+    };
+  };
+  const svg = await save('SVG');
+  expect(svg.name).toMatch(/-emc\.svg$/);
+  expect(svg.bytes.toString('utf8')).toMatch(/^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  expect(svg.bytes.toString('utf8')).toContain('emc-point');
+  const png = await save('PNG');
+  expect(png.name).toMatch(/-emc\.png$/);
+  expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.bytes.length).toBeGreaterThan(5_000);
+  const csv = (await save('CSV points')).bytes.toString('utf8').trim().split('\n');
+  expect(csv[0]).toContain('point,width,model,parameters,emc_mean');
+  expect(csv).toHaveLength(3);
 });

@@ -18,9 +18,13 @@ export function slug(name: string): string {
   );
 }
 
-/** The chart's SVG as a standalone document, with a white background. */
+/**
+ * The chart's SVG as a standalone document, with a white background. The plot's own
+ * surface, not the legend icons (also SVGs); recharts draws the legend in HTML, so it is
+ * not part of the export.
+ */
 export function chartSvg(figure: Element): string | undefined {
-  const svg = figure.querySelector('svg.recharts-surface');
+  const svg = figure.querySelector('.recharts-wrapper > svg.recharts-surface');
   if (!svg) return undefined;
   const copy = svg.cloneNode(true) as SVGSVGElement;
   copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
