@@ -56,7 +56,9 @@ export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
     if (!figure || !svg) return push('warn', 'There is no chart to export yet.');
     if (format === 'svg')
       return download(`${name}-emc.svg`, new Blob([svg], { type: 'image/svg+xml' }));
-    const box = figure.querySelector('.recharts-wrapper > svg.recharts-surface')?.getBoundingClientRect();
+    const box = figure
+      .querySelector('.recharts-wrapper > svg.recharts-surface')
+      ?.getBoundingClientRect();
     try {
       download(`${name}-emc.png`, await svgToPng(svg, box?.width ?? 800, box?.height ?? 300));
     } catch (error) {
