@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 /**
  * Cross-origin isolation (COOP/COEP) makes SharedArrayBuffer available, which the WASM
@@ -10,10 +10,46 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * The built app's Content-Security-Policy: no eval of any kind (nothing from a link or a
+ * file can become code), only WebAssembly compilation for tfjs' wasm backend, inline style
+ * attributes for the charts, and nothing loaded from elsewhere.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' data: blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** The policy travels in the page itself, so any static host serves it. */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'emc-lab-content-security-policy',
+    apply: 'build',
+    transformIndexHtml: (html) =>
+      html.replace(
+        '<head>',
+        `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`,
+      ),
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicy()],
   server: { headers: crossOriginIsolation },
-  preview: { headers: crossOriginIsolation },
+  preview: {
+    headers: {
+      ...crossOriginIsolation,
+      // frame-ancestors only works as a header (browsers ignore it in a meta tag).
+      'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`,
+    },
+  },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
 });

@@ -112,3 +112,15 @@ test('an explicitly chosen backend is used and shown', async ({ page }) => {
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
   await expect(page.getByTestId('emc-chart')).toHaveAttribute('data-points', '2');
 });
+
+test('the built app sends a Content-Security-Policy without unsafe-eval', async ({ page }) => {
+  const response = await page.goto('/');
+  const policy = response?.headers()['content-security-policy'] ?? '';
+  expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(policy).not.toContain("'unsafe-eval'");
+  const meta = await page
+    .locator('meta[http-equiv="Content-Security-Policy"]')
+    .getAttribute('content');
+  expect(meta).toContain("default-src 'self'");
+  expect(meta).not.toContain("'unsafe-eval'");
+});

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { estimateMemory, formatBytes, MAX_MEMORY_BYTES } from './memory.ts';
+
+// Zod would probe `new Function` to speed up parsing; under the lab's Content-Security-Policy
+// (no unsafe-eval) that probe is a console error. Parsing specs is never a bottleneck.
+z.config({ jitless: true });
 
 /**
  * The experiment spec: the one contract shared by the UI form, share links, the worker,
@@ -113,6 +118,23 @@ export const experimentSpecSchema = z
         code: 'custom',
         path: ['data', 'labelNoise'],
         message: 'has no effect on random labels; set it to 0 or use labels "true"',
+      });
+    }
+    const memory = estimateMemory({
+      features: spec.data.inputShape.reduce((a, b) => a * b, 1),
+      classes: spec.data.classes,
+      poolSize: spec.data.poolSize,
+      testSize: spec.data.testSize,
+      depth: spec.model.depth,
+      widths: spec.sweep.widths,
+      batchSize: spec.train.batchSize,
+    });
+    if (memory.total > MAX_MEMORY_BYTES) {
+      const dataDominates = memory.data >= memory.model + memory.activations;
+      ctx.addIssue({
+        code: 'custom',
+        path: dataDominates ? ['data', 'poolSize'] : ['sweep', 'widths'],
+        message: `this experiment would need about ${formatBytes(memory.total)} of memory (data ${formatBytes(memory.data)}, widest model ${formatBytes(memory.model)}, activations ${formatBytes(memory.activations)}); at most ${formatBytes(MAX_MEMORY_BYTES)} are allowed. Use ${dataDominates ? 'a smaller pool or input shape' : 'narrower or fewer layers, or smaller batches'}`,
       });
     }
   });

@@ -109,6 +109,16 @@ describe('validateSpec', () => {
     ]);
   });
 
+  it('refuses a sweep that would not fit in memory, with an estimate', () => {
+    const wide = { ...withField('sweep.widths', [4096]), model: { family: 'mlp', depth: 16 } };
+    const [error] = errorsOf(wide);
+    expect(error).toMatch(/^sweep\.widths: this experiment would need about \d+\.\d GB of memory/);
+    expect(error).toContain('narrower or fewer layers');
+    const hugePool = withField('data.inputShape', [64, 64, 16]);
+    (hugePool.data as Record<string, unknown>).poolSize = 100_000;
+    expect(errorsOf(hugePool)[0]).toMatch(/^data\.poolSize: .* a smaller pool or input shape/);
+  });
+
   it('refuses a spec from a newer version with a clear message', () => {
     const errors = errorsOf(withField('version', SPEC_VERSION + 1));
     expect(errors).toHaveLength(1);

@@ -1,0 +1,57 @@
+/**
+ * A conservative estimate of the memory a spec needs, so a sweep that cannot fit is refused
+ * before it starts instead of crashing a tab or a laptop minutes into a run.
+ */
+export const MAX_MEMORY_BYTES = 2 * 1024 ** 3;
+
+const FLOAT = 4;
+/** Weights, gradients, two Adam slots and one temporary per parameter. */
+const COPIES_PER_PARAMETER = 5;
+/** Activations are kept for the backward pass and gradients of the same size are made. */
+const ACTIVATION_COPIES = 3;
+/** The fit check runs the model on chunks of at most this many samples. */
+const EVAL_CHUNK = 1024;
+
+export interface MemoryShape {
+  features: number;
+  classes: number;
+  poolSize: number;
+  testSize: number;
+  depth: number;
+  widths: readonly number[];
+  batchSize: number | 'full';
+}
+
+export interface MemoryEstimate {
+  data: number;
+  model: number;
+  activations: number;
+  total: number;
+}
+
+export function estimateMemory(shape: MemoryShape): MemoryEstimate {
+  const samples = shape.poolSize + shape.testSize;
+  // The samples live once in JS and once on the backend, plus the probe's gathered subset.
+  const data = samples * shape.features * FLOAT * 3;
+  const width = shape.depth === 0 ? 0 : Math.max(...shape.widths);
+  const parameters =
+    shape.depth === 0
+      ? (shape.features + 1) * shape.classes
+      : (shape.features + 1) * width +
+        (shape.depth - 1) * (width + 1) * width +
+        (width + 1) * shape.classes;
+  const model = parameters * FLOAT * COPIES_PER_PARAMETER;
+  const rows = Math.max(
+    shape.batchSize === 'full' ? shape.poolSize : Math.min(shape.batchSize, shape.poolSize),
+    Math.min(EVAL_CHUNK, shape.poolSize),
+  );
+  const activations =
+    rows * (shape.features + shape.depth * width + shape.classes) * FLOAT * ACTIVATION_COPIES;
+  return { data, model, activations, total: data + model + activations };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+  return `${Math.ceil(bytes / 1024)} KB`;
+}
