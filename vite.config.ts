@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -40,8 +41,23 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/** Lists every built file for the service worker (public/sw.js) to cache at install. */
+function precacheManifest(): Plugin {
+  return {
+    name: 'emc-lab-precache-manifest',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const publicFiles = readdirSync('public').filter((file) => file !== 'sw.js');
+      const files = [...Object.keys(bundle), ...publicFiles].filter(
+        (file) => file !== 'index.html',
+      );
+      this.emitFile({ type: 'asset', fileName: 'precache.json', source: JSON.stringify(files) });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), precacheManifest()],
   server: { headers: crossOriginIsolation },
   preview: {
     headers: {

@@ -223,3 +223,16 @@ test('the EMC chart exports as SVG and PNG, and the points as CSV', async ({ pag
   expect(csv[0]).toContain('point,width,model,parameters,emc_mean');
   expect(csv).toHaveLength(3);
 });
+
+test('once loaded, the lab works offline', async ({ page, context }) => {
+  await page.goto('/');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'EMC Lab' })).toBeVisible();
+  await runTinySweep(page);
+  await expect(page.getByTestId('emc-chart')).toHaveAttribute('data-points', '2');
+  await context.setOffline(false);
+});

@@ -9,3 +9,11 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// Offline once loaded: the service worker caches the whole build (not in dev, where files
+// change on every edit).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register('./sw.js').catch((error: unknown) => {
+    console.warn('EMC Lab will not work offline: the service worker failed to register.', error);
+  });
+}

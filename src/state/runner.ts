@@ -32,6 +32,13 @@ export function startRun(
     name: 'emc-training',
   });
   worker.onmessage = (message: MessageEvent<WorkerMessage>) => enqueue(message.data);
+  worker.onmessageerror = () => {
+    flush();
+    useRunStore
+      .getState()
+      .fail('The training worker sent a message that could not be read.', performance.now());
+    disposeWorker();
+  };
   worker.onerror = (event) => {
     event.preventDefault();
     flush();

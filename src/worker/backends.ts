@@ -18,6 +18,26 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
 });
 
+/**
+ * Calls `onLost` if the WebGPU device behind the running backend goes away (driver reset,
+ * GPU unplugged, or `device.destroy()`), with the browser's reason.
+ */
+export function watchGpuDevice(onLost: (message: string) => void): GpuDeviceLike | undefined {
+  if (tf.getBackend() !== 'webgpu') return undefined;
+  const device = (tf.backend() as unknown as { device?: GpuDeviceLike }).device;
+  device?.lost.then((info) =>
+    onLost(
+      `The GPU device was lost (${info.reason ?? 'unknown reason'}${info.message ? `: ${info.message}` : ''}).`,
+    ),
+  );
+  return device;
+}
+
+export interface GpuDeviceLike {
+  lost: Promise<{ reason?: string; message?: string }>;
+  destroy(): void;
+}
+
 interface GpuAdapterLike {
   info?: { vendor?: string; architecture?: string; description?: string; device?: string };
 }

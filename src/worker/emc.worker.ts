@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type EngineEvent, RunCancelledError, runExperiment } from '../engine/index.ts';
-import { startBackend } from './backends.ts';
+import { type GpuDeviceLike, startBackend, watchGpuDevice } from './backends.ts';
 import type { WorkerCommand, WorkerMessage } from './protocol.ts';
 import { StepGate } from './stepGate.ts';
 
@@ -44,14 +44,28 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
     return;
   }
   gate = new StepGate();
-  let engineReported = false;
+  // A lost GPU makes the next tfjs call fail with an obscure error (a buffer unmapped
+  // during mapAsync, say): report the loss itself, and only the loss.
+  let lostMessage: string | undefined;
+  let device: GpuDeviceLike | undefined;
+  let heldError: EngineEvent | undefined;
+  let failure: unknown;
   try {
     tf.enableProdMode();
     const backend = await startBackend(command.backend);
     post({ kind: 'backend', info: backend });
+    device = watchGpuDevice((message) => {
+      lostMessage = message;
+      gate?.stop();
+    });
+    // For testing recovery by hand (DevTools, worker console) and in the browser tests.
+    (self as unknown as { emcLabDebug?: object }).emcLabDebug = {
+      loseGpuDevice: () => device?.destroy(),
+    };
     const forward = throttleEpochs((event) => {
-      if (event.kind === 'error') engineReported = true;
-      post({ kind: 'engine', event });
+      if (lostMessage) return;
+      if (event.kind === 'error') heldError = event;
+      else post({ kind: 'engine', event });
     });
     await runExperiment(command.spec, {
       onEvent: forward,
@@ -60,14 +74,30 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
       environment: { adapter: backend.adapter, floatPrecision: backend.floatPrecision },
     });
   } catch (error) {
-    // The engine reports its own failures as an "error" event; report only the others.
-    if (!(error instanceof RunCancelledError) && !engineReported) {
-      post({ kind: 'fatal', message: error instanceof Error ? error.message : String(error) });
-    }
+    failure = error;
+    // The loss may be announced a moment after the first failed GPU call.
+    if (device && !lostMessage) await Promise.race([device.lost, sleep(DEVICE_LOSS_GRACE_MS)]);
   } finally {
     gate.dispose();
     gate = undefined;
   }
+  if (lostMessage) {
+    post({
+      kind: 'fatal',
+      message: `${lostMessage} Finished probes are kept; resume on this or another backend.`,
+    });
+  } else if (heldError) {
+    post({ kind: 'engine', event: heldError });
+  } else if (failure && !(failure instanceof RunCancelledError)) {
+    post({ kind: 'fatal', message: failure instanceof Error ? failure.message : String(failure) });
+  }
+}
+
+/** How long a failed run waits for a device-loss notice that explains the failure. */
+const DEVICE_LOSS_GRACE_MS = 300;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Forwards every event, but at most one epoch event per interval (always the latest one). */

@@ -4,6 +4,7 @@ import { estimateProgress } from '../../state/progress.ts';
 import { pauseRun, resumeRun, startRun, stopRun } from '../../state/runner.ts';
 import { type RunState, useRunStore } from '../../state/runStore.ts';
 import { BACKEND_ORDER, type BackendChoice } from '../../worker/protocol.ts';
+import { RecoveryOffer } from './RecoveryOffer.tsx';
 import { useNow } from './useNow.ts';
 
 const ACTIVE = new Set<RunState['phase']>(['starting', 'running', 'paused', 'stopping']);
@@ -66,6 +67,7 @@ export function RunControls({ spec, problems }: { spec?: ExperimentSpec; problem
       <p role="status" data-testid="run-status" data-phase={run.phase}>
         {statusText(run, now)}
       </p>
+      <RecoveryOffer />
       {skipped.length > 0 && (
         <p className="fallback-note" data-testid="fallback-note">
           Fell back to {run.backend?.name}: {skipped.join('; ')}.

@@ -1,0 +1,76 @@
+import type { Page } from '@playwright/test';
+import { expect, runButton, runStatus, setField, test } from './fixtures.ts';
+
+/** Starts a four-point sweep and waits until a few probes have finished. */
+async function startAndWaitForProbes(page: Page, backend: string, probes = 2) {
+  await page.goto('/');
+  await setField(page, 'Widths', '2, 4, 8, 16');
+  await setField(page, 'Check fit every (epochs)', '4');
+  await page.getByLabel('Training backend').selectOption(backend);
+  await runButton(page).click();
+  await expect
+    .poll(async () => Number(await page.getByTestId('search-trace').getAttribute('data-probes')), {
+      timeout: 90_000,
+    })
+    .toBeGreaterThanOrEqual(probes);
+}
+
+/** The training worker (the page's only one once tfjs' own are accounted for). */
+function trainingWorker(page: Page) {
+  const worker = page.workers().find((w) => w.url().includes('emc.worker'));
+  if (!worker) throw new Error(`no training worker among ${page.workers().map((w) => w.url())}`);
+  return worker;
+}
+
+test('a worker that crashes mid-run keeps every finished probe and resumes on another backend', async ({
+  page,
+  consoleErrors,
+}, testInfo) => {
+  test.skip(testInfo.project.name !== 'webgpu', 'backend-independent');
+  await startAndWaitForProbes(page, 'cpu');
+  await trainingWorker(page).evaluate(() => {
+    setTimeout(() => {
+      throw new Error('simulated crash');
+    }, 0);
+  });
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'failed');
+  await expect(runStatus(page)).toContainText('The training worker crashed');
+  await expect(runStatus(page)).toContainText('simulated crash');
+  const kept = Number(await page.getByTestId('search-trace').getAttribute('data-probes'));
+  expect(kept).toBeGreaterThanOrEqual(2);
+
+  const recovery = page.getByTestId('recovery');
+  await expect(recovery).toContainText(`${kept} finished probes are kept`);
+  await recovery.getByRole('button', { name: 'Resume on wasm' }).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 90_000 });
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
+  await expect(page.getByTestId('emc-chart')).toHaveAttribute('data-points', '4');
+  await expect(page.getByRole('log')).toContainText('replayed from the interrupted run');
+
+  // The crash was provoked: its own report is the only error allowed.
+  expect(consoleErrors.every((e) => e.includes('simulated crash'))).toBe(true);
+  consoleErrors.length = 0;
+});
+
+test('a lost GPU device is reported and the run resumes on another backend', async ({
+  page,
+  consoleErrors,
+}, testInfo) => {
+  test.skip(testInfo.project.name !== 'webgpu', 'needs a WebGPU adapter');
+  test.setTimeout(180_000);
+  await startAndWaitForProbes(page, 'webgpu', 1);
+  await trainingWorker(page).evaluate(() =>
+    (self as unknown as { emcLabDebug: { loseGpuDevice(): void } }).emcLabDebug.loseGpuDevice(),
+  );
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'failed');
+  await expect(runStatus(page)).toContainText('The GPU device was lost (destroyed');
+  const recovery = page.getByTestId('recovery');
+  await expect(recovery.getByRole('button', { name: 'Resume on webgpu (same)' })).toBeVisible();
+  await recovery.getByRole('button', { name: 'Resume on wasm' }).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 120_000 });
+  await expect(page.getByRole('log')).toContainText('replayed from the interrupted run');
+
+  // Ops queued on the destroyed device may report WebGPU errors; nothing else may.
+  expect(consoleErrors.filter((e) => !/device|WebGPU|GPU/i.test(e))).toEqual([]);
+  consoleErrors.length = 0;
+});
