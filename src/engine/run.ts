@@ -19,6 +19,7 @@ import {
 import { gallopThenBisect } from './search/gallopThenBisect.ts';
 import { type ExperimentSpec, parseSpec } from './spec/index.ts';
 import { type DeviceSamples, fitProbe } from './train/fitProbe.ts';
+import { ProbeFailedError } from './train/probeFailure.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 /** Without a better guess the search starts at this fraction of the parameter count. */
@@ -144,18 +145,24 @@ async function measurePoint(
           emit({ kind: 'probe-finished', probe });
           return probe.fits;
         }
-        const outcome = await fitProbe({
-          plan,
-          pool: device.pool,
-          test: device.test,
-          classes: spec.data.classes,
-          n,
-          order,
-          train: spec.train,
-          seed: deriveSeed(seed, 'init') % 2 ** 31,
-          control: options.control,
-          onEpoch: (metrics) => emit({ kind: 'epoch', pointIndex, seedIndex, n, ...metrics }),
-        });
+        let outcome: Awaited<ReturnType<typeof fitProbe>>;
+        try {
+          outcome = await fitProbe({
+            plan,
+            pool: device.pool,
+            test: device.test,
+            classes: spec.data.classes,
+            n,
+            order,
+            train: spec.train,
+            seed: deriveSeed(seed, 'init') % 2 ** 31,
+            control: options.control,
+            onEpoch: (metrics) => emit({ kind: 'epoch', pointIndex, seedIndex, n, ...metrics }),
+          });
+        } catch (error) {
+          if (error instanceof RunCancelledError) throw error;
+          throw new ProbeFailedError({ pointIndex, width: plan.width, seedIndex, n }, error);
+        }
         const probe: ProbeRecord = { pointIndex, seedIndex, ...outcome };
         results.probes.push(probe);
         pointProbes.push(probe);
