@@ -124,3 +124,22 @@ test('the built app sends a Content-Security-Policy without unsafe-eval', async 
   expect(meta).toContain("default-src 'self'");
   expect(meta).not.toContain("'unsafe-eval'");
 });
+
+test('the form and the run controls work from the keyboard', async ({ page }) => {
+  const widths = page.getByLabel('Widths', { exact: true });
+  await widths.focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('2, 6');
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Optimizer', { exact: true })).toBeFocused();
+  await expect(widths).toHaveValue('2, 6');
+
+  await page.getByLabel('Training backend').focus();
+  await page.keyboard.press('Shift+Tab'); // Stop (disabled) and Pause (disabled) are skipped
+  await expect(runButton(page)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(runStatus(page)).toHaveAttribute('data-phase', /starting|running/);
+  await page.getByRole('button', { name: 'Stop' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'cancelled');
+});
