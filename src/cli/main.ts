@@ -59,6 +59,17 @@ export async function main(argv: string[]): Promise<number> {
     );
     return EXIT_OK;
   }
+  if (
+    values.backend === 'wasm' &&
+    check.spec.model.family === 'cnn' &&
+    check.spec.model.depth > 0
+  ) {
+    // tfjs#8474: the WASM backend has no Conv2DBackpropFilter kernel.
+    process.stderr.write(
+      'emc-lab: the wasm backend cannot train CNNs (tfjs 4.22 has no Conv2DBackpropFilter for it); use --backend cpu\n',
+    );
+    return EXIT_INVALID;
+  }
   return run(check.spec, values);
 }
 

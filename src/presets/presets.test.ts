@@ -31,7 +31,7 @@ describe('classroom presets', () => {
 
   it('marks presets that need features this version lacks', () => {
     const cnn = PRESETS.find((p) => p.id === 'cnn-vs-mlp');
-    expect(cnn && missingFeatures(cnn)).toEqual(['CNN models', 'mnist data']);
+    expect(cnn && missingFeatures(cnn)).toEqual(['mnist data']);
   });
 
   it('patches only the named fields of a section', () => {

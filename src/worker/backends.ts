@@ -47,10 +47,18 @@ interface GpuAdapterLike {
  * webgpu → webgl → wasm → cpu, and says why each skipped one was skipped. tfjs registers
  * WebGPU without checking for an adapter, so probe navigator.gpu ourselves first.
  */
-export async function startBackend(choice: BackendChoice): Promise<BackendInfo> {
+export async function startBackend(
+  choice: BackendChoice,
+  needs: { convolutionGradients: boolean },
+): Promise<BackendInfo> {
   const candidates = choice === 'auto' ? [...BACKEND_ORDER] : fallbacksFrom(choice);
   const skipped: string[] = [];
   for (const name of candidates) {
+    if (name === 'wasm' && needs.convolutionGradients) {
+      // tfjs#8474: the WASM backend has no Conv2DBackpropFilter kernel.
+      skipped.push('wasm: it cannot train convolutions (no Conv2DBackpropFilter in tfjs 4.22)');
+      continue;
+    }
     const problem = await tryBackend(name);
     if (problem === undefined) {
       return {

@@ -52,7 +52,9 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
   let failure: unknown;
   try {
     tf.enableProdMode();
-    const backend = await startBackend(command.backend);
+    const backend = await startBackend(command.backend, {
+      convolutionGradients: command.spec.model.family === 'cnn' && command.spec.model.depth > 0,
+    });
     post({ kind: 'backend', info: backend });
     device = watchGpuDevice((message) => {
       lostMessage = message;

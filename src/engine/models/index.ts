@@ -1,7 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { featureCount } from '../data/index.ts';
 import type { ModelSpec } from '../spec/index.ts';
-import { buildMlp, mlpParameterCount } from './mlp.ts';
+import { buildCnn } from './cnn.ts';
+import { buildMlp } from './mlp.ts';
+import { type ModelShape, parameterCount } from './shapes.ts';
 
 /** What one sweep point trains: the architecture for one width, without weights yet. */
 export interface ModelPlan {
@@ -18,15 +20,26 @@ export function planModel(
   inputShape: number[],
   classes: number,
 ): ModelPlan {
-  const shape = { inputFeatures: featureCount(inputShape), depth: spec.depth, width, classes };
+  const shape: ModelShape = { family: spec.family, inputShape, depth: spec.depth, width, classes };
+  const inputs = featureCount(inputShape);
   const label =
     spec.depth === 0
-      ? `linear classifier (${shape.inputFeatures} → ${classes})`
-      : `MLP ${spec.depth}×${width} ${spec.activation}`;
+      ? `linear classifier (${inputs} → ${classes})`
+      : spec.family === 'cnn'
+        ? `CNN ${spec.depth}×${width}ch ${spec.activation}`
+        : `MLP ${spec.depth}×${width} ${spec.activation}`;
   return {
     width,
-    parameterCount: mlpParameterCount(shape),
-    build: (seed) => buildMlp(inputShape, shape, spec.activation, seed),
+    parameterCount: parameterCount(shape),
+    build: (seed) =>
+      spec.family === 'cnn' && spec.depth > 0
+        ? buildCnn(shape, spec.activation, seed)
+        : buildMlp(
+            inputShape,
+            { inputFeatures: inputs, depth: spec.depth, width, classes },
+            spec.activation,
+            seed,
+          ),
     describe: () => label,
   };
 }

@@ -2,7 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS } from '../spec/index.ts';
 import { planModel } from './index.ts';
-import { buildMlp, mlpParameterCount } from './mlp.ts';
+import { buildMlp, type MlpShape } from './mlp.ts';
+import { parameterCount } from './shapes.ts';
+
+const mlpParameterCount = (s: MlpShape) =>
+  parameterCount({
+    family: 'mlp',
+    inputShape: [s.inputFeatures],
+    depth: s.depth,
+    width: s.width,
+    classes: s.classes,
+  });
 
 describe('MLP parameter count', () => {
   it.each([

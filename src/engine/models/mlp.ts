@@ -12,15 +12,6 @@ export interface MlpShape {
 }
 
 /**
- * Exact parameter count of an MLP: each hidden layer has (fan_in + 1) × width weights and
- * biases, the head (fan_in + 1) × classes. Depth 0 is a linear classifier.
- */
-export function mlpParameterCount({ inputFeatures, depth, width, classes }: MlpShape): number {
-  if (depth === 0) return (inputFeatures + 1) * classes;
-  return (inputFeatures + 1) * width + (depth - 1) * (width + 1) * width + (width + 1) * classes;
-}
-
-/**
  * An MLP that flattens its input, then `depth` dense layers of `width` units, then a
  * linear head producing logits (the loss applies the softmax). Initializers are seeded
  * per layer so the same seed gives the same weights on every run.

@@ -1,3 +1,5 @@
+import { activationsPerSample, parameterCount } from '../models/shapes.ts';
+
 /**
  * A conservative estimate of the memory a spec needs, so a sweep that cannot fit is refused
  * before it starts instead of crashing a tab or a laptop minutes into a run.
@@ -13,7 +15,8 @@ const ACTIVATION_COPIES = 3;
 const EVAL_CHUNK = 1024;
 
 export interface MemoryShape {
-  features: number;
+  family: 'mlp' | 'cnn';
+  inputShape: readonly number[];
   classes: number;
   poolSize: number;
   testSize: number;
@@ -31,22 +34,16 @@ export interface MemoryEstimate {
 
 export function estimateMemory(shape: MemoryShape): MemoryEstimate {
   const samples = shape.poolSize + shape.testSize;
+  const features = shape.inputShape.reduce((a, b) => a * b, 1);
   // The samples live once in JS and once on the backend, plus the probe's gathered subset.
-  const data = samples * shape.features * FLOAT * 3;
-  const width = shape.depth === 0 ? 0 : Math.max(...shape.widths);
-  const parameters =
-    shape.depth === 0
-      ? (shape.features + 1) * shape.classes
-      : (shape.features + 1) * width +
-        (shape.depth - 1) * (width + 1) * width +
-        (width + 1) * shape.classes;
-  const model = parameters * FLOAT * COPIES_PER_PARAMETER;
+  const data = samples * features * FLOAT * 3;
+  const widest = { ...shape, width: Math.max(...shape.widths) };
+  const model = parameterCount(widest) * FLOAT * COPIES_PER_PARAMETER;
   const rows = Math.max(
     shape.batchSize === 'full' ? shape.poolSize : Math.min(shape.batchSize, shape.poolSize),
     Math.min(EVAL_CHUNK, shape.poolSize),
   );
-  const activations =
-    rows * (shape.features + shape.depth * width + shape.classes) * FLOAT * ACTIVATION_COPIES;
+  const activations = rows * activationsPerSample(widest) * FLOAT * ACTIVATION_COPIES;
   return { data, model, activations, total: data + model + activations };
 }
 

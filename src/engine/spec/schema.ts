@@ -26,7 +26,7 @@ export const ACTIVATIONS = [
 ] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop'] as const;
 export const DATA_SOURCES = ['gaussian'] as const;
-export const MODEL_FAMILIES = ['mlp'] as const;
+export const MODEL_FAMILIES = ['mlp', 'cnn'] as const;
 export const LABEL_MODES = ['true', 'random'] as const;
 
 /** Upper bound on features per sample: keeps a hostile spec from allocating gigabytes. */
@@ -61,13 +61,19 @@ export const dataSpecSchema = z
 
 export const modelSpecSchema = z.strictObject({
   family: z.enum(MODEL_FAMILIES),
-  /** Hidden layers; 0 is a linear classifier, which ignores the sweep width. */
+  /**
+   * Hidden layers (MLP) or convolution stages (CNN: 3×3 conv, then 2×2 max-pooling, channels
+   * doubling per stage); 0 is a linear classifier, which ignores the sweep width.
+   */
   depth: int(0, 16),
   activation: z.enum(ACTIVATIONS).default('relu'),
 });
 
 export const sweepSpecSchema = z.strictObject({
-  /** One model, and so one EMC point, per width (MLP: every hidden layer this wide). */
+  /**
+   * One model, and so one EMC point, per width (MLP: every hidden layer this wide; CNN: the
+   * first stage's channels).
+   */
   widths: z.array(int(1, 4096)).min(1).max(32),
 });
 
@@ -120,8 +126,17 @@ export const experimentSpecSchema = z
         message: 'has no effect on random labels; set it to 0 or use labels "true"',
       });
     }
+    if (spec.model.family === 'cnn' && spec.data.inputShape.length !== 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model', 'family'],
+        message: `a CNN needs image inputs shaped [height, width, channels], but data.inputShape is [${spec.data.inputShape.join(', ')}]`,
+      });
+      return;
+    }
     const memory = estimateMemory({
-      features: spec.data.inputShape.reduce((a, b) => a * b, 1),
+      family: spec.model.family,
+      inputShape: spec.data.inputShape,
       classes: spec.data.classes,
       poolSize: spec.data.poolSize,
       testSize: spec.data.testSize,
