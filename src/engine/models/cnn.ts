@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../spec/index.ts';
+import { addActivationLayer, layerActivation } from './activation.ts';
 import { cnnStages, type ModelShape } from './shapes.ts';
-
-const LEAKY_RELU_ALPHA = 0.01;
 
 /**
  * A plain CNN: per stage a 3×3 same-padding convolution (channels = width · 2^stage) and
@@ -21,10 +20,10 @@ export function buildCnn(shape: ModelShape, activation: Activation, seed: number
         padding: 'same',
         kernelInitializer: tf.initializers.glorotUniform({ seed: seed + index }),
         biasInitializer: 'zeros',
-        activation: activation === 'leakyRelu' ? 'linear' : activation,
+        activation: layerActivation(activation),
       }),
     );
-    if (activation === 'leakyRelu') model.add(tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA }));
+    addActivationLayer(model, activation);
     if (stage.pooled) model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
   });
   model.add(tf.layers.flatten(stages.length === 0 ? { inputShape: [...shape.inputShape] } : {}));

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../spec/index.ts';
-
-/** PyTorch's default slope, as the paper's models used. */
-const LEAKY_RELU_ALPHA = 0.01;
+import { addActivationLayer, layerActivation } from './activation.ts';
 
 export interface MlpShape {
   inputFeatures: number;
@@ -36,10 +34,10 @@ export function buildMlp(
         units: shape.width,
         kernelInitializer: tf.initializers.glorotUniform({ seed: seed + layer }),
         biasInitializer: 'zeros',
-        activation: activation === 'leakyRelu' ? 'linear' : activation,
+        activation: layerActivation(activation),
       }),
     );
-    if (activation === 'leakyRelu') model.add(tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA }));
+    addActivationLayer(model, activation);
   }
   model.add(
     tf.layers.dense({

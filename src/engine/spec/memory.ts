@@ -1,3 +1,4 @@
+import { featureCount } from '../data/types.ts';
 import { activationsPerSample, parameterCount } from '../models/shapes.ts';
 
 /**
@@ -11,8 +12,11 @@ const FLOAT = 4;
 const COPIES_PER_PARAMETER = 5;
 /** Activations are kept for the backward pass and gradients of the same size are made. */
 const ACTIVATION_COPIES = 3;
-/** The fit check runs the model on chunks of at most this many samples. */
-const EVAL_CHUNK = 1024;
+/**
+ * The fit check runs the model on chunks of at most this many samples (fixed-size chunks
+ * keep WebGPU's buffer pool small); train/fitProbe.ts uses it, this estimate counts it.
+ */
+export const EVAL_CHUNK = 1024;
 
 export interface MemoryShape {
   family: 'mlp' | 'cnn';
@@ -34,9 +38,8 @@ export interface MemoryEstimate {
 
 export function estimateMemory(shape: MemoryShape): MemoryEstimate {
   const samples = shape.poolSize + shape.testSize;
-  const features = shape.inputShape.reduce((a, b) => a * b, 1);
   // The samples live once in JS and once on the backend, plus the probe's gathered subset.
-  const data = samples * features * FLOAT * 3;
+  const data = samples * featureCount(shape.inputShape) * FLOAT * 3;
   const widest = { ...shape, width: Math.max(...shape.widths) };
   const model = parameterCount(widest) * FLOAT * COPIES_PER_PARAMETER;
   const rows = Math.max(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { featureCount } from '../data/types.ts';
 import { estimateMemory, formatBytes, MAX_MEMORY_BYTES } from './memory.ts';
 
 // Zod would probe `new Function` to speed up parsing; under the lab's Content-Security-Policy
@@ -49,7 +50,7 @@ export const dataSpecSchema = z
     testSize: int(0, MAX_POOL_SIZE).default(0),
   })
   .superRefine((data, ctx) => {
-    const features = data.inputShape.reduce((a, b) => a * b, 1);
+    const features = featureCount(data.inputShape);
     if (features > MAX_INPUT_FEATURES) {
       ctx.addIssue({
         code: 'custom',

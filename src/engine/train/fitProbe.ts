@@ -2,12 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { checkpoint, type RunControl } from '../control.ts';
 import type { ModelPlan } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
-import type { TrainSpec } from '../spec/index.ts';
+import { EVAL_CHUNK, type TrainSpec } from '../spec/index.ts';
 import { applyDecoupledWeightDecay, createOptimizer, disposeOptimizer } from './optimizers.ts';
 import { PlateauDetector } from './plateau.ts';
-
-/** Rows per forward pass of the fit check: fixed-size chunks keep WebGPU's buffer pool small. */
-const EVAL_CHUNK = 1024;
 
 /** Why a probe ended. "fit" is the only success; the others are the ways to not fit. */
 export type StopReason = 'fit' | 'plateau' | 'budget' | 'diverged';
