@@ -10,6 +10,7 @@ import {
   type BackendInfo,
   type BackendName,
 } from './protocol.ts';
+import { probeWebGpu } from './webgpuAdapter.ts';
 
 // Vite fingerprints the .wasm files; tell tfjs where each variant went.
 setWasmPaths({
@@ -38,14 +39,10 @@ export interface GpuDeviceLike {
   destroy(): void;
 }
 
-interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; description?: string; device?: string };
-}
-
 /**
  * Starts the first backend that works, from the user's choice down the fallback order
  * webgpu → webgl → wasm → cpu, and says why each skipped one was skipped. tfjs registers
- * WebGPU without checking for an adapter, so probe navigator.gpu ourselves first.
+ * WebGPU without checking for an adapter, so probe for one ourselves first.
  */
 export async function startBackend(
   choice: BackendChoice,
@@ -59,11 +56,20 @@ export async function startBackend(
       skipped.push('wasm: it cannot train convolutions (no Conv2DBackpropFilter in tfjs 4.22)');
       continue;
     }
+    let adapter: string | undefined;
+    if (name === 'webgpu') {
+      const gpu = await probeWebGpu();
+      if (!gpu.ok) {
+        skipped.push(`webgpu: ${gpu.reason}`);
+        continue;
+      }
+      adapter = gpu.adapter;
+    }
     const problem = await tryBackend(name);
     if (problem === undefined) {
       return {
         name,
-        adapter: name === 'webgpu' ? await adapterName() : undefined,
+        adapter,
         floatPrecision: floatPrecision(name),
         skipped,
         crossOriginIsolated: Boolean(globalThis.crossOriginIsolated),
@@ -85,12 +91,6 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
     // ("e is not defined"); run single-threaded (SIMD still applies) until that is solved.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   }
-  if (name === 'webgpu') {
-    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-    if (!gpu) return 'this browser has no WebGPU (navigator.gpu is missing)';
-    const adapter = await gpu.requestAdapter().catch(() => null);
-    if (!adapter) return 'no WebGPU adapter is available (GPU blocked or absent)';
-  }
   if (name === 'webgl' && typeof OffscreenCanvas === 'undefined') {
     return 'WebGL in a worker needs OffscreenCanvas, which this browser lacks';
   }
@@ -103,14 +103,6 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-}
-
-async function adapterName(): Promise<string | undefined> {
-  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  const info = ((await gpu?.requestAdapter()) as GpuAdapterLike | null | undefined)?.info;
-  if (!info) return undefined;
-  const parts = [info.vendor, info.architecture, info.description || info.device].filter(Boolean);
-  return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
 /**

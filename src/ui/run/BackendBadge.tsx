@@ -20,11 +20,11 @@ export function BackendBadge() {
     );
   }
   const expected =
-    probe.webgpu === 'checking'
+    probe === undefined
       ? 'checking WebGPU…'
-      : probe.webgpu === 'available'
+      : probe.ok
         ? `webgpu available${probe.adapter ? ` (${probe.adapter})` : ''}`
-        : `no WebGPU (${probe.reason}); will fall back`;
+        : `no WebGPU: ${probe.reason}; will fall back`;
   return (
     <output className="backend-badge pending" data-testid="backend-badge" data-backend="">
       Backend: {expected}

@@ -1,0 +1,38 @@
+/**
+ * Is there a WebGPU adapter, and which? Asked by the page (for the badge before any run)
+ * and by the worker (before starting tfjs' webgpu backend, whose start-up does not check
+ * for a null adapter). No TensorFlow.js here, so the page can import it.
+ */
+export type WebGpuProbe = { ok: true; adapter?: string } | { ok: false; reason: string };
+
+interface AdapterLike {
+  info?: { vendor?: string; architecture?: string; description?: string; device?: string };
+}
+
+function webGpu(): { requestAdapter(): Promise<unknown> } | undefined {
+  return (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+}
+
+export function hasWebGpu(): boolean {
+  return webGpu() !== undefined;
+}
+
+export async function probeWebGpu(): Promise<WebGpuProbe> {
+  const gpu = webGpu();
+  if (!gpu) return { ok: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
+  let adapter: unknown;
+  try {
+    adapter = await gpu.requestAdapter();
+  } catch (error) {
+    return { ok: false, reason: `requesting a WebGPU adapter failed: ${String(error)}` };
+  }
+  if (!adapter)
+    return { ok: false, reason: 'no WebGPU adapter is available (GPU blocked or absent)' };
+  return { ok: true, adapter: describeAdapter(adapter as AdapterLike) };
+}
+
+/** "google swiftshader", "nvidia ampere …": vendor, architecture and description when given. */
+function describeAdapter({ info }: AdapterLike): string | undefined {
+  const parts = [info?.vendor, info?.architecture, info?.description || info?.device];
+  return parts.filter(Boolean).join(' ') || undefined;
+}
