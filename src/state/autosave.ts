@@ -1,5 +1,5 @@
 import { saveRun } from './persistence.ts';
-import { liveResults, type RunState, useRunStore } from './runStore.ts';
+import { isActivePhase, liveResults, type RunState, useRunStore } from './runStore.ts';
 import { useHistoryStore } from './historyStore.ts';
 
 /** Saves at most this often while a run goes on (each finished probe is worth keeping). */
@@ -21,16 +21,15 @@ export function startAutosave(): () => void {
     if (fingerprint === lastSaved) return;
     lastSaved = fingerprint;
     try {
-      await saveRun(state.runId, results);
-      void useHistoryStore.getState().refresh();
+      // Update the history in memory: re-reading every saved run after each save would
+      // parse them all twice a second while a run goes on.
+      useHistoryStore.getState().upsert(await saveRun(state.runId, results));
     } catch (error) {
       console.warn('EMC Lab could not save the run in this browser:', error);
     }
   };
   return useRunStore.subscribe((state, previous) => {
-    const finished =
-      state.phase !== previous.phase &&
-      !['starting', 'running', 'paused', 'stopping'].includes(state.phase);
+    const finished = state.phase !== previous.phase && !isActivePhase(state.phase);
     const progressed =
       state.probes.length !== previous.probes.length ||
       state.points.length !== previous.points.length;

@@ -8,6 +8,8 @@ interface HistoryState {
   interrupted?: SavedRun;
   loaded: boolean;
   refresh(): Promise<void>;
+  /** Puts a just-saved run at the top of the list, replacing its older version. */
+  upsert(run: SavedRun): void;
   remove(id: string): Promise<void>;
   dismissInterrupted(): void;
   /** Looks once, at start-up, for a run that was still going when the page closed. */
@@ -18,6 +20,7 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
   runs: [],
   loaded: false,
   refresh: async () => set({ runs: await listRuns(), loaded: true }),
+  upsert: (run) => set((state) => ({ runs: [run, ...state.runs.filter((r) => r.id !== run.id)] })),
   remove: async (id) => {
     await deleteRun(id);
     if (get().interrupted?.id === id) set({ interrupted: undefined });

@@ -16,8 +16,10 @@ export interface SavedRun {
 let store: UseStore | undefined;
 const runs = () => (store ??= createStore('emc-lab', 'runs'));
 
-export async function saveRun(id: string, results: ExperimentResults): Promise<void> {
-  await set(id, { id, savedAt: new Date().toISOString(), results } satisfies SavedRun, runs());
+export async function saveRun(id: string, results: ExperimentResults): Promise<SavedRun> {
+  const run: SavedRun = { id, savedAt: new Date().toISOString(), results };
+  await set(id, run, runs());
+  return run;
 }
 
 /** Every saved run, newest first; entries that no longer validate are skipped, not thrown. */

@@ -12,6 +12,11 @@ import type { BackendInfo, WorkerMessage } from '../worker/protocol.ts';
 export type RunPhase =
   'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'cancelled' | 'failed';
 
+/** Phases in which a worker is training (or about to, or winding down). */
+export function isActivePhase(phase: RunPhase): boolean {
+  return phase === 'starting' || phase === 'running' || phase === 'paused' || phase === 'stopping';
+}
+
 export interface PlannedPoint {
   width: number;
   parameterCount: number;

@@ -32,20 +32,10 @@ export function startRun(
     name: 'emc-training',
   });
   worker.onmessage = (message: MessageEvent<WorkerMessage>) => enqueue(message.data);
-  worker.onmessageerror = () => {
-    flush();
-    useRunStore
-      .getState()
-      .fail('The training worker sent a message that could not be read.', performance.now());
-    disposeWorker();
-  };
+  worker.onmessageerror = () => crash('The training worker sent a message that could not be read.');
   worker.onerror = (event) => {
     event.preventDefault();
-    flush();
-    useRunStore
-      .getState()
-      .fail(`The training worker crashed: ${event.message || 'unknown error'}`, performance.now());
-    disposeWorker();
+    crash(`The training worker crashed: ${event.message || 'unknown error'}`);
   };
   send({ kind: 'start', spec, backend, replay: options.replay });
 }
@@ -80,6 +70,13 @@ export function stopRun(): void {
         );
     }
   }, STOP_GRACE_MS);
+}
+
+/** Keeps what the worker reported before it failed, then shows the failure. */
+function crash(message: string): void {
+  flush();
+  useRunStore.getState().fail(message, performance.now());
+  disposeWorker();
 }
 
 function send(command: WorkerCommand): void {

@@ -35,13 +35,6 @@ export function runVariants(variants: QueuedVariant[], backend: BackendChoice): 
   next(backend);
 }
 
-/** Variants still waiting, for the progress line ("2 of 3"). */
-export function variantProgress(): { done: number; total: number } | undefined {
-  if (!current) return undefined;
-  const total = useCompareStore.getState().pinned.length + queue.length + 1;
-  return { done: total - queue.length - 1, total };
-}
-
 export function cancelVariants(): void {
   unsubscribe?.();
   unsubscribe = undefined;

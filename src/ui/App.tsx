@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useFormCheck } from '../state/configStore.ts';
-import { useRunStore } from '../state/runStore.ts';
+import { isActivePhase, useRunStore } from '../state/runStore.ts';
 import { EmcChart } from './charts/EmcChart.tsx';
 import { ProbeChart } from './charts/ProbeChart.tsx';
 import { SearchTrace } from './charts/SearchTrace.tsx';
@@ -22,9 +22,7 @@ import './styles.css';
 export function App() {
   useAppServices();
   const formCheck = useFormCheck();
-  const running = useRunStore((state) =>
-    ['starting', 'running', 'paused', 'stopping'].includes(state.phase),
-  );
+  const running = useRunStore((state) => isActivePhase(state.phase));
   const [large, setLarge] = useState(false);
   const problems = formCheck.check.ok ? 0 : formCheck.check.errors.length;
   const validSpec = formCheck.check.ok ? formCheck.check.spec : undefined;

@@ -10,8 +10,9 @@ import {
   YAxis,
 } from 'recharts';
 import type { PointResult } from '../../engine/index.ts';
-import { labelByDifference, useCompareStore } from '../../state/compareStore.ts';
+import { useCompareStore } from '../../state/compareStore.ts';
 import { useRunStore } from '../../state/runStore.ts';
+import { useComparisonLabels } from '../../state/useComparisonLabels.ts';
 
 /** Colours for pinned runs, in order; the current run is always red. */
 const PALETTE = [
@@ -37,18 +38,17 @@ interface EmcDatum {
 export function EmcChart() {
   const points = useRunStore((state) => state.points);
   const planned = useRunStore((state) => state.planned);
-  const spec = useRunStore((state) => state.spec);
   const pinned = useCompareStore((state) => state.pinned);
   const data = points.filter((p) => p.emcMean > 0).map(toDatum);
   const hidden = points.length - data.length;
-  const labels = labelByDifference([...pinned.map((p) => p.results.spec), ...(spec ? [spec] : [])]);
+  const labels = useComparisonLabels();
   const overlays = pinned.map((run, index) => ({
     id: run.id,
-    name: run.label ?? labels[index] ?? `run ${index + 1}`,
+    name: labels.pinned[index] ?? `run ${index + 1}`,
     color: PALETTE[index % PALETTE.length] as string,
     data: run.results.points.filter((p) => p.emcMean > 0).map(toDatum),
   }));
-  const currentName = pinned.length > 0 && spec ? `current (${labels.at(-1)})` : 'EMC';
+  const currentName = labels.current !== undefined ? `current (${labels.current})` : 'EMC';
   const params = [
     ...(planned.length > 0
       ? planned.map((p) => p.parameterCount)

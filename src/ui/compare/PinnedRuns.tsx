@@ -1,5 +1,5 @@
-import { labelByDifference, useCompareStore } from '../../state/compareStore.ts';
-import { useRunStore } from '../../state/runStore.ts';
+import { useCompareStore } from '../../state/compareStore.ts';
+import { useComparisonLabels } from '../../state/useComparisonLabels.ts';
 import { useLiveResults } from '../../state/useLiveResults.ts';
 
 /** Pin the finished run to compare later runs with it; the pinned runs, with remove. */
@@ -9,12 +9,7 @@ export function PinnedRuns() {
   const pin = useCompareStore((state) => state.pin);
   const unpin = useCompareStore((state) => state.unpin);
   const clear = useCompareStore((state) => state.clear);
-  const current = useRunStore((state) => state.spec);
-  // Label each pinned run by how it differs from the others and from the current experiment.
-  const labels = labelByDifference([
-    ...pinned.map((p) => p.results.spec),
-    ...(current ? [current] : []),
-  ]);
+  const labels = useComparisonLabels();
   const canPin = results !== undefined && results.status !== 'running' && results.points.length > 0;
 
   return (
@@ -27,7 +22,7 @@ export function PinnedRuns() {
           <ul data-testid="pinned-list">
             {pinned.map((run, index) => (
               <li key={run.id}>
-                {run.label ?? labels[index]} <small>({run.results.points.length} points)</small>{' '}
+                {labels.pinned[index]} <small>({run.results.points.length} points)</small>{' '}
                 <button type="button" className="secondary" onClick={() => unpin(run.id)}>
                   Remove
                 </button>

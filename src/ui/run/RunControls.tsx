@@ -2,19 +2,17 @@ import type { ExperimentSpec } from '../../engine/index.ts';
 import { useConfigStore } from '../../state/configStore.ts';
 import { estimateProgress } from '../../state/progress.ts';
 import { pauseRun, resumeRun, startRun, stopRun } from '../../state/runner.ts';
-import { type RunState, useRunStore } from '../../state/runStore.ts';
+import { isActivePhase, type RunState, useRunStore } from '../../state/runStore.ts';
 import { BACKEND_ORDER, type BackendChoice } from '../../worker/protocol.ts';
 import { RecoveryOffer } from './RecoveryOffer.tsx';
 import { useNow } from './useNow.ts';
-
-const ACTIVE = new Set<RunState['phase']>(['starting', 'running', 'paused', 'stopping']);
 
 /** Run, Pause/Resume and Stop, the backend choice, progress and time left. */
 export function RunControls({ spec, problems }: { spec?: ExperimentSpec; problems: number }) {
   const run = useRunStore();
   const backend = useConfigStore((state) => state.backend);
   const setBackend = useConfigStore((state) => state.setBackend);
-  const active = ACTIVE.has(run.phase);
+  const active = isActivePhase(run.phase);
   const now = useNow(active);
   const progress = estimateProgress(run, now);
   const skipped = run.backend?.skipped ?? [];
