@@ -144,16 +144,13 @@ test('the form and the run controls work from the keyboard', async ({ page }) =>
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'cancelled');
 });
 
-test('a CNN sweep on image-shaped inputs skips the WASM backend and says why', async ({ page }) => {
+test('a CNN sweep on image-shaped inputs trains on the WASM backend', async ({ page }) => {
   await fillTinyExperiment(page);
   await setField(page, 'Input shape', '6, 6, 1');
   await page.getByLabel('Family', { exact: true }).selectOption('cnn');
   await page.getByLabel('Training backend').selectOption('wasm');
   await runButton(page).click();
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 60_000 });
-  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'cpu');
-  await expect(page.getByTestId('fallback-note')).toContainText(
-    'wasm: it cannot train convolutions',
-  );
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
   await expect(page.getByTestId('results-table')).toContainText('CNN 1×2ch relu');
 });

@@ -67,14 +67,6 @@ describe('emc-lab validate', () => {
     expect(await main(['run', 'x.json', '--fast'])).toBe(EXIT_INVALID);
     expect(await main(['run'])).toBe(EXIT_INVALID);
   });
-
-  it('exits 2 when asked to train a CNN on the wasm backend, which cannot', async () => {
-    const spec = example('linear-random-labels.json');
-    spec.data.inputShape = [4, 4, 1];
-    spec.model = { family: 'cnn', depth: 1 };
-    expect(await main(['run', writeSpec(spec), '--backend', 'wasm'])).toBe(EXIT_INVALID);
-    expect(stderr).toContain('the wasm backend cannot train CNNs');
-  });
 });
 
 describe('emc-lab run', () => {

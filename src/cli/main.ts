@@ -8,6 +8,7 @@ import {
   type SpecCheck,
   validateSpec,
 } from '../engine/index.ts';
+import { diskDatasetFiles } from './datasetFiles.ts';
 import { ProgressLine } from './progress.ts';
 
 export const EXIT_OK = 0;
@@ -58,17 +59,6 @@ export async function main(argv: string[]): Promise<number> {
       `${specPath}: valid — "${spec.name}", ${spec.sweep.widths.length} sweep point(s), ${spec.search.seeds} seed(s)\n`,
     );
     return EXIT_OK;
-  }
-  if (
-    values.backend === 'wasm' &&
-    check.spec.model.family === 'cnn' &&
-    check.spec.model.depth > 0
-  ) {
-    // tfjs#8474: the WASM backend has no Conv2DBackpropFilter kernel.
-    process.stderr.write(
-      'emc-lab: the wasm backend cannot train CNNs (tfjs 4.22 has no Conv2DBackpropFilter for it); use --backend cpu\n',
-    );
-    return EXIT_INVALID;
   }
   return run(check.spec, values);
 }
@@ -128,6 +118,7 @@ async function run(
   try {
     results = await runExperiment(spec, {
       onEvent: (event: EngineEvent) => progress.update(event),
+      files: diskDatasetFiles(),
       control: {
         signal: abort.signal,
         // Lets the SIGINT handler run during training (the steps themselves are synchronous).

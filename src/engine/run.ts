@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { RunCancelledError, type RunControl } from './control.ts';
-import { type Dataset, loadDataset } from './data/index.ts';
+import { type Dataset, type DatasetFiles, type LabeledSamples, loadDataset } from './data/index.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { type ModelPlan, planModel } from './models/index.ts';
 import { createRng, deriveSeed, permutation } from './random.ts';
@@ -36,6 +36,8 @@ export interface RunOptions {
    * run retraces its path through them and continues where it stopped.
    */
   replay?: readonly ProbeRecord[];
+  /** Where the shipped datasets (MNIST, ...) are read from; gaussian data needs none. */
+  files?: DatasetFiles;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function runExperiment(
 ): Promise<ExperimentResults> {
   const spec = parseSpec(specInput);
   const emit = (event: EngineEvent) => options.onEvent?.(event);
-  const dataset = await loadDataset(spec.data, spec.seed);
+  const dataset = await loadDataset(spec.data, spec.seed, options.files);
   const plans = spec.sweep.widths.map((width) =>
     planModel(spec.model, width, dataset.inputShape, dataset.classes),
   );
@@ -203,19 +205,18 @@ function replayKey(probe: Pick<ProbeRecord, 'pointIndex' | 'seedIndex' | 'n'>): 
 
 /** Uploads pool and test split once per run; every probe gathers its subset on the backend. */
 function uploadDataset(dataset: Dataset): { pool: DeviceSamples; test?: DeviceSamples } {
-  const shape = (count: number) => [count, ...dataset.inputShape];
-  const pool = {
-    x: tf.tensor(dataset.pool.x, shape(dataset.pool.count), 'float32'),
-    y: tf.tensor1d(dataset.pool.y, 'int32'),
-  };
-  if (dataset.test.count === 0) return { pool };
-  return {
-    pool,
-    test: {
-      x: tf.tensor(dataset.test.x, shape(dataset.test.count), 'float32'),
-      y: tf.tensor1d(dataset.test.y, 'int32'),
-    },
-  };
+  const upload = (samples: LabeledSamples): DeviceSamples => ({
+    x: tf.tidy(() => {
+      const shape = [samples.count, ...dataset.inputShape];
+      if (!(samples.x instanceof Uint8Array)) return tf.tensor(samples.x, shape, 'float32');
+      // Raw pixels go up as they are and are normalized where the training happens.
+      const { mean, std } = dataset.pixels ?? { mean: 0, std: 1 };
+      return tf.tensor(samples.x, shape, 'int32').toFloat().div(255).sub(mean).div(std);
+    }),
+    y: tf.tensor1d(samples.y, 'int32'),
+  });
+  const pool = upload(dataset.pool);
+  return dataset.test.count === 0 ? { pool } : { pool, test: upload(dataset.test) };
 }
 
 function describeEnvironment(): RunEnvironment {

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { ExperimentResults } from '../engine/results.ts';
+import { leafFields } from '../engine/spec/fields.ts';
 import type { ExperimentSpec } from '../engine/spec/index.ts';
 
 /** A finished run kept on the EMC chart so later runs can be compared with it. */
@@ -35,7 +36,15 @@ export const useCompareStore = create<CompareState>()((set) => ({
  * ("batchSize: full" against "batchSize: 32"), so the legend says what was varied.
  */
 export function labelByDifference(specs: readonly ExperimentSpec[]): string[] {
-  const flat = specs.map((spec) => flatten(spec));
+  const flat = specs.map(
+    (spec) =>
+      new Map(
+        [...leafFields(spec)].map(([path, value]) => [
+          path,
+          Array.isArray(value) ? value.join(', ') : String(value),
+        ]),
+      ),
+  );
   const paths = [...new Set(flat.flatMap((f) => [...f.keys()]))].filter((p) => p !== 'name');
   const differing = paths.filter((path) => new Set(flat.map((f) => f.get(path))).size > 1);
   return flat.map((f, index) => {
@@ -45,18 +54,4 @@ export function labelByDifference(specs: readonly ExperimentSpec[]): string[] {
       .map((path) => `${path.split('.').at(-1)}: ${f.get(path) ?? '–'}`)
       .join(', ');
   });
-}
-
-function flatten(
-  value: unknown,
-  prefix = '',
-  into = new Map<string, string>(),
-): Map<string, string> {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    for (const [key, child] of Object.entries(value))
-      flatten(child, prefix ? `${prefix}.${key}` : key, into);
-  } else {
-    into.set(prefix, Array.isArray(value) ? value.join(', ') : String(value));
-  }
-  return into;
 }

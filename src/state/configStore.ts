@@ -9,6 +9,7 @@ import {
   fieldOfError,
   formValuesFromSpec,
   specInputFromForm,
+  withFieldChange,
 } from './formFields.ts';
 
 /**
@@ -28,7 +29,7 @@ interface ConfigState {
 export const useConfigStore = create<ConfigState>()((set) => ({
   values: formValuesFromSpec(DEFAULT_SPEC),
   backend: 'auto',
-  setValue: (path, text) => set((state) => ({ values: { ...state.values, [path]: text } })),
+  setValue: (path, text) => set((state) => ({ values: withFieldChange(state.values, path, text) })),
   setBackend: (backend) => set({ backend }),
   loadSpec: (spec) => set({ values: formValuesFromSpec(spec) }),
   reset: () => set({ values: formValuesFromSpec(DEFAULT_SPEC) }),

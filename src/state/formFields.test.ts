@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../engine/spec/index.ts';
 import { checkForm } from './configStore.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
-import { fieldOfError, FORM_FIELDS, formValuesFromSpec, specInputFromForm } from './formFields.ts';
+import {
+  fieldOfError,
+  FORM_FIELDS,
+  formValuesFromSpec,
+  specInputFromForm,
+  withFieldChange,
+} from './formFields.ts';
 
 describe('the experiment form', () => {
   it('round-trips the default spec through the form text', () => {
@@ -13,7 +19,12 @@ describe('the experiment form', () => {
   });
 
   it('has a form field for every field of the spec', () => {
-    const spec = parseSpec({ ...DEFAULT_SPEC, search: { ...DEFAULT_SPEC.search, start: 5 } });
+    const spec = parseSpec({
+      ...DEFAULT_SPEC,
+      data: { ...DEFAULT_SPEC.data, source: 'mnist', inputShape: undefined, classes: undefined },
+      model: { family: 'vit', depth: 1, patchSize: 7, heads: 2, mlpRatio: 2 },
+      search: { ...DEFAULT_SPEC.search, start: 5 },
+    });
     const leaves = (object: object, prefix = ''): string[] =>
       Object.entries(object).flatMap(([key, value]) =>
         typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -57,5 +68,36 @@ describe('the experiment form', () => {
   it('files messages about list entries under the list field', () => {
     expect(fieldOfError('sweep.widths.2: must be at least 1')).toBe('sweep.widths');
     expect(fieldOfError('spec: unknown field "x"')).toBeUndefined();
+  });
+
+  it('sets what a shipped dataset fixes when it is chosen, and caps the sizes at what is shipped', () => {
+    const values = {
+      ...formValuesFromSpec(DEFAULT_SPEC),
+      'data.poolSize': '50000',
+      'data.testSize': '300',
+    };
+    const mnist = withFieldChange(values, 'data.source', 'mnist');
+    expect(mnist['data.inputShape']).toBe('28, 28, 1');
+    expect(mnist['data.classes']).toBe('10');
+    expect(mnist['data.inputs']).toBe('real');
+    expect(mnist['data.poolSize']).toBe('20000');
+    expect(mnist['data.testSize']).toBe('300');
+    expect(checkForm(mnist).check.ok).toBe(true);
+    const noise = withFieldChange(mnist, 'data.inputs', 'noise');
+    const back = withFieldChange(noise, 'data.source', 'gaussian');
+    expect(back['data.inputs']).toBe('real');
+    expect(back['data.inputShape']).toBe('28, 28, 1');
+    expect(checkForm(back).check.ok).toBe(true);
+  });
+
+  it('leaves ViT-only fields out of the spec unless the family is vit', () => {
+    const values = withFieldChange(
+      { ...formValuesFromSpec(DEFAULT_SPEC), 'model.patchSize': '7', 'model.heads': '3' },
+      'data.source',
+      'mnist',
+    );
+    expect(specInputFromForm(values).model).not.toHaveProperty('patchSize');
+    const vit = specInputFromForm({ ...values, 'model.family': 'vit' });
+    expect(vit.model).toMatchObject({ family: 'vit', patchSize: 7, heads: 3 });
   });
 });

@@ -3,11 +3,14 @@ import {
   DATA_SOURCES,
   type ExperimentSpec,
   type ExperimentSpecInput,
+  INPUT_KINDS,
   LABEL_MODES,
   MODEL_FAMILIES,
   OPTIMIZERS,
   SPEC_VERSION,
 } from '../engine/spec/index.ts';
+// The catalog only (plain data): the page must not load the dataset reader or tfjs.
+import { isShippedDataset, SHIPPED_DATASETS } from '../engine/data/catalog.ts';
 
 /**
  * The experiment form, declared once: each entry is one spec field (by its dotted path),
@@ -23,18 +26,31 @@ export interface FieldDef {
   kind: FieldKind;
   options?: readonly string[];
   hint?: string;
+  /** Fields that only mean something for some specs (ViT's patch size, say) are hidden otherwise and left out of the spec. */
+  appliesTo?: (values: FormValues) => boolean;
 }
+
+const isVit = (values: FormValues) => values['model.family'] === 'vit';
 
 export const FORM_FIELDS: readonly FieldDef[] = [
   { path: 'name', label: 'Name', group: 'Experiment', kind: 'text' },
   { path: 'seed', label: 'Random seed', group: 'Experiment', kind: 'integer' },
   { path: 'data.source', label: 'Dataset', group: 'Data', kind: 'select', options: DATA_SOURCES },
   {
+    path: 'data.inputs',
+    label: 'Inputs',
+    group: 'Data',
+    kind: 'select',
+    options: INPUT_KINDS,
+    hint: "noise: Gaussian images shaped like the dataset's",
+    appliesTo: (values) => values['data.source'] !== 'gaussian',
+  },
+  {
     path: 'data.inputShape',
     label: 'Input shape',
     group: 'Data',
     kind: 'integerList',
-    hint: 'e.g. 20, or 28, 28, 1',
+    hint: 'e.g. 20, or 28, 28, 1; fixed by a real dataset',
   },
   { path: 'data.classes', label: 'Classes', group: 'Data', kind: 'integer' },
   { path: 'data.labels', label: 'Labels', group: 'Data', kind: 'select', options: LABEL_MODES },
@@ -62,10 +78,34 @@ export const FORM_FIELDS: readonly FieldDef[] = [
   },
   {
     path: 'model.depth',
-    label: 'Hidden layers',
+    label: 'Depth',
     group: 'Model',
     kind: 'integer',
-    hint: '0 = linear classifier',
+    hint: 'hidden layers (MLP), conv stages (CNN), blocks (ViT); 0 = linear classifier',
+  },
+  {
+    path: 'model.patchSize',
+    label: 'Patch size',
+    group: 'Model',
+    kind: 'integer',
+    hint: 'empty = 4; must divide the image sides',
+    appliesTo: isVit,
+  },
+  {
+    path: 'model.heads',
+    label: 'Attention heads',
+    group: 'Model',
+    kind: 'integer',
+    hint: 'empty = 2; widths must be multiples',
+    appliesTo: isVit,
+  },
+  {
+    path: 'model.mlpRatio',
+    label: 'MLP ratio',
+    group: 'Model',
+    kind: 'integer',
+    hint: 'empty = 2: block MLP width ÷ embedding width',
+    appliesTo: isVit,
   },
   {
     path: 'model.activation',
@@ -79,7 +119,7 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     label: 'Widths',
     group: 'Sweep',
     kind: 'integerList',
-    hint: 'one model, one EMC point per width',
+    hint: 'one model, one EMC point per width (MLP units, CNN channels, ViT embedding)',
   },
   {
     path: 'train.optimizer',
@@ -138,6 +178,31 @@ export const FORM_FIELDS: readonly FieldDef[] = [
 
 export type FormValues = Record<string, string>;
 
+/**
+ * The form after a person sets one field. Choosing a shipped dataset also sets what the
+ * dataset fixes (shape, classes) and caps the pool and test sizes at what is shipped: the
+ * choice implies them, and leaving stale values would only produce errors to fix by hand.
+ */
+export function withFieldChange(values: FormValues, path: string, text: string): FormValues {
+  const next = { ...values, [path]: text };
+  if (path !== 'data.source') return next;
+  if (!isShippedDataset(text)) {
+    next['data.inputs'] = 'real';
+    return next;
+  }
+  const shipped = SHIPPED_DATASETS[text];
+  next['data.inputShape'] = shipped.inputShape.join(', ');
+  next['data.classes'] = String(shipped.classes);
+  if (!next['data.inputs']) next['data.inputs'] = 'real';
+  const cap = (field: string, limit: number) => {
+    const value = Number(next[field]);
+    if (Number.isFinite(value) && value > limit) next[field] = String(limit);
+  };
+  cap('data.poolSize', shipped.trainCount);
+  cap('data.testSize', shipped.testCount);
+  return next;
+}
+
 /** The form's text for a spec (every field of FORM_FIELDS). */
 export function formValuesFromSpec(spec: ExperimentSpecInput | ExperimentSpec): FormValues {
   const values: FormValues = {};
@@ -160,6 +225,7 @@ export function formValuesFromSpec(spec: ExperimentSpecInput | ExperimentSpec): 
 export function specInputFromForm(values: FormValues): Record<string, unknown> {
   const spec: Record<string, unknown> = { version: SPEC_VERSION };
   for (const field of FORM_FIELDS) {
+    if (field.appliesTo && !field.appliesTo(values)) continue;
     const text = (values[field.path] ?? '').trim();
     const value = parseFieldText(field.kind, text);
     if (value !== undefined) setPath(spec, field.path, value);

@@ -6,6 +6,7 @@ import { ProbeChart } from './charts/ProbeChart.tsx';
 import { SearchTrace } from './charts/SearchTrace.tsx';
 import { ExperimentForm } from './form/ExperimentForm.tsx';
 import { PinnedRuns } from './compare/PinnedRuns.tsx';
+import { LabelGapPanel } from './generalization/LabelGapPanel.tsx';
 import { HistoryPanel } from './history/HistoryPanel.tsx';
 import { InterruptedBanner } from './history/InterruptedBanner.tsx';
 import { Notices } from './notices/Notices.tsx';
@@ -59,6 +60,7 @@ export function App() {
           </div>
           <PinnedRuns />
           <ResultsTable />
+          <LabelGapPanel />
           <HistoryPanel busy={running} />
           <EventLog />
         </main>

@@ -44,18 +44,10 @@ export interface GpuDeviceLike {
  * webgpu → webgl → wasm → cpu, and says why each skipped one was skipped. tfjs registers
  * WebGPU without checking for an adapter, so probe for one ourselves first.
  */
-export async function startBackend(
-  choice: BackendChoice,
-  needs: { convolutionGradients: boolean },
-): Promise<BackendInfo> {
+export async function startBackend(choice: BackendChoice): Promise<BackendInfo> {
   const candidates = choice === 'auto' ? [...BACKEND_ORDER] : fallbacksFrom(choice);
   const skipped: string[] = [];
   for (const name of candidates) {
-    if (name === 'wasm' && needs.convolutionGradients) {
-      // tfjs#8474: the WASM backend has no Conv2DBackpropFilter kernel.
-      skipped.push('wasm: it cannot train convolutions (no Conv2DBackpropFilter in tfjs 4.22)');
-      continue;
-    }
     let adapter: string | undefined;
     if (name === 'webgpu') {
       const gpu = await probeWebGpu();

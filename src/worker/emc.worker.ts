@@ -4,7 +4,12 @@
  * blocks while a model trains. Commands in, engine events out (see protocol.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type EngineEvent, RunCancelledError, runExperiment } from '../engine/index.ts';
+import {
+  type EngineEvent,
+  fetchDatasetFiles,
+  RunCancelledError,
+  runExperiment,
+} from '../engine/index.ts';
 import { type GpuDeviceLike, startBackend, watchGpuDevice } from './backends.ts';
 import type { WorkerCommand, WorkerMessage } from './protocol.ts';
 import { StepGate } from './stepGate.ts';
@@ -52,9 +57,7 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
   let failure: unknown;
   try {
     tf.enableProdMode();
-    const backend = await startBackend(command.backend, {
-      convolutionGradients: command.spec.model.family === 'cnn' && command.spec.model.depth > 0,
-    });
+    const backend = await startBackend(command.backend);
     post({ kind: 'backend', info: backend });
     device = watchGpuDevice((message) => {
       lostMessage = message;
@@ -73,6 +76,8 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
       onEvent: forward,
       control: gate.control,
       replay: command.replay,
+      // Relative to the page, so the lab also works from a subfolder; the service worker caches them.
+      files: fetchDatasetFiles(new URL(`${import.meta.env.BASE_URL}data/`, self.location.href)),
       environment: { adapter: backend.adapter, floatPrecision: backend.floatPrecision },
     });
   } catch (error) {

@@ -5,6 +5,7 @@ import { applyLabelMode } from './labels.ts';
 
 const gaussian = (overrides: Partial<DataSpec> = {}): DataSpec => ({
   source: 'gaussian',
+  inputs: 'real',
   inputShape: [8],
   classes: 3,
   labels: 'true',

@@ -1,6 +1,6 @@
 import { createRng, deriveSeed } from '../random.ts';
 import type { DataSpec } from '../spec/index.ts';
-import { type DataSource, featureCount, type LabeledSamples } from './types.ts';
+import { featureCount, type LabeledSamples } from './types.ts';
 
 /** Prototypes per class of the teacher that gives gaussian inputs their "true" labels. */
 const PROTOTYPES_PER_CLASS = 2;
@@ -10,23 +10,29 @@ const PROTOTYPES_PER_CLASS = 2;
  * prototype points (a Voronoi teacher): a deterministic, nonlinear but learnable rule, so
  * that "true" labels carry structure a model can exploit and "random" labels carry none.
  */
-export const gaussianSource: DataSource = {
-  async sample(spec: DataSpec, count: number, seed: number): Promise<LabeledSamples> {
+export const gaussianSource = {
+  sample(spec: DataSpec, count: number, seed: number): LabeledSamples {
     const features = featureCount(spec.inputShape);
     const prototypes = drawPrototypes(spec, features, deriveSeed(seed, 'teacher'));
-    const rng = createRng(deriveSeed(seed, 'inputs'));
-    const x = new Float32Array(count * features);
-    for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+    const x = gaussianNoise(count * features, deriveSeed(seed, 'inputs'));
     const y = new Int32Array(count);
     for (let i = 0; i < count; i++) {
       y[i] = nearestPrototypeClass(x.subarray(i * features, (i + 1) * features), prototypes);
     }
     return { x, y, count };
   },
-  describe(spec) {
+  describe(spec: DataSpec): string {
     return `Gaussian N(0, 1) inputs of shape [${spec.inputShape.join(', ')}], ${spec.classes} classes`;
   },
 };
+
+/** `length` i.i.d. N(0, 1) values, the same for the same seed. */
+export function gaussianNoise(length: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  const x = new Float32Array(length);
+  for (let i = 0; i < length; i++) x[i] = rng.normal();
+  return x;
+}
 
 interface Prototype {
   point: Float32Array;

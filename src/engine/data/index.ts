@@ -1,38 +1,79 @@
 import { deriveSeed } from '../random.ts';
 import type { DataSpec } from '../spec/index.ts';
-import { gaussianSource } from './gaussian.ts';
+import { SHIPPED_DATASETS } from './catalog.ts';
+import type { DatasetFiles } from './files.ts';
+import { gaussianNoise, gaussianSource } from './gaussian.ts';
+import { loadImageDataset } from './images.ts';
 import { applyLabelMode } from './labels.ts';
-import type { DataSource, Dataset } from './types.ts';
+import { type Dataset, featureCount } from './types.ts';
 
 export type { Dataset, LabeledSamples } from './types.ts';
 export { featureCount } from './types.ts';
-
-/** Every data source by the name `data.source` uses. New datasets register here. */
-const SOURCES: Record<DataSpec['source'], DataSource> = {
-  gaussian: gaussianSource,
-};
+export { isShippedDataset, SHIPPED_DATASETS, type ShippedDatasetId } from './catalog.ts';
+export { type DatasetFiles, fetchDatasetFiles } from './files.ts';
 
 /**
- * Builds the run's dataset: pool and test split are drawn together (so they never overlap
- * and come from one distribution), then the label mode is applied to the pool only —
- * test labels stay true, since they measure generalization.
+ * Builds the run's dataset. The label mode is applied to the pool only: test labels stay
+ * true, since they measure generalization. Shipped datasets are read through `files`.
  */
-export async function loadDataset(spec: DataSpec, seed: number): Promise<Dataset> {
-  const source = SOURCES[spec.source];
+export async function loadDataset(
+  spec: DataSpec,
+  seed: number,
+  files?: DatasetFiles,
+): Promise<Dataset> {
+  if (spec.source === 'gaussian') return gaussianDataset(spec, seed);
+  if (!files) {
+    throw new Error(`${spec.source} data is read from public/data/, but no reader was given`);
+  }
+  const images = await loadImageDataset(spec.source, files);
+  const features = featureCount(images.inputShape);
+  const noise = spec.inputs === 'noise';
+  // The paper's "random inputs": every pixel i.i.d. Gaussian with the real pixels' mean and
+  // variance, i.e. N(0, 1) after normalization; labels keep their class balance.
+  const pick = (pixels: Uint8Array, count: number, stream: string) =>
+    noise
+      ? gaussianNoise(count * features, deriveSeed(seed, 'noise-inputs', stream))
+      : pixels.subarray(0, count * features);
+  const shipped = SHIPPED_DATASETS[spec.source];
+  return {
+    inputShape: [...images.inputShape],
+    classes: images.classes,
+    pool: {
+      x: pick(images.train.pixels, spec.poolSize, 'pool'),
+      y: applyLabelMode(
+        Int32Array.from(images.train.labels.subarray(0, spec.poolSize)),
+        spec,
+        deriveSeed(seed, 'labels'),
+      ),
+      count: spec.poolSize,
+    },
+    test: {
+      x: pick(images.test.pixels, spec.testSize, 'test'),
+      y: Int32Array.from(images.test.labels.subarray(0, spec.testSize)),
+      count: spec.testSize,
+    },
+    ...(noise ? {} : { pixels: { mean: images.pixelMean, std: images.pixelStd } }),
+    description: `${shipped.title}${noise ? ' replaced by Gaussian noise images of the same shape' : ''}, ${spec.classes} classes (${images.origin}; ${images.licence})`,
+  };
+}
+
+/**
+ * Gaussian pool and test split are drawn together (so they never overlap and come from one
+ * distribution), then split.
+ */
+function gaussianDataset(spec: DataSpec, seed: number): Dataset {
   const total = spec.poolSize + spec.testSize;
-  const all = await source.sample(spec, total, deriveSeed(seed, 'data'));
-  const features = all.x.length / total;
-  const split = spec.poolSize * features;
-  const poolLabels = all.y.subarray(0, spec.poolSize);
+  const all = gaussianSource.sample(spec, total, deriveSeed(seed, 'data'));
+  const split = spec.poolSize * featureCount(spec.inputShape);
   return {
     inputShape: [...spec.inputShape],
     classes: spec.classes,
     pool: {
       x: all.x.subarray(0, split),
-      y: applyLabelMode(poolLabels, spec, deriveSeed(seed, 'labels')),
+      y: applyLabelMode(all.y.subarray(0, spec.poolSize), spec, deriveSeed(seed, 'labels')),
       count: spec.poolSize,
     },
     test: { x: all.x.subarray(split), y: all.y.subarray(spec.poolSize), count: spec.testSize },
-    description: source.describe(spec),
+    description: gaussianSource.describe(spec),
   };
 }

@@ -15,3 +15,26 @@ export function layerActivation(activation: Activation): Exclude<Activation, 'le
 export function addActivationLayer(model: tf.Sequential, activation: Activation): void {
   if (activation === 'leakyRelu') model.add(tf.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA }));
 }
+
+/** The spec's activation as tfjs ops, for layers of our own (convolutions, transformer MLPs). */
+export function applyActivation(x: tf.Tensor, activation: Activation): tf.Tensor {
+  switch (activation) {
+    case 'relu':
+      return tf.relu(x);
+    case 'leakyRelu':
+      return tf.leakyRelu(x, LEAKY_RELU_ALPHA);
+    case 'gelu':
+      // The tanh approximation, as tfjs' own gelu activation.
+      return x
+        .mul(0.5)
+        .mul(tf.tanh(x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI))).add(1));
+    case 'elu':
+      return tf.elu(x);
+    case 'tanh':
+      return tf.tanh(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'linear':
+      return x;
+  }
+}

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../run.ts';
 import { validateSpec } from '../spec/index.ts';
+import { Conv3x3 } from './cnn.ts';
 import { planModel } from './index.ts';
 import { activationsPerSample, parameterCount } from './shapes.ts';
 
@@ -29,6 +30,20 @@ describe('CNN', () => {
       model.dispose();
     },
   );
+
+  it('convolves exactly like tf.conv2d with same padding (im2col, channels innermost)', () => {
+    const layer = new Conv3x3(5, 'linear', 11, [7, 6, 3]);
+    const x = tf.randomNormal([2, 7, 6, 3], 0, 1, 'float32', 2);
+    const ours = layer.apply(x) as tf.Tensor;
+    const [kernel, bias] = layer.getWeights();
+    const reference = tf
+      .conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, 1, 'same')
+      .add(bias as tf.Tensor);
+    expect(ours.shape).toEqual([2, 7, 6, 5]);
+    expect(tf.max(tf.abs(ours.sub(reference))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([x, ours, reference]);
+    layer.dispose();
+  });
 
   it('holds more activations per sample than an MLP of the same width', () => {
     const cnn = { family: 'cnn' as const, inputShape: [8, 8, 1], depth: 1, width: 4, classes: 2 };

@@ -1,7 +1,75 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../spec/index.ts';
-import { addActivationLayer, layerActivation } from './activation.ts';
+import { applyActivation } from './activation.ts';
 import { cnnStages, type ModelShape } from './shapes.ts';
+
+/**
+ * A 3×3 same-padding convolution with bias and activation, written as im2col: the nine
+ * shifted copies of the padded input are stacked along channels and multiplied by the
+ * kernel. tfjs' conv2d cannot be trained on the WASM backend (tfjs#8474: no
+ * Conv2DBackpropFilter) and is no faster on the others for these small images, while pad,
+ * slice, concat and matMul have gradients everywhere. The kernel is [3, 3, in, out], like
+ * conv2d's, so initialization and parameter count are the same.
+ */
+export class Conv3x3 extends tf.layers.Layer {
+  static className = 'EmcConv3x3';
+  private kernel!: tf.LayerVariable;
+  private bias!: tf.LayerVariable;
+
+  constructor(
+    private readonly filters: number,
+    private readonly activation: Activation,
+    private readonly seed: number,
+    inputShape?: number[],
+  ) {
+    super(inputShape ? { inputShape } : {});
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const channels = (inputShape as number[])[3] as number;
+    this.kernel = this.addWeight(
+      'kernel',
+      [3, 3, channels, this.filters],
+      'float32',
+      tf.initializers.glorotUniform({ seed: this.seed }),
+    );
+    this.bias = this.addWeight('bias', [this.filters], 'float32', tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const [batch, height, width] = inputShape as number[];
+    return [batch as number, height as number, width as number, this.filters];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      const [batch, height, width, channels] = x.shape;
+      const padded = tf.pad(x, [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ]);
+      // Row-major over (dy, dx), channels innermost: the kernel's own memory order.
+      const shifted: tf.Tensor4D[] = [];
+      for (let dy = 0; dy < 3; dy++) {
+        for (let dx = 0; dx < 3; dx++) {
+          shifted.push(padded.slice([0, dy, dx, 0], [batch, height, width, channels]));
+        }
+      }
+      const columns = tf.concat(shifted, 3).reshape([batch * height * width, 9 * channels]);
+      const kernel = this.kernel.read().reshape([9 * channels, this.filters]);
+      const out = tf.matMul(columns, kernel).add(this.bias.read());
+      return applyActivation(out, this.activation).reshape([batch, height, width, this.filters]);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), filters: this.filters, activation: this.activation };
+  }
+}
 
 /**
  * A plain CNN: per stage a 3×3 same-padding convolution (channels = width · 2^stage) and
@@ -13,17 +81,13 @@ export function buildCnn(shape: ModelShape, activation: Activation, seed: number
   const stages = cnnStages(shape);
   stages.forEach((stage, index) => {
     model.add(
-      tf.layers.conv2d({
-        ...(index === 0 ? { inputShape: [...shape.inputShape] } : {}),
-        filters: stage.channels,
-        kernelSize: 3,
-        padding: 'same',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + index }),
-        biasInitializer: 'zeros',
-        activation: layerActivation(activation),
-      }),
+      new Conv3x3(
+        stage.channels,
+        activation,
+        seed + index,
+        index === 0 ? [...shape.inputShape] : undefined,
+      ),
     );
-    addActivationLayer(model, activation);
     if (stage.pooled) model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
   });
   model.add(tf.layers.flatten(stages.length === 0 ? { inputShape: [...shape.inputShape] } : {}));

@@ -3,7 +3,8 @@ import { featureCount } from '../data/index.ts';
 import type { ModelSpec } from '../spec/index.ts';
 import { buildCnn } from './cnn.ts';
 import { buildMlp } from './mlp.ts';
-import { type ModelShape, parameterCount } from './shapes.ts';
+import { type ModelShape, parameterCount, vitGeometry } from './shapes.ts';
+import { buildVit } from './vit.ts';
 
 /** What one sweep point trains: the architecture for one width, without weights yet. */
 export interface ModelPlan {
@@ -14,32 +15,61 @@ export interface ModelPlan {
   describe(): string;
 }
 
+export function modelShape(
+  spec: ModelSpec,
+  width: number,
+  inputShape: readonly number[],
+  classes: number,
+): ModelShape {
+  return {
+    family: spec.family,
+    inputShape,
+    depth: spec.depth,
+    width,
+    classes,
+    ...(spec.family === 'vit'
+      ? { patchSize: spec.patchSize, heads: spec.heads, mlpRatio: spec.mlpRatio }
+      : {}),
+  };
+}
+
 export function planModel(
   spec: ModelSpec,
   width: number,
   inputShape: number[],
   classes: number,
 ): ModelPlan {
-  const shape: ModelShape = { family: spec.family, inputShape, depth: spec.depth, width, classes };
+  const shape = modelShape(spec, width, inputShape, classes);
   const inputs = featureCount(inputShape);
-  const label =
-    spec.depth === 0
-      ? `linear classifier (${inputs} → ${classes})`
-      : spec.family === 'cnn'
-        ? `CNN ${spec.depth}×${width}ch ${spec.activation}`
-        : `MLP ${spec.depth}×${width} ${spec.activation}`;
   return {
     width,
     parameterCount: parameterCount(shape),
-    build: (seed) =>
-      spec.family === 'cnn' && spec.depth > 0
-        ? buildCnn(shape, spec.activation, seed)
-        : buildMlp(
-            inputShape,
-            { inputFeatures: inputs, depth: spec.depth, width, classes },
-            spec.activation,
-            seed,
-          ),
-    describe: () => label,
+    build: (seed) => {
+      if (spec.depth > 0 && spec.family === 'cnn') return buildCnn(shape, spec.activation, seed);
+      if (spec.depth > 0 && spec.family === 'vit') return buildVit(shape, spec.activation, seed);
+      return buildMlp(
+        inputShape,
+        { inputFeatures: inputs, depth: spec.depth, width, classes },
+        spec.activation,
+        seed,
+      );
+    },
+    describe: () => describeModel(shape, spec.activation),
   };
+}
+
+function describeModel(shape: ModelShape, activation: string): string {
+  if (shape.depth === 0) {
+    return `linear classifier (${featureCount(shape.inputShape)} → ${shape.classes})`;
+  }
+  switch (shape.family) {
+    case 'mlp':
+      return `MLP ${shape.depth}×${shape.width} ${activation}`;
+    case 'cnn':
+      return `CNN ${shape.depth}×${shape.width}ch ${activation}`;
+    case 'vit': {
+      const { patchSize, heads, mlpWidth } = vitGeometry(shape);
+      return `ViT ${shape.depth}×${shape.width}d ${heads}h p${patchSize} mlp${mlpWidth} ${activation}`;
+    }
+  }
 }

@@ -6,11 +6,41 @@ import { featureCount } from '../data/types.ts';
  * spec's memory estimate, which must not load tfjs.
  */
 export interface ModelShape {
-  family: 'mlp' | 'cnn';
+  family: 'mlp' | 'cnn' | 'vit';
   inputShape: readonly number[];
   depth: number;
   width: number;
   classes: number;
+  /** ViT only; missing ones take VIT_DEFAULTS. */
+  patchSize?: number;
+  heads?: number;
+  mlpRatio?: number;
+}
+
+/** ViT defaults: 4×4 patches, 2 heads, an MLP twice the embedding wide. */
+export const VIT_DEFAULTS = { patchSize: 4, heads: 2, mlpRatio: 2 } as const;
+
+export interface VitGeometry {
+  patchSize: number;
+  heads: number;
+  /** Hidden units of each block's MLP: mlpRatio · embedding width. */
+  mlpWidth: number;
+  /** Patches per image: the sequence length attention runs over. */
+  tokens: number;
+  /** Numbers in one flattened patch: patchSize² · channels. */
+  patchFeatures: number;
+}
+
+export function vitGeometry(shape: ModelShape): VitGeometry {
+  const patchSize = shape.patchSize ?? VIT_DEFAULTS.patchSize;
+  const [height = 1, width = 1, channels = 1] = shape.inputShape;
+  return {
+    patchSize,
+    heads: shape.heads ?? VIT_DEFAULTS.heads,
+    mlpWidth: (shape.mlpRatio ?? VIT_DEFAULTS.mlpRatio) * shape.width,
+    tokens: Math.floor(height / patchSize) * Math.floor(width / patchSize),
+    patchFeatures: patchSize * patchSize * channels,
+  };
 }
 
 /** Spatial size and channels after each CNN stage (3×3 same-padding conv, then 2×2 pooling while the image is at least 2×2). */
@@ -39,6 +69,14 @@ export function parameterCount(shape: ModelShape): number {
     const w = shape.width;
     return (inputs + 1) * w + (shape.depth - 1) * (w + 1) * w + (w + 1) * shape.classes;
   }
+  if (shape.family === 'vit') {
+    const d = shape.width;
+    const { tokens, patchFeatures, mlpWidth: m } = vitGeometry(shape);
+    const embedding = (patchFeatures + 1) * d + tokens * d;
+    // Two layer norms, query/key/value and output projections, and the two-layer MLP.
+    const block = 2 * 2 * d + (d + 1) * 3 * d + (d + 1) * d + (d + 1) * m + (m + 1) * d;
+    return embedding + shape.depth * block + 2 * d + (d + 1) * shape.classes;
+  }
   const stages = cnnStages(shape);
   let channelsIn = shape.inputShape[2] ?? 1;
   let count = 0;
@@ -56,6 +94,13 @@ export function activationsPerSample(shape: ModelShape): number {
   const inputs = featureCount(shape.inputShape);
   if (shape.family === 'mlp' || shape.depth === 0)
     return inputs + shape.depth * shape.width + shape.classes;
+  if (shape.family === 'vit') {
+    const { tokens, heads, mlpWidth } = vitGeometry(shape);
+    // Per block: normalized input, q/k/v, attention weights per head, mixed values,
+    // projection, residual sums, and the MLP's hidden layer.
+    const block = tokens * (8 * shape.width + mlpWidth) + 2 * heads * tokens * tokens;
+    return inputs + tokens * shape.width + shape.depth * block + shape.classes;
+  }
   // Each stage holds its full-resolution convolution output before pooling.
   let [height = 1, width = 1] = shape.inputShape;
   let total = inputs + shape.classes;

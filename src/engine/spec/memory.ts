@@ -19,7 +19,7 @@ const ACTIVATION_COPIES = 3;
 export const EVAL_CHUNK = 1024;
 
 export interface MemoryShape {
-  family: 'mlp' | 'cnn';
+  family: 'mlp' | 'cnn' | 'vit';
   inputShape: readonly number[];
   classes: number;
   poolSize: number;
@@ -27,6 +27,9 @@ export interface MemoryShape {
   depth: number;
   widths: readonly number[];
   batchSize: number | 'full';
+  patchSize?: number;
+  heads?: number;
+  mlpRatio?: number;
 }
 
 export interface MemoryEstimate {

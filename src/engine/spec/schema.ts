@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { isShippedDataset, SHIPPED_DATASETS, type ShippedDatasetId } from '../data/catalog.ts';
 import { featureCount } from '../data/types.ts';
+import { VIT_DEFAULTS } from '../models/shapes.ts';
 import { estimateMemory, formatBytes, MAX_MEMORY_BYTES } from './memory.ts';
 
 // Zod would probe `new Function` to speed up parsing; under the lab's Content-Security-Policy
@@ -26,8 +28,12 @@ export const ACTIVATIONS = [
   'linear',
 ] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop'] as const;
-export const DATA_SOURCES = ['gaussian'] as const;
-export const MODEL_FAMILIES = ['mlp', 'cnn'] as const;
+export const DATA_SOURCES = ['gaussian', 'mnist', 'fashion-mnist'] as const;
+// Every shipped dataset is a source (a compile error here means one was left out).
+const SHIPPED_ARE_SOURCES: readonly (typeof DATA_SOURCES)[number][] = [] as ShippedDatasetId[];
+void SHIPPED_ARE_SOURCES;
+export const INPUT_KINDS = ['real', 'noise'] as const;
+export const MODEL_FAMILIES = ['mlp', 'cnn', 'vit'] as const;
 export const LABEL_MODES = ['true', 'random'] as const;
 
 /** Upper bound on features per sample: keeps a hostile spec from allocating gigabytes. */
@@ -38,9 +44,13 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
 export const dataSpecSchema = z
   .strictObject({
+    /** "gaussian" noise with a teacher's labels, or one of the datasets shipped in public/data. */
     source: z.enum(DATA_SOURCES),
-    inputShape: z.array(int(1, MAX_INPUT_FEATURES)).min(1).max(3),
-    classes: int(2, 100),
+    /** "noise" replaces a dataset's images by Gaussian noise of the same shape and statistics. */
+    inputs: z.enum(INPUT_KINDS).default('real'),
+    /** Required for gaussian data; for a shipped dataset it may be left out, or must match it. */
+    inputShape: z.array(int(1, MAX_INPUT_FEATURES)).min(1).max(3).optional(),
+    classes: int(2, 100).optional(),
     labels: z.enum(LABEL_MODES).default('true'),
     /** Fraction of labels replaced by a uniformly drawn class (which may equal the original). */
     labelNoise: z.number().min(0).max(1).default(0),
@@ -50,25 +60,81 @@ export const dataSpecSchema = z
     testSize: int(0, MAX_POOL_SIZE).default(0),
   })
   .superRefine((data, ctx) => {
-    const features = featureCount(data.inputShape);
-    if (features > MAX_INPUT_FEATURES) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['inputShape'],
-        message: `has ${features} features per sample; at most ${MAX_INPUT_FEATURES} are allowed`,
-      });
+    const issue = (field: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [field], message });
+    if (isShippedDataset(data.source)) {
+      const shipped = SHIPPED_DATASETS[data.source];
+      const shape = `[${shipped.inputShape.join(', ')}]`;
+      if (data.inputShape && data.inputShape.join(',') !== shipped.inputShape.join(',')) {
+        issue(
+          'inputShape',
+          `${data.source} images are ${shape}, not [${data.inputShape.join(', ')}]; set ${shape} or leave it out`,
+        );
+      }
+      if (data.classes !== undefined && data.classes !== shipped.classes) {
+        issue(
+          'classes',
+          `${data.source} has ${shipped.classes} classes, not ${data.classes}; set ${shipped.classes} or leave it out`,
+        );
+      }
+      if (data.poolSize > shipped.trainCount) {
+        issue(
+          'poolSize',
+          `is ${data.poolSize}, but EMC Lab ships ${shipped.trainCount} ${data.source} training images`,
+        );
+      }
+      if (data.testSize > shipped.testCount) {
+        issue(
+          'testSize',
+          `is ${data.testSize}, but EMC Lab ships ${shipped.testCount} ${data.source} test images`,
+        );
+      }
+      return;
     }
+    if (!data.inputShape)
+      issue('inputShape', 'is required for gaussian data, e.g. [20] or [28, 28, 1]');
+    if (data.classes === undefined) issue('classes', 'is required for gaussian data');
+    if (data.inputs === 'noise') {
+      issue(
+        'inputs',
+        'gaussian inputs are noise already; "noise" replaces the images of a real dataset',
+      );
+    }
+    const features = featureCount(data.inputShape ?? []);
+    if (features > MAX_INPUT_FEATURES) {
+      issue(
+        'inputShape',
+        `has ${features} features per sample; at most ${MAX_INPUT_FEATURES} are allowed`,
+      );
+    }
+  })
+  .transform((data) => {
+    const shipped = isShippedDataset(data.source) ? SHIPPED_DATASETS[data.source] : undefined;
+    return {
+      ...data,
+      inputShape: data.inputShape ?? [...(shipped?.inputShape ?? [1])],
+      classes: data.classes ?? shipped?.classes ?? 2,
+    };
   });
 
 export const modelSpecSchema = z.strictObject({
   family: z.enum(MODEL_FAMILIES),
   /**
-   * Hidden layers (MLP) or convolution stages (CNN: 3×3 conv, then 2×2 max-pooling, channels
-   * doubling per stage); 0 is a linear classifier, which ignores the sweep width.
+   * Hidden layers (MLP), convolution stages (CNN: 3×3 conv, then 2×2 max-pooling, channels
+   * doubling per stage) or transformer blocks (ViT); 0 is a linear classifier, which ignores
+   * the sweep width.
    */
   depth: int(0, 16),
   activation: z.enum(ACTIVATIONS).default('relu'),
+  /** ViT only: side of the square patches (default 4); must divide the image's sides. */
+  patchSize: int(1, 64).optional(),
+  /** ViT only: attention heads (default 2); every sweep width must be a multiple. */
+  heads: int(1, 64).optional(),
+  /** ViT only: each block's MLP is mlpRatio × the embedding width (default 2). */
+  mlpRatio: int(1, 8).optional(),
 });
+
+const VIT_ONLY_FIELDS = ['patchSize', 'heads', 'mlpRatio'] as const;
 
 export const sweepSpecSchema = z.strictObject({
   /**
@@ -127,13 +193,48 @@ export const experimentSpecSchema = z
         message: 'has no effect on random labels; set it to 0 or use labels "true"',
       });
     }
-    if (spec.model.family === 'cnn' && spec.data.inputShape.length !== 3) {
+    const { model, data } = spec;
+    // Zod runs this check even when the data schema refused its part (and so did not fill in
+    // the shape): that refusal already names the problem.
+    if (!Array.isArray(data.inputShape)) return;
+    if (model.family !== 'mlp' && data.inputShape.length !== 3) {
       ctx.addIssue({
         code: 'custom',
         path: ['model', 'family'],
-        message: `a CNN needs image inputs shaped [height, width, channels], but data.inputShape is [${spec.data.inputShape.join(', ')}]`,
+        message: `a ${model.family.toUpperCase()} needs image inputs shaped [height, width, channels], but data.inputShape is [${data.inputShape.join(', ')}]`,
       });
       return;
+    }
+    if (model.family !== 'vit') {
+      for (const field of VIT_ONLY_FIELDS) {
+        if (model[field] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['model', field],
+            message: `applies to ViT models only (model.family "vit"), not to ${model.family.toUpperCase()}s`,
+          });
+        }
+      }
+    } else {
+      const patch = model.patchSize ?? VIT_DEFAULTS.patchSize;
+      const [height = 1, width = 1] = data.inputShape;
+      if (height % patch !== 0 || width % patch !== 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['model', 'patchSize'],
+          message: `${patch}${model.patchSize === undefined ? ' (the default)' : ''} does not divide the ${height}×${width} images into whole patches; pick a divisor of both sides`,
+        });
+      }
+      const heads = model.heads ?? VIT_DEFAULTS.heads;
+      const uneven = spec.sweep.widths.filter((w) => w % heads !== 0);
+      if (uneven.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sweep', 'widths'],
+          message: `ViT widths are embedding sizes split across ${heads} heads, so each must be a multiple of ${heads}; ${uneven.join(', ')} ${uneven.length === 1 ? 'is' : 'are'} not`,
+        });
+      }
+      if (uneven.length > 0 || height % patch !== 0 || width % patch !== 0) return;
     }
     const memory = estimateMemory({
       family: spec.model.family,
@@ -143,6 +244,9 @@ export const experimentSpecSchema = z
       testSize: spec.data.testSize,
       depth: spec.model.depth,
       widths: spec.sweep.widths,
+      patchSize: spec.model.patchSize,
+      heads: spec.model.heads,
+      mlpRatio: spec.model.mlpRatio,
       batchSize: spec.train.batchSize,
     });
     if (memory.total > MAX_MEMORY_BYTES) {

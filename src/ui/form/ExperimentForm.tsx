@@ -27,7 +27,10 @@ export function ExperimentForm({
       {GROUPS.map((group) => (
         <fieldset key={group} disabled={disabled}>
           <legend>{group}</legend>
-          {FORM_FIELDS.filter((field: FieldDef) => field.group === group).map((field) => (
+          {FORM_FIELDS.filter(
+            (field: FieldDef) =>
+              field.group === group && (!field.appliesTo || field.appliesTo(values)),
+          ).map((field) => (
             <FormField
               key={field.path}
               field={field}

@@ -1,0 +1,18 @@
+/**
+ * A spec (or any plain object) as its leaf fields by dotted path ("train.batchSize"), arrays
+ * kept whole: what comparisons of two specs need ("which fields differ?").
+ */
+export function leafFields(
+  value: unknown,
+  prefix = '',
+  into = new Map<string, unknown>(),
+): Map<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      leafFields(child, prefix ? `${prefix}.${key}` : key, into);
+    }
+  } else {
+    into.set(prefix, value);
+  }
+  return into;
+}

@@ -1,0 +1,67 @@
+import { useMemo } from 'react';
+import { findLabelPair, labelGapReport } from '../../engine/generalization.ts';
+import { useCompareStore } from '../../state/compareStore.ts';
+import { useLiveResults } from '../../state/useLiveResults.ts';
+
+const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
+
+/**
+ * Finding 4: appears once a true-label run and a random-label run of the same sweep are on
+ * the chart (a preset's two variants, or two pinned runs), and sets the EMC gap beside the
+ * generalization gap, point by point, with their correlation across the sweep.
+ */
+export function LabelGapPanel() {
+  const live = useLiveResults();
+  const pinned = useCompareStore((state) => state.pinned);
+  const report = useMemo(() => {
+    const finished = [
+      ...pinned.map((p) => p.results),
+      ...(live && live.status !== 'running' ? [live] : []),
+    ];
+    const pair = findLabelPair(finished);
+    return pair && labelGapReport(pair.trueRun, pair.randomRun);
+  }, [live, pinned]);
+  if (!report || report.rows.length === 0) return null;
+
+  return (
+    <section className="label-gap" aria-labelledby="label-gap-title" data-testid="label-gap">
+      <h2 id="label-gap-title">Label gap and generalization</h2>
+      <p>
+        EMC on true labels minus EMC on random labels, beside the generalization gap (100% train
+        accuracy at the EMC minus test accuracy). The paper finds that a larger label gap comes with
+        a smaller generalization gap.
+      </p>
+      <table className="results-table">
+        <thead>
+          <tr>
+            <th scope="col">Model</th>
+            <th scope="col">Parameters</th>
+            <th scope="col">EMC true</th>
+            <th scope="col">EMC random</th>
+            <th scope="col">EMC gap</th>
+            <th scope="col">Test acc.</th>
+            <th scope="col">Generalization gap</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.rows.map((row) => (
+            <tr key={row.width}>
+              <th scope="row">{row.model}</th>
+              <td>{row.parameterCount.toLocaleString()}</td>
+              <td>{row.emcTrue.toFixed(1)}</td>
+              <td>{row.emcRandom.toFixed(1)}</td>
+              <td>{row.emcGap.toFixed(1)}</td>
+              <td>{percent(row.testAccuracy)}</td>
+              <td>{percent(row.generalizationGap)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p data-testid="label-gap-correlation">
+        {report.correlation === null
+          ? `Correlation across the sweep: needs at least 3 sweep points with test accuracy (this pair has ${report.rows.length}).`
+          : `Correlation between EMC gap and generalization gap across the sweep: r = ${report.correlation.toFixed(2)} (${report.rows.length} points).`}
+      </p>
+    </section>
+  );
+}
