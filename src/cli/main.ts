@@ -8,7 +8,10 @@ import {
   type SpecCheck,
   validateSpec,
 } from '../engine/index.ts';
+import { labelGapReport, labelPairProblem } from '../engine/generalization.ts';
+import { parseResultsFile } from '../share/resultsFile.ts';
 import { diskDatasetFiles } from './datasetFiles.ts';
+import { formatLabelGap } from './labelGapTable.ts';
 import { ProgressLine } from './progress.ts';
 
 export const EXIT_OK = 0;
@@ -19,10 +22,13 @@ export const EXIT_INTERRUPTED = 130;
 const USAGE = `Usage:
   emc-lab run SPEC.json [--out RESULTS.json] [--backend cpu|wasm] [--quiet]
   emc-lab validate SPEC.json
+  emc-lab gap TRUE-RESULTS.json RANDOM-RESULTS.json
 
 run       measures EMC for every model of the spec's sweep and writes the results JSON
           (to stdout without --out); progress goes to stderr.
 validate  checks a spec and names every problem.
+gap       sets EMC(true labels) - EMC(random labels) beside the generalization gap for two
+          runs of one sweep that differ only in their labels (the paper's finding 4).
 
 Exit codes: 0 success, 1 the run failed, 2 invalid spec or arguments, 130 interrupted.`;
 
@@ -38,11 +44,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`emc-lab: ${(error as Error).message}\n\n${USAGE}\n`);
     return EXIT_INVALID;
   }
-  const { command, specPath, values } = parsed;
+  const { command, specPath, values, extra } = parsed;
   if (values.help || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return EXIT_OK;
   }
+  if (command === 'gap') return gap(specPath, extra[0]);
   if (!specPath) {
     process.stderr.write(`emc-lab: ${command} needs a SPEC.json\n\n${USAGE}\n`);
     return EXIT_INVALID;
@@ -75,14 +82,20 @@ function parseCli(argv: string[]) {
     },
   });
   const [command = 'help', specPath, ...extra] = positionals;
-  if (!['run', 'validate', 'help'].includes(command)) {
+  if (!['run', 'validate', 'gap', 'help'].includes(command)) {
     throw new Error(`unknown command "${command}"`);
   }
-  if (extra.length > 0) throw new Error(`unexpected argument "${extra[0]}"`);
+  const extraAllowed = command === 'gap' ? 1 : 0;
+  if (extra.length > extraAllowed) throw new Error(`unexpected argument "${extra[extraAllowed]}"`);
   if (!BACKENDS.includes(values.backend as NodeBackend)) {
     throw new Error(`--backend must be one of ${BACKENDS.join(', ')} (got "${values.backend}")`);
   }
-  return { command, specPath, values: { ...values, backend: values.backend as NodeBackend } };
+  return {
+    command,
+    specPath,
+    extra,
+    values: { ...values, backend: values.backend as NodeBackend },
+  };
 }
 
 async function readSpec(path: string): Promise<SpecCheck> {
@@ -141,6 +154,39 @@ async function run(
     process.stdout.write(json);
   }
   return results.status === 'cancelled' ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+async function gap(truePath: string | undefined, randomPath: string | undefined): Promise<number> {
+  if (!truePath || !randomPath) {
+    process.stderr.write(`emc-lab: gap needs two results files\n\n${USAGE}\n`);
+    return EXIT_INVALID;
+  }
+  const runs: ExperimentResults[] = [];
+  for (const path of [truePath, randomPath]) {
+    let contents: string;
+    try {
+      contents = await readFile(path, 'utf8');
+    } catch (error) {
+      process.stderr.write(
+        `emc-lab: cannot read ${path} (${(error as NodeJS.ErrnoException).code})\n`,
+      );
+      return EXIT_INVALID;
+    }
+    const parsed = parseResultsFile(contents);
+    if (!parsed.ok) {
+      process.stderr.write(`emc-lab: ${path}: ${parsed.error}\n`);
+      return EXIT_INVALID;
+    }
+    runs.push(parsed.results);
+  }
+  const [trueRun, randomRun] = runs as [ExperimentResults, ExperimentResults];
+  const problem = labelPairProblem(trueRun, randomRun);
+  if (problem) {
+    process.stderr.write(`emc-lab: cannot compare ${truePath} and ${randomPath}: ${problem}\n`);
+    return EXIT_INVALID;
+  }
+  process.stdout.write(`${formatLabelGap(labelGapReport(trueRun, randomRun))}\n`);
+  return EXIT_OK;
 }
 
 async function selectBackend(backend: NodeBackend): Promise<void> {

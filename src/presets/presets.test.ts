@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateSpec } from '../engine/spec/index.ts';
 import { missingFeatures } from './availability.ts';
-import { PRESETS, variantSpec } from './presets.ts';
+import { type Preset, PRESETS, variantSpec } from './presets.ts';
 
 describe('classroom presets', () => {
   it('covers each of the five findings of the paper once', () => {
@@ -29,9 +29,14 @@ describe('classroom presets', () => {
     }
   });
 
-  it('marks presets that need features this version lacks', () => {
-    const cnn = PRESETS.find((p) => p.id === 'cnn-vs-mlp');
-    expect(cnn && missingFeatures(cnn)).toEqual(['mnist data']);
+  it('needs no feature this version lacks', () => {
+    for (const preset of PRESETS) expect(missingFeatures(preset), preset.id).toEqual([]);
+    expect(
+      missingFeatures({
+        ...(PRESETS[0] as Preset),
+        requires: { families: ['rnn'], sources: ['cifar-10'] },
+      }),
+    ).toEqual(['RNN models', 'cifar-10 data']);
   });
 
   it('patches only the named fields of a section', () => {
