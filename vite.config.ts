@@ -47,7 +47,11 @@ function precacheManifest(): Plugin {
     name: 'emc-lab-precache-manifest',
     apply: 'build',
     generateBundle(_options, bundle) {
-      const publicFiles = readdirSync('public').filter((file) => file !== 'sw.js');
+      // Datasets are not precached (10 MB on a first visit that may never use them): the
+      // service worker caches each file when a run first reads it.
+      const publicFiles = readdirSync('public', { withFileTypes: true })
+        .filter((entry) => entry.isFile() && entry.name !== 'sw.js')
+        .map((entry) => entry.name);
       const files = [...Object.keys(bundle), ...publicFiles].filter(
         (file) => file !== 'index.html',
       );
