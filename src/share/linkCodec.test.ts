@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { ExperimentResults } from '../engine/results.ts';
 import {
   ACTIVATIONS,
+  DATA_SOURCES,
+  INPUT_KINDS,
+  MODEL_FAMILIES,
   type ExperimentSpec,
   OPTIMIZERS,
   parseSpec,
@@ -18,21 +21,45 @@ const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng.int(items.length
 /** A random valid spec: every field drawn within its bounds. */
 function randomSpec(rng: Rng): ExperimentSpec {
   const labels = pick(rng, ['true', 'random'] as const);
+  const source = pick(rng, DATA_SOURCES);
+  const shipped = source !== 'gaussian';
+  // Images (shipped, or gaussian with three dimensions) allow every family.
+  const family = shipped ? pick(rng, MODEL_FAMILIES) : 'mlp';
+  const vit = family === 'vit';
+  const heads = 1 + rng.int(2);
   return parseSpec({
     version: SPEC_VERSION,
     name: `Spec ${rng.int(1e6)} «ünïcode» <b>&`,
     seed: rng.int(2 ** 31),
-    data: {
-      source: 'gaussian',
-      inputShape: Array.from({ length: 1 + rng.int(3) }, () => 1 + rng.int(12)),
-      classes: 2 + rng.int(20),
-      labels,
-      labelNoise: labels === 'true' ? Math.round(rng.next() * 100) / 100 : 0,
-      poolSize: 1 + rng.int(5000),
-      testSize: rng.int(1000),
+    data: shipped
+      ? {
+          source,
+          inputs: pick(rng, INPUT_KINDS),
+          labels,
+          labelNoise: labels === 'true' ? Math.round(rng.next() * 100) / 100 : 0,
+          poolSize: 1 + rng.int(2000),
+          testSize: rng.int(2000),
+        }
+      : {
+          source,
+          inputShape: Array.from({ length: 1 + rng.int(3) }, () => 1 + rng.int(12)),
+          classes: 2 + rng.int(20),
+          labels,
+          labelNoise: labels === 'true' ? Math.round(rng.next() * 100) / 100 : 0,
+          poolSize: 1 + rng.int(5000),
+          testSize: rng.int(1000),
+        },
+    model: {
+      family,
+      depth: rng.int(family === 'mlp' ? 6 : 3),
+      activation: pick(rng, ACTIVATIONS),
+      ...(vit ? { patchSize: pick(rng, [4, 7, 14]), heads, mlpRatio: 1 + rng.int(4) } : {}),
     },
-    model: { family: 'mlp', depth: rng.int(6), activation: pick(rng, ACTIVATIONS) },
-    sweep: { widths: Array.from({ length: 1 + rng.int(8) }, () => 1 + rng.int(512)) },
+    sweep: {
+      widths: Array.from({ length: 1 + rng.int(8) }, () =>
+        family === 'mlp' ? 1 + rng.int(512) : heads * (1 + rng.int(16)),
+      ),
+    },
     train: {
       optimizer: pick(rng, OPTIMIZERS),
       learningRate: rng.next() * 0.5 + 1e-4,
