@@ -131,9 +131,7 @@ async function measurePoint(
   const pointProbes: ProbeRecord[] = [];
 
   for (let seedIndex = 0; seedIndex < spec.search.seeds; seedIndex++) {
-    const seed = deriveSeed(spec.seed, 'repeat', seedIndex);
-    // Nested subsets: N samples are the first N of one permutation per seed.
-    const order = permutation(spec.data.poolSize, createRng(deriveSeed(seed, 'order')));
+    const { seed, order, initSeed } = repeatSeeds(spec, seedIndex);
     const testAccuracyAt = new Map<number, number | null>();
     const search = await gallopThenBisect(
       async (n) => {
@@ -157,7 +155,7 @@ async function measurePoint(
             n,
             order,
             train: spec.train,
-            seed: deriveSeed(seed, 'init') % 2 ** 31,
+            seed: initSeed,
             control: options.control,
             onEpoch: (metrics) => emit({ kind: 'epoch', pointIndex, seedIndex, n, ...metrics }),
           });
@@ -199,12 +197,28 @@ async function measurePoint(
   };
 }
 
+/**
+ * What repeat `seedIndex` of a search draws: nested subsets (N samples are the first N of
+ * one permutation per repeat) and the weights' initialization seed, the same for every N.
+ */
+export function repeatSeeds(
+  spec: ExperimentSpec,
+  seedIndex: number,
+): { seed: number; order: Int32Array; initSeed: number } {
+  const seed = deriveSeed(spec.seed, 'repeat', seedIndex);
+  return {
+    seed,
+    order: permutation(spec.data.poolSize, createRng(deriveSeed(seed, 'order'))),
+    initSeed: deriveSeed(seed, 'init') % 2 ** 31,
+  };
+}
+
 function replayKey(probe: Pick<ProbeRecord, 'pointIndex' | 'seedIndex' | 'n'>): string {
   return `${probe.pointIndex}/${probe.seedIndex}/${probe.n}`;
 }
 
 /** Uploads pool and test split once per run; every probe gathers its subset on the backend. */
-function uploadDataset(dataset: Dataset): { pool: DeviceSamples; test?: DeviceSamples } {
+export function uploadDataset(dataset: Dataset): { pool: DeviceSamples; test?: DeviceSamples } {
   const upload = (samples: LabeledSamples): DeviceSamples => ({
     x: tf.tidy(() => {
       const shape = [samples.count, ...dataset.inputShape];

@@ -1,0 +1,256 @@
+// `npm run bench`: EMC Lab's speed, measured. Prints markdown tables and writes
+// bench/latest.json. Not part of the tests (tests check behaviour, never wall-clock times).
+//
+//   npm run bench                 everything (Node, headless Chromium, search, presets)
+//   npm run bench -- --quick      skips the presets (the slowest part)
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { chromium } from '@playwright/test';
+import type { BrowserBackendBench } from '../src/bench/browserMain.ts';
+import { compareSearchCost, type SearchCost } from '../src/bench/searchCost.ts';
+import { measureStepRate, STEP_RATE_CASES, type StepRate } from '../src/bench/stepRate.ts';
+import { diskDatasetFiles } from '../src/cli/datasetFiles.ts';
+import { runExperiment } from '../src/engine/index.ts';
+import { PRESETS, variantSpec } from '../src/presets/presets.ts';
+
+const PORT = 4175;
+const quick = process.argv.includes('--quick');
+const files = diskDatasetFiles();
+
+interface Row {
+  where: string;
+  backend: string;
+  rate: StepRate;
+}
+
+async function nodeStepRates(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const backend of ['wasm', 'cpu']) {
+    await tf.setBackend(backend);
+    await tf.ready();
+    for (const c of STEP_RATE_CASES) {
+      rows.push({ where: 'node', backend, rate: await measureStepRate(c) });
+      process.stderr.write(`node ${backend} ${c.label}: done\n`);
+    }
+  }
+  return rows;
+}
+
+async function browserStepRates(): Promise<{
+  rows: Row[];
+  unavailable: string[];
+  adapter?: string;
+}> {
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // A real GPU's adapter where there is one, SwiftShader's software WebGPU otherwise.
+      '--enable-unsafe-webgpu',
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await page.goto(`http://localhost:${PORT}/bench.html`);
+        break;
+      } catch (error) {
+        if (attempt > 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    await page.waitForFunction(() => window.emcBench?.done === true, undefined, {
+      timeout: 480_000,
+      polling: 1000,
+    });
+    const state = await page.evaluate(() => window.emcBench);
+    if (state?.error) throw new Error(`the benchmark page failed: ${state.error}`);
+    const results: BrowserBackendBench[] = state?.results ?? [];
+    return {
+      rows: results.flatMap((r) =>
+        r.rates.map((rate) => ({ where: 'chromium', backend: r.backend, rate })),
+      ),
+      unavailable: results
+        .filter((r) => !r.available)
+        .map((r) => `${r.backend} (${r.note ?? 'unavailable'})`),
+      adapter: results.find((r) => r.backend === 'webgpu')?.note,
+    };
+  } finally {
+    await browser.close();
+    if (server.pid) process.kill(-server.pid);
+  }
+}
+
+/** Specs whose first point both searches measure: a fine precision makes the difference visible. */
+const SEARCH_SPECS = [
+  {
+    version: 1 as const,
+    name: 'MLP 1×16, gaussian d = 16, random labels, precision 2%',
+    seed: 1,
+    data: {
+      source: 'gaussian' as const,
+      inputShape: [16],
+      classes: 4,
+      labels: 'random' as const,
+      poolSize: 2000,
+    },
+    model: { family: 'mlp' as const, depth: 1 },
+    sweep: { widths: [16] },
+    train: {
+      optimizer: 'adam' as const,
+      learningRate: 0.02,
+      batchSize: 'full' as const,
+      maxEpochs: 300,
+      patience: 40,
+      minDelta: 0.0001,
+    },
+    search: { precision: 0.02, seeds: 1 },
+  },
+  {
+    version: 1 as const,
+    name: 'MLP 1×16 on MNIST, random labels, precision 5%',
+    seed: 1,
+    data: { source: 'mnist' as const, labels: 'random' as const, poolSize: 1000 },
+    model: { family: 'mlp' as const, depth: 1 },
+    sweep: { widths: [16] },
+    train: {
+      optimizer: 'adam' as const,
+      learningRate: 0.01,
+      batchSize: 16,
+      maxEpochs: 150,
+      patience: 25,
+      minDelta: 0.001,
+    },
+    search: { precision: 0.05, seeds: 1, start: 20 },
+  },
+];
+
+async function searchCosts(): Promise<SearchCost[]> {
+  await tf.setBackend('wasm');
+  const costs: SearchCost[] = [];
+  for (const spec of SEARCH_SPECS) {
+    costs.push(await compareSearchCost(spec, files));
+    process.stderr.write(`search: ${spec.name}: done\n`);
+  }
+  return costs;
+}
+
+async function presetTimes(): Promise<
+  Array<{ preset: string; variants: number; seconds: number }>
+> {
+  await tf.setBackend('wasm');
+  const times = [];
+  for (const preset of PRESETS) {
+    const started = performance.now();
+    for (let index = 0; index < preset.variants.length; index++) {
+      await runExperiment(variantSpec(preset, index), { files });
+    }
+    times.push({
+      preset: `${preset.finding}. ${preset.id}`,
+      variants: preset.variants.length,
+      seconds: (performance.now() - started) / 1000,
+    });
+    process.stderr.write(`preset ${preset.id}: done\n`);
+  }
+  return times;
+}
+
+const fixed = (value: number, digits = 1) => value.toFixed(digits);
+
+function table(header: string[], rows: string[][]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  tf.enableProdMode();
+  const started = performance.now();
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, node ${process.versions.node}`;
+  const node = await nodeStepRates();
+  const browser = await browserStepRates();
+  const search = await searchCosts();
+  const presets = quick ? [] : await presetTimes();
+  const seconds = (performance.now() - started) / 1000;
+
+  const steps = table(
+    ['where', 'backend', 'model', 'params', 'engine steps/s', 'model.fit steps/s', 'engine / fit'],
+    [...node, ...browser.rows].map(({ where, backend, rate }) => [
+      where,
+      backend,
+      rate.label,
+      String(rate.parameterCount),
+      fixed(rate.engineStepsPerSecond),
+      fixed(rate.fitStepsPerSecond),
+      fixed(rate.ratio, 2),
+    ]),
+  );
+  const searchTable = table(
+    [
+      'spec',
+      'EMC',
+      'engine trainings',
+      'engine s',
+      'fixed step Δ',
+      'fixed-step trainings',
+      'fixed-step s',
+      'trainings ratio',
+    ],
+    search.map((s) => [
+      s.spec,
+      `${s.emc} (fixed step: ${s.fixedStepEmc})`,
+      String(s.engineProbes),
+      fixed(s.engineSeconds),
+      String(s.fixedStep),
+      String(s.fixedStepProbes),
+      fixed(s.fixedStepSeconds),
+      `${fixed(s.probeRatio)}×`,
+    ]),
+  );
+  const presetTable = table(
+    ['preset (node, wasm)', 'runs', 'wall time s'],
+    presets.map((p) => [p.preset, String(p.variants), fixed(p.seconds)]),
+  );
+  const report = [
+    `Machine: ${machine}. Chromium WebGPU adapter: ${browser.adapter ?? 'none'}.`,
+    browser.unavailable.length ? `Unavailable in Chromium: ${browser.unavailable.join('; ')}.` : '',
+    '',
+    '### Training steps per second',
+    '',
+    steps,
+    '',
+    '### Trainings per EMC point: gallop-then-bisect vs fixed steps (same final precision)',
+    '',
+    searchTable,
+    ...(presets.length ? ['', '### Classroom presets end to end', '', presetTable] : []),
+    '',
+    `Benchmark wall time: ${fixed(seconds, 0)} s.`,
+  ].join('\n');
+  process.stdout.write(`${report}\n`);
+  mkdirSync('bench', { recursive: true });
+  writeFileSync(
+    'bench/latest.json',
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, node, browser, search, presets, seconds }, null, 2)}\n`,
+  );
+  writeFileSync('bench/latest.md', `${report}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

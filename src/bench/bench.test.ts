@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { compareSearchCost } from './searchCost.ts';
+import { measureStepRate } from './stepRate.ts';
+
+describe('benchmark building blocks', () => {
+  it('measures engine and model.fit step rates on the same model, leaking nothing', async () => {
+    const before = tf.memory().numTensors;
+    const rate = await measureStepRate({
+      id: 'tiny',
+      label: 'MLP 1×4',
+      model: { family: 'mlp', depth: 1, activation: 'relu' },
+      width: 4,
+      inputShape: [6],
+      classes: 3,
+      samples: 64,
+      batchSize: 16,
+      epochs: 2,
+    });
+    expect(rate.parameterCount).toBe((6 + 1) * 4 + (4 + 1) * 3);
+    expect(rate.engineStepsPerSecond).toBeGreaterThan(0);
+    expect(rate.fitStepsPerSecond).toBeGreaterThan(0);
+    expect(rate.ratio).toBeCloseTo(rate.engineStepsPerSecond / rate.fitStepsPerSecond, 10);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('finds the same EMC by fixed steps as the search does, with more trainings', async () => {
+    const cost = await compareSearchCost({
+      version: 1,
+      name: 'linear d = 6',
+      seed: 3,
+      data: { source: 'gaussian', inputShape: [6], classes: 2, labels: 'random', poolSize: 200 },
+      model: { family: 'mlp', depth: 0 },
+      sweep: { widths: [1] },
+      train: {
+        optimizer: 'adam',
+        learningRate: 0.05,
+        batchSize: 'full',
+        maxEpochs: 300,
+        patience: 40,
+        minDelta: 0.0001,
+      },
+      search: { precision: 0.05, seeds: 1 },
+    });
+    expect(cost.fixedStep).toBe(1);
+    // Both end with a bracket one sample wide; they agree unless fitting is not monotone in N.
+    expect(Math.abs(cost.fixedStepEmc - cost.emc)).toBeLessThanOrEqual(2);
+    expect(cost.fixedStepProbes).toBeGreaterThanOrEqual(cost.fixedStepEmc);
+    expect(cost.probeRatio).toBeGreaterThan(1);
+  });
+});

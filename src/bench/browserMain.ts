@@ -1,0 +1,44 @@
+// The browser half of `npm run bench` (bench.html): step rates on every backend this
+// browser offers, read back by scripts/bench.ts through window.emcBench.
+import * as tf from '@tensorflow/tfjs';
+import { startBackend } from '../worker/backends.ts';
+import { BACKEND_ORDER } from '../worker/protocol.ts';
+import { measureStepRate, STEP_RATE_CASES, type StepRate } from './stepRate.ts';
+
+export interface BrowserBackendBench {
+  backend: string;
+  available: boolean;
+  note?: string;
+  rates: StepRate[];
+}
+
+declare global {
+  interface Window {
+    emcBench?: { done: boolean; results: BrowserBackendBench[]; error?: string };
+  }
+}
+
+async function main(): Promise<void> {
+  const state: NonNullable<Window['emcBench']> = { done: false, results: [] };
+  window.emcBench = state;
+  tf.enableProdMode();
+  for (const backend of BACKEND_ORDER) {
+    // The lab's own backend setup; a backend that cannot start falls back, which is how we
+    // learn it is unavailable here and why.
+    const info = await startBackend(backend);
+    if (info.name !== backend) {
+      const note = info.skipped.find((reason) => reason.startsWith(`${backend}:`));
+      state.results.push({ backend, available: false, note, rates: [] });
+      continue;
+    }
+    const rates: StepRate[] = [];
+    for (const c of STEP_RATE_CASES) rates.push(await measureStepRate(c));
+    state.results.push({ backend, available: true, note: info.adapter, rates });
+    document.body.textContent = `measured ${state.results.length} backends`;
+  }
+  state.done = true;
+}
+
+main().catch((error: unknown) => {
+  window.emcBench = { done: true, results: window.emcBench?.results ?? [], error: String(error) };
+});

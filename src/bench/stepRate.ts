@@ -1,0 +1,176 @@
+import * as tf from '@tensorflow/tfjs';
+import { planModel } from '../engine/models/index.ts';
+import { createRng, permutation } from '../engine/random.ts';
+import { parseSpec, type ModelSpec, type TrainSpec } from '../engine/spec/index.ts';
+import { fitProbe } from '../engine/train/fitProbe.ts';
+import { createOptimizer, disposeOptimizer } from '../engine/train/optimizers.ts';
+
+/**
+ * Training speed of one model on the current tfjs backend, two ways: the engine's probe loop
+ * (device-side batches, one scalar read back per fit check) and the plainest tfjs loop,
+ * model.fit. Both train the same model on the same random-label data for the same steps,
+ * after one untimed warm-up epoch (WebGPU and WebGL compile their programs then).
+ */
+export interface StepRateCase {
+  id: string;
+  /** Shown in tables: "MLP 2×64", "CNN 2×8ch". */
+  label: string;
+  model: ModelSpec;
+  width: number;
+  inputShape: number[];
+  classes: number;
+  samples: number;
+  batchSize: number;
+  epochs: number;
+}
+
+export interface StepRate {
+  case: string;
+  label: string;
+  parameterCount: number;
+  engineStepsPerSecond: number;
+  fitStepsPerSecond: number;
+  /** engine / model.fit: at least 1 means the engine loop is not slower. */
+  ratio: number;
+}
+
+/** An MLP and a CNN at two sizes each, on MNIST-shaped inputs. */
+export const STEP_RATE_CASES: readonly StepRateCase[] = [
+  {
+    id: 'mlp-small',
+    label: 'MLP 1×32',
+    model: mlp(1),
+    width: 32,
+    inputShape: [28, 28, 1],
+    classes: 10,
+    samples: 512,
+    batchSize: 64,
+    epochs: 4,
+  },
+  {
+    id: 'mlp-large',
+    label: 'MLP 2×256',
+    model: mlp(2),
+    width: 256,
+    inputShape: [28, 28, 1],
+    classes: 10,
+    samples: 512,
+    batchSize: 64,
+    epochs: 4,
+  },
+  {
+    id: 'cnn-small',
+    label: 'CNN 1×4ch',
+    model: cnn(1),
+    width: 4,
+    inputShape: [28, 28, 1],
+    classes: 10,
+    samples: 256,
+    batchSize: 64,
+    epochs: 2,
+  },
+  {
+    id: 'cnn-large',
+    label: 'CNN 2×16ch',
+    model: cnn(2),
+    width: 16,
+    inputShape: [28, 28, 1],
+    classes: 10,
+    samples: 256,
+    batchSize: 64,
+    epochs: 2,
+  },
+];
+
+function mlp(depth: number): ModelSpec {
+  return { family: 'mlp', depth, activation: 'relu' };
+}
+function cnn(depth: number): ModelSpec {
+  return { family: 'cnn', depth, activation: 'relu' };
+}
+
+function trainSpec(c: StepRateCase, epochs: number): TrainSpec {
+  return parseSpec({
+    version: 1,
+    seed: 1,
+    data: { source: 'gaussian', inputShape: c.inputShape, classes: c.classes, poolSize: c.samples },
+    model: c.model,
+    sweep: { widths: [c.width] },
+    train: {
+      optimizer: 'adam',
+      learningRate: 0.001,
+      batchSize: c.batchSize,
+      maxEpochs: epochs,
+      // Never stop early: every epoch of the budget runs, so both loops do the same steps.
+      patience: 100_000,
+      minDelta: 0,
+      checkEvery: 1,
+    },
+    search: { precision: 0.1, seeds: 1 },
+  }).train;
+}
+
+export async function measureStepRate(c: StepRateCase): Promise<StepRate> {
+  const plan = planModel(c.model, c.width, c.inputShape, c.classes);
+  const rng = createRng(7);
+  const x = tf.tensor(
+    Float32Array.from({ length: c.samples * c.inputShape.reduce((a, b) => a * b, 1) }, () =>
+      rng.normal(),
+    ),
+    [c.samples, ...c.inputShape],
+  );
+  const labels = Int32Array.from({ length: c.samples }, () => rng.int(c.classes));
+  const y = tf.tensor1d(labels, 'int32');
+  const order = permutation(c.samples, createRng(3));
+  const stepsPerEpoch = Math.ceil(c.samples / c.batchSize);
+  try {
+    const engine = async (epochs: number) => {
+      const outcome = await fitProbe({
+        plan,
+        pool: { x, y },
+        classes: c.classes,
+        n: c.samples,
+        order,
+        train: trainSpec(c, epochs),
+        seed: 1,
+      });
+      return outcome;
+    };
+    await engine(1);
+    const timed = await engine(c.epochs);
+    // A random-label probe this large does not fit within the budget; if it did, it would
+    // have stopped early and its rate would still be steps over time.
+    const engineStepsPerSecond = timed.steps / (timed.wallMs / 1000);
+
+    const targets = tf.tidy(() => tf.oneHot(y, c.classes).toFloat());
+    const plain = async (epochs: number) => {
+      const model = plan.build(1);
+      const optimizer = createOptimizer(trainSpec(c, epochs));
+      // The engine's loss: softmax cross-entropy on the logits.
+      model.compile({
+        optimizer,
+        loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+      });
+      const started = performance.now();
+      await model.fit(x, targets, { batchSize: c.batchSize, epochs, shuffle: true, verbose: 0 });
+      const ms = performance.now() - started;
+      model.dispose();
+      disposeOptimizer(optimizer);
+      return ms;
+    };
+    await plain(1);
+    const fitMs = await plain(c.epochs);
+    targets.dispose();
+    const fitStepsPerSecond = (c.epochs * stepsPerEpoch) / (fitMs / 1000);
+    return {
+      case: c.id,
+      label: c.label,
+      parameterCount: plan.parameterCount,
+      engineStepsPerSecond,
+      fitStepsPerSecond,
+      ratio: engineStepsPerSecond / fitStepsPerSecond,
+    };
+  } finally {
+    tf.dispose([x, y]);
+  }
+}
