@@ -32,7 +32,10 @@ async function main(): Promise<void> {
       continue;
     }
     const rates: StepRate[] = [];
-    for (const c of STEP_RATE_CASES) rates.push(await measureStepRate(c));
+    for (const c of STEP_RATE_CASES) {
+      rates.push(await measureStepRate(c));
+      console.log(`${backend} ${c.label}: done`);
+    }
     state.results.push({ backend, available: true, note: info.adapter, rates });
     document.body.textContent = `measured ${state.results.length} backends`;
   }
