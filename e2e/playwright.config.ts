@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from './chromium.ts';
 
 /**
  * Browser tests run the built app (vite preview) in Debian's Chromium; nothing is
@@ -6,16 +7,8 @@ import { defineConfig } from '@playwright/test';
  * (SwiftShader) from one flag, --enable-unsafe-webgpu; without it requestAdapter() returns
  * null, which is how the "no WebGPU" project proves the fallback.
  */
-const BASE_FLAGS = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PORT = 4174;
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const executablePath = chromiumPath;
 
 export default defineConfig({
   testDir: '.',
@@ -36,12 +29,12 @@ export default defineConfig({
       name: 'webgpu',
       use: {
         browserName: 'chromium',
-        launchOptions: { executablePath, args: [...BASE_FLAGS, '--enable-unsafe-webgpu'] },
+        launchOptions: { executablePath, args: [...CHROMIUM_FLAGS, WEBGPU_FLAG] },
       },
     },
     {
       name: 'no-webgpu',
-      use: { browserName: 'chromium', launchOptions: { executablePath, args: BASE_FLAGS } },
+      use: { browserName: 'chromium', launchOptions: { executablePath, args: CHROMIUM_FLAGS } },
     },
   ],
   webServer: {

@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from '../e2e/chromium.ts';
 import type { BrowserBackendBench } from '../src/bench/browserMain.ts';
 import { compareSearchCost, type SearchCost } from '../src/bench/searchCost.ts';
 import { measureStepRate, STEP_RATE_CASES, type StepRate } from '../src/bench/stepRate.ts';
@@ -51,17 +52,8 @@ async function browserStepRates(): Promise<{
     detached: true,
   });
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // A real GPU's adapter where there is one, SwiftShader's software WebGPU otherwise.
-      '--enable-unsafe-webgpu',
-    ],
+    executablePath: chromiumPath,
+    args: [...CHROMIUM_FLAGS, WEBGPU_FLAG],
   });
   try {
     const page = await browser.newPage();

@@ -103,6 +103,15 @@ function writeGz(dir, name, data) {
   };
 }
 
+/** The first `count` images and labels of one split, as its manifest entry. */
+function writeSplit(dir, name, images, labels, count) {
+  return {
+    count,
+    images: writeGz(dir, `${name}-images.u8.gz`, take(images, count)),
+    labels: writeGz(dir, `${name}-labels.u8.gz`, take(labels, count)),
+  };
+}
+
 const only = process.argv.slice(2);
 for (const dataset of DATASETS) {
   if (only.length > 0 && !only.includes(dataset.id)) continue;
@@ -126,24 +135,14 @@ for (const dataset of DATASETS) {
       classes: dataset.classNames.length,
       classNames: dataset.classNames,
       splits: {
-        train: {
-          count: dataset.trainSamples,
-          images: writeGz(out, 'train-images.u8.gz', take(trainImages, dataset.trainSamples)),
-          labels: writeGz(
-            out,
-            'train-labels.u8.gz',
-            take(readIdx(paths.trainLabels), dataset.trainSamples),
-          ),
-        },
-        test: {
-          count: dataset.testSamples,
-          images: writeGz(out, 'test-images.u8.gz', take(testImages, dataset.testSamples)),
-          labels: writeGz(
-            out,
-            'test-labels.u8.gz',
-            take(readIdx(paths.testLabels), dataset.testSamples),
-          ),
-        },
+        train: writeSplit(
+          out,
+          'train',
+          trainImages,
+          readIdx(paths.trainLabels),
+          dataset.trainSamples,
+        ),
+        test: writeSplit(out, 'test', testImages, readIdx(paths.testLabels), dataset.testSamples),
       },
     };
     writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

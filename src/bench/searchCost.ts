@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
 import { type DatasetFiles, loadDataset } from '../engine/data/index.ts';
 import { planModel } from '../engine/models/index.ts';
-import { repeatSeeds, runExperiment, uploadDataset } from '../engine/run.ts';
+import { disposeUploaded, repeatSeeds, runExperiment, uploadDataset } from '../engine/run.ts';
 import { type ExperimentSpecInput, parseSpec } from '../engine/spec/index.ts';
 import { fitProbe } from '../engine/train/fitProbe.ts';
 
@@ -67,7 +66,7 @@ export async function compareSearchCost(
       fitted = n;
     }
   } finally {
-    tf.dispose([device.pool.x, device.pool.y, device.test?.x, device.test?.y]);
+    disposeUploaded(device);
   }
   return {
     spec: spec.name,

@@ -102,7 +102,7 @@ export async function runExperiment(
     }
     results.status = 'cancelled';
   } finally {
-    tf.dispose([device.pool.x, device.pool.y, device.test?.x, device.test?.y]);
+    disposeUploaded(device);
   }
   results.finishedAt = new Date().toISOString();
   emit({ kind: 'run-finished', results });
@@ -231,6 +231,10 @@ export function uploadDataset(dataset: Dataset): { pool: DeviceSamples; test?: D
   });
   const pool = upload(dataset.pool);
   return dataset.test.count === 0 ? { pool } : { pool, test: upload(dataset.test) };
+}
+
+export function disposeUploaded(device: { pool: DeviceSamples; test?: DeviceSamples }): void {
+  tf.dispose([device.pool.x, device.pool.y, device.test?.x, device.test?.y]);
 }
 
 function describeEnvironment(): RunEnvironment {
