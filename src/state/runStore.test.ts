@@ -55,6 +55,8 @@ describe('the run store', () => {
           epoch: 1,
           loss: 1.2,
           accuracy: 0.5,
+          checked: true,
+          runningAccuracy: 0.5,
         }),
         engine({
           kind: 'epoch',
@@ -64,6 +66,8 @@ describe('the run store', () => {
           epoch: 2,
           loss: 0.9,
           accuracy: 0.75,
+          checked: true,
+          runningAccuracy: 0.75,
         }),
       ],
       performance.now(),

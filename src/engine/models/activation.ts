@@ -24,10 +24,8 @@ export function applyActivation(x: tf.Tensor, activation: Activation): tf.Tensor
     case 'leakyRelu':
       return tf.leakyRelu(x, LEAKY_RELU_ALPHA);
     case 'gelu':
-      // The tanh approximation, as tfjs' own gelu activation.
-      return x
-        .mul(0.5)
-        .mul(tf.tanh(x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI))).add(1));
+      // The exact form, x·Φ(x), as tfjs' dense layers and PyTorch's nn.GELU compute it.
+      return x.mul(tf.erf(x.div(Math.SQRT2)).add(1)).mul(0.5);
     case 'elu':
       return tf.elu(x);
     case 'tanh':

@@ -3,6 +3,7 @@ import { featureCount } from '../data/index.ts';
 import type { ModelSpec } from '../spec/index.ts';
 import { buildCnn } from './cnn.ts';
 import { buildMlp } from './mlp.ts';
+import { type StackedModel, stackMlp } from './stackedMlp.ts';
 import { type ModelShape, parameterCount, vitGeometry } from './shapes.ts';
 import { buildVit } from './vit.ts';
 
@@ -12,7 +13,17 @@ export interface ModelPlan {
   parameterCount: number;
   /** Builds a freshly initialized model; the caller owns it and must dispose it. */
   build(seed: number): tf.LayersModel;
+  /**
+   * k freshly initialized copies (each as `build(seed)` makes it) trained as one batched
+   * computation; absent for architectures that cannot be stacked yet (CNN, ViT).
+   */
+  buildStacked?: (seed: number, members: number) => StackedModel;
   describe(): string;
+}
+
+/** Whether a spec's models can train k at a time (search.parallel > 1): MLPs and linear ones. */
+export function canStack(spec: ModelSpec): boolean {
+  return spec.family === 'mlp' || spec.depth === 0;
 }
 
 export function modelShape(
@@ -41,19 +52,32 @@ export function planModel(
 ): ModelPlan {
   const shape = modelShape(spec, width, inputShape, classes);
   const inputs = featureCount(inputShape);
+  const build = (seed: number): tf.LayersModel => {
+    if (spec.depth > 0 && spec.family === 'cnn') return buildCnn(shape, spec.activation, seed);
+    if (spec.depth > 0 && spec.family === 'vit') return buildVit(shape, spec.activation, seed);
+    return buildMlp(
+      inputShape,
+      { inputFeatures: inputs, depth: spec.depth, width, classes },
+      spec.activation,
+      seed,
+    );
+  };
   return {
     width,
     parameterCount: parameterCount(shape),
-    build: (seed) => {
-      if (spec.depth > 0 && spec.family === 'cnn') return buildCnn(shape, spec.activation, seed);
-      if (spec.depth > 0 && spec.family === 'vit') return buildVit(shape, spec.activation, seed);
-      return buildMlp(
-        inputShape,
-        { inputFeatures: inputs, depth: spec.depth, width, classes },
-        spec.activation,
-        seed,
-      );
-    },
+    build,
+    ...(canStack(spec)
+      ? {
+          buildStacked: (seed: number, members: number) => {
+            const single = build(seed);
+            try {
+              return stackMlp(single, members, spec.activation);
+            } finally {
+              single.dispose();
+            }
+          },
+        }
+      : {}),
     describe: () => describeModel(shape, spec.activation),
   };
 }

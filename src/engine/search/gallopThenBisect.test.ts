@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random.ts';
-import { type FitOracle, gallopThenBisect } from './gallopThenBisect.ts';
+import { type FitOracle, gallopThenBisect, parallelGallopThenBisect } from './gallopThenBisect.ts';
 
 /** A model that fits every N up to `threshold` and nothing above: the ideal, monotone case. */
 function threshold(t: number): FitOracle & { calls: number[] } {
@@ -100,5 +100,99 @@ describe('gallopThenBisect', () => {
       expect(answers.get(outcome.emc)).toBe(true);
       expect(answers.get(outcome.bracket[1] as number)).toBe(false);
     }
+  });
+});
+
+describe('parallelGallopThenBisect', () => {
+  /** Batched threshold oracle; records each round's N. */
+  function batchThreshold(t: number) {
+    const rounds: number[][] = [];
+    const oracle = async (ns: readonly number[]) => {
+      rounds.push([...ns]);
+      return ns.map((n) => n <= t);
+    };
+    return Object.assign(oracle, { rounds });
+  }
+
+  it('probes exactly what the sequential search probes when k = 1', async () => {
+    for (const [t, start] of [
+      [300, 10],
+      [7, 500],
+      [1000, 1000],
+    ] as const) {
+      const sequential = threshold(t);
+      const single = await gallopThenBisect(sequential, { start, max: 1000, precision: 0.01 });
+      const batched = batchThreshold(t);
+      const parallel = await parallelGallopThenBisect(batched, {
+        start,
+        max: 1000,
+        precision: 0.01,
+        parallel: 1,
+      });
+      expect(batched.rounds.flat()).toEqual(sequential.calls);
+      expect(parallel).toEqual(single);
+      expect(parallel.rounds).toBe(parallel.probes);
+    }
+  });
+
+  it.each([2, 3, 4, 8])(
+    'finds every threshold exactly with k = %i, never probing more than k per round',
+    async (k) => {
+      for (const [t, start] of [
+        [100, 10],
+        [1, 50],
+        [37, 1],
+        [999, 999],
+        [513, 700],
+      ] as const) {
+        const oracle = batchThreshold(t);
+        const outcome = await parallelGallopThenBisect(oracle, {
+          start,
+          max: 1000,
+          precision: 0,
+          parallel: k,
+        });
+        expect(outcome.emc).toBe(t);
+        expect(outcome.bracket).toEqual([t, t + 1]);
+        expect(outcome.rounds).toBe(oracle.rounds.length);
+        expect(oracle.rounds.every((ns) => ns.length <= k)).toBe(true);
+        expect(outcome.probes).toBe(oracle.rounds.flat().length);
+      }
+    },
+  );
+
+  it('closes the bracket in fewer rounds than the sequential search needs probes', async () => {
+    const sequential = await gallopThenBisect(threshold(3000), {
+      start: 40,
+      max: 20_000,
+      precision: 0.01,
+    });
+    const parallel = await parallelGallopThenBisect(batchThreshold(3000), {
+      start: 40,
+      max: 20_000,
+      precision: 0.01,
+      parallel: 4,
+    });
+    expect(parallel.emc).toBeGreaterThanOrEqual(3000 - Math.floor(0.01 * 3000));
+    expect(parallel.emc).toBeLessThanOrEqual(3000);
+    // 14 sequential probes against 5–6 rounds of four.
+    expect(parallel.rounds * 2).toBeLessThanOrEqual(sequential.rounds);
+  });
+
+  it('reports a censored lower bound when the pool size fits, and 0 when nothing fits', async () => {
+    const censored = await parallelGallopThenBisect(batchThreshold(5000), {
+      start: 100,
+      max: 1000,
+      precision: 0,
+      parallel: 4,
+    });
+    expect(censored).toMatchObject({ emc: 1000, bracket: [1000, null], censored: true });
+    const none = await parallelGallopThenBisect(batchThreshold(0), {
+      start: 100,
+      max: 1000,
+      precision: 0,
+      parallel: 4,
+    });
+    expect(none).toMatchObject({ emc: 0, bracket: [0, 1], censored: false });
   });
 });

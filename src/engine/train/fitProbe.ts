@@ -3,7 +3,12 @@ import { checkpoint, type RunControl } from '../control.ts';
 import type { ModelPlan } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
 import { EVAL_CHUNK, type TrainSpec } from '../spec/index.ts';
-import { applyDecoupledWeightDecay, createOptimizer, disposeOptimizer } from './optimizers.ts';
+import {
+  applyDecoupledWeightDecay,
+  createOptimizer,
+  disposeOptimizer,
+  trainableVariables,
+} from './optimizers.ts';
 import { PlateauDetector } from './plateau.ts';
 
 /** Why a probe ended. "fit" is the only success; the others are the ways to not fit. */
@@ -12,8 +17,16 @@ export type StopReason = 'fit' | 'plateau' | 'budget' | 'diverged';
 export interface EpochMetrics {
   epoch: number;
   loss: number;
-  /** Accuracy on all N training samples, in inference mode. */
+  /**
+   * Accuracy on all N training samples. Exact (the full set in inference mode) when
+   * `checked`; otherwise the epoch's running accuracy: each sample as the training step
+   * that used it classified it, before that step's update.
+   */
   accuracy: number;
+  /** Whether this epoch ran the full fit check. */
+  checked: boolean;
+  /** The running accuracy, also on checked epochs (the bench's gate study compares them). */
+  runningAccuracy: number;
 }
 
 export interface ProbeOutcome {
@@ -50,6 +63,39 @@ export interface FitProbeInput {
   seed: number;
   control?: RunControl;
   onEpoch?: (metrics: EpochMetrics) => void;
+  /**
+   * Run the full fit check on every checkEvery-th epoch, whatever the running accuracy says.
+   * Slower; the bench uses it to measure what the gate saves.
+   */
+  checkUngated?: boolean;
+}
+
+/**
+ * The full fit check runs only when the epoch's running accuracy is within this many
+ * misclassified samples (per 100 of N, at least one) of 100%. A model that fits at the end
+ * of an epoch almost always classified nearly all samples right during it (the bench's
+ * gate study measures how often it did not); far from a fit, the check is skipped.
+ */
+export const GATE_MISSES_PER_HUNDRED = 2;
+
+export function gateSlack(n: number): number {
+  return Math.max(1, Math.ceil((n * GATE_MISSES_PER_HUNDRED) / 100));
+}
+
+/**
+ * Whether a checked epoch runs the full fit check. The check decides a fit; the running
+ * misses only decide whether checking is worth it. It also runs whenever the probe is about
+ * to stop (budget spent, plateau), so no stop misses a fit.
+ */
+export function runsFullCheck(epoch: {
+  n: number;
+  misses: number;
+  stopping: boolean;
+  diverged: boolean;
+  ungated: boolean;
+}): boolean {
+  if (epoch.diverged) return false;
+  return epoch.ungated || epoch.stopping || epoch.misses <= gateSlack(epoch.n);
 }
 
 /**
@@ -65,14 +111,13 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
 
   const subset = tf.tidy(() => {
     const indices = tf.tensor1d(input.order.subarray(0, n), 'int32');
-    const labels = tf.gather(input.pool.y, indices) as tf.Tensor1D;
     return {
       x: tf.gather(input.pool.x, indices),
-      labels,
-      targets: tf.oneHot(labels, classes).toFloat(),
+      labels: tf.gather(input.pool.y, indices) as tf.Tensor1D,
     };
   });
   const model = input.plan.build(input.seed);
+  const weights = trainableVariables(model);
   const optimizer = createOptimizer(train);
   const shuffleRng = createRng(input.seed ^ 0x5bd1e995);
   const plateau = new PlateauDetector(train.patience, train.minDelta);
@@ -85,34 +130,49 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   try {
     while (epoch < train.maxEpochs) {
       epoch++;
-      const lossSum = await trainOneEpoch();
-      if (epoch % train.checkEvery !== 0 && epoch < train.maxEpochs) {
-        lossSum.dispose();
+      const sums = await trainOneEpoch();
+      const last = epoch === train.maxEpochs;
+      if (epoch % train.checkEvery !== 0 && !last) {
+        sums.dispose();
         continue;
       }
-      const correct = countCorrect(model, subset.x, subset.labels);
-      const summary = tf.tidy(() => tf.stack([lossSum.div(stepsPerEpoch), correct.toFloat()]));
-      lossSum.dispose();
-      correct.dispose();
-      const [meanLoss, correctCount] = Array.from(await summary.data());
-      summary.dispose();
-      loss = meanLoss as number;
-      accuracy = (correctCount as number) / n;
-      input.onEpoch?.({ epoch, loss, accuracy });
-      if (correctCount === n) {
+      // One read back per checked epoch: the mean loss and the running hits.
+      const [lossSum, runningHits] = Array.from(await sums.data()) as [number, number];
+      sums.dispose();
+      loss = lossSum / stepsPerEpoch;
+      const predictions = stepsPerEpoch * batchSize;
+      const runningAccuracy = runningHits / predictions;
+      accuracy = runningAccuracy;
+      const diverged = !Number.isFinite(loss);
+      const plateaued = !diverged && plateau.update(epoch, loss);
+      const checked = runsFullCheck({
+        n,
+        misses: predictions - runningHits,
+        stopping: last || plateaued,
+        diverged,
+        ungated: input.checkUngated === true,
+      });
+      if (checked) {
+        const correct = countCorrect(predictWith(model), subset.x, subset.labels);
+        const correctCount = (await correct.data())[0] as number;
+        correct.dispose();
+        accuracy = correctCount / n;
+      }
+      input.onEpoch?.({ epoch, loss, accuracy, checked, runningAccuracy });
+      if (checked && accuracy === 1) {
         stopReason = 'fit';
         break;
       }
-      if (!Number.isFinite(loss)) {
+      if (diverged) {
         stopReason = 'diverged';
         break;
       }
-      if (plateau.update(epoch, loss)) {
+      if (plateaued) {
         stopReason = 'plateau';
         break;
       }
     }
-    const testAccuracy = input.test ? await accuracyOn(model, input.test) : null;
+    const testAccuracy = input.test ? await accuracyOn(predictWith(model), input.test) : null;
     return {
       n,
       fits: stopReason === 'fit',
@@ -130,37 +190,45 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     tf.dispose(subset);
   }
 
-  /** One pass over the N samples in a fresh seeded order; returns the summed batch losses. */
-  async function trainOneEpoch(): Promise<tf.Scalar> {
+  /**
+   * One pass over the N samples in a fresh seeded order. Returns [summed batch losses,
+   * running hits] as one device tensor, so the caller reads both with one sync.
+   */
+  async function trainOneEpoch(): Promise<tf.Tensor1D> {
     // The last batch wraps around to the start of the shuffle so every batch has the same
     // shape: one compiled program per model on WebGPU, and no tiny trailing batch.
     const shuffle = permutation(n, shuffleRng);
     const padded = new Int32Array(stepsPerEpoch * batchSize);
     for (let i = 0; i < padded.length; i++) padded[i] = shuffle[i % n] as number;
     const batches = tf.tensor2d(padded, [stepsPerEpoch, batchSize], 'int32');
-    let lossSum: tf.Scalar = tf.scalar(0);
+    let sums: tf.Tensor1D = tf.zeros([2]);
     try {
       for (let step = 0; step < stepsPerEpoch; step++) {
         await checkpoint(input.control);
         const next = tf.tidy(() => {
           const idx = batches.slice([step, 0], [1, batchSize]).reshape([batchSize]) as tf.Tensor1D;
           const xb = tf.gather(subset.x, idx);
-          const yb = tf.gather(subset.targets, idx);
-          const cost = optimizer.minimize(
-            () =>
-              tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tf.Tensor),
-            true,
-          ) as tf.Scalar;
-          applyDecoupledWeightDecay(model, train);
-          return lossSum.add(cost) as tf.Scalar;
+          const yb = tf.gather(subset.labels, idx);
+          let hits: tf.Tensor | undefined;
+          const cost = optimizer.minimize(() => {
+            const logits = model.apply(xb, { training: true }) as tf.Tensor;
+            // The step's own forward pass classifies its batch: counting the hits here is
+            // what lets most epochs skip the full check.
+            hits = tf.keep(tf.equal(logits.argMax(-1), yb).sum().toFloat());
+            return tf.losses.softmaxCrossEntropy(tf.oneHot(yb, classes), logits);
+          }, true) as tf.Scalar;
+          applyDecoupledWeightDecay(weights, train);
+          const stepSums = tf.stack([cost, hits as tf.Tensor]);
+          (hits as tf.Tensor).dispose();
+          return sums.add(stepSums) as tf.Tensor1D;
         });
-        lossSum.dispose();
-        lossSum = next;
+        sums.dispose();
+        sums = next;
         steps++;
       }
-      return lossSum;
+      return sums;
     } catch (error) {
-      lossSum.dispose();
+      sums.dispose();
       throw error;
     } finally {
       batches.dispose();
@@ -168,14 +236,22 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   }
 }
 
+/** Inference-mode logits for a batch of samples. */
+export type Predict = (x: tf.Tensor) => tf.Tensor;
+
+export const predictWith =
+  (model: tf.LayersModel): Predict =>
+  (x) =>
+    model.predict(x) as tf.Tensor;
+
 /** Number of correctly classified samples, computed on the backend (an int32 scalar). */
-function countCorrect(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {
+export function countCorrect(predict: Predict, x: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
     const rows = x.shape[0] as number;
     let correct: tf.Tensor = tf.scalar(0, 'int32');
     for (let start = 0; start < rows; start += EVAL_CHUNK) {
       const size = Math.min(EVAL_CHUNK, rows - start);
-      const logits = model.predict(x.slice(start, size)) as tf.Tensor;
+      const logits = predict(x.slice(start, size));
       const hits = tf.equal(logits.argMax(-1), labels.slice(start, size)).sum();
       correct = correct.add(hits);
     }
@@ -183,10 +259,10 @@ function countCorrect(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor1D):
   });
 }
 
-async function accuracyOn(model: tf.LayersModel, samples: DeviceSamples): Promise<number> {
+export async function accuracyOn(predict: Predict, samples: DeviceSamples): Promise<number> {
   const rows = samples.x.shape[0] as number;
   if (rows === 0) return Number.NaN;
-  const correct = countCorrect(model, samples.x, samples.y);
+  const correct = countCorrect(predict, samples.x, samples.y);
   const value = (await correct.data())[0] as number;
   correct.dispose();
   return value / rows;

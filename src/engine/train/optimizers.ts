@@ -25,10 +25,15 @@ export function createOptimizer(train: TrainSpec): tf.Optimizer {
 }
 
 /** w ← w · (1 − lr · decay) for every trainable weight; call inside tf.tidy. */
-export function applyDecoupledWeightDecay(model: tf.LayersModel, train: TrainSpec): void {
+export function applyDecoupledWeightDecay(weights: readonly tf.Variable[], train: TrainSpec): void {
   if (train.weightDecay === 0) return;
   const factor = 1 - train.learningRate * train.weightDecay;
-  for (const weight of model.trainableWeights) weight.write(weight.read().mul(factor));
+  for (const weight of weights) weight.assign(weight.mul(factor));
+}
+
+/** A layers model's trainable weights as the variables an optimizer updates. */
+export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((weight) => weight.read() as tf.Variable);
 }
 
 /**
