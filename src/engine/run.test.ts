@@ -145,4 +145,58 @@ describe('runExperiment', () => {
     for (let i = 1; i < emcs.length; i++) expect(emcs[i]).toBeGreaterThan(emcs[i - 1] as number);
     expect(results.points.some((p) => p.seeds.some((s) => s.censored))).toBe(false);
   }, 120_000);
+
+  it('trains a round of probes stacked when search.parallel > 1, each as its sequential probe', async () => {
+    const spec = smallSpec({ search: { precision: 0.02, seeds: 1, parallel: 3 } });
+    const before = tf.memory().numTensors;
+    const events: EngineEvent[] = [];
+    const parallel = await runExperiment(spec, { onEvent: (e) => events.push(e) });
+    expect(tf.memory().numTensors).toBe(before);
+    const sequential = await runExperiment({ ...spec, search: { ...spec.search, parallel: 1 } });
+
+    // Any N both searches probed trained identically (up to float rounding of the loss).
+    const key = (p: ProbeRecord) => `${p.pointIndex}/${p.n}`;
+    const alone = new Map(sequential.probes.map((p) => [key(p), p]));
+    const shared = parallel.probes.filter((p) => alone.has(key(p)));
+    expect(shared.length).toBeGreaterThan(0);
+    for (const probe of shared) {
+      const other = alone.get(key(probe)) as ProbeRecord;
+      expect([probe.fits, probe.stopReason, probe.epochs]).toEqual([
+        other.fits,
+        other.stopReason,
+        other.epochs,
+      ]);
+    }
+    // Rounds: probe-started events come in bursts of up to three before their results.
+    let burst = 0;
+    let rounds = 0;
+    for (const event of events) {
+      if (event.kind === 'probe-started') burst++;
+      if (event.kind === 'probe-finished' && burst > 0) {
+        expect(burst).toBeLessThanOrEqual(3);
+        rounds++;
+        burst = 0;
+      }
+    }
+    const sequentialProbes = sequential.points.map((p) => p.seeds[0]?.probes ?? 0);
+    expect(rounds).toBeLessThan(sequentialProbes.reduce((a, b) => a + b, 0));
+    // Both end with a bracket of the requested precision around the same threshold.
+    for (const [i, point] of parallel.points.entries()) {
+      const [lo, hi] = point.seeds[0]?.bracket ?? [0, null];
+      const [seqLo, seqHi] = sequential.points[i]?.seeds[0]?.bracket ?? [0, null];
+      expect(lo).toBeLessThan(seqHi ?? Infinity);
+      expect(seqLo).toBeLessThan(hi ?? Infinity);
+    }
+  });
+
+  it('refuses search.parallel > 1 for a CNN, naming the field', async () => {
+    await expect(
+      runExperiment({
+        ...smallSpec(),
+        data: { source: 'gaussian', inputShape: [4, 4, 1], classes: 2, poolSize: 20 },
+        model: { family: 'cnn', depth: 1 },
+        search: { precision: 0.1, seeds: 1, parallel: 2 },
+      }),
+    ).rejects.toThrow(/search\.parallel: training several probes at once works for MLPs only/);
+  });
 });

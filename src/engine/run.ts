@@ -16,9 +16,10 @@ import {
   type SeedResult,
   sampleStd,
 } from './results.ts';
-import { gallopThenBisect } from './search/gallopThenBisect.ts';
+import { parallelGallopThenBisect } from './search/gallopThenBisect.ts';
 import { type ExperimentSpec, parseSpec } from './spec/index.ts';
-import { type DeviceSamples, fitProbe } from './train/fitProbe.ts';
+import { type DeviceSamples, type EpochMetrics, fitProbe } from './train/fitProbe.ts';
+import { fitProbesStacked } from './train/stackedProbes.ts';
 import { ProbeFailedError } from './train/probeFailure.ts';
 import { ENGINE_VERSION } from './version.ts';
 
@@ -133,45 +134,68 @@ async function measurePoint(
   for (let seedIndex = 0; seedIndex < spec.search.seeds; seedIndex++) {
     const { seed, order, initSeed } = repeatSeeds(spec, seedIndex);
     const testAccuracyAt = new Map<number, number | null>();
-    const search = await gallopThenBisect(
-      async (n) => {
-        emit({ kind: 'probe-started', pointIndex, seedIndex, n });
+    const record = (probe: ProbeRecord) => {
+      results.probes.push(probe);
+      pointProbes.push(probe);
+      testAccuracyAt.set(probe.n, probe.testAccuracy);
+      emit({ kind: 'probe-finished', probe });
+    };
+    const probeInput = {
+      plan,
+      pool: device.pool,
+      test: device.test,
+      classes: spec.data.classes,
+      order,
+      train: spec.train,
+      seed: initSeed,
+      control: options.control,
+    };
+    // One round of the search: its N, each answered by a replayed probe or a training; with
+    // search.parallel > 1 the trainings of a round run stacked, as one computation.
+    const answerRound = async (ns: readonly number[]): Promise<boolean[]> => {
+      for (const n of ns) emit({ kind: 'probe-started', pointIndex, seedIndex, n });
+      const outcomes = new Map<number, ProbeRecord>();
+      const fresh: number[] = [];
+      for (const n of ns) {
         const earlier = options.replayed.get(replayKey({ pointIndex, seedIndex, n }));
-        if (earlier) {
-          const probe: ProbeRecord = { ...earlier, replayed: true };
-          results.probes.push(probe);
-          pointProbes.push(probe);
-          testAccuracyAt.set(n, probe.testAccuracy);
-          emit({ kind: 'probe-finished', probe });
-          return probe.fits;
+        if (earlier) outcomes.set(n, { ...earlier, replayed: true });
+        else fresh.push(n);
+      }
+      const onEpoch = (n: number, metrics: EpochMetrics) =>
+        emit({ kind: 'epoch', pointIndex, seedIndex, n, ...metrics });
+      try {
+        if (fresh.length > 1) {
+          const trained = await fitProbesStacked({ ...probeInput, ns: fresh, onEpoch });
+          for (const outcome of trained) {
+            outcomes.set(outcome.n, { pointIndex, seedIndex, ...outcome });
+          }
+        } else {
+          for (const n of fresh) {
+            const outcome = await fitProbe({
+              ...probeInput,
+              n,
+              onEpoch: (metrics) => onEpoch(n, metrics),
+            });
+            outcomes.set(n, { pointIndex, seedIndex, ...outcome });
+          }
         }
-        let outcome: Awaited<ReturnType<typeof fitProbe>>;
-        try {
-          outcome = await fitProbe({
-            plan,
-            pool: device.pool,
-            test: device.test,
-            classes: spec.data.classes,
-            n,
-            order,
-            train: spec.train,
-            seed: initSeed,
-            control: options.control,
-            onEpoch: (metrics) => emit({ kind: 'epoch', pointIndex, seedIndex, n, ...metrics }),
-          });
-        } catch (error) {
-          if (error instanceof RunCancelledError) throw error;
-          throw new ProbeFailedError({ pointIndex, width: plan.width, seedIndex, n }, error);
-        }
-        const probe: ProbeRecord = { pointIndex, seedIndex, ...outcome };
-        results.probes.push(probe);
-        pointProbes.push(probe);
-        testAccuracyAt.set(n, outcome.testAccuracy);
-        emit({ kind: 'probe-finished', probe });
-        return outcome.fits;
-      },
-      { start, max: spec.data.poolSize, precision: spec.search.precision },
-    );
+      } catch (error) {
+        if (error instanceof RunCancelledError) throw error;
+        const n = Math.max(...fresh);
+        throw new ProbeFailedError({ pointIndex, width: plan.width, seedIndex, n }, error);
+      }
+      return ns.map((n) => {
+        const probe = outcomes.get(n) as ProbeRecord;
+        record(probe);
+        return probe.fits;
+      });
+    };
+    const search = await parallelGallopThenBisect(answerRound, {
+      start,
+      max: spec.data.poolSize,
+      precision: spec.search.precision,
+      parallel: spec.search.parallel,
+    });
     seeds.push({
       seedIndex,
       seed,

@@ -69,7 +69,11 @@ function randomSpec(rng: Rng): ExperimentSpec {
       minDelta: rng.next() * 0.01,
       checkEvery: 1 + rng.int(5),
     },
-    search: { precision: rng.next() * 0.5, seeds: 1 + rng.int(5) },
+    search: {
+      precision: rng.next() * 0.5,
+      seeds: 1 + rng.int(5),
+      ...(family === 'mlp' ? { parallel: 1 + rng.int(8) } : {}),
+    },
   });
 }
 

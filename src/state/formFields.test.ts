@@ -100,4 +100,17 @@ describe('the experiment form', () => {
     const vit = specInputFromForm({ ...values, 'model.family': 'vit' });
     expect(vit.model).toMatchObject({ family: 'vit', patchSize: 7, heads: 3 });
   });
+
+  it('offers parallel probes for MLPs only, so a CNN form never asks for what it cannot do', () => {
+    const mlp = { ...formValuesFromSpec(DEFAULT_SPEC), 'search.parallel': '4' };
+    expect(specInputFromForm(mlp).search).toMatchObject({ parallel: 4 });
+    expect(checkForm(mlp).check.ok).toBe(true);
+    const cnn = withFieldChange(
+      withFieldChange(mlp, 'data.source', 'mnist'),
+      'model.family',
+      'cnn',
+    );
+    expect(specInputFromForm(cnn).search).not.toHaveProperty('parallel');
+    expect(checkForm(cnn).check.ok).toBe(true);
+  });
 });

@@ -174,6 +174,15 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     kind: 'integer',
     hint: 'empty = a quarter of the parameters',
   },
+  {
+    path: 'search.parallel',
+    label: 'Parallel probes',
+    group: 'Search',
+    kind: 'integer',
+    hint: 'k trainings at once, stacked (MLPs); a k-ary search',
+    // CNN and ViT probes train one at a time; hidden for them, the spec keeps its default 1.
+    appliesTo: (values) => values['model.family'] === 'mlp' || values['model.depth'] === '0',
+  },
 ];
 
 export type FormValues = Record<string, string>;

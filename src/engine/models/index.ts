@@ -4,7 +4,9 @@ import type { ModelSpec } from '../spec/index.ts';
 import { buildCnn } from './cnn.ts';
 import { buildMlp } from './mlp.ts';
 import { type StackedModel, stackMlp } from './stackedMlp.ts';
-import { type ModelShape, parameterCount, vitGeometry } from './shapes.ts';
+import { canStack, type ModelShape, parameterCount, vitGeometry } from './shapes.ts';
+
+export { canStack };
 import { buildVit } from './vit.ts';
 
 /** What one sweep point trains: the architecture for one width, without weights yet. */
@@ -19,11 +21,6 @@ export interface ModelPlan {
    */
   buildStacked?: (seed: number, members: number) => StackedModel;
   describe(): string;
-}
-
-/** Whether a spec's models can train k at a time (search.parallel > 1): MLPs and linear ones. */
-export function canStack(spec: ModelSpec): boolean {
-  return spec.family === 'mlp' || spec.depth === 0;
 }
 
 export function modelShape(

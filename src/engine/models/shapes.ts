@@ -111,3 +111,11 @@ export function activationsPerSample(shape: ModelShape): number {
   }
   return total;
 }
+
+/**
+ * Whether a spec's models can train k at a time (search.parallel > 1): MLPs and linear
+ * classifiers, whose layers stack into batched matMuls (models/stackedMlp.ts).
+ */
+export function canStack(model: { family: ModelShape['family']; depth: number }): boolean {
+  return model.family === 'mlp' || model.depth === 0;
+}

@@ -27,6 +27,8 @@ export interface MemoryShape {
   depth: number;
   widths: readonly number[];
   batchSize: number | 'full';
+  /** Models trained at once (search.parallel): each has its weights and activations. */
+  parallel?: number;
   patchSize?: number;
   heads?: number;
   mlpRatio?: number;
@@ -44,12 +46,13 @@ export function estimateMemory(shape: MemoryShape): MemoryEstimate {
   // The samples live once in JS and once on the backend, plus the probe's gathered subset.
   const data = samples * featureCount(shape.inputShape) * FLOAT * 3;
   const widest = { ...shape, width: Math.max(...shape.widths) };
-  const model = parameterCount(widest) * FLOAT * COPIES_PER_PARAMETER;
+  const members = shape.parallel ?? 1;
+  const model = parameterCount(widest) * FLOAT * COPIES_PER_PARAMETER * members;
   const rows = Math.max(
     shape.batchSize === 'full' ? shape.poolSize : Math.min(shape.batchSize, shape.poolSize),
     Math.min(EVAL_CHUNK, shape.poolSize),
   );
-  const activations = rows * activationsPerSample(widest) * FLOAT * ACTIVATION_COPIES;
+  const activations = rows * activationsPerSample(widest) * FLOAT * ACTIVATION_COPIES * members;
   return { data, model, activations, total: data + model + activations };
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isShippedDataset, SHIPPED_DATASETS, type ShippedDatasetId } from '../data/catalog.ts';
 import { featureCount } from '../data/types.ts';
-import { VIT_DEFAULTS } from '../models/shapes.ts';
+import { canStack, VIT_DEFAULTS } from '../models/shapes.ts';
 import { estimateMemory, formatBytes, MAX_MEMORY_BYTES } from './memory.ts';
 
 // Zod would probe `new Function` to speed up parsing; under the lab's Content-Security-Policy
@@ -165,6 +165,9 @@ export const trainSpecSchema = z
     weightDecay: train.weightDecay ?? (train.optimizer === 'adamw' ? 0.01 : 0),
   }));
 
+/** At most this many probes train at once (search.parallel). */
+export const MAX_PARALLEL = 8;
+
 export const searchSpecSchema = z.strictObject({
   /** Relative width of the final bracket: stop bisecting when hi - lo <= max(1, precision * lo). */
   precision: z.number().min(0).max(0.5),
@@ -172,6 +175,12 @@ export const searchSpecSchema = z.strictObject({
   seeds: int(1, 20),
   /** First N to probe at the first sweep point; defaults to a quarter of the parameter count. */
   start: int(1, MAX_POOL_SIZE).optional(),
+  /**
+   * Probes trained at once, stacked into one batched computation (MLPs only). k > 1 runs
+   * a k-ary search: fewer rounds of training, more trainings in all; a win where one small
+   * model leaves the GPU idle.
+   */
+  parallel: int(1, MAX_PARALLEL).default(1),
 });
 
 export const experimentSpecSchema = z
@@ -194,6 +203,13 @@ export const experimentSpecSchema = z
       });
     }
     const { model, data } = spec;
+    if (spec.search.parallel > 1 && !canStack(model)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['search', 'parallel'],
+        message: `training several probes at once works for MLPs only; a ${model.family.toUpperCase()} trains one probe at a time, so set it to 1`,
+      });
+    }
     // Zod runs this check even when the data schema refused its part (and so did not fill in
     // the shape): that refusal already names the problem.
     if (!Array.isArray(data.inputShape)) return;
@@ -248,6 +264,7 @@ export const experimentSpecSchema = z
       heads: spec.model.heads,
       mlpRatio: spec.model.mlpRatio,
       batchSize: spec.train.batchSize,
+      parallel: spec.search.parallel,
     });
     if (memory.total > MAX_MEMORY_BYTES) {
       const dataDominates = memory.data >= memory.model + memory.activations;
