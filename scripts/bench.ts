@@ -11,6 +11,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from '../e2e/chromium.ts';
 import type { BrowserBackendBench } from '../src/bench/browserMain.ts';
+import {
+  measureParallelSearch,
+  PARALLEL_SEARCH_SPEC,
+  type ParallelSearchRow,
+} from '../src/bench/parallelSearch.ts';
 import { compareSearchCost, type SearchCost } from '../src/bench/searchCost.ts';
 import { measureStepRate, STEP_RATE_CASES, type StepRate } from '../src/bench/stepRate.ts';
 import { diskDatasetFiles } from '../src/cli/datasetFiles.ts';
@@ -42,8 +47,22 @@ async function nodeStepRates(): Promise<Row[]> {
   return rows;
 }
 
+interface ParallelRows {
+  where: string;
+  backend: string;
+  rows: ParallelSearchRow[];
+}
+
+async function nodeParallelSearch(): Promise<ParallelRows> {
+  await tf.setBackend('wasm');
+  const rows = await measureParallelSearch();
+  process.stderr.write('node wasm parallel search: done\n');
+  return { where: 'node', backend: 'wasm', rows };
+}
+
 async function browserStepRates(): Promise<{
   rows: Row[];
+  parallel: ParallelRows[];
   unavailable: string[];
   adapter?: string;
 }> {
@@ -78,6 +97,9 @@ async function browserStepRates(): Promise<{
       rows: results.flatMap((r) =>
         r.rates.map((rate) => ({ where: 'chromium', backend: r.backend, rate })),
       ),
+      parallel: results
+        .filter((r) => r.parallel.length > 0)
+        .map((r) => ({ where: 'chromium', backend: r.backend, rows: r.parallel })),
       unavailable: results
         .filter((r) => !r.available)
         .map((r) => `${r.backend} (${r.note ?? 'unavailable'})`),
@@ -178,13 +200,22 @@ async function main(): Promise<void> {
   const started = performance.now();
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, node ${process.versions.node}`;
   const node = await nodeStepRates();
+  const nodeParallel = await nodeParallelSearch();
   const browser = await browserStepRates();
   const search = await searchCosts();
   const presets = quick ? [] : await presetTimes();
   const seconds = (performance.now() - started) / 1000;
 
   const steps = table(
-    ['where', 'backend', 'model', 'params', 'engine steps/s', 'model.fit steps/s', 'engine / fit'],
+    [
+      'where',
+      'backend',
+      'model',
+      'params',
+      'engine steps/s',
+      'model.fit + final check steps/s',
+      'engine / fit',
+    ],
     [...node, ...browser.rows].map(({ where, backend, rate }) => [
       where,
       backend,
@@ -217,6 +248,41 @@ async function main(): Promise<void> {
       `${fixed(s.probeRatio)}×`,
     ]),
   );
+  const gateTable = table(
+    ['spec', 'probes', 'same fit decision', 'training s, gated', 'training s, every epoch'],
+    search.map((s) => [
+      s.spec,
+      String(s.gate.probes),
+      `${s.gate.sameDecision} of ${s.gate.probes}`,
+      fixed(s.gate.gatedSeconds),
+      fixed(s.gate.ungatedSeconds),
+    ]),
+  );
+  const parallelTable = table(
+    [
+      'where',
+      'backend',
+      'k',
+      'EMC [bracket]',
+      'trainings',
+      'rounds',
+      'wall s',
+      'speed-up vs k = 1',
+    ],
+    [nodeParallel, ...browser.parallel].flatMap(({ where, backend, rows }) => {
+      const sequential = rows.find((r) => r.parallel === 1)?.seconds ?? Number.NaN;
+      return rows.map((r) => [
+        where,
+        backend,
+        String(r.parallel),
+        `${r.emc} [${r.bracket[0]}, ${r.bracket[1] ?? '–'}]`,
+        String(r.trainings),
+        String(r.rounds),
+        fixed(r.seconds),
+        `${fixed(sequential / r.seconds, 2)}×`,
+      ]);
+    }),
+  );
   const presetTable = table(
     ['preset (node, wasm)', 'runs', 'wall time s'],
     presets.map((p) => [p.preset, String(p.variants), fixed(p.seconds)]),
@@ -232,6 +298,14 @@ async function main(): Promise<void> {
     '### Trainings per EMC point: gallop-then-bisect vs fixed steps (same final precision)',
     '',
     searchTable,
+    '',
+    '### The fit-check gate: full check only near a fit, against a full check every epoch',
+    '',
+    gateTable,
+    '',
+    `### Parallel search: one EMC point with k probes trained stacked per round (${PARALLEL_SEARCH_SPEC.name})`,
+    '',
+    parallelTable,
     ...(presets.length ? ['', '### Classroom presets end to end', '', presetTable] : []),
     '',
     `Benchmark wall time: ${fixed(seconds, 0)} s.`,
@@ -240,7 +314,7 @@ async function main(): Promise<void> {
   mkdirSync('bench', { recursive: true });
   writeFileSync(
     'bench/latest.json',
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, node, browser, search, presets, seconds }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, node, nodeParallel, browser, search, presets, seconds }, null, 2)}\n`,
   );
   writeFileSync('bench/latest.md', `${report}\n`);
 }

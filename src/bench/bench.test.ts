@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { measureParallelSearch, PARALLEL_SEARCH_SPEC } from './parallelSearch.ts';
 import { compareSearchCost } from './searchCost.ts';
 import { measureStepRate } from './stepRate.ts';
 
@@ -47,5 +48,28 @@ describe('benchmark building blocks', () => {
     expect(Math.abs(cost.fixedStepEmc - cost.emc)).toBeLessThanOrEqual(2);
     expect(cost.fixedStepProbes).toBeGreaterThanOrEqual(cost.fixedStepEmc);
     expect(cost.probeRatio).toBeGreaterThan(1);
+    // The gate study retrains every engine probe with the full check on every epoch.
+    expect(cost.gate.probes).toBe(cost.engineProbes);
+    expect(cost.gate.sameDecision).toBeLessThanOrEqual(cost.gate.probes);
+    expect(cost.gate.ungatedSeconds).toBeGreaterThan(0);
+  });
+
+  it('measures one EMC point with k = 1 and k = 4 probes per round, in fewer rounds with 4', async () => {
+    const before = tf.memory().numTensors;
+    const rows = await measureParallelSearch(
+      { ...PARALLEL_SEARCH_SPEC, train: { ...PARALLEL_SEARCH_SPEC.train, maxEpochs: 60 } },
+      [1, 4],
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    const [sequential, parallel] = rows;
+    expect(sequential).toMatchObject({ parallel: 1 });
+    expect(sequential?.rounds).toBe(sequential?.trainings);
+    expect(parallel).toMatchObject({ parallel: 4 });
+    expect(parallel?.rounds).toBeLessThan(sequential?.rounds as number);
+    expect(parallel?.trainings).toBeLessThanOrEqual(4 * (parallel?.rounds as number));
+    // Both brackets hold the same threshold (up to non-monotone probes at its edge).
+    expect(Math.abs((parallel?.emc as number) - (sequential?.emc as number))).toBeLessThanOrEqual(
+      Math.ceil(0.05 * (sequential?.emc as number)) + 2,
+    );
   });
 });

@@ -1,8 +1,10 @@
 // The browser half of `npm run bench` (bench.html): step rates on every backend this
-// browser offers, read back by scripts/bench.ts through window.emcBench.
+// browser offers and the parallel search's gain, read back by scripts/bench.ts through
+// window.emcBench.
 import * as tf from '@tensorflow/tfjs';
 import { startBackend } from '../worker/backends.ts';
 import { BACKEND_ORDER } from '../worker/protocol.ts';
+import { measureParallelSearch, type ParallelSearchRow } from './parallelSearch.ts';
 import { measureStepRate, STEP_RATE_CASES, type StepRate } from './stepRate.ts';
 
 export interface BrowserBackendBench {
@@ -10,6 +12,8 @@ export interface BrowserBackendBench {
   available: boolean;
   note?: string;
   rates: StepRate[];
+  /** One EMC point with 1 and with 4 probes per round (not on cpu: minutes, and no GPU). */
+  parallel: ParallelSearchRow[];
 }
 
 declare global {
@@ -28,15 +32,19 @@ async function main(): Promise<void> {
     const info = await startBackend(backend);
     if (info.name !== backend) {
       const note = info.skipped.find((reason) => reason.startsWith(`${backend}:`));
-      state.results.push({ backend, available: false, note, rates: [] });
+      state.results.push({ backend, available: false, note, rates: [], parallel: [] });
       continue;
     }
     const rates: StepRate[] = [];
-    for (const c of STEP_RATE_CASES) {
+    // The pure-JS cpu backend takes minutes for the larger CNN and is nobody's choice for it.
+    const cases = STEP_RATE_CASES.filter((c) => backend !== 'cpu' || c.id !== 'cnn-large');
+    for (const c of cases) {
       rates.push(await measureStepRate(c));
       console.log(`${backend} ${c.label}: done`);
     }
-    state.results.push({ backend, available: true, note: info.adapter, rates });
+    const parallel = backend === 'cpu' ? [] : await measureParallelSearch();
+    console.log(`${backend} parallel search: done`);
+    state.results.push({ backend, available: true, note: info.adapter, rates, parallel });
     document.body.textContent = `measured ${state.results.length} backends`;
   }
   state.done = true;

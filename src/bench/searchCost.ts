@@ -23,6 +23,12 @@ export interface SearchCost {
   fixedStepSeconds: number;
   /** fixed-step trainings / engine trainings. */
   probeRatio: number;
+  /**
+   * The fit-check gate, studied on the engine's own probes: each retrained with the full
+   * check on every epoch. How many reached the same fit decision, and the training time
+   * of all of them gated and ungated.
+   */
+  gate: { probes: number; sameDecision: number; gatedSeconds: number; ungatedSeconds: number };
 }
 
 export async function compareSearchCost(
@@ -47,10 +53,28 @@ export async function compareSearchCost(
   );
   const device = uploadDataset(dataset);
   const { order, initSeed } = repeatSeeds(spec, 0);
-  const fixedStarted = performance.now();
   let probes = 0;
   let fitted = 0;
+  let fixedStepSeconds = 0;
+  const gate = { probes: 0, sameDecision: 0, gatedSeconds: 0, ungatedSeconds: 0 };
   try {
+    for (const probe of engine.probes) {
+      const ungated = await fitProbe({
+        plan,
+        pool: device.pool,
+        classes: dataset.classes,
+        n: probe.n,
+        order,
+        train: spec.train,
+        seed: initSeed,
+        checkUngated: true,
+      });
+      gate.probes++;
+      if (ungated.fits === probe.fits) gate.sameDecision++;
+      gate.gatedSeconds += probe.wallMs / 1000;
+      gate.ungatedSeconds += ungated.wallMs / 1000;
+    }
+    const fixedStarted = performance.now();
     for (let n = step; n <= spec.data.poolSize; n += step) {
       probes++;
       const outcome = await fitProbe({
@@ -65,6 +89,7 @@ export async function compareSearchCost(
       if (!outcome.fits) break;
       fitted = n;
     }
+    fixedStepSeconds = (performance.now() - fixedStarted) / 1000;
   } finally {
     disposeUploaded(device);
   }
@@ -77,7 +102,8 @@ export async function compareSearchCost(
     fixedStep: step,
     fixedStepEmc: fitted,
     fixedStepProbes: probes,
-    fixedStepSeconds: (performance.now() - fixedStarted) / 1000,
+    fixedStepSeconds,
     probeRatio: probes / seed.probes,
+    gate,
   };
 }

@@ -111,9 +111,11 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
 
   const subset = tf.tidy(() => {
     const indices = tf.tensor1d(input.order.subarray(0, n), 'int32');
+    const labels = tf.gather(input.pool.y, indices) as tf.Tensor1D;
     return {
       x: tf.gather(input.pool.x, indices),
-      labels: tf.gather(input.pool.y, indices) as tf.Tensor1D,
+      labels,
+      targets: tf.oneHot(labels, classes).toFloat(),
     };
   });
   const model = input.plan.build(input.seed);
@@ -200,38 +202,47 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     const shuffle = permutation(n, shuffleRng);
     const padded = new Int32Array(stepsPerEpoch * batchSize);
     for (let i = 0; i < padded.length; i++) padded[i] = shuffle[i % n] as number;
-    const batches = tf.tensor2d(padded, [stepsPerEpoch, batchSize], 'int32');
-    let sums: tf.Tensor1D = tf.zeros([2]);
+    // Two running sums, kept apart so a step adds to each without casting or stacking.
+    let lossSum: tf.Scalar = tf.scalar(0);
+    let hitSum: tf.Scalar = tf.scalar(0, 'int32');
     try {
       for (let step = 0; step < stepsPerEpoch; step++) {
         await checkpoint(input.control);
         const next = tf.tidy(() => {
-          const idx = batches.slice([step, 0], [1, batchSize]).reshape([batchSize]) as tf.Tensor1D;
+          // Only the batch's indices travel (a few hundred bytes); the samples stay on the
+          // backend and are gathered there.
+          const idx = tf.tensor1d(
+            padded.subarray(step * batchSize, (step + 1) * batchSize),
+            'int32',
+          );
           const xb = tf.gather(subset.x, idx);
-          const yb = tf.gather(subset.labels, idx);
-          let hits: tf.Tensor | undefined;
+          const targets = tf.gather(subset.targets, idx);
+          const labels = tf.gather(subset.labels, idx);
+          let hits: tf.Scalar | undefined;
           const cost = optimizer.minimize(() => {
             const logits = model.apply(xb, { training: true }) as tf.Tensor;
             // The step's own forward pass classifies its batch: counting the hits here is
             // what lets most epochs skip the full check.
-            hits = tf.keep(tf.equal(logits.argMax(-1), yb).sum().toFloat());
-            return tf.losses.softmaxCrossEntropy(tf.oneHot(yb, classes), logits);
+            hits = tf.keep(tf.equal(logits.argMax(-1), labels).sum() as tf.Scalar);
+            return tf.losses.softmaxCrossEntropy(targets, logits);
           }, true) as tf.Scalar;
           applyDecoupledWeightDecay(weights, train);
-          const stepSums = tf.stack([cost, hits as tf.Tensor]);
-          (hits as tf.Tensor).dispose();
-          return sums.add(stepSums) as tf.Tensor1D;
+          const stepHits = hits as tf.Scalar;
+          const sums = {
+            loss: lossSum.add(cost) as tf.Scalar,
+            hits: hitSum.add(stepHits) as tf.Scalar,
+          };
+          stepHits.dispose();
+          return sums;
         });
-        sums.dispose();
-        sums = next;
+        tf.dispose([lossSum, hitSum]);
+        lossSum = next.loss;
+        hitSum = next.hits;
         steps++;
       }
-      return sums;
-    } catch (error) {
-      sums.dispose();
-      throw error;
+      return tf.tidy(() => tf.stack([lossSum, hitSum.toFloat()]) as tf.Tensor1D);
     } finally {
-      batches.dispose();
+      tf.dispose([lossSum, hitSum]);
     }
   }
 }
