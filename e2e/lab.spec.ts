@@ -48,6 +48,25 @@ test('runs a small sweep to completion with one EMC point per width', async ({
   await page.screenshot({ path: testInfo.outputPath('finished-run.png'), fullPage: true });
 });
 
+test('parallel probes train each round stacked on the lab backend and report every probe', async ({
+  page,
+}) => {
+  await fillTinyExperiment(page);
+  await setField(page, 'Parallel probes', '3');
+  await runButton(page).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 100_000 });
+  await expect(page.locator('.event-log')).toContainText(
+    /3 probes at once, stacked: N = \d+, \d+, \d+/,
+  );
+  await expect(page.getByTestId('results-table').locator('tbody tr')).toHaveCount(2);
+  expect(
+    Number(await page.getByTestId('search-trace').getAttribute('data-probes')),
+  ).toBeGreaterThan(3);
+  // A CNN cannot stack: the field goes away rather than offering what would be refused.
+  await page.getByLabel('Family', { exact: true }).selectOption('cnn');
+  await expect(page.getByLabel('Parallel probes', { exact: true })).toHaveCount(0);
+});
+
 test('Stop cancels within a second and leaves the lab usable', async ({ page }) => {
   await runButton(page).click();
   await expect(runStatus(page)).toContainText(/Running: point 1\/4, seed 1, N = \d+/, {

@@ -40,7 +40,11 @@ async function nodeStepRates(): Promise<Row[]> {
     // The pure-JS cpu backend takes minutes for the larger CNN and is nobody's choice for it.
     const cases = STEP_RATE_CASES.filter((c) => backend !== 'cpu' || c.id !== 'cnn-large');
     for (const c of cases) {
-      rows.push({ where: 'node', backend, rate: await measureStepRate(c) });
+      rows.push({
+        where: 'node',
+        backend,
+        rate: await measureStepRate(c, backend === 'cpu' ? 1 : 3),
+      });
       process.stderr.write(`node ${backend} ${c.label}: done\n`);
     }
   }
@@ -199,11 +203,18 @@ async function main(): Promise<void> {
   tf.enableProdMode();
   const started = performance.now();
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 1024 ** 3)} GiB, node ${process.versions.node}`;
-  const node = await nodeStepRates();
-  const nodeParallel = await nodeParallelSearch();
-  const browser = await browserStepRates();
-  const search = await searchCosts();
-  const presets = quick ? [] : await presetTimes();
+  const timed = async <T>(section: string, work: () => Promise<T>): Promise<T> => {
+    const sectionStarted = performance.now();
+    const result = await work();
+    const took = (performance.now() - sectionStarted) / 1000;
+    process.stderr.write(`${section}: ${took.toFixed(0)} s\n`);
+    return result;
+  };
+  const node = await timed('node step rates', nodeStepRates);
+  const nodeParallel = await timed('node parallel search', nodeParallelSearch);
+  const browser = await timed('chromium', browserStepRates);
+  const search = await timed('search cost', searchCosts);
+  const presets = quick ? [] : await timed('presets', presetTimes);
   const seconds = (performance.now() - started) / 1000;
 
   const steps = table(

@@ -22,6 +22,9 @@ declare global {
   }
 }
 
+/** Fewer timed runs than in Node: the browser's software backends are slow. */
+const BROWSER_REPEATS = 2;
+
 async function main(): Promise<void> {
   const state: NonNullable<Window['emcBench']> = { done: false, results: [] };
   window.emcBench = state;
@@ -36,10 +39,12 @@ async function main(): Promise<void> {
       continue;
     }
     const rates: StepRate[] = [];
-    // The pure-JS cpu backend takes minutes for the larger CNN and is nobody's choice for it.
-    const cases = STEP_RATE_CASES.filter((c) => backend !== 'cpu' || c.id !== 'cnn-large');
+    // Software backends (pure-JS cpu, SwiftShader's WebGPU) take minutes for the larger CNN
+    // and are nobody's choice for it; a real GPU gets every case.
+    const software = backend === 'cpu' || /swiftshader/i.test(info.adapter ?? '');
+    const cases = STEP_RATE_CASES.filter((c) => !software || c.id !== 'cnn-large');
     for (const c of cases) {
-      rates.push(await measureStepRate(c));
+      rates.push(await measureStepRate(c, BROWSER_REPEATS));
       console.log(`${backend} ${c.label}: done`);
     }
     const parallel = backend === 'cpu' ? [] : await measureParallelSearch();

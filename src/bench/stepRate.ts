@@ -25,9 +25,6 @@ export interface StepRateCase {
   epochs: number;
 }
 
-/** Timed runs per loop and case; the best one counts. */
-const REPEATS = 3;
-
 export interface StepRate {
   case: string;
   label: string;
@@ -114,7 +111,8 @@ function trainSpec(c: StepRateCase, epochs: number): TrainSpec {
   }).train;
 }
 
-export async function measureStepRate(c: StepRateCase): Promise<StepRate> {
+/** `repeats` timed runs per loop, interleaved; the best of each counts. */
+export async function measureStepRate(c: StepRateCase, repeats = 3): Promise<StepRate> {
   const plan = planModel(c.model, c.width, c.inputShape, c.classes);
   const rng = createRng(7);
   const x = tf.tensor(
@@ -167,7 +165,7 @@ export async function measureStepRate(c: StepRateCase): Promise<StepRate> {
     // Best of a few runs each, interleaved, so a slow moment of the machine hits both.
     let engineStepsPerSecond = 0;
     let fitStepsPerSecond = 0;
-    for (let repeat = 0; repeat < REPEATS; repeat++) {
+    for (let repeat = 0; repeat < repeats; repeat++) {
       // A random-label probe this large does not fit within the budget; if it did, it would
       // have stopped early and its rate would still be steps over time.
       const timed = await engine(c.epochs);

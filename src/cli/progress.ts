@@ -26,6 +26,12 @@ export class ProgressLine {
       case 'point-started':
         this.current = `point ${event.pointIndex + 1}/${this.points} (width ${event.width}, ${event.parameterCount} params)`;
         break;
+      case 'round-started':
+        this.line(
+          `${this.current} seed ${event.seedIndex + 1}: ${event.ns.length} probes at once, N = ${event.ns.join(', ')}`,
+          !this.interactive,
+        );
+        break;
       case 'epoch':
         if (this.interactive) {
           this.line(

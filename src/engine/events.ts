@@ -5,8 +5,10 @@ import type { EpochMetrics } from './train/fitProbe.ts';
 /**
  * Progress of a run, emitted in this order: run-started, then per point point-started,
  * per probe probe-started / epoch* / probe-finished, point-finished; finally run-finished
- * (also for a stopped run, with status "cancelled") or error. Every event has a `kind`,
- * so the worker can forward them as messages unchanged.
+ * (also for a stopped run, with status "cancelled") or error. With search.parallel > 1, a
+ * round-started precedes each round of several probes: their probe-started events come
+ * first, then their epochs interleaved, then their results. Every event has a `kind`, so
+ * the worker can forward them as messages unchanged.
  */
 export type EngineEvent =
   | {
@@ -17,6 +19,7 @@ export type EngineEvent =
       points: Array<{ width: number; parameterCount: number; model: string }>;
     }
   | { kind: 'point-started'; pointIndex: number; width: number; parameterCount: number }
+  | { kind: 'round-started'; pointIndex: number; seedIndex: number; ns: number[] }
   | { kind: 'probe-started'; pointIndex: number; seedIndex: number; n: number }
   | ({ kind: 'epoch'; pointIndex: number; seedIndex: number; n: number } & EpochMetrics)
   | { kind: 'probe-finished'; probe: ProbeRecord }

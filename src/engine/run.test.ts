@@ -167,13 +167,17 @@ describe('runExperiment', () => {
         other.epochs,
       ]);
     }
-    // Rounds: probe-started events come in bursts of up to three before their results.
+    // Rounds: probe-started events come in bursts of up to three before their results,
+    // announced by a round-started event when there are several.
     let burst = 0;
     let rounds = 0;
+    let announced: number[] = [];
     for (const event of events) {
+      if (event.kind === 'round-started') announced = event.ns;
       if (event.kind === 'probe-started') burst++;
       if (event.kind === 'probe-finished' && burst > 0) {
         expect(burst).toBeLessThanOrEqual(3);
+        if (burst > 1) expect(announced).toHaveLength(burst);
         rounds++;
         burst = 0;
       }

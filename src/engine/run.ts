@@ -153,6 +153,7 @@ async function measurePoint(
     // One round of the search: its N, each answered by a replayed probe or a training; with
     // search.parallel > 1 the trainings of a round run stacked, as one computation.
     const answerRound = async (ns: readonly number[]): Promise<boolean[]> => {
+      if (ns.length > 1) emit({ kind: 'round-started', pointIndex, seedIndex, ns: [...ns] });
       for (const n of ns) emit({ kind: 'probe-started', pointIndex, seedIndex, n });
       const outcomes = new Map<number, ProbeRecord>();
       const fresh: number[] = [];

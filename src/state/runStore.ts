@@ -212,6 +212,13 @@ function reduceEngineEvent(
           `Point ${event.pointIndex + 1}: width ${event.width}, ${event.parameterCount} parameters`,
         ),
       };
+    case 'round-started':
+      return {
+        log: log(
+          'info',
+          `Training ${event.ns.length} probes at once, stacked: N = ${event.ns.join(', ')}`,
+        ),
+      };
     case 'probe-started':
       return {
         current: {
