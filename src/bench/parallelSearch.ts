@@ -45,10 +45,7 @@ export async function measureParallelSearch(
     const withK = { ...spec, search: { ...spec.search, parallel } };
     // Untimed: compiles this shape's GPU programs (one set per k), as a lab run's first
     // probes would.
-    await runExperiment(
-      { ...withK, train: { ...withK.train, maxEpochs: 2 }, search: { ...withK.search } },
-      { files },
-    );
+    await runExperiment({ ...withK, train: { ...withK.train, maxEpochs: 2 } }, { files });
     let rounds = 0;
     let starting = false;
     const countRounds = (event: EngineEvent) => {

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint, type RunControl } from '../control.ts';
 import type { ModelPlan } from '../models/index.ts';
-import { createRng, permutation } from '../random.ts';
 import { EVAL_CHUNK, type TrainSpec } from '../spec/index.ts';
 import {
   applyDecoupledWeightDecay,
@@ -9,6 +8,13 @@ import {
   disposeOptimizer,
   trainableVariables,
 } from './optimizers.ts';
+import {
+  epochShape,
+  isCheckedEpoch,
+  judgeCheckedEpoch,
+  paddedEpochOrder,
+  shuffleRngFor,
+} from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
 
 /** Why a probe ended. "fit" is the only success; the others are the ways to not fit. */
@@ -71,34 +77,6 @@ export interface FitProbeInput {
 }
 
 /**
- * The full fit check runs only when the epoch's running accuracy is within this many
- * misclassified samples (per 100 of N, at least one) of 100%. A model that fits at the end
- * of an epoch almost always classified nearly all samples right during it (the bench's
- * gate study measures how often it did not); far from a fit, the check is skipped.
- */
-export const GATE_MISSES_PER_HUNDRED = 2;
-
-export function gateSlack(n: number): number {
-  return Math.max(1, Math.ceil((n * GATE_MISSES_PER_HUNDRED) / 100));
-}
-
-/**
- * Whether a checked epoch runs the full fit check. The check decides a fit; the running
- * misses only decide whether checking is worth it. It also runs whenever the probe is about
- * to stop (budget spent, plateau), so no stop misses a fit.
- */
-export function runsFullCheck(epoch: {
-  n: number;
-  misses: number;
-  stopping: boolean;
-  diverged: boolean;
-  ungated: boolean;
-}): boolean {
-  if (epoch.diverged) return false;
-  return epoch.ungated || epoch.stopping || epoch.misses <= gateSlack(epoch.n);
-}
-
-/**
  * The fit test of DESIGN.md for one N: train a fresh model on the first N samples and stop
  * as soon as all N are classified correctly ("fit"), or when the loss plateaus, diverges or
  * the epoch budget is spent. Everything it allocates is disposed, also when cancelled.
@@ -106,8 +84,8 @@ export function runsFullCheck(epoch: {
 export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   const started = performance.now();
   const { n, train, classes } = input;
-  const batchSize = train.batchSize === 'full' ? n : Math.min(train.batchSize, n);
-  const stepsPerEpoch = Math.ceil(n / batchSize);
+  const shape = epochShape(n, train);
+  const { batchSize, stepsPerEpoch } = shape;
 
   const subset = tf.tidy(() => {
     const indices = tf.tensor1d(input.order.subarray(0, n), 'int32');
@@ -121,7 +99,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   const model = input.plan.build(input.seed);
   const weights = trainableVariables(model);
   const optimizer = createOptimizer(train);
-  const shuffleRng = createRng(input.seed ^ 0x5bd1e995);
+  const shuffleRng = shuffleRngFor(input.seed);
   const plateau = new PlateauDetector(train.patience, train.minDelta);
 
   let epoch = 0;
@@ -133,44 +111,29 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     while (epoch < train.maxEpochs) {
       epoch++;
       const sums = await trainOneEpoch();
-      const last = epoch === train.maxEpochs;
-      if (epoch % train.checkEvery !== 0 && !last) {
+      if (!isCheckedEpoch(epoch, train)) {
         sums.dispose();
         continue;
       }
-      // One read back per checked epoch: the mean loss and the running hits.
+      // One read back per checked epoch: the summed loss and the running hits.
       const [lossSum, runningHits] = Array.from(await sums.data()) as [number, number];
       sums.dispose();
-      loss = lossSum / stepsPerEpoch;
-      const predictions = stepsPerEpoch * batchSize;
-      const runningAccuracy = runningHits / predictions;
-      accuracy = runningAccuracy;
-      const diverged = !Number.isFinite(loss);
-      const plateaued = !diverged && plateau.update(epoch, loss);
-      const checked = runsFullCheck({
+      const { metrics, stop } = await judgeCheckedEpoch({
+        epoch,
         n,
-        misses: predictions - runningHits,
-        stopping: last || plateaued,
-        diverged,
+        shape,
+        lossSum,
+        runningHits,
+        train,
+        plateau,
         ungated: input.checkUngated === true,
+        countCorrect: () => readCorrect(predictWith(model), subset.x, subset.labels),
       });
-      if (checked) {
-        const correct = countCorrect(predictWith(model), subset.x, subset.labels);
-        const correctCount = (await correct.data())[0] as number;
-        correct.dispose();
-        accuracy = correctCount / n;
-      }
-      input.onEpoch?.({ epoch, loss, accuracy, checked, runningAccuracy });
-      if (checked && accuracy === 1) {
-        stopReason = 'fit';
-        break;
-      }
-      if (diverged) {
-        stopReason = 'diverged';
-        break;
-      }
-      if (plateaued) {
-        stopReason = 'plateau';
+      loss = metrics.loss;
+      accuracy = metrics.accuracy;
+      input.onEpoch?.(metrics);
+      if (stop) {
+        stopReason = stop;
         break;
       }
     }
@@ -197,11 +160,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
    * running hits] as one device tensor, so the caller reads both with one sync.
    */
   async function trainOneEpoch(): Promise<tf.Tensor1D> {
-    // The last batch wraps around to the start of the shuffle so every batch has the same
-    // shape: one compiled program per model on WebGPU, and no tiny trailing batch.
-    const shuffle = permutation(n, shuffleRng);
-    const padded = new Int32Array(stepsPerEpoch * batchSize);
-    for (let i = 0; i < padded.length; i++) padded[i] = shuffle[i % n] as number;
+    const padded = paddedEpochOrder(n, shape, shuffleRng);
     // Two running sums, kept apart so a step adds to each without casting or stacking.
     let lossSum: tf.Scalar = tf.scalar(0);
     let hitSum: tf.Scalar = tf.scalar(0, 'int32');
@@ -270,11 +229,20 @@ export function countCorrect(predict: Predict, x: tf.Tensor, labels: tf.Tensor1D
   });
 }
 
+/** countCorrect, read back as a number. */
+export async function readCorrect(
+  predict: Predict,
+  x: tf.Tensor,
+  labels: tf.Tensor1D,
+): Promise<number> {
+  const correct = countCorrect(predict, x, labels);
+  const value = (await correct.data())[0] as number;
+  correct.dispose();
+  return value;
+}
+
 export async function accuracyOn(predict: Predict, samples: DeviceSamples): Promise<number> {
   const rows = samples.x.shape[0] as number;
   if (rows === 0) return Number.NaN;
-  const correct = countCorrect(predict, samples.x, samples.y);
-  const value = (await correct.data())[0] as number;
-  correct.dispose();
-  return value / rows;
+  return (await readCorrect(predict, samples.x, samples.y)) / rows;
 }

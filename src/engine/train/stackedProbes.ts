@@ -1,16 +1,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint } from '../control.ts';
-import { createRng, permutation, type Rng } from '../random.ts';
+import type { Rng } from '../random.ts';
 import {
   accuracyOn,
-  countCorrect,
+  readCorrect,
   type EpochMetrics,
   type FitProbeInput,
   type ProbeOutcome,
-  runsFullCheck,
-  type StopReason,
 } from './fitProbe.ts';
 import { applyDecoupledWeightDecay, createOptimizer, disposeOptimizer } from './optimizers.ts';
+import {
+  type EpochShape,
+  epochShape,
+  isCheckedEpoch,
+  judgeCheckedEpoch,
+  paddedEpochOrder,
+  shuffleRngFor,
+} from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
 
 export interface StackedProbesInput extends Omit<FitProbeInput, 'n' | 'onEpoch'> {
@@ -23,8 +29,7 @@ export interface StackedProbesInput extends Omit<FitProbeInput, 'n' | 'onEpoch'>
 interface Member {
   index: number;
   n: number;
-  batchSize: number;
-  stepsPerEpoch: number;
+  shape: EpochShape;
   shuffleRng: Rng;
   plateau: PlateauDetector;
   /** This epoch's padded order (subset positions), drawn when the epoch starts. */
@@ -32,8 +37,6 @@ interface Member {
   epoch: number;
   stepInEpoch: number;
   steps: number;
-  loss: number;
-  accuracy: number;
   outcome?: ProbeOutcome;
 }
 
@@ -49,26 +52,20 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
   const { ns, train, classes, order } = input;
   if (!input.plan.buildStacked) throw new Error(`${input.plan.describe()} cannot be stacked`);
   const k = ns.length;
-  const members: Member[] = ns.map((n, index) => {
-    const batchSize = train.batchSize === 'full' ? n : Math.min(train.batchSize, n);
-    return {
-      index,
-      n,
-      batchSize,
-      stepsPerEpoch: Math.ceil(n / batchSize),
-      // The same seeded shuffles as fitProbe's, so each member trains on its probe's batches.
-      shuffleRng: createRng(input.seed ^ 0x5bd1e995),
-      plateau: new PlateauDetector(train.patience, train.minDelta),
-      epochOrder: new Int32Array(0),
-      epoch: 0,
-      stepInEpoch: 0,
-      steps: 0,
-      loss: Number.NaN,
-      accuracy: 0,
-    };
-  });
+  const members: Member[] = ns.map((n, index) => ({
+    index,
+    n,
+    shape: epochShape(n, train),
+    // The same seeded shuffles as fitProbe's, so each member trains on its probe's batches.
+    shuffleRng: shuffleRngFor(input.seed),
+    plateau: new PlateauDetector(train.patience, train.minDelta),
+    epochOrder: new Int32Array(0),
+    epoch: 0,
+    stepInEpoch: 0,
+    steps: 0,
+  }));
   // Every member's batch is padded to the widest one; padding carries zero weight.
-  const width = Math.max(...members.map((m) => m.batchSize));
+  const width = Math.max(...members.map((m) => m.shape.batchSize));
   const model = input.plan.buildStacked(input.seed, k);
   const optimizer = createOptimizer(train);
   // Per member: [summed batch losses, running hits] of its current epoch.
@@ -128,17 +125,12 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
     const weights = new Float32Array(k * width);
     for (const m of members) {
       if (m.outcome) continue;
-      if (m.stepInEpoch === 0) {
-        const shuffle = permutation(m.n, m.shuffleRng);
-        m.epochOrder = new Int32Array(m.stepsPerEpoch * m.batchSize);
-        for (let i = 0; i < m.epochOrder.length; i++) {
-          m.epochOrder[i] = shuffle[i % m.n] as number;
-        }
-      }
-      const offset = m.stepInEpoch * m.batchSize;
-      for (let i = 0; i < m.batchSize; i++) {
+      if (m.stepInEpoch === 0) m.epochOrder = paddedEpochOrder(m.n, m.shape, m.shuffleRng);
+      const { batchSize } = m.shape;
+      const offset = m.stepInEpoch * batchSize;
+      for (let i = 0; i < batchSize; i++) {
         poolIndices[m.index * width + i] = order[m.epochOrder[offset + i] as number] as number;
-        weights[m.index * width + i] = 1 / m.batchSize;
+        weights[m.index * width + i] = 1 / batchSize;
       }
       m.steps++;
       m.stepInEpoch++;
@@ -152,15 +144,13 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
    * decide whether it stops. Ended epochs' sums are reset.
    */
   async function endEpochs(): Promise<void> {
-    const ended = members.filter((m) => !m.outcome && m.stepInEpoch === m.stepsPerEpoch);
+    const ended = members.filter((m) => !m.outcome && m.stepInEpoch === m.shape.stepsPerEpoch);
     if (ended.length === 0) return;
     for (const m of ended) {
       m.epoch++;
       m.stepInEpoch = 0;
     }
-    const due = ended.filter(
-      (m) => m.epoch % train.checkEvery === 0 || m.epoch === train.maxEpochs,
-    );
+    const due = ended.filter((m) => isCheckedEpoch(m.epoch, train));
     if (due.length > 0) {
       const values = await sums.data();
       for (const m of due) {
@@ -177,50 +167,36 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
   }
 
   async function endCheckedEpoch(m: Member, lossSum: number, runningHits: number) {
-    m.loss = lossSum / m.stepsPerEpoch;
-    const predictions = m.stepsPerEpoch * m.batchSize;
-    m.accuracy = runningHits / predictions;
-    const runningAccuracy = m.accuracy;
-    const last = m.epoch === train.maxEpochs;
-    const diverged = !Number.isFinite(m.loss);
-    const plateaued = !diverged && m.plateau.update(m.epoch, m.loss);
-    const checked = runsFullCheck({
-      n: m.n,
-      misses: predictions - runningHits,
-      stopping: last || plateaued,
-      diverged,
-      ungated: input.checkUngated === true,
-    });
-    if (checked) m.accuracy = (await correctOf(m, m.n)) / m.n;
-    input.onEpoch?.(m.n, {
+    const { metrics, stop } = await judgeCheckedEpoch({
       epoch: m.epoch,
-      loss: m.loss,
-      accuracy: m.accuracy,
-      checked,
-      runningAccuracy,
+      n: m.n,
+      shape: m.shape,
+      lossSum,
+      runningHits,
+      train,
+      plateau: m.plateau,
+      ungated: input.checkUngated === true,
+      countCorrect: () => correctOf(m),
     });
-    let stopReason: StopReason | undefined;
-    if (checked && m.accuracy === 1) stopReason = 'fit';
-    else if (diverged) stopReason = 'diverged';
-    else if (plateaued) stopReason = 'plateau';
-    else if (last) stopReason = 'budget';
-    if (!stopReason) return;
+    input.onEpoch?.(m.n, metrics);
+    if (!stop) return;
     const predict = (x: tf.Tensor) => model.applyMember(m.index, x);
     m.outcome = {
       n: m.n,
-      fits: stopReason === 'fit',
-      stopReason,
+      fits: stop === 'fit',
+      stopReason: stop,
       epochs: m.epoch,
       steps: m.steps,
-      finalLoss: m.loss,
-      finalAccuracy: m.accuracy,
+      finalLoss: metrics.loss,
+      finalAccuracy: metrics.accuracy,
       testAccuracy: input.test ? await accuracyOn(predict, input.test) : null,
       wallMs: performance.now() - started,
     };
   }
 
-  /** Correctly classified samples among a member's first n of the order, in inference mode. */
-  async function correctOf(m: Member, n: number): Promise<number> {
+  /** Correctly classified samples among a member's N, in inference mode. */
+  async function correctOf(m: Member): Promise<number> {
+    const { n } = m;
     const subset = tf.tidy(() => {
       const indices = tf.tensor1d(order.subarray(0, n), 'int32');
       return {
@@ -228,9 +204,10 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
         y: tf.gather(input.pool.y, indices) as tf.Tensor1D,
       };
     });
-    const correct = countCorrect((x) => model.applyMember(m.index, x), subset.x, subset.y);
-    const value = (await correct.data())[0] as number;
-    tf.dispose([correct, subset.x, subset.y]);
-    return value;
+    try {
+      return await readCorrect((x) => model.applyMember(m.index, x), subset.x, subset.y);
+    } finally {
+      tf.dispose([subset.x, subset.y]);
+    }
   }
 }
