@@ -22,6 +22,8 @@ export type EngineEvent =
   | { kind: 'round-started'; pointIndex: number; seedIndex: number; ns: number[] }
   | { kind: 'probe-started'; pointIndex: number; seedIndex: number; n: number }
   | ({ kind: 'epoch'; pointIndex: number; seedIndex: number; n: number } & EpochMetrics)
+  /** A probe was inconclusive at its budget's end and trains on, from where it stopped. */
+  | { kind: 'probe-extended'; pointIndex: number; seedIndex: number; n: number; steps: number }
   | { kind: 'probe-finished'; probe: ProbeRecord }
   | { kind: 'point-finished'; point: PointResult }
   | { kind: 'run-finished'; results: ExperimentResults }

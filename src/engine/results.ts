@@ -1,8 +1,8 @@
 import type { ExperimentSpec } from './spec/index.ts';
-import type { StopReason } from './train/fitProbe.ts';
+import type { ProbeOutcome } from './train/fitProbe.ts';
 
 export const RESULTS_FORMAT = 'emc-lab-results';
-export const RESULTS_VERSION = 1;
+export const RESULTS_VERSION = 2;
 
 /** Where a run happened: enough to tell whether two results are comparable. */
 export interface RunEnvironment {
@@ -19,18 +19,9 @@ export interface RunEnvironment {
 }
 
 /** One training at one N: the unit of the search, recorded in full so a search is auditable. */
-export interface ProbeRecord {
+export interface ProbeRecord extends ProbeOutcome {
   pointIndex: number;
   seedIndex: number;
-  n: number;
-  fits: boolean;
-  stopReason: StopReason;
-  epochs: number;
-  steps: number;
-  finalLoss: number;
-  finalAccuracy: number;
-  testAccuracy: number | null;
-  wallMs: number;
   /** True when the outcome was taken from an earlier, interrupted run instead of retrained. */
   replayed?: boolean;
 }
@@ -41,6 +32,11 @@ export interface SeedResult {
   emc: number;
   bracket: [number, number | null];
   censored: boolean;
+  /**
+   * The decisive probe (the smallest N that did not fit) was still inconclusive at the step
+   * cap: a larger budget might fit it, so this EMC is only a lower bound.
+   */
+  budgetLimited: boolean;
   probes: number;
   /** Test accuracy of the model trained at the largest fitting N (null without a test split). */
   testAccuracy: number | null;
@@ -55,6 +51,8 @@ export interface PointResult {
   emcMean: number;
   /** Sample standard deviation over seeds (0 with one seed). */
   emcStd: number;
+  /** Some seed's EMC is budget-limited: the mean is a lower bound. */
+  budgetLimited: boolean;
   seeds: SeedResult[];
   /** Pairs of probes where a larger N fitted but a smaller one did not (kept, never dropped). */
   nonMonotone: Array<{ fitted: number; failed: number; seedIndex: number }>;
@@ -102,4 +100,18 @@ export function findNonMonotone(probes: readonly ProbeRecord[]): PointResult['no
     }
   }
   return pairs;
+}
+
+/**
+ * Whether the search's verdict rests on an inconclusive probe: the smallest N that did not
+ * fit (the bracket's upper end) stopped on the step cap instead of converging or diverging.
+ */
+export function isBudgetLimited(
+  bracket: SeedResult['bracket'],
+  seedProbes: readonly Pick<ProbeRecord, 'n' | 'fits' | 'stopReason'>[],
+): boolean {
+  const [, hi] = bracket;
+  if (hi === null) return false;
+  const decisive = seedProbes.find((p) => p.n === hi && !p.fits);
+  return decisive?.stopReason === 'budget';
 }

@@ -7,6 +7,7 @@ import { createRng, deriveSeed, permutation } from './random.ts';
 import {
   type ExperimentResults,
   findNonMonotone,
+  isBudgetLimited,
   mean,
   type PointResult,
   type ProbeRecord,
@@ -134,9 +135,11 @@ async function measurePoint(
   for (let seedIndex = 0; seedIndex < spec.search.seeds; seedIndex++) {
     const { seed, order, initSeed } = repeatSeeds(spec, seedIndex);
     const testAccuracyAt = new Map<number, number | null>();
+    const seedProbes: ProbeRecord[] = [];
     const record = (probe: ProbeRecord) => {
       results.probes.push(probe);
       pointProbes.push(probe);
+      seedProbes.push(probe);
       testAccuracyAt.set(probe.n, probe.testAccuracy);
       emit({ kind: 'probe-finished', probe });
     };
@@ -164,9 +167,11 @@ async function measurePoint(
       }
       const onEpoch = (n: number, metrics: EpochMetrics) =>
         emit({ kind: 'epoch', pointIndex, seedIndex, n, ...metrics });
+      const onExtend = (n: number, steps: number) =>
+        emit({ kind: 'probe-extended', pointIndex, seedIndex, n, steps });
       try {
         if (fresh.length > 1) {
-          const trained = await fitProbesStacked({ ...probeInput, ns: fresh, onEpoch });
+          const trained = await fitProbesStacked({ ...probeInput, ns: fresh, onEpoch, onExtend });
           for (const outcome of trained) {
             outcomes.set(outcome.n, { pointIndex, seedIndex, ...outcome });
           }
@@ -176,6 +181,7 @@ async function measurePoint(
               ...probeInput,
               n,
               onEpoch: (metrics) => onEpoch(n, metrics),
+              onExtend: (steps) => onExtend(n, steps),
             });
             outcomes.set(n, { pointIndex, seedIndex, ...outcome });
           }
@@ -203,6 +209,7 @@ async function measurePoint(
       emc: search.emc,
       bracket: search.bracket,
       censored: search.censored,
+      budgetLimited: isBudgetLimited(search.bracket, seedProbes),
       probes: search.probes,
       testAccuracy: testAccuracyAt.get(search.emc) ?? null,
     });
@@ -216,6 +223,7 @@ async function measurePoint(
     parameterCount: plan.parameterCount,
     emcMean: mean(emcs),
     emcStd: sampleStd(emcs),
+    budgetLimited: seeds.some((s) => s.budgetLimited),
     seeds,
     nonMonotone: findNonMonotone(pointProbes),
     wallMs: performance.now() - started,

@@ -14,7 +14,7 @@ import {
 import { createRng, type Rng } from '../engine/random.ts';
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { decodeLink, encodeLink, MAX_LINK_CHARS } from './linkCodec.ts';
-import { migrateSpec } from './migrations.ts';
+import { migrateSpec } from '../engine/spec/index.ts';
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng.int(items.length)] as T;
 

@@ -2,7 +2,7 @@ import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from
 import type { ExperimentResults } from '../engine/results.ts';
 import { type ExperimentSpec, validateSpec } from '../engine/spec/index.ts';
 import { compactResults, compactResultsSchema, expandResults } from './compactResults.ts';
-import { migrateSpec } from './migrations.ts';
+import { migrateSpec } from '../engine/spec/index.ts';
 
 /**
  * Share links: the experiment spec (and optionally compact results) as JSON, compressed

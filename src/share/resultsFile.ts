@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ExperimentResults } from '../engine/results.ts';
 import { validateSpec } from '../engine/spec/index.ts';
-import { migrateSpec } from './migrations.ts';
+import { migrateSpec } from '../engine/spec/index.ts';
 
 /**
  * Reads a results document written by the CLI, exported by the lab or saved in IndexedDB:

@@ -1,3 +1,4 @@
 export * from './schema.ts';
 export * from './validate.ts';
 export * from './memory.ts';
+export * from './migrations.ts';

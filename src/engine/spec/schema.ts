@@ -16,7 +16,7 @@ z.config({ jitless: true });
  * Bump SPEC_VERSION only with a migration from the previous version (see share/ later):
  * old links and results files must keep working.
  */
-export const SPEC_VERSION = 1;
+export const SPEC_VERSION = 2;
 
 export const ACTIVATIONS = [
   'relu',
@@ -144,17 +144,41 @@ export const sweepSpecSchema = z.strictObject({
   widths: z.array(int(1, 4096)).min(1).max(32),
 });
 
+/** Bounds and defaults of the convergence rules (their choice is measured in the bench). */
+export const MAX_STEPS = 2_000_000;
+export const DEFAULT_MAX_STEPS = 20_000;
+export const DEFAULT_GRAD_TOLERANCE = 0.01;
+export const DEFAULT_SADDLE_TOLERANCE = 0.01;
+
 export const trainSpecSchema = z
   .strictObject({
     optimizer: z.enum(OPTIMIZERS),
     learningRate: z.number().gt(0).max(10),
     /** Mini-batch size, or "full" for full-batch gradient descent (batch = N). */
     batchSize: z.union([int(1, 65_536), z.literal('full')]),
-    /** Epoch budget: a probe that has not fitted by then does not fit. */
-    maxEpochs: int(1, 100_000),
-    /** Epochs without relative loss improvement of at least minDelta before a probe counts as converged. */
+    /**
+     * The cap on optimizer updates per probe. A probe that has neither fitted nor converged
+     * by then is inconclusive, and an EMC it decides is only a lower bound (budgetLimited).
+     */
+    maxSteps: int(1, MAX_STEPS).default(DEFAULT_MAX_STEPS),
+    /**
+     * Optional first budget in epochs: an inconclusive probe is extended from there by
+     * doubling, up to maxSteps. Without it the first budget is an eighth of maxSteps.
+     */
+    maxEpochs: int(1, 100_000).optional(),
+    /** Epochs without relative loss improvement of at least minDelta: a plateau. */
     patience: int(1, 100_000),
     minDelta: z.number().min(0).max(1),
+    /**
+     * A plateau is a converged no-fit only when the full-batch gradient norm has fallen to
+     * this fraction of its value at initialization (see README, Fidelity).
+     */
+    gradTolerance: z.number().gt(0).max(1).default(DEFAULT_GRAD_TOLERANCE),
+    /**
+     * ... and the Hessian's smallest eigenvalue is above −saddleTolerance × its largest:
+     * a markedly negative curvature is a saddle, which training would still escape.
+     */
+    saddleTolerance: z.number().min(0).max(1).default(DEFAULT_SADDLE_TOLERANCE),
     /** Decoupled weight decay (AdamW-style). Defaults to 0.01 for adamw and 0 otherwise. */
     weightDecay: z.number().min(0).max(1).optional(),
     /** Epochs between fit checks (accuracy on all N samples, one scalar read back). */

@@ -1,17 +1,21 @@
 import type { z } from 'zod';
-import { type ExperimentSpec, experimentSpecSchema, SPEC_VERSION } from './schema.ts';
+import { migrateSpec } from './migrations.ts';
+import { type ExperimentSpec, experimentSpecSchema } from './schema.ts';
 
 /** A spec that was checked: either the runnable spec or every problem, each naming its field. */
 export type SpecCheck = { ok: true; spec: ExperimentSpec } | { ok: false; errors: string[] };
 
 /**
- * Validates untrusted input (a parsed JSON file, a decoded link, a form) against the schema.
- * Never throws: a person gets messages such as `train.learningRate: must be greater than 0`.
+ * Validates untrusted input (a parsed JSON file, a decoded link, a form, a saved run):
+ * migrates an older version, then checks it against the schema. Never throws: a person
+ * gets messages such as `train.learningRate: must be greater than 0`.
  */
 export function validateSpec(input: unknown): SpecCheck {
   const versionProblem = checkVersion(input);
   if (versionProblem) return { ok: false, errors: [versionProblem] };
-  const result = experimentSpecSchema.safeParse(input, { reportInput: true });
+  const migrated = migrateSpec(input);
+  if (!migrated.ok) return { ok: false, errors: [`version: ${migrated.error}`] };
+  const result = experimentSpecSchema.safeParse(migrated.spec, { reportInput: true });
   if (result.success) return { ok: true, spec: result.data };
   return { ok: false, errors: result.error.issues.map(describeIssue) };
 }
@@ -30,14 +34,10 @@ export class InvalidSpecError extends Error {
   }
 }
 
-/** A newer spec must not be half-understood: say so before listing field errors. */
+/** A spec must be an object; its version is judged by migrateSpec. */
 function checkVersion(input: unknown): string | undefined {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return 'spec: must be a JSON object';
-  }
-  const version = (input as { version?: unknown }).version;
-  if (typeof version === 'number' && Number.isInteger(version) && version > SPEC_VERSION) {
-    return `version: this spec is version ${version}, but this EMC Lab understands versions up to ${SPEC_VERSION}; update EMC Lab to open it`;
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { createRng, permutation, type Rng } from '../random.ts';
 import type { TrainSpec } from '../spec/index.ts';
+import type { Convergence } from './convergence.ts';
 import type { EpochMetrics, StopReason } from './fitProbe.ts';
 import type { PlateauDetector } from './plateau.ts';
 
@@ -36,9 +37,39 @@ export function paddedEpochOrder(n: number, shape: EpochShape, rng: Rng): Int32A
   return padded;
 }
 
-/** Whether an epoch ends with a read back: every checkEvery-th, and the budget's last. */
-export function isCheckedEpoch(epoch: number, train: TrainSpec): boolean {
-  return epoch % train.checkEvery === 0 || epoch === train.maxEpochs;
+/**
+ * A probe's budget in epochs, from the spec's budget in optimizer steps. Training starts
+ * with a first budget (train.maxEpochs when given, else an eighth of the cap) and, while
+ * the run is inconclusive (the loss still improves, or it stalls with a large gradient),
+ * is extended by doubling, continuing from where it stopped, up to train.maxSteps.
+ * Counting steps, not epochs, is what makes batch sizes comparable: full-batch gradient
+ * descent takes one step per epoch, a batch of 16 takes N / 16.
+ */
+export interface ProbeBudget {
+  /** Epochs at which an inconclusive probe is extended (the first budget, doubled, ...). */
+  stageEnds: number[];
+  /** The last epoch the cap allows. */
+  capEpochs: number;
+}
+
+/** How much of the cap the first budget uses when train.maxEpochs is not given. */
+export const FIRST_BUDGET_FRACTION = 1 / 8;
+
+export function probeBudget(shape: EpochShape, train: TrainSpec): ProbeBudget {
+  const capEpochs = Math.max(1, Math.ceil(train.maxSteps / shape.stepsPerEpoch));
+  const first = Math.min(
+    capEpochs,
+    train.maxEpochs ?? Math.max(1, Math.ceil(capEpochs * FIRST_BUDGET_FRACTION)),
+  );
+  const stageEnds: number[] = [];
+  for (let end = first; end < capEpochs; end *= 2) stageEnds.push(end);
+  stageEnds.push(capEpochs);
+  return { stageEnds, capEpochs };
+}
+
+/** Whether an epoch ends with a read back: every checkEvery-th, and each budget's last. */
+export function isCheckedEpoch(epoch: number, train: TrainSpec, budget: ProbeBudget): boolean {
+  return epoch % train.checkEvery === 0 || budget.stageEnds.includes(epoch);
 }
 
 /**
@@ -57,6 +88,7 @@ export interface CheckedEpoch {
   epoch: number;
   n: number;
   shape: EpochShape;
+  budget: ProbeBudget;
   /** The epoch's summed batch losses and running hits, as read back. */
   lossSum: number;
   runningHits: number;
@@ -66,29 +98,47 @@ export interface CheckedEpoch {
   ungated: boolean;
   /** Runs the full check: correctly classified samples among all N, in inference mode. */
   countCorrect: () => Promise<number>;
+  /** The paper's convergence check at the current weights (gradient, then curvature). */
+  checkConvergence: () => Promise<Convergence>;
+}
+
+export interface CheckedEpochVerdict {
+  metrics: EpochMetrics;
+  stop?: StopReason;
+  /** The convergence check this epoch ran (on a loss plateau), if any. */
+  convergence?: Convergence;
+  /** The probe was inconclusive at a budget's end and goes on to the next (doubled) one. */
+  extended?: boolean;
 }
 
 /**
  * What a checked epoch reports and whether the probe stops. The full check decides a fit;
  * the running misses only decide whether checking is worth it. It also runs whenever the
- * probe is about to stop (budget spent, plateau), so no stop misses a fit.
+ * probe might stop (budget's end, plateau), so no stop misses a fit. A plateau ends the
+ * probe only when the convergence check agrees (small gradient, no saddle); otherwise the
+ * plateau is forgotten and training goes on: inconclusive is not failure.
  */
-export async function judgeCheckedEpoch(
-  e: CheckedEpoch,
-): Promise<{ metrics: EpochMetrics; stop?: StopReason }> {
+export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVerdict> {
   const loss = e.lossSum / e.shape.stepsPerEpoch;
   const predictions = e.shape.stepsPerEpoch * e.shape.batchSize;
   const runningAccuracy = e.runningHits / predictions;
-  const last = e.epoch === e.train.maxEpochs;
+  const stageEnd = e.budget.stageEnds.includes(e.epoch);
+  const last = e.epoch >= e.budget.capEpochs;
   const diverged = !Number.isFinite(loss);
   const plateaued = !diverged && e.plateau.update(e.epoch, loss);
   const checked =
-    !diverged && (e.ungated || last || plateaued || predictions - e.runningHits <= gateSlack(e.n));
+    !diverged &&
+    (e.ungated || stageEnd || plateaued || predictions - e.runningHits <= gateSlack(e.n));
   const accuracy = checked ? (await e.countCorrect()) / e.n : runningAccuracy;
   const metrics: EpochMetrics = { epoch: e.epoch, loss, accuracy, checked, runningAccuracy };
   if (checked && accuracy === 1) return { metrics, stop: 'fit' };
   if (diverged) return { metrics, stop: 'diverged' };
-  if (plateaued) return { metrics, stop: 'plateau' };
-  if (last) return { metrics, stop: 'budget' };
-  return { metrics };
+  let convergence: Convergence | undefined;
+  if (plateaued) {
+    convergence = await e.checkConvergence();
+    if (convergence.converged) return { metrics, stop: 'converged', convergence };
+    e.plateau.restart(e.epoch);
+  }
+  if (last) return { metrics, stop: 'budget', convergence };
+  return { metrics, convergence, extended: stageEnd };
 }

@@ -8,17 +8,27 @@ import {
   disposeOptimizer,
   trainableVariables,
 } from './optimizers.ts';
+import { ConvergenceRecord } from './convergenceRecord.ts';
+import { fullBatchSurface } from './curvature.ts';
 import {
   epochShape,
   isCheckedEpoch,
   judgeCheckedEpoch,
   paddedEpochOrder,
+  probeBudget,
   shuffleRngFor,
 } from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
 
-/** Why a probe ended. "fit" is the only success; the others are the ways to not fit. */
-export type StopReason = 'fit' | 'plateau' | 'budget' | 'diverged';
+/**
+ * Why a probe ended. "fit": all N right. "converged": the loss stopped improving at a
+ * minimum that misclassifies some sample (small gradient, no saddle): a real "does not
+ * fit". "diverged": the loss is no longer finite, the procedure fails. "budget": the step
+ * cap ran out while the run was inconclusive: a failure to decide, not a failure to fit.
+ * "plateau" only appears in results of EMC Lab before version 2, which stopped on a
+ * loss plateau without checking the gradient.
+ */
+export type StopReason = 'fit' | 'converged' | 'budget' | 'diverged' | 'plateau';
 
 export interface EpochMetrics {
   epoch: number;
@@ -46,6 +56,19 @@ export interface ProbeOutcome {
   /** Held-out accuracy of the trained model, when the dataset has a test split. */
   testAccuracy: number | null;
   wallMs: number;
+  /** A converged no-fit: loss plateau, small gradient, no saddle. */
+  converged: boolean;
+  /** Full-batch gradient norm at the end (null when the loss diverged). */
+  gradNorm: number | null;
+  /** Full-batch gradient norm at initialization: the scale gradNorm is judged on. */
+  initialGradNorm: number | null;
+  /** Extreme Hessian eigenvalues from the last convergence check that measured them. */
+  hessianMin: number | null;
+  hessianMax: number | null;
+  /** That check found a saddle (a markedly negative eigenvalue). */
+  saddle: boolean;
+  /** Times the budget was doubled because the run was inconclusive at its end. */
+  extensions: number;
 }
 
 /** Data already on the backend: uploaded once per run, shared by every probe. */
@@ -69,6 +92,8 @@ export interface FitProbeInput {
   seed: number;
   control?: RunControl;
   onEpoch?: (metrics: EpochMetrics) => void;
+  /** Called when an inconclusive probe's budget is doubled, with the steps so far. */
+  onExtend?: (steps: number) => void;
   /**
    * Run the full fit check on every checkEvery-th epoch, whatever the running accuracy says.
    * Slower; the bench uses it to measure what the gate saves.
@@ -78,14 +103,16 @@ export interface FitProbeInput {
 
 /**
  * The fit test of DESIGN.md for one N: train a fresh model on the first N samples and stop
- * as soon as all N are classified correctly ("fit"), or when the loss plateaus, diverges or
- * the epoch budget is spent. Everything it allocates is disposed, also when cancelled.
+ * as soon as all N are classified correctly ("fit"), when it has converged without fitting,
+ * when the loss diverges, or when the step cap is spent while still inconclusive.
+ * Everything it allocates is disposed, also when cancelled.
  */
 export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   const started = performance.now();
   const { n, train, classes } = input;
   const shape = epochShape(n, train);
   const { batchSize, stepsPerEpoch } = shape;
+  const budget = probeBudget(shape, train);
 
   const subset = tf.tidy(() => {
     const indices = tf.tensor1d(input.order.subarray(0, n), 'int32');
@@ -101,40 +128,60 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   const optimizer = createOptimizer(train);
   const shuffleRng = shuffleRngFor(input.seed);
   const plateau = new PlateauDetector(train.patience, train.minDelta);
+  const surface = fullBatchSurface(
+    weights,
+    (x, labels) =>
+      tf.losses.softmaxCrossEntropy(
+        tf.oneHot(labels, classes),
+        model.apply(x, { training: false }) as tf.Tensor,
+      ) as tf.Scalar,
+    subset.x,
+    subset.labels,
+  );
+  const convergence = new ConvergenceRecord(surface, train, input.seed);
 
   let epoch = 0;
   let steps = 0;
   let loss = Number.NaN;
   let accuracy = 0;
+  let extensions = 0;
   let stopReason: StopReason = 'budget';
   try {
-    while (epoch < train.maxEpochs) {
+    await convergence.measureStart();
+    while (epoch < budget.capEpochs) {
       epoch++;
       const sums = await trainOneEpoch();
-      if (!isCheckedEpoch(epoch, train)) {
+      if (!isCheckedEpoch(epoch, train, budget)) {
         sums.dispose();
         continue;
       }
       // One read back per checked epoch: the summed loss and the running hits.
       const [lossSum, runningHits] = Array.from(await sums.data()) as [number, number];
       sums.dispose();
-      const { metrics, stop } = await judgeCheckedEpoch({
+      const verdict = await judgeCheckedEpoch({
         epoch,
         n,
         shape,
+        budget,
         lossSum,
         runningHits,
         train,
         plateau,
         ungated: input.checkUngated === true,
         countCorrect: () => readCorrect(predictWith(model), subset.x, subset.labels),
+        checkConvergence: () => convergence.check(),
       });
+      const { metrics, stop } = verdict;
       loss = metrics.loss;
       accuracy = metrics.accuracy;
       input.onEpoch?.(metrics);
       if (stop) {
         stopReason = stop;
         break;
+      }
+      if (verdict.extended) {
+        extensions++;
+        input.onExtend?.(steps);
       }
     }
     const testAccuracy = input.test ? await accuracyOn(predictWith(model), input.test) : null;
@@ -148,6 +195,8 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
       finalAccuracy: accuracy,
       testAccuracy,
       wallMs: performance.now() - started,
+      extensions,
+      ...(await convergence.summary(stopReason)),
     };
   } finally {
     model.dispose();

@@ -21,4 +21,12 @@ export class PlateauDetector {
     }
     return epoch - this.bestEpoch >= this.patience;
   }
+
+  /**
+   * Starts a new patience window at `epoch`, keeping the best loss: a plateau the
+   * convergence check rejected (large gradient, saddle) must stall again to count.
+   */
+  restart(epoch: number): void {
+    this.bestEpoch = epoch;
+  }
 }

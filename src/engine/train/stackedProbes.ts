@@ -9,8 +9,12 @@ import {
   type ProbeOutcome,
 } from './fitProbe.ts';
 import { applyDecoupledWeightDecay, createOptimizer, disposeOptimizer } from './optimizers.ts';
+import { ConvergenceRecord } from './convergenceRecord.ts';
+import { fullBatchSurface } from './curvature.ts';
 import {
   type EpochShape,
+  type ProbeBudget,
+  probeBudget,
   epochShape,
   isCheckedEpoch,
   judgeCheckedEpoch,
@@ -19,10 +23,11 @@ import {
 } from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
 
-export interface StackedProbesInput extends Omit<FitProbeInput, 'n' | 'onEpoch'> {
+export interface StackedProbesInput extends Omit<FitProbeInput, 'n' | 'onEpoch' | 'onExtend'> {
   /** The N to test, one stacked member each. */
   ns: readonly number[];
   onEpoch?: (n: number, metrics: EpochMetrics) => void;
+  onExtend?: (n: number, steps: number) => void;
 }
 
 /** One member's own training: the probe `fitProbe` would run for its N. */
@@ -30,6 +35,7 @@ interface Member {
   index: number;
   n: number;
   shape: EpochShape;
+  budget: ProbeBudget;
   shuffleRng: Rng;
   plateau: PlateauDetector;
   /** This epoch's padded order (subset positions), drawn when the epoch starts. */
@@ -37,6 +43,10 @@ interface Member {
   epoch: number;
   stepInEpoch: number;
   steps: number;
+  extensions: number;
+  /** The member's N samples, for its fit check and its convergence check. */
+  subset: { x: tf.Tensor; y: tf.Tensor1D };
+  convergence: ConvergenceRecord;
   outcome?: ProbeOutcome;
 }
 
@@ -52,25 +62,51 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
   const { ns, train, classes, order } = input;
   if (!input.plan.buildStacked) throw new Error(`${input.plan.describe()} cannot be stacked`);
   const k = ns.length;
-  const members: Member[] = ns.map((n, index) => ({
-    index,
-    n,
-    shape: epochShape(n, train),
-    // The same seeded shuffles as fitProbe's, so each member trains on its probe's batches.
-    shuffleRng: shuffleRngFor(input.seed),
-    plateau: new PlateauDetector(train.patience, train.minDelta),
-    epochOrder: new Int32Array(0),
-    epoch: 0,
-    stepInEpoch: 0,
-    steps: 0,
-  }));
+  const model = input.plan.buildStacked(input.seed, k);
+  const members: Member[] = ns.map((n, index) => {
+    const shape = epochShape(n, train);
+    const subset = tf.tidy(() => {
+      const indices = tf.tensor1d(order.subarray(0, n), 'int32');
+      return {
+        x: tf.gather(input.pool.x, indices),
+        y: tf.gather(input.pool.y, indices) as tf.Tensor1D,
+      };
+    });
+    const surface = fullBatchSurface(
+      model.variables,
+      (x, labels) =>
+        tf.losses.softmaxCrossEntropy(
+          tf.oneHot(labels, classes),
+          model.applyMember(index, x),
+        ) as tf.Scalar,
+      subset.x,
+      subset.y,
+      { index, of: k },
+    );
+    return {
+      index,
+      n,
+      shape,
+      budget: probeBudget(shape, train),
+      // The same seeded shuffles as fitProbe's, so each member trains on its probe's batches.
+      shuffleRng: shuffleRngFor(input.seed),
+      plateau: new PlateauDetector(train.patience, train.minDelta),
+      epochOrder: new Int32Array(0),
+      epoch: 0,
+      stepInEpoch: 0,
+      steps: 0,
+      extensions: 0,
+      subset,
+      convergence: new ConvergenceRecord(surface, train, input.seed),
+    };
+  });
   // Every member's batch is padded to the widest one; padding carries zero weight.
   const width = Math.max(...members.map((m) => m.shape.batchSize));
-  const model = input.plan.buildStacked(input.seed, k);
   const optimizer = createOptimizer(train);
   // Per member: [summed batch losses, running hits] of its current epoch.
   let sums: tf.Tensor2D = tf.zeros([k, 2]);
   try {
+    for (const m of members) await m.convergence.measureStart();
     while (members.some((m) => !m.outcome)) {
       await checkpoint(input.control);
       const { poolIndices, weights } = nextBatches();
@@ -117,6 +153,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
     sums.dispose();
     model.dispose();
     disposeOptimizer(optimizer);
+    for (const m of members) tf.dispose([m.subset.x, m.subset.y]);
   }
 
   /** The pool indices and loss weights of every member's next batch, advancing each one. */
@@ -150,7 +187,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       m.epoch++;
       m.stepInEpoch = 0;
     }
-    const due = ended.filter((m) => isCheckedEpoch(m.epoch, train));
+    const due = ended.filter((m) => isCheckedEpoch(m.epoch, train, m.budget));
     if (due.length > 0) {
       const values = await sums.data();
       for (const m of due) {
@@ -167,18 +204,26 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
   }
 
   async function endCheckedEpoch(m: Member, lossSum: number, runningHits: number) {
-    const { metrics, stop } = await judgeCheckedEpoch({
+    const verdict = await judgeCheckedEpoch({
       epoch: m.epoch,
       n: m.n,
       shape: m.shape,
+      budget: m.budget,
       lossSum,
       runningHits,
       train,
       plateau: m.plateau,
       ungated: input.checkUngated === true,
-      countCorrect: () => correctOf(m),
+      countCorrect: () =>
+        readCorrect((x) => model.applyMember(m.index, x), m.subset.x, m.subset.y),
+      checkConvergence: () => m.convergence.check(),
     });
+    const { metrics, stop } = verdict;
     input.onEpoch?.(m.n, metrics);
+    if (verdict.extended) {
+      m.extensions++;
+      input.onExtend?.(m.n, m.steps);
+    }
     if (!stop) return;
     const predict = (x: tf.Tensor) => model.applyMember(m.index, x);
     m.outcome = {
@@ -191,23 +236,8 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       finalAccuracy: metrics.accuracy,
       testAccuracy: input.test ? await accuracyOn(predict, input.test) : null,
       wallMs: performance.now() - started,
+      extensions: m.extensions,
+      ...(await m.convergence.summary(stop)),
     };
-  }
-
-  /** Correctly classified samples among a member's N, in inference mode. */
-  async function correctOf(m: Member): Promise<number> {
-    const { n } = m;
-    const subset = tf.tidy(() => {
-      const indices = tf.tensor1d(order.subarray(0, n), 'int32');
-      return {
-        x: tf.gather(input.pool.x, indices),
-        y: tf.gather(input.pool.y, indices) as tf.Tensor1D,
-      };
-    });
-    try {
-      return await readCorrect((x) => model.applyMember(m.index, x), subset.x, subset.y);
-    } finally {
-      tf.dispose([subset.x, subset.y]);
-    }
   }
 }

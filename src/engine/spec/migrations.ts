@@ -1,13 +1,20 @@
-import { SPEC_VERSION } from '../engine/spec/index.ts';
+import { SPEC_VERSION } from './schema.ts';
 
 /**
  * One function per old spec version, turning a version-n spec into version n + 1. Links and
  * results files live forever, so a spec change that is not purely additive bumps
  * SPEC_VERSION and adds its migration here (with a test decoding a real old link).
- * Version 1 is the first, so the chain is still empty.
  */
 export type Migration = (spec: Record<string, unknown>) => Record<string, unknown>;
-export const MIGRATIONS: Readonly<Record<number, Migration>> = {};
+export const MIGRATIONS: Readonly<Record<number, Migration>> = {
+  /**
+   * Version 2 counts budgets in optimizer steps. Version 1's maxEpochs was the budget after
+   * which a probe "did not fit"; it is kept as the first budget, which an inconclusive probe
+   * now extends up to train.maxSteps (whose default applies), with the convergence check's
+   * default tolerances. The fields are unchanged, so the spec carries over as it is.
+   */
+  1: (spec) => spec,
+};
 
 export type Migrated = { ok: true; spec: Record<string, unknown> } | { ok: false; error: string };
 

@@ -1,0 +1,247 @@
+import * as tf from '@tensorflow/tfjs';
+import { createRng } from '../random.ts';
+import { EVAL_CHUNK } from '../spec/index.ts';
+
+/**
+ * First- and second-order facts about the training loss at the current weights: the
+ * paper's convergence check. A probe that stopped improving is called converged only when
+ * the full-batch gradient is small and the Hessian has no large negative eigenvalue (a
+ * minimum, not a saddle).
+ */
+
+/** Mean training loss of one chunk of samples, differentiable in the model's variables. */
+export type ChunkLoss = (x: tf.Tensor, labels: tf.Tensor1D) => tf.Scalar;
+
+/** The loss over all N samples as a function of the parameters that matter. */
+export interface LossSurface {
+  /** Shapes of the parameters (for a stacked member: its slices of the stacked weights). */
+  shapes: number[][];
+  /** The parameters' current values; the caller disposes. */
+  parameters(): tf.Tensor[];
+  /** Gradient of the full-batch mean loss, one tensor per parameter; the caller disposes. */
+  gradient(): tf.Tensor[];
+  /** The gradient with the parameters moved by `delta`, which are restored exactly after. */
+  gradientAt(delta: readonly tf.Tensor[]): tf.Tensor[];
+}
+
+/**
+ * The full-batch loss surface of a model on N samples, evaluated in chunks so the memory
+ * it needs does not grow with N (chunk gradients are weighted by their share of N). With
+ * `member`, the variables are stacked (a leading axis of `of` members) and the surface is
+ * that of member `index` alone: its slices, not its neighbours' zero-curvature weights.
+ */
+export function fullBatchSurface(
+  variables: readonly tf.Variable[],
+  lossOf: ChunkLoss,
+  x: tf.Tensor,
+  labels: tf.Tensor1D,
+  member?: { index: number; of: number },
+): LossSurface {
+  const rows = x.shape[0] as number;
+  const own = (t: tf.Tensor) => (member ? t.slice(member.index, 1) : t);
+  const gradient = () =>
+    tf.tidy(() => {
+      let total: tf.Tensor[] | undefined;
+      for (let start = 0; start < rows; start += EVAL_CHUNK) {
+        const size = Math.min(EVAL_CHUNK, rows - start);
+        const { grads } = tf.variableGrads(
+          () => lossOf(x.slice(start, size), labels.slice(start, size)).mul(size / rows),
+          [...variables],
+        );
+        const chunk = variables.map((v) => own(grads[v.name] as tf.Tensor));
+        total = total ? total.map((t, i) => t.add(chunk[i] as tf.Tensor)) : chunk;
+      }
+      return total ?? variables.map((v) => tf.zerosLike(own(v)));
+    });
+  return {
+    shapes: variables.map((v) => (member ? [1, ...v.shape.slice(1)] : [...v.shape])),
+    parameters: () => tf.tidy(() => variables.map((v) => own(v))),
+    gradient,
+    gradientAt: (delta) => {
+      const saved = variables.map((v) => tf.clone(v));
+      try {
+        variables.forEach((v, i) =>
+          tf.tidy(() => {
+            let step = delta[i] as tf.Tensor;
+            if (member) {
+              const after = member.of - member.index - 1;
+              step = step.pad([[member.index, after], ...v.shape.slice(1).map(() => [0, 0])] as [
+                number,
+                number,
+              ][]);
+            }
+            v.assign((saved[i] as tf.Tensor).add(step));
+          }),
+        );
+        return gradient();
+      } finally {
+        variables.forEach((v, i) => v.assign(saved[i] as tf.Tensor));
+        tf.dispose(saved);
+      }
+    },
+  };
+}
+
+/** Euclidean norm of the full-batch gradient. */
+export async function gradientNorm(surface: LossSurface): Promise<number> {
+  const squared = tf.tidy(() => tf.addN(surface.gradient().map((g) => g.square().sum())));
+  const value = (await squared.data())[0] as number;
+  squared.dispose();
+  return Math.sqrt(value);
+}
+
+export interface HessianExtremes {
+  /** Smallest eigenvalue of the loss Hessian (negative at a saddle). */
+  min: number;
+  /** Largest eigenvalue (the sharpness). */
+  max: number;
+}
+
+/** Lanczos iterations: enough for the extreme eigenvalues of the lab's models to settle. */
+export const LANCZOS_STEPS = 16;
+
+/**
+ * The extreme eigenvalues of the loss Hessian by the Lanczos method, each product H·v
+ * taken as a central difference of full-batch gradients at w ± εv. (tfjs' softmax
+ * cross-entropy has a custom gradient that cannot be differentiated twice, and a
+ * difference of gradients works for every model and backend.) The weights are restored
+ * exactly afterwards.
+ */
+export async function hessianExtremes(
+  surface: LossSurface,
+  options: { steps?: number; seed?: number } = {},
+): Promise<HessianExtremes> {
+  const sizes = surface.shapes.map((shape) => shape.reduce((a, b) => a * b, 1));
+  const size = sizes.reduce((a, b) => a + b, 0);
+  const steps = Math.max(1, Math.min(options.steps ?? LANCZOS_STEPS, size));
+  const weightNorm = Math.sqrt(
+    await readScalar(
+      tf.tidy(() => {
+        const parameters = surface.parameters();
+        return tf.addN(parameters.map((w) => w.square().sum()));
+      }),
+    ),
+  );
+  // Relative step: large enough that float32 gradients differ by more than rounding, small
+  // enough that the loss is quadratic at that scale.
+  const epsilon = 1e-3 * Math.max(1, weightNorm);
+  const hessianTimes = async (direction: Float64Array): Promise<Float64Array> => {
+    const gradientAt = (sign: number) => {
+      let offset = 0;
+      const delta = surface.shapes.map((shape, i) => {
+        const part = direction.subarray(offset, offset + (sizes[i] as number));
+        offset += sizes[i] as number;
+        return tf.tensor(Float32Array.from(part, (x) => x * sign * epsilon), shape);
+      });
+      try {
+        return readFlat(surface.gradientAt(delta));
+      } finally {
+        tf.dispose(delta);
+      }
+    };
+    const plus = await gradientAt(1);
+    const minus = await gradientAt(-1);
+    return plus.map((p, i) => (p - (minus[i] as number)) / (2 * epsilon));
+  };
+  const { alphas, betas } = await lanczos(hessianTimes, size, steps, options.seed ?? 1);
+  const eigenvalues = tridiagonalEigenvalues(alphas, betas);
+  return { min: Math.min(...eigenvalues), max: Math.max(...eigenvalues) };
+}
+
+/**
+ * Lanczos tridiagonalization with full reorthogonalization (the steps are few, the
+ * vectors small): the extreme eigenvalues of T approach those of the operator fast.
+ */
+async function lanczos(
+  times: (v: Float64Array) => Promise<Float64Array>,
+  size: number,
+  steps: number,
+  seed: number,
+): Promise<{ alphas: number[]; betas: number[] }> {
+  const rng = createRng(seed);
+  const basis: Float64Array[] = [];
+  let v = normalize(Float64Array.from({ length: size }, () => rng.normal()));
+  const alphas: number[] = [];
+  const betas: number[] = [];
+  for (let j = 0; j < steps; j++) {
+    basis.push(v);
+    const w = await times(v);
+    const alpha = dot(w, v);
+    alphas.push(alpha);
+    for (const q of basis) axpy(w, q, -dot(w, q));
+    const beta = Math.sqrt(dot(w, w));
+    if (j === steps - 1 || beta < 1e-10) break;
+    betas.push(beta);
+    v = w.map((x) => x / beta);
+  }
+  return { alphas, betas };
+}
+
+/**
+ * Eigenvalues of the symmetric tridiagonal matrix with diagonal `alphas` and off-diagonal
+ * `betas`, by cyclic Jacobi rotations on its dense form (at most a few dozen rows).
+ */
+export function tridiagonalEigenvalues(alphas: readonly number[], betas: readonly number[]) {
+  const n = alphas.length;
+  const a = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) =>
+      i === j ? (alphas[i] as number) : Math.abs(i - j) === 1 ? (betas[Math.min(i, j)] ?? 0) : 0,
+    ),
+  );
+  const at = (i: number, j: number) => (a[i] as number[])[j] as number;
+  const set = (i: number, j: number, value: number) => ((a[i] as number[])[j] = value);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += at(p, q) ** 2;
+    if (off < 1e-22) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        if (Math.abs(at(p, q)) < 1e-300) continue;
+        const theta = (at(q, q) - at(p, p)) / (2 * at(p, q));
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const [akp, akq] = [at(k, p), at(k, q)];
+          set(k, p, c * akp - s * akq);
+          set(k, q, s * akp + c * akq);
+        }
+        for (let k = 0; k < n; k++) {
+          const [apk, aqk] = [at(p, k), at(q, k)];
+          set(p, k, c * apk - s * aqk);
+          set(q, k, s * apk + c * aqk);
+        }
+      }
+    }
+  }
+  return Array.from({ length: n }, (_, i) => at(i, i));
+}
+
+async function readFlat(tensors: tf.Tensor[]): Promise<Float64Array> {
+  const flat = tf.tidy(() => tf.concat(tensors.map((t) => t.flatten())));
+  tf.dispose(tensors);
+  const values = Float64Array.from(await flat.data());
+  flat.dispose();
+  return values;
+}
+
+async function readScalar(t: tf.Tensor): Promise<number> {
+  const value = (await t.data())[0] as number;
+  t.dispose();
+  return value;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
+  return sum;
+}
+
+function axpy(y: Float64Array, x: Float64Array, scale: number): void {
+  for (let i = 0; i < y.length; i++) y[i] = (y[i] as number) + scale * (x[i] as number);
+}
+
+function normalize(v: Float64Array): Float64Array {
+  const norm = Math.sqrt(dot(v, v));
+  return v.map((x) => x / norm);
+}
