@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect, fillTinyExperiment, runButton, runStatus, setField, test } from './fixtures.ts';
 
 // Sharing, presets and persistence do not depend on the backend: run them once, on wasm.
@@ -140,6 +141,27 @@ test('results export as JSON and import back into the lab', async ({ page, brows
     'broken.json: This results file is damaged',
   );
   await other.close();
+});
+
+test('an imported version-1 results file shows its budget-limited points as lower bounds', async ({
+  page,
+}) => {
+  await page.goto('/');
+  // Written by the CLI before results version 2: every point's decisive probe ran out of epochs.
+  await page
+    .getByLabel('Import a results JSON file')
+    .setInputFiles(
+      fileURLToPath(new URL('../src/share/testdata/results-v1.json', import.meta.url)),
+    );
+  await expect(page.getByTestId('notice')).toContainText('Showing results from');
+  const chart = page.getByTestId('emc-chart');
+  await expect(chart).toHaveAttribute('data-budget-limited-points', '2');
+  await expect(chart.locator('[data-budget-limited="true"]')).toHaveCount(2);
+  await expect(chart).toContainText('budget-limited (lower bound)');
+  const table = page.getByTestId('results-table');
+  await expect(table.locator('tbody tr[data-budget-limited="true"]')).toHaveCount(2);
+  await expect(table).toContainText('≥ 13.5 ± 14.8');
+  await expect(table).toContainText('raise train.maxSteps');
 });
 
 test('a reload mid-run offers to resume from the last finished probe', async ({ page }) => {

@@ -118,7 +118,7 @@ async function browserStepRates(): Promise<{
 /** Specs whose first point both searches measure: a fine precision makes the difference visible. */
 const SEARCH_SPECS = [
   {
-    version: 1 as const,
+    version: 2 as const,
     name: 'MLP 1×16, gaussian d = 16, random labels, precision 2%',
     seed: 1,
     data: {
@@ -134,14 +134,14 @@ const SEARCH_SPECS = [
       optimizer: 'adam' as const,
       learningRate: 0.02,
       batchSize: 'full' as const,
-      maxEpochs: 300,
+      maxSteps: 300,
       patience: 40,
       minDelta: 0.0001,
     },
     search: { precision: 0.02, seeds: 1 },
   },
   {
-    version: 1 as const,
+    version: 2 as const,
     name: 'MLP 1×16 on MNIST, random labels, precision 5%',
     seed: 1,
     data: { source: 'mnist' as const, labels: 'random' as const, poolSize: 1000 },

@@ -27,7 +27,7 @@ describe('benchmark building blocks', () => {
 
   it('finds the same EMC by fixed steps as the search does, with more trainings', async () => {
     const cost = await compareSearchCost({
-      version: 1,
+      version: 2,
       name: 'linear d = 6',
       seed: 3,
       data: { source: 'gaussian', inputShape: [6], classes: 2, labels: 'random', poolSize: 200 },
@@ -37,7 +37,7 @@ describe('benchmark building blocks', () => {
         optimizer: 'adam',
         learningRate: 0.05,
         batchSize: 'full',
-        maxEpochs: 300,
+        maxSteps: 300,
         patience: 40,
         minDelta: 0.0001,
       },
@@ -57,7 +57,7 @@ describe('benchmark building blocks', () => {
   it('measures one EMC point with k = 1 and k = 4 probes per round, in fewer rounds with 4', async () => {
     const before = tf.memory().numTensors;
     const rows = await measureParallelSearch(
-      { ...PARALLEL_SEARCH_SPEC, train: { ...PARALLEL_SEARCH_SPEC.train, maxEpochs: 60 } },
+      { ...PARALLEL_SEARCH_SPEC, train: { ...PARALLEL_SEARCH_SPEC.train, maxSteps: 60 } },
       [1, 4],
     );
     expect(tf.memory().numTensors).toBe(before);

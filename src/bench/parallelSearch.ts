@@ -18,7 +18,7 @@ export interface ParallelSearchRow {
 
 /** A small MLP, the case where one model leaves a GPU idle; full batch, as in finding 3. */
 export const PARALLEL_SEARCH_SPEC: ExperimentSpecInput = {
-  version: 1,
+  version: 2,
   name: 'MLP 1×8, gaussian d = 8, 4 classes, random labels, full batch, precision 5%',
   seed: 1,
   data: { source: 'gaussian', inputShape: [8], classes: 4, labels: 'random', poolSize: 1000 },
@@ -28,7 +28,7 @@ export const PARALLEL_SEARCH_SPEC: ExperimentSpecInput = {
     optimizer: 'adam',
     learningRate: 0.03,
     batchSize: 'full',
-    maxEpochs: 150,
+    maxSteps: 150,
     patience: 25,
     minDelta: 0.0005,
   },
@@ -45,7 +45,7 @@ export async function measureParallelSearch(
     const withK = { ...spec, search: { ...spec.search, parallel } };
     // Untimed: compiles this shape's GPU programs (one set per k), as a lab run's first
     // probes would.
-    await runExperiment({ ...withK, train: { ...withK.train, maxEpochs: 2 } }, { files });
+    await runExperiment({ ...withK, train: { ...withK.train, maxSteps: 2 } }, { files });
     let rounds = 0;
     let starting = false;
     const countRounds = (event: EngineEvent) => {

@@ -92,7 +92,7 @@ function cnn(depth: number): ModelSpec {
 
 function trainSpec(c: StepRateCase, epochs: number): TrainSpec {
   return parseSpec({
-    version: 1,
+    version: 2,
     seed: 1,
     data: { source: 'gaussian', inputShape: c.inputShape, classes: c.classes, poolSize: c.samples },
     model: c.model,
@@ -102,6 +102,7 @@ function trainSpec(c: StepRateCase, epochs: number): TrainSpec {
       learningRate: 0.001,
       batchSize: c.batchSize,
       maxEpochs: epochs,
+      maxSteps: epochs * Math.ceil(c.samples / c.batchSize),
       // Never stop early: every epoch of the budget runs, so both loops do the same steps.
       patience: 100_000,
       minDelta: 0,

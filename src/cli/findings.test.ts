@@ -23,7 +23,7 @@ type SpecJson = {
 
 function shrunk(example: string, changes: (spec: SpecJson) => void): string {
   const spec = JSON.parse(readFileSync(`examples/${example}`, 'utf8')) as SpecJson;
-  spec.train = { ...spec.train, batchSize: 16, maxEpochs: 150, patience: 25, minDelta: 0.001 };
+  spec.train = { ...spec.train, batchSize: 16, maxSteps: 3000, patience: 25, minDelta: 0.001 };
   spec.search = { precision: 0.25, seeds: 1, start: 20 };
   changes(spec);
   const path = join(dir, example);

@@ -10,6 +10,7 @@ import {
 } from '../engine/index.ts';
 import { labelGapReport, labelPairProblem } from '../engine/generalization.ts';
 import { parseResultsFile } from '../share/resultsFile.ts';
+import { lowerBoundsOf } from '../share/verdicts.ts';
 import { diskDatasetFiles } from './datasetFiles.ts';
 import { formatLabelGap } from './labelGapTable.ts';
 import { ProgressLine } from './progress.ts';
@@ -185,7 +186,8 @@ async function gap(truePath: string | undefined, randomPath: string | undefined)
     process.stderr.write(`emc-lab: cannot compare ${truePath} and ${randomPath}: ${problem}\n`);
     return EXIT_INVALID;
   }
-  process.stdout.write(`${formatLabelGap(labelGapReport(trueRun, randomRun))}\n`);
+  const bounds = { true: lowerBoundsOf(trueRun), random: lowerBoundsOf(randomRun) };
+  process.stdout.write(`${formatLabelGap(labelGapReport(trueRun, randomRun), bounds)}\n`);
   return EXIT_OK;
 }
 

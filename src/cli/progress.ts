@@ -1,4 +1,5 @@
-import type { EngineEvent } from '../engine/index.ts';
+import type { EngineEvent, ExperimentResults } from '../engine/index.ts';
+import { BUDGET_LIMITED_NOTE, formatCount, probeVerdict } from '../share/verdicts.ts';
 
 /**
  * The CLI's progress report on stderr: one line rewritten in place on a terminal, one line
@@ -39,10 +40,16 @@ export class ProgressLine {
           );
         }
         break;
+      case 'probe-extended':
+        this.line(
+          `${this.current} seed ${event.seedIndex + 1} N=${event.n}: still inconclusive after ${formatCount(event.steps)} steps, training on (budget doubled)`,
+          !this.interactive,
+        );
+        break;
       case 'probe-finished': {
         const p = event.probe;
         this.line(
-          `${this.current} seed ${p.seedIndex + 1} N=${p.n}: ${p.fits ? 'fits' : 'does not fit'} (${p.stopReason} after ${p.epochs} epochs, ${(p.wallMs / 1000).toFixed(1)} s)`,
+          `${this.current} seed ${p.seedIndex + 1} N=${p.n}: ${probeVerdict(p)}, ${(p.wallMs / 1000).toFixed(1)} s`,
           !this.interactive,
         );
         break;
@@ -50,17 +57,20 @@ export class ProgressLine {
       case 'point-finished': {
         const p = event.point;
         const spread = p.seeds.length > 1 ? ` ± ${p.emcStd.toFixed(1)}` : '';
+        const lowerBound = p.budgetLimited || p.seeds.some((s) => s.censored) ? '≥ ' : '';
         const bracket = p.seeds
           .map((s) => `[${s.bracket[0]}, ${s.bracket[1] ?? '≥pool'}]`)
           .join(' ');
+        const note = p.budgetLimited ? ` (${BUDGET_LIMITED_NOTE})` : '';
         this.line(
-          `${p.model}: ${p.parameterCount} params, EMC ${p.emcMean.toFixed(1)}${spread} ${bracket}`,
+          `${p.model}: ${p.parameterCount} params, EMC ${lowerBound}${p.emcMean.toFixed(1)}${spread} ${bracket}${note}`,
           true,
         );
         break;
       }
       case 'run-finished':
         this.line(`run ${event.results.status}: ${event.results.probes.length} probes`, true);
+        this.budgetSummary(event.results);
         break;
       case 'error':
         this.line(`error: ${event.message}`, true);
@@ -68,6 +78,17 @@ export class ProgressLine {
       default:
         break;
     }
+  }
+
+  /** After the run: which EMCs are only lower bounds because probes ran out of steps. */
+  private budgetSummary(results: ExperimentResults): void {
+    const limited = results.points.filter((p) => p.budgetLimited);
+    if (limited.length === 0) return;
+    const models = limited.map((p) => p.model).join(', ');
+    this.line(
+      `${limited.length} of ${results.points.length} points budget-limited (EMC marked ≥ is a lower bound: ${models}); raise train.maxSteps (now ${formatCount(results.spec.train.maxSteps)}) to decide them`,
+      true,
+    );
   }
 
   note(message: string): void {

@@ -6,7 +6,7 @@ import { pointResult } from './testFixtures.ts';
 
 const spec = (labels: 'true' | 'random', overrides: Record<string, unknown> = {}) =>
   parseSpec({
-    version: 1,
+    version: 2,
     name: `MNIST ${labels}`,
     seed: 1,
     data: { source: 'mnist', labels, poolSize: 500, testSize: 100, ...overrides },
@@ -16,7 +16,7 @@ const spec = (labels: 'true' | 'random', overrides: Record<string, unknown> = {}
       optimizer: 'adam',
       learningRate: 0.01,
       batchSize: 32,
-      maxEpochs: 50,
+      maxSteps: 800,
       patience: 10,
       minDelta: 0.001,
     },
@@ -58,6 +58,7 @@ function run(
             emc,
             bracket: [emc, emc + 1],
             censored: false,
+            budgetLimited: false,
             probes: 5,
             testAccuracy: accuracies[index] ?? null,
           },

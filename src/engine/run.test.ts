@@ -8,7 +8,7 @@ import type { ExperimentSpecInput } from './spec/index.ts';
 /** A sweep small enough for the cpu backend in a few seconds. */
 function smallSpec(overrides: Partial<ExperimentSpecInput> = {}): ExperimentSpecInput {
   return {
-    version: 1,
+    version: 2,
     name: 'small',
     seed: 2,
     data: {
@@ -25,7 +25,7 @@ function smallSpec(overrides: Partial<ExperimentSpecInput> = {}): ExperimentSpec
       optimizer: 'adam',
       learningRate: 0.05,
       batchSize: 'full',
-      maxEpochs: 150,
+      maxSteps: 150,
       patience: 30,
       minDelta: 0.001,
     },
@@ -48,10 +48,11 @@ describe('runExperiment', () => {
     expect(kinds.filter((k) => k === 'probe-finished')).toHaveLength(results.probes.length);
     // Every probe's epochs come between its start and its end.
     for (let i = 0; i < kinds.length; i++) {
-      if (kinds[i] === 'epoch') expect(['probe-started', 'epoch']).toContain(kinds[i - 1]);
+      if (kinds[i] === 'epoch')
+        expect(['probe-started', 'epoch', 'probe-extended']).toContain(kinds[i - 1]);
     }
 
-    expect(results).toMatchObject({ format: 'emc-lab-results', version: 1, status: 'complete' });
+    expect(results).toMatchObject({ format: 'emc-lab-results', version: 2, status: 'complete' });
     expect(results.environment.backend).toBe('cpu');
     expect(results.points.map((p) => p.width)).toEqual([2, 6]);
     expect(results.points.map((p) => p.parameterCount)).toEqual([7 * 2 + 3 * 2, 7 * 6 + 7 * 2]);
@@ -124,7 +125,7 @@ describe('runExperiment', () => {
 
   it('measures an EMC that grows with parameter count on random labels', async () => {
     const results = await runExperiment({
-      version: 1,
+      version: 2,
       name: 'growth',
       seed: 3,
       data: { source: 'gaussian', inputShape: [8], classes: 4, labels: 'random', poolSize: 500 },
@@ -134,7 +135,7 @@ describe('runExperiment', () => {
         optimizer: 'adam',
         learningRate: 0.03,
         batchSize: 'full',
-        maxEpochs: 600,
+        maxSteps: 600,
         patience: 60,
         minDelta: 0.0001,
       },

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { RunCancelledError, type RunControl } from './control.ts';
-import { type Dataset, type DatasetFiles, type LabeledSamples, loadDataset } from './data/index.ts';
+import { type Dataset, type DatasetFiles, type LabeledSamples, openDataset } from './data/index.ts';
+import { type DeviceData, RepeatData, uploadInputs } from './data/repeatData.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { type ModelPlan, planModel } from './models/index.ts';
 import { createRng, deriveSeed, permutation } from './random.ts';
@@ -53,7 +54,8 @@ export async function runExperiment(
 ): Promise<ExperimentResults> {
   const spec = parseSpec(specInput);
   const emit = (event: EngineEvent) => options.onEvent?.(event);
-  const dataset = await loadDataset(spec.data, spec.seed, options.files);
+  const data = new RepeatData(spec.data, spec.seed, await openDataset(spec.data, options.files));
+  const dataset = data.first;
   const plans = spec.sweep.widths.map((width) =>
     planModel(spec.model, width, dataset.inputShape, dataset.classes),
   );
@@ -82,11 +84,10 @@ export async function runExperiment(
   });
 
   const replay = new Map((options.replay ?? []).map((p) => [replayKey(p), p]));
-  const device = uploadDataset(dataset);
   try {
     let guess = spec.search.start;
     for (const [pointIndex, plan] of plans.entries()) {
-      const point = await measurePoint(spec, plan, pointIndex, device, guess, results, {
+      const point = await measurePoint(spec, plan, pointIndex, data, guess, results, {
         ...options,
         replayed: replay,
       });
@@ -104,7 +105,7 @@ export async function runExperiment(
     }
     results.status = 'cancelled';
   } finally {
-    disposeUploaded(device);
+    data.dispose();
   }
   results.finishedAt = new Date().toISOString();
   emit({ kind: 'run-finished', results });
@@ -115,7 +116,7 @@ async function measurePoint(
   spec: ExperimentSpec,
   plan: ModelPlan,
   pointIndex: number,
-  device: { pool: DeviceSamples; test?: DeviceSamples },
+  data: RepeatData,
   guess: number | undefined,
   results: ExperimentResults,
   options: RunOptions & { replayed: Map<string, ProbeRecord> },
@@ -134,6 +135,7 @@ async function measurePoint(
 
   for (let seedIndex = 0; seedIndex < spec.search.seeds; seedIndex++) {
     const { seed, order, initSeed } = repeatSeeds(spec, seedIndex);
+    const device = data.device(seedIndex);
     const testAccuracyAt = new Map<number, number | null>();
     const seedProbes: ProbeRecord[] = [];
     const record = (probe: ProbeRecord) => {
@@ -250,23 +252,17 @@ function replayKey(probe: Pick<ProbeRecord, 'pointIndex' | 'seedIndex' | 'n'>): 
   return `${probe.pointIndex}/${probe.seedIndex}/${probe.n}`;
 }
 
-/** Uploads pool and test split once per run; every probe gathers its subset on the backend. */
-export function uploadDataset(dataset: Dataset): { pool: DeviceSamples; test?: DeviceSamples } {
+/** Uploads pool and test split; every probe gathers its subset on the backend. */
+export function uploadDataset(dataset: Dataset): DeviceData {
   const upload = (samples: LabeledSamples): DeviceSamples => ({
-    x: tf.tidy(() => {
-      const shape = [samples.count, ...dataset.inputShape];
-      if (!(samples.x instanceof Uint8Array)) return tf.tensor(samples.x, shape, 'float32');
-      // Raw pixels go up as they are and are normalized where the training happens.
-      const { mean, std } = dataset.pixels ?? { mean: 0, std: 1 };
-      return tf.tensor(samples.x, shape, 'int32').toFloat().div(255).sub(mean).div(std);
-    }),
+    x: uploadInputs(dataset, samples),
     y: tf.tensor1d(samples.y, 'int32'),
   });
   const pool = upload(dataset.pool);
   return dataset.test.count === 0 ? { pool } : { pool, test: upload(dataset.test) };
 }
 
-export function disposeUploaded(device: { pool: DeviceSamples; test?: DeviceSamples }): void {
+export function disposeUploaded(device: DeviceData): void {
   tf.dispose([device.pool.x, device.pool.y, device.test?.x, device.test?.y]);
 }
 

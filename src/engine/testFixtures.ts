@@ -2,8 +2,12 @@
  * Small, valid results records for tests of everything that consumes results (store,
  * links, files, CSV), so each test states only the fields it is about.
  */
-import type { PointResult, ProbeRecord } from './results.ts';
+import type { PointResult, ProbeRecord, SeedResult } from './results.ts';
 
+/**
+ * A probe that fitted, or (with `fits: false`) one that converged without fitting: the
+ * ordinary "does not fit" of results version 2, with a small gradient and no saddle.
+ */
 export function probeRecord(overrides: Partial<ProbeRecord> = {}): ProbeRecord {
   const fits = overrides.fits ?? true;
   return {
@@ -11,13 +15,35 @@ export function probeRecord(overrides: Partial<ProbeRecord> = {}): ProbeRecord {
     seedIndex: 0,
     n: 10,
     fits,
-    stopReason: fits ? 'fit' : 'plateau',
+    stopReason: fits ? 'fit' : 'converged',
     epochs: 10,
     steps: 10,
     finalLoss: 0.1,
     finalAccuracy: fits ? 1 : 0.9,
     testAccuracy: null,
     wallMs: 100,
+    converged: !fits,
+    gradNorm: fits ? 0.05 : 0.001,
+    initialGradNorm: 1,
+    hessianMin: fits ? null : 0.0001,
+    hessianMax: fits ? null : 2,
+    saddle: false,
+    extensions: 0,
+    finalLearningRate: 0.01,
+    ...overrides,
+  };
+}
+
+export function seedResult(overrides: Partial<SeedResult> = {}): SeedResult {
+  return {
+    seedIndex: 0,
+    seed: 1,
+    emc: 20,
+    bracket: [20, 22],
+    censored: false,
+    budgetLimited: false,
+    probes: 4,
+    testAccuracy: null,
     ...overrides,
   };
 }
@@ -30,17 +56,8 @@ export function pointResult(overrides: Partial<PointResult> = {}): PointResult {
     parameterCount: 56,
     emcMean: 20,
     emcStd: 0,
-    seeds: [
-      {
-        seedIndex: 0,
-        seed: 1,
-        emc: 20,
-        bracket: [20, 22],
-        censored: false,
-        probes: 4,
-        testAccuracy: null,
-      },
-    ],
+    budgetLimited: false,
+    seeds: [seedResult()],
     nonMonotone: [],
     wallMs: 400,
     ...overrides,

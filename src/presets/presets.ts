@@ -21,7 +21,7 @@ export interface Preset {
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
 
 const randomLabelsMlp: ExperimentSpecInput = {
-  version: 1,
+  version: 2,
   name: 'MLP on random labels',
   seed: 1,
   data: { source: 'gaussian', inputShape: [10], classes: 4, labels: 'random', poolSize: 800 },

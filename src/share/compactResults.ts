@@ -1,14 +1,26 @@
 import { z } from 'zod';
-import type { ExperimentResults, PointResult, ProbeRecord } from '../engine/results.ts';
+import {
+  type ExperimentResults,
+  isBudgetLimited,
+  type PointResult,
+  type ProbeRecord,
+  RESULTS_FORMAT,
+  RESULTS_VERSION,
+} from '../engine/results.ts';
 import type { ExperimentSpec } from '../engine/spec/index.ts';
 
 /**
  * Results squeezed into a link: positional arrays instead of objects, rounded numbers, and
  * only what the charts and the table show. Validated like everything else read from a link.
+ *
+ * Links live forever, so tuples only grow at their end, and entries added later are
+ * optional: a link written before them still decodes. Stop reasons are indices into
+ * STOP_REASONS, which only grows at its end for the same reason.
  */
-const STOP_REASONS = ['fit', 'plateau', 'budget', 'diverged'] as const;
+const STOP_REASONS = ['fit', 'plateau', 'budget', 'diverged', 'converged'] as const;
 const nonNegative = z.number().finite().min(0).max(1e9);
 const accuracy = z.number().min(0).max(1).nullable();
+const flag = z.union([z.literal(0), z.literal(1)]);
 
 const seedTuple = z.tuple([
   nonNegative, // emc
@@ -16,6 +28,7 @@ const seedTuple = z.tuple([
   nonNegative.nullable(), // bracket high (null: censored)
   z.number().int().min(0).max(10_000), // probes
   accuracy, // test accuracy
+  flag.optional(), // budget-limited (results version 2)
 ]);
 const pointTuple = z.tuple([
   z.number().int().min(1).max(1e6), // width
@@ -30,7 +43,7 @@ const probeTuple = z.tuple([
   z.number().int().min(0).max(100), // point
   z.number().int().min(0).max(20), // seed
   z.number().int().min(0).max(1e6), // n
-  z.union([z.literal(0), z.literal(1)]), // fits
+  flag, // fits
   z
     .number()
     .int()
@@ -39,6 +52,10 @@ const probeTuple = z.tuple([
   z.number().int().min(0).max(1e6), // epochs
   nonNegative, // wall ms
   z.number().min(0).max(1), // final train accuracy
+  // Results version 2:
+  flag.optional(), // converged
+  z.number().int().min(0).max(1e9).nullable().optional(), // steps (null: unknown)
+  z.number().int().min(0).max(1000).optional(), // budget extensions
 ]);
 
 export const compactResultsSchema = z.strictObject({
@@ -50,6 +67,7 @@ export const compactResultsSchema = z.strictObject({
 export type CompactResults = z.infer<typeof compactResultsSchema>;
 
 const round = (value: number, digits = 4) => Number(value.toPrecision(digits));
+const bit = (value: boolean) => (value ? 1 : 0);
 
 export function compactResults(results: ExperimentResults, withProbes: boolean): CompactResults {
   return {
@@ -66,6 +84,7 @@ export function compactResults(results: ExperimentResults, withProbes: boolean):
         s.bracket[1],
         s.probes,
         s.testAccuracy === null ? null : round(s.testAccuracy),
+        bit(s.budgetLimited),
       ]),
       Math.round(p.wallMs),
       p.model,
@@ -76,58 +95,107 @@ export function compactResults(results: ExperimentResults, withProbes: boolean):
             p.pointIndex,
             p.seedIndex,
             p.n,
-            p.fits ? 1 : 0,
+            bit(p.fits),
             STOP_REASONS.indexOf(p.stopReason),
             p.epochs,
             Math.round(p.wallMs),
             round(p.finalAccuracy),
+            bit(p.converged),
+            Number.isFinite(p.steps) ? p.steps : null,
+            p.extensions,
           ]),
         }
       : {}),
   };
 }
 
-/** Rebuilds a results document from its compact form and the link's spec. */
+/**
+ * Rebuilds a results document from its compact form and the link's spec. What a link does
+ * not carry is unknown, never made up: no loss or final learning rate (NaN), no gradient or
+ * curvature (null), no steps for links written before steps were carried (NaN).
+ */
 export function expandResults(compact: CompactResults, spec: ExperimentSpec): ExperimentResults {
-  const points: PointResult[] = compact.points.map(
-    ([width, parameterCount, emcMean, emcStd, seeds, wallMs, model], index) => ({
-      index,
-      width,
-      model,
-      parameterCount,
-      emcMean,
-      emcStd,
-      seeds: seeds.map(([emc, lo, hi, probes, testAccuracy], seedIndex) => ({
-        seedIndex,
-        seed: 0,
-        emc,
-        bracket: [lo, hi],
-        censored: hi === null,
-        probes,
-        testAccuracy,
-      })),
-      nonMonotone: [],
-      wallMs,
-    }),
-  );
   const probes: ProbeRecord[] = (compact.probes ?? []).map(
-    ([pointIndex, seedIndex, n, fits, reason, epochs, wallMs, finalAccuracy]) => ({
+    ([
       pointIndex,
       seedIndex,
       n,
-      fits: fits === 1,
-      stopReason: STOP_REASONS[reason] ?? 'budget',
+      fits,
+      reason,
       epochs,
-      steps: 0,
-      finalLoss: Number.NaN,
-      finalAccuracy,
-      testAccuracy: null,
       wallMs,
-    }),
+      finalAccuracy,
+      converged,
+      steps,
+      extensions,
+    ]) => {
+      const stopReason = STOP_REASONS[reason] ?? 'budget';
+      return {
+        pointIndex,
+        seedIndex,
+        n,
+        fits: fits === 1,
+        stopReason,
+        epochs,
+        steps: steps ?? Number.NaN,
+        finalLoss: Number.NaN,
+        finalAccuracy,
+        testAccuracy: null,
+        wallMs,
+        converged: converged === undefined ? stopReason === 'converged' : converged === 1,
+        gradNorm: null,
+        initialGradNorm: null,
+        hessianMin: null,
+        hessianMax: null,
+        // Not carried: a saddle only matters to the training that already decided.
+        saddle: false,
+        extensions: extensions ?? 0,
+        finalLearningRate: Number.NaN,
+      };
+    },
+  );
+  const points: PointResult[] = compact.points.map(
+    ([width, parameterCount, emcMean, emcStd, seeds, wallMs, model], index) => {
+      const expandedSeeds = seeds.map(
+        ([emc, lo, hi, probeCount, testAccuracy, budgetLimited], seedIndex) => {
+          const bracket: [number, number | null] = [lo, hi];
+          return {
+            seedIndex,
+            // The link does not carry the derived seed; nothing shown depends on it.
+            seed: 0,
+            emc,
+            bracket,
+            censored: hi === null,
+            budgetLimited:
+              budgetLimited === undefined
+                ? // A link from before results version 2: judge by its probes, if it has them.
+                  isBudgetLimited(
+                    bracket,
+                    probes.filter((p) => p.pointIndex === index && p.seedIndex === seedIndex),
+                  )
+                : budgetLimited === 1,
+            probes: probeCount,
+            testAccuracy,
+          };
+        },
+      );
+      return {
+        index,
+        width,
+        model,
+        parameterCount,
+        emcMean,
+        emcStd,
+        budgetLimited: expandedSeeds.some((s) => s.budgetLimited),
+        seeds: expandedSeeds,
+        nonMonotone: [],
+        wallMs,
+      };
+    },
   );
   return {
-    format: 'emc-lab-results',
-    version: 1,
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
     status: compact.status,
     spec,
     environment: {

@@ -1,6 +1,11 @@
 import type { ExperimentResults } from '../engine/results.ts';
 
-/** Results as two CSV tables (points and probes), for spreadsheets and plotting scripts. */
+/**
+ * Results as two CSV tables (points and probes), for spreadsheets and plotting scripts.
+ * Columns added later go at the end, so scripts that read columns by position keep working.
+ * A lower bound is flagged in its own column (censored, budget_limited), never by a marker
+ * inside the number: EMC columns stay numeric.
+ */
 export function pointsCsv(results: ExperimentResults): string {
   const rows = results.points.flatMap((point) =>
     point.seeds.map((seed) => [
@@ -17,6 +22,8 @@ export function pointsCsv(results: ExperimentResults): string {
       seed.censored,
       seed.probes,
       seed.testAccuracy ?? '',
+      seed.budgetLimited,
+      point.budgetLimited,
     ]),
   );
   return toCsv(
@@ -34,6 +41,10 @@ export function pointsCsv(results: ExperimentResults): string {
       'censored',
       'probes',
       'test_accuracy',
+      // This seed's smallest failing N ran out of steps: emc is a lower bound.
+      'budget_limited',
+      // Some seed of the point is budget-limited: emc_mean is a lower bound.
+      'point_budget_limited',
     ],
     rows,
   );
@@ -53,6 +64,13 @@ export function probesCsv(results: ExperimentResults): string {
       'final_accuracy',
       'test_accuracy',
       'wall_ms',
+      'converged',
+      'grad_norm',
+      'initial_grad_norm',
+      'hessian_min',
+      'hessian_max',
+      'saddle',
+      'extensions',
     ],
     results.probes.map((p) => [
       p.pointIndex,
@@ -61,13 +79,25 @@ export function probesCsv(results: ExperimentResults): string {
       p.fits,
       p.stopReason,
       p.epochs,
-      p.steps,
-      Number.isFinite(p.finalLoss) ? p.finalLoss : '',
+      known(p.steps),
+      known(p.finalLoss),
       p.finalAccuracy,
-      p.testAccuracy ?? '',
+      known(p.testAccuracy),
       Math.round(p.wallMs),
+      p.converged,
+      known(p.gradNorm),
+      known(p.initialGradNorm),
+      known(p.hessianMin),
+      known(p.hessianMax),
+      p.saddle,
+      p.extensions,
     ]),
   );
+}
+
+/** Unknown numbers (null, NaN: never measured, or not carried by a link) are left empty. */
+function known(value: number | null): number | string {
+  return value !== null && Number.isFinite(value) ? value : '';
 }
 
 function toCsv(header: string[], rows: Array<Array<string | number | boolean>>): string {

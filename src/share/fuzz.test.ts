@@ -1,6 +1,8 @@
 import { compressToEncodedURIComponent } from 'lz-string';
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../engine/random.ts';
+import { RESULTS_VERSION } from '../engine/results.ts';
+import { pointResult, probeRecord } from '../engine/testFixtures.ts';
 import { validateSpec } from '../engine/spec/index.ts';
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { decodeLink, encodeLink } from './linkCodec.ts';
@@ -89,35 +91,40 @@ describe('fuzzing the decoders', () => {
     expect(performance.now() - started).toBeLessThan(30_000);
   });
 
-  it('parseResultsFile answers mutated results documents without throwing', () => {
-    const rng = createRng(13);
-    const spec = parseSpec(DEFAULT_SPEC);
-    const document = {
-      format: 'emc-lab-results',
-      version: 1,
-      status: 'complete',
-      spec,
-      environment: {
-        backend: 'cpu',
-        floatPrecision: 32,
-        tfjsVersion: '4.22.0',
-        engineVersion: '0.1.0',
-        platform: 'x',
-      },
-      dataset: 'd',
-      startedAt: 's',
-      finishedAt: null,
-      points: [],
-      probes: [],
-    };
-    expect(parseResultsFile(JSON.stringify(document)).ok).toBe(true);
-    for (let i = 0; i < 2000; i++) {
-      const text =
-        i % 5 === 0
-          ? randomText(rng, rng.int(200))
-          : (JSON.stringify(mutate(document, rng)) ?? 'null');
-      const parsed = parseResultsFile(text);
-      if (!parsed.ok) expect(parsed.error.length).toBeGreaterThan(10);
-    }
-  });
+  it.each([1, RESULTS_VERSION])(
+    'parseResultsFile answers mutated version-%i results documents without throwing',
+    (version) => {
+      const rng = createRng(13 + version);
+      const spec = parseSpec(DEFAULT_SPEC);
+      const current = version === RESULTS_VERSION;
+      const document = {
+        format: 'emc-lab-results',
+        version,
+        status: 'complete',
+        spec,
+        environment: {
+          backend: 'cpu',
+          floatPrecision: 32,
+          tfjsVersion: '4.22.0',
+          engineVersion: '0.1.0',
+          platform: 'x',
+        },
+        dataset: 'd',
+        startedAt: 's',
+        finishedAt: null,
+        points: current ? [pointResult()] : [],
+        probes: current ? [probeRecord(), probeRecord({ n: 22, fits: false })] : [],
+      };
+      expect(parseResultsFile(JSON.stringify(document)).ok).toBe(true);
+      for (let i = 0; i < 2000; i++) {
+        const text =
+          i % 5 === 0
+            ? randomText(rng, rng.int(200))
+            : (JSON.stringify(mutate(document, rng)) ?? 'null');
+        const parsed = parseResultsFile(text);
+        if (!parsed.ok) expect(parsed.error.length).toBeGreaterThan(10);
+        else expect(parsed.results.version).toBe(RESULTS_VERSION);
+      }
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { compressToEncodedURIComponent } from 'lz-string';
 import { describe, expect, it } from 'vitest';
-import type { ExperimentResults } from '../engine/results.ts';
+import { type ExperimentResults, RESULTS_VERSION } from '../engine/results.ts';
 import {
   ACTIVATIONS,
   DATA_SOURCES,
@@ -12,6 +12,7 @@ import {
   SPEC_VERSION,
 } from '../engine/spec/index.ts';
 import { createRng, type Rng } from '../engine/random.ts';
+import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { decodeLink, encodeLink, MAX_LINK_CHARS } from './linkCodec.ts';
 import { migrateSpec } from '../engine/spec/index.ts';
@@ -64,7 +65,10 @@ function randomSpec(rng: Rng): ExperimentSpec {
       optimizer: pick(rng, OPTIMIZERS),
       learningRate: rng.next() * 0.5 + 1e-4,
       batchSize: rng.next() < 0.3 ? 'full' : 1 + rng.int(512),
-      maxEpochs: 1 + rng.int(5000),
+      maxSteps: 1 + rng.int(100_000),
+      ...(rng.next() < 0.5 ? { maxEpochs: 1 + rng.int(5000) } : {}),
+      gradTolerance: Math.max(1e-4, Math.round(rng.next() * 1000) / 1000),
+      saddleTolerance: Math.round(rng.next() * 1000) / 1000,
       patience: 1 + rng.int(200),
       minDelta: rng.next() * 0.01,
       checkEvery: 1 + rng.int(5),
@@ -82,7 +86,7 @@ const hashOf = (payload: unknown) => `#e=${compressToEncodedURIComponent(JSON.st
 function resultsFor(spec: ExperimentSpec, probes: number): ExperimentResults {
   return {
     format: 'emc-lab-results',
-    version: 1,
+    version: RESULTS_VERSION,
     status: 'complete',
     spec,
     environment: {
@@ -95,42 +99,64 @@ function resultsFor(spec: ExperimentSpec, probes: number): ExperimentResults {
     dataset: 'gaussian',
     startedAt: '2026-01-01T00:00:00Z',
     finishedAt: '2026-01-01T00:01:00Z',
-    points: spec.sweep.widths.map((width, index) => ({
-      index,
-      width,
-      model: `MLP 1×${width} relu`,
-      parameterCount: width * 10,
-      emcMean: width * 3,
-      emcStd: 0,
-      seeds: [
-        {
-          seedIndex: 0,
-          seed: 7,
-          emc: width * 3,
-          bracket: [width * 3, width * 3 + 2],
-          censored: false,
-          probes: 6,
-          testAccuracy: 0.75,
-        },
-      ],
-      nonMonotone: [],
-      wallMs: 1234.5,
-    })),
-    probes: Array.from({ length: probes }, (_, i) => ({
-      pointIndex: 0,
-      seedIndex: 0,
-      n: 10 + i,
-      fits: i % 2 === 0,
-      stopReason: i % 2 === 0 ? 'fit' : 'plateau',
-      epochs: 40,
-      steps: 40,
-      finalLoss: 0.1,
-      finalAccuracy: i % 2 === 0 ? 1 : 0.95,
-      testAccuracy: null,
-      wallMs: 300,
-    })),
+    points: spec.sweep.widths.map((width, index) =>
+      pointResult({
+        index,
+        width,
+        model: `MLP 1×${width} relu`,
+        parameterCount: width * 10,
+        emcMean: width * 3,
+        seeds: [
+          seedResult({
+            seed: 7,
+            emc: width * 3,
+            bracket: [width * 3, width * 3 + 2],
+            probes: 6,
+            testAccuracy: 0.75,
+          }),
+        ],
+        wallMs: 1234.5,
+      }),
+    ),
+    probes: Array.from({ length: probes }, (_, i) =>
+      probeRecord({
+        n: 10 + i,
+        fits: i % 2 === 0,
+        epochs: 40,
+        steps: 40,
+        finalAccuracy: i % 2 === 0 ? 1 : 0.95,
+        wallMs: 300,
+      }),
+    ),
   };
 }
+
+/** A results version 1 spec, as links written before version 2 carry it. */
+const VERSION_ONE_SPEC = {
+  version: 1,
+  name: 'MLP width sweep on random labels',
+  seed: 1,
+  data: {
+    source: 'gaussian',
+    inputShape: [8],
+    classes: 4,
+    labels: 'random',
+    labelNoise: 0,
+    poolSize: 400,
+    testSize: 0,
+  },
+  model: { family: 'mlp', depth: 1, activation: 'relu' },
+  sweep: { widths: [4, 8] },
+  train: {
+    optimizer: 'adam',
+    learningRate: 0.03,
+    batchSize: 'full',
+    maxEpochs: 300,
+    patience: 40,
+    minDelta: 0.0001,
+  },
+  search: { precision: 0.1, seeds: 1 },
+};
 
 describe('share links', () => {
   it('round-trips 300 random specs exactly', () => {
@@ -159,6 +185,88 @@ describe('share links', () => {
     expect(decoded.results?.points[0]?.seeds[0]?.testAccuracy).toBe(0.75);
   });
 
+  it('round-trips budget-limited seeds and converged probes, leaving the unsent unknown', () => {
+    const spec = parseSpec(DEFAULT_SPEC);
+    const results = resultsFor(spec, 4);
+    const [first, second] = results.points;
+    if (!first || !second) throw new Error('the default spec sweeps several widths');
+    results.points[1] = {
+      ...second,
+      budgetLimited: true,
+      seeds: second.seeds.map((s) => ({ ...s, budgetLimited: true })),
+    };
+    results.probes[3] = probeRecord({
+      pointIndex: 1,
+      n: 30,
+      fits: false,
+      stopReason: 'budget',
+      converged: false,
+      steps: 2500,
+      extensions: 3,
+    });
+    const decoded = decodeLink(encodeLink(spec, results).fragment);
+    if (decoded.kind !== 'ok' || !decoded.results) throw new Error(JSON.stringify(decoded));
+    const { points, probes, version } = decoded.results;
+    expect(version).toBe(RESULTS_VERSION);
+    expect(points.map((p) => p.budgetLimited).slice(0, 2)).toEqual([false, true]);
+    expect(points[1]?.seeds[0]?.budgetLimited).toBe(true);
+    expect(points[0]?.seeds[0]?.budgetLimited).toBe(first.seeds[0]?.budgetLimited);
+    expect(probes.map((p) => [p.stopReason, p.converged, p.steps, p.extensions])).toEqual(
+      results.probes.map((p) => [p.stopReason, p.converged, p.steps, p.extensions]),
+    );
+    expect(probes[1]).toMatchObject({ stopReason: 'converged', converged: true });
+    for (const probe of probes) {
+      expect(probe).toMatchObject({
+        gradNorm: null,
+        initialGradNorm: null,
+        hessianMin: null,
+        hessianMax: null,
+      });
+      expect(Number.isNaN(probe.finalLoss)).toBe(true);
+    }
+  });
+
+  it('still opens results links written before budget limits, judging them by their probes', () => {
+    const point = (seeds: unknown[]) => [4, 40, 12, 0, seeds, 900, 'MLP 1×4 relu'];
+    const old = decodeLink(
+      hashOf({
+        spec: VERSION_ONE_SPEC,
+        results: {
+          status: 'complete',
+          backend: 'webgl',
+          points: [point([[12, 12, 14, 5, null]]), point([[20, 20, 22, 4, null]])],
+          probes: [
+            // [point, seed, n, fits, stop reason (v1: fit, plateau, budget, diverged), epochs, ms, accuracy]
+            [0, 0, 12, 1, 0, 80, 100, 1],
+            [0, 0, 14, 0, 2, 300, 300, 0.93],
+            [1, 0, 20, 1, 0, 90, 100, 1],
+            [1, 0, 22, 0, 1, 150, 200, 0.95],
+          ],
+        },
+      }),
+    );
+    if (old.kind !== 'ok' || !old.results) throw new Error(JSON.stringify(old));
+    expect(old.spec.train.maxEpochs).toBe(300);
+    // Point 1's decisive N = 14 ran out of epochs; point 2's N = 22 stopped on a plateau.
+    expect(old.results.points.map((p) => p.budgetLimited)).toEqual([true, false]);
+    expect(old.results.probes.map((p) => p.stopReason)).toEqual([
+      'fit',
+      'budget',
+      'fit',
+      'plateau',
+    ]);
+    expect(old.results.probes.every((p) => !p.converged && Number.isNaN(p.steps))).toBe(true);
+
+    const withoutProbes = decodeLink(
+      hashOf({
+        spec: VERSION_ONE_SPEC,
+        results: { status: 'complete', backend: 'webgl', points: [point([[12, 12, 14, 5, null]])] },
+      }),
+    );
+    if (withoutProbes.kind !== 'ok') throw new Error(JSON.stringify(withoutProbes));
+    expect(withoutProbes.results?.points[0]?.budgetLimited).toBe(false);
+  });
+
   it('drops the probes, then all results, and says so when the link would exceed 8 KB', () => {
     const spec = parseSpec(DEFAULT_SPEC);
     const many = encodeLink(spec, resultsFor(spec, 3000));
@@ -173,15 +281,14 @@ describe('share links', () => {
     for (const point of huge.points) {
       point.seeds = Array.from({ length: 20 }, (_, seedIndex) => {
         const emc = rng.int(1e6);
-        return {
+        return seedResult({
           seedIndex,
           seed: 0,
           emc,
           bracket: [emc, emc + rng.int(1e4)],
-          censored: false,
           probes: rng.int(99),
           testAccuracy: rng.next(),
-        };
+        });
       });
     }
     const tooBig = encodeLink(wide, huge);

@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../engine/index.ts';
+import { RESULTS_VERSION } from '../engine/results.ts';
 import { SPEC_VERSION } from '../engine/spec/index.ts';
-import { parseResultsFile } from './resultsFile.ts';
+import { parseResultsDocument, parseResultsFile } from './resultsFile.ts';
 
 const tinySpec = {
-  version: 1,
+  version: SPEC_VERSION,
   name: 'tiny',
   seed: 1,
   data: {
@@ -21,12 +23,19 @@ const tinySpec = {
     optimizer: 'adam',
     learningRate: 0.1,
     batchSize: 'full',
+    maxSteps: 400,
     maxEpochs: 50,
     patience: 10,
     minDelta: 0.001,
   },
   search: { precision: 0, seeds: 1 },
 };
+
+/**
+ * Written by the EMC Lab CLI before results version 2 (an MLP sweep with a 60-epoch budget,
+ * two seeds): its probes stopped on "fit", "plateau" and "budget".
+ */
+const versionOneFile = readFileSync(new URL('./testdata/results-v1.json', import.meta.url), 'utf8');
 
 describe('results files', () => {
   it('reads back what the CLI and the lab write (JSON turns NaN into null)', async () => {
@@ -36,9 +45,62 @@ describe('results files', () => {
     results.probes[0] = { ...first, finalLoss: Number.NaN };
     const parsed = parseResultsFile(JSON.stringify(results, null, 2));
     if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.results.version).toBe(RESULTS_VERSION);
     expect(parsed.results.points).toEqual(results.points);
+    expect(parsed.results.probes.slice(1)).toEqual(results.probes.slice(1));
     expect(Number.isNaN(parsed.results.probes[0]?.finalLoss)).toBe(true);
     expect(parsed.results.spec).toEqual(results.spec);
+  });
+
+  it('reads a version-1 file as version 2, with what it never measured left unknown', () => {
+    const parsed = parseResultsFile(versionOneFile);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const { results } = parsed;
+    expect(results.version).toBe(RESULTS_VERSION);
+    expect(results.spec.version).toBe(SPEC_VERSION);
+    expect(results.spec.train.maxEpochs).toBe(60);
+    expect(new Set(results.probes.map((p) => p.stopReason))).toEqual(
+      new Set(['fit', 'plateau', 'budget']),
+    );
+    for (const probe of results.probes) {
+      expect(probe).toMatchObject({
+        converged: false,
+        gradNorm: null,
+        initialGradNorm: null,
+        hessianMin: null,
+        hessianMax: null,
+        saddle: false,
+        extensions: 0,
+      });
+    }
+  });
+
+  it('marks a version-1 seed budget-limited when its smallest failing N ran out of epochs', () => {
+    const parsed = parseResultsFile(versionOneFile);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const { points, probes } = parsed.results;
+    const decisive = (pointIndex: number, seedIndex: number) => {
+      const hi = points[pointIndex]?.seeds[seedIndex]?.bracket[1];
+      return probes.find(
+        (p) => p.pointIndex === pointIndex && p.seedIndex === seedIndex && p.n === hi,
+      )?.stopReason;
+    };
+    // Point 2, seed 1: N = 7 stopped on a plateau, so its EMC of 6 is a measurement...
+    expect(decisive(1, 0)).toBe('plateau');
+    expect(points[1]?.seeds[0]?.budgetLimited).toBe(false);
+    // ... while seed 2's N = 14 ran out of its epoch budget: 13 is only a lower bound.
+    expect(decisive(1, 1)).toBe('budget');
+    expect(points[1]?.seeds[1]?.budgetLimited).toBe(true);
+    expect(points[1]?.budgetLimited).toBe(true);
+    expect(points[0]?.seeds.map((s) => s.budgetLimited)).toEqual([true, true]);
+  });
+
+  it('keeps a version-1 file opened, saved again and read back as it was migrated', () => {
+    const first = parseResultsFile(versionOneFile);
+    if (!first.ok) throw new Error(first.error);
+    const again = parseResultsFile(JSON.stringify(first.results));
+    if (!again.ok) throw new Error(again.error);
+    expect(again.results).toEqual(first.results);
   });
 
   it.each([
@@ -48,6 +110,11 @@ describe('results files', () => {
       'a damaged document',
       '{"format":"emc-lab-results","version":1,"status":"complete"}',
       'damaged',
+    ],
+    [
+      'a document from a newer EMC Lab',
+      `{"format":"emc-lab-results","version":${RESULTS_VERSION + 1}}`,
+      'newer EMC Lab',
     ],
   ])('refuses %s with a clear message', (_, text, message) => {
     const parsed = parseResultsFile(text);
@@ -70,5 +137,25 @@ describe('results files', () => {
     const parsed = parseResultsFile(JSON.stringify(bad));
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.error).toContain('probes.0.finalAccuracy');
+  });
+
+  it.each([
+    ['a version-2 probe without its convergence fields', 'probes.0.converged', undefined],
+    ['an unknown stop reason', 'probes.0.stopReason', 'gave up'],
+    ['an infinite gradient norm', 'probes.0.gradNorm', 'Infinity'],
+    ['a fractional extension count', 'probes.0.extensions', 1.5],
+    ['a seed without budgetLimited', 'points.0.seeds.0.budgetLimited', undefined],
+    ['a point without budgetLimited', 'points.0.budgetLimited', undefined],
+  ])('refuses %s, naming the field', async (_, path, value) => {
+    const results = JSON.parse(JSON.stringify(await runExperiment(tinySpec)));
+    const keys = path.split('.');
+    const last = keys.pop() as string;
+    const parent = keys.reduce((object, key) => object[key], results);
+    if (value === undefined) delete parent[last];
+    else parent[last] = value === 'Infinity' ? Number.POSITIVE_INFINITY : value;
+    // JSON cannot hold Infinity: check the document as IndexedDB would hand it back.
+    const parsed = parseResultsDocument(results);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error).toContain(path);
   });
 });

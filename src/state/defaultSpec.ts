@@ -1,4 +1,4 @@
-import type { ExperimentSpecInput } from '../engine/index.ts';
+import { type ExperimentSpecInput, SPEC_VERSION } from '../engine/spec/index.ts';
 
 /**
  * What the lab opens with: small enough to show EMC points within a minute on a laptop
@@ -6,7 +6,7 @@ import type { ExperimentSpecInput } from '../engine/index.ts';
  * samples = parameters line once the model is large).
  */
 export const DEFAULT_SPEC: ExperimentSpecInput = {
-  version: 1,
+  version: SPEC_VERSION,
   name: 'MLP width sweep on random labels',
   seed: 1,
   data: {
@@ -24,7 +24,9 @@ export const DEFAULT_SPEC: ExperimentSpecInput = {
     optimizer: 'adam',
     learningRate: 0.03,
     batchSize: 'full',
-    maxEpochs: 300,
+    // A probe still undecided after this many steps leaves its EMC a lower bound
+    // (budget-limited); the first budget is an eighth of it, doubled while inconclusive.
+    maxSteps: 4000,
     patience: 40,
     minDelta: 0.0001,
   },

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseSpec } from '../engine/spec/index.ts';
+import {
+  DEFAULT_GRAD_TOLERANCE,
+  DEFAULT_SADDLE_TOLERANCE,
+  parseSpec,
+} from '../engine/spec/index.ts';
 import { checkForm } from './configStore.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import {
@@ -23,6 +27,7 @@ describe('the experiment form', () => {
       ...DEFAULT_SPEC,
       data: { ...DEFAULT_SPEC.data, source: 'mnist', inputShape: undefined, classes: undefined },
       model: { family: 'vit', depth: 1, patchSize: 7, heads: 2, mlpRatio: 2 },
+      train: { ...DEFAULT_SPEC.train, maxEpochs: 50 },
       search: { ...DEFAULT_SPEC.search, start: 5 },
     });
     const leaves = (object: object, prefix = ''): string[] =>
@@ -36,6 +41,29 @@ describe('the experiment form', () => {
       expect.arrayContaining(paths),
     );
     expect(paths).toEqual(expect.arrayContaining(leaves(spec).filter((p) => p !== 'version')));
+  });
+
+  it('leaves an optional number out of the spec when its field is empty, and keeps it when set', () => {
+    const values = { ...formValuesFromSpec(DEFAULT_SPEC), 'train.maxEpochs': ' ' };
+    expect(specInputFromForm(values).train).not.toHaveProperty('maxEpochs');
+    const { check } = checkForm(values);
+    if (!check.ok) throw new Error(check.errors.join('; '));
+    expect(check.spec.train.maxEpochs).toBeUndefined();
+    expect(check.spec.train.maxSteps).toBe(DEFAULT_SPEC.train.maxSteps);
+
+    const set = parseSpec(specInputFromForm({ ...values, 'train.maxEpochs': '60' }));
+    expect(set.train.maxEpochs).toBe(60);
+    expect(formValuesFromSpec(set)['train.maxEpochs']).toBe('60');
+  });
+
+  it('shows the convergence tolerances with their defaults, and checks their bounds', () => {
+    const values = formValuesFromSpec(parseSpec(DEFAULT_SPEC));
+    expect(values['train.gradTolerance']).toBe(String(DEFAULT_GRAD_TOLERANCE));
+    expect(values['train.saddleTolerance']).toBe(String(DEFAULT_SADDLE_TOLERANCE));
+    const { errorsByField } = checkForm({ ...values, 'train.gradTolerance': '0' });
+    expect(errorsByField['train.gradTolerance']).toEqual([
+      'train.gradTolerance: must be greater than 0',
+    ]);
   });
 
   it('turns text that is not a number into a message on that field, not a silent fix', () => {

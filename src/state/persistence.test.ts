@@ -1,14 +1,16 @@
 import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
 import { del, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
-import type { ExperimentResults } from '../engine/results.ts';
+import { type ExperimentResults, RESULTS_VERSION } from '../engine/results.ts';
+import { probeRecord } from '../engine/testFixtures.ts';
 import { parseSpec } from '../engine/spec/index.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import { deleteRun, listRuns, loadRun, saveRun } from './persistence.ts';
 
 const results = (status: ExperimentResults['status'], probes: number): ExperimentResults => ({
   format: 'emc-lab-results',
-  version: 1,
+  version: RESULTS_VERSION,
   status,
   spec: parseSpec(DEFAULT_SPEC),
   environment: {
@@ -22,19 +24,9 @@ const results = (status: ExperimentResults['status'], probes: number): Experimen
   startedAt: '2026-11-23T08:00:00Z',
   finishedAt: null,
   points: [],
-  probes: Array.from({ length: probes }, (_, i) => ({
-    pointIndex: 0,
-    seedIndex: 0,
-    n: 10 + i,
-    fits: true,
-    stopReason: 'fit' as const,
-    epochs: 3,
-    steps: 3,
-    finalLoss: Number.NaN,
-    finalAccuracy: 1,
-    testAccuracy: null,
-    wallMs: 5,
-  })),
+  probes: Array.from({ length: probes }, (_, i) =>
+    probeRecord({ n: 10 + i, epochs: 3, steps: 3, finalLoss: Number.NaN, wallMs: 5 }),
+  ),
 });
 
 describe('saved runs in IndexedDB', () => {
@@ -54,6 +46,20 @@ describe('saved runs in IndexedDB', () => {
     await deleteRun('a');
     await deleteRun('b');
     expect(await listRuns()).toEqual([]);
+  });
+
+  it('loads a run saved by a version before results version 2 as the current version', async () => {
+    const { createStore } = await import('idb-keyval');
+    const store = createStore('emc-lab', 'runs');
+    const old = JSON.parse(
+      readFileSync(new URL('../share/testdata/results-v1.json', import.meta.url), 'utf8'),
+    );
+    await set('old', { id: 'old', savedAt: '2026-11-01T00:00:00Z', results: old }, store);
+    const loaded = await loadRun('old');
+    expect(loaded?.results.version).toBe(RESULTS_VERSION);
+    expect(loaded?.results.points.map((p) => p.budgetLimited)).toEqual([true, true]);
+    expect(loaded?.results.probes.every((p) => p.gradNorm === null)).toBe(true);
+    await deleteRun('old');
   });
 
   it('skips saved entries that no longer validate instead of failing', async () => {

@@ -1,3 +1,4 @@
+import { epochShape } from '../engine/train/epochRules.ts';
 import type { RunState } from './runStore.ts';
 
 /** Probes a search usually needs before any has finished: gallop plus bisection. */
@@ -8,7 +9,7 @@ const PROBES_BEFORE_ESTIMATE = 3;
 export interface RunProgress {
   /** 0..1 over the whole sweep (every point × seed search). */
   sweep: number;
-  /** 0..1 of the current probe's epoch budget. */
+  /** 0..1 of the current probe's step cap (train.maxSteps, in epochs of its N). */
   probe: number;
   /** Seconds left, once a few probes have finished. */
   secondsLeft?: number;
@@ -36,9 +37,12 @@ export function estimateProgress(state: RunState, now: number): RunProgress {
   const done = ['finished'].includes(state.phase);
   const sweep = done ? 1 : Math.min(1, (finishedSearches + currentFraction) / searches);
 
-  const maxEpochs = state.spec?.train.maxEpochs ?? 1;
   const lastEpoch = state.current?.curve.at(-1)?.epoch ?? 0;
-  const probe = state.current ? Math.min(1, lastEpoch / maxEpochs) : done ? 1 : 0;
+  const probe = state.current
+    ? Math.min(1, lastEpoch / capEpochs(state, state.current.n))
+    : done
+      ? 1
+      : 0;
 
   let secondsLeft: number | undefined;
   if (state.probes.length >= PROBES_BEFORE_ESTIMATE && !done && state.startedAt !== undefined) {
@@ -51,4 +55,11 @@ export function estimateProgress(state: RunState, now: number): RunProgress {
     secondsLeft = remainingProbes * perProbe;
   }
   return { sweep, probe, secondsLeft };
+}
+
+/** The epochs the step cap allows a probe of `n` samples (one step per mini-batch). */
+function capEpochs(state: RunState, n: number): number {
+  const train = state.spec?.train;
+  if (!train) return 1;
+  return Math.max(1, Math.ceil(train.maxSteps / epochShape(n, train).stepsPerEpoch));
 }

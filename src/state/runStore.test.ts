@@ -1,10 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { pointResult, probeRecord } from '../engine/testFixtures.ts';
+import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
 import { parseSpec } from '../engine/spec/index.ts';
 import type { WorkerMessage } from '../worker/protocol.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import { estimateProgress } from './progress.ts';
-import { useRunStore } from './runStore.ts';
+import { RESULTS_VERSION } from '../engine/results.ts';
+import { formatEmc, liveResults, useRunStore } from './runStore.ts';
 
 const spec = parseSpec(DEFAULT_SPEC);
 const engine = (event: Extract<WorkerMessage, { kind: 'engine' }>['event']): WorkerMessage => ({
@@ -114,6 +115,106 @@ describe('the run store', () => {
   });
 });
 
+describe('the run log and the EMC shown', () => {
+  const logAfter = (...events: Parameters<typeof engine>[0][]) => {
+    useRunStore.getState().apply(events.map(engine), performance.now());
+    return useRunStore.getState().log.map((entry) => entry.text);
+  };
+
+  it('tells a fit, a converged no-fit, an inconclusive probe and a divergence apart, in steps', () => {
+    const log = logAfter(
+      { kind: 'probe-finished', probe: probeRecord({ n: 14, steps: 44, epochs: 44 }) },
+      {
+        kind: 'probe-finished',
+        probe: probeRecord({ n: 28, fits: false, steps: 1523, epochs: 1523, extensions: 2 }),
+      },
+      {
+        kind: 'probe-finished',
+        probe: probeRecord({
+          n: 192,
+          fits: false,
+          stopReason: 'budget',
+          converged: false,
+          steps: 4000,
+          epochs: 500,
+        }),
+      },
+      {
+        kind: 'probe-finished',
+        probe: probeRecord({ n: 50, fits: false, stopReason: 'diverged', steps: 30, epochs: 30 }),
+      },
+    );
+    expect(log).toEqual([
+      'N = 14: fits (after 44 steps)',
+      'N = 28: does not fit (converged after 1,523 steps, budget doubled 2 times)',
+      'N = 192: inconclusive (step cap reached after 4,000 steps in 500 epochs)',
+      'N = 50: diverged (the loss is no longer finite after 30 steps)',
+    ]);
+  });
+
+  it('says when an inconclusive probe trains on with a doubled budget', () => {
+    const log = logAfter({
+      kind: 'probe-extended',
+      pointIndex: 0,
+      seedIndex: 0,
+      n: 120,
+      steps: 2500,
+    });
+    expect(log).toEqual([
+      'N = 120 still inconclusive after 2,500 steps: training on (budget doubled)',
+    ]);
+  });
+
+  it('warns that a budget-limited point is a lower bound', () => {
+    const limited = pointResult({
+      emcMean: 96,
+      budgetLimited: true,
+      seeds: [seedResult({ emc: 96, bracket: [96, 102], budgetLimited: true })],
+    });
+    useRunStore.getState().apply([engine({ kind: 'point-finished', point: limited })], 0);
+    expect(useRunStore.getState().log.at(-1)).toMatchObject({
+      level: 'warn',
+      text: 'MLP 1×4 relu: EMC ≥ 96 with 56 parameters (budget-limited: a lower bound; raise train.maxSteps)',
+    });
+  });
+
+  it('marks an EMC that is only a lower bound with ≥: censored or budget-limited', () => {
+    expect(formatEmc(pointResult())).toBe('20');
+    expect(
+      formatEmc(pointResult({ seeds: [seedResult({ bracket: [20, null], censored: true })] })),
+    ).toBe('≥ 20');
+    const twoSeeds = [seedResult(), seedResult({ seedIndex: 1, budgetLimited: true })];
+    expect(
+      formatEmc(pointResult({ emcMean: 20, emcStd: 1.5, budgetLimited: true, seeds: twoSeeds })),
+    ).toBe('≥ 20 ± 1.5');
+  });
+
+  it('saves the run so far as a current-version results document', () => {
+    useRunStore.getState().apply(
+      [
+        engine({
+          kind: 'run-started',
+          spec,
+          environment: {
+            backend: 'cpu',
+            floatPrecision: 32,
+            tfjsVersion: '4.22.0',
+            engineVersion: '0.1.0',
+            platform: 'test',
+          },
+          dataset: 'gaussian',
+          points: [{ width: 4, parameterCount: 56, model: 'MLP 1×4 relu' }],
+        }),
+        engine({ kind: 'probe-finished', probe: probe(14, true) }),
+      ],
+      performance.now(),
+    );
+    const results = liveResults(useRunStore.getState());
+    expect(results).toMatchObject({ format: 'emc-lab-results', version: RESULTS_VERSION });
+    expect(results?.probes).toEqual([probe(14, true)]);
+  });
+});
+
 describe('progress estimate', () => {
   it('says nothing about time left before a few probes have finished', () => {
     const state = {
@@ -121,6 +222,28 @@ describe('progress estimate', () => {
       planned: [{ width: 4, parameterCount: 56, model: '' }],
     };
     expect(estimateProgress(state, performance.now()).secondsLeft).toBeUndefined();
+  });
+
+  it("measures the current probe against the step cap, in epochs of the probe's N", () => {
+    const at = (batchSize: number | 'full', epoch: number) =>
+      estimateProgress(
+        {
+          ...useRunStore.getState(),
+          phase: 'running',
+          spec: parseSpec({ ...DEFAULT_SPEC, train: { ...DEFAULT_SPEC.train, batchSize } }),
+          current: {
+            pointIndex: 0,
+            seedIndex: 0,
+            n: 64,
+            startedAt: 0,
+            curve: [{ epoch, loss: 1, accuracy: 0.5 }],
+          },
+        },
+        0,
+      ).probe;
+    // Full batch: one step per epoch, so 1,000 of 4,000 steps. Batches of 16: four per epoch.
+    expect(at('full', 1000)).toBeCloseTo(0.25);
+    expect(at(16, 500)).toBeCloseTo(0.5);
   });
 
   it('extrapolates time left from finished probes', () => {

@@ -7,6 +7,8 @@ import type {
   ProbeRecord,
   RunEnvironment,
 } from '../engine/index.ts';
+import { RESULTS_FORMAT, RESULTS_VERSION } from '../engine/results.ts';
+import { BUDGET_LIMITED_NOTE, formatCount, probeVerdict } from '../share/verdicts.ts';
 import type { BackendInfo, WorkerMessage } from '../worker/protocol.ts';
 
 export type RunPhase =
@@ -235,6 +237,13 @@ function reduceEngineEvent(
       const point = { epoch: event.epoch, loss: event.loss, accuracy: event.accuracy };
       return { current: { ...current, curve: [...current.curve, point] } };
     }
+    case 'probe-extended':
+      return {
+        log: log(
+          'info',
+          `N = ${event.n} still inconclusive after ${formatCount(event.steps)} steps: training on (budget doubled)`,
+        ),
+      };
     case 'probe-finished': {
       const probe = event.probe;
       const atSeconds = (now - (state.startedAt ?? now)) / 1000;
@@ -242,18 +251,18 @@ function reduceEngineEvent(
         probes: [...state.probes, { ...probe, atSeconds }],
         log: log(
           'info',
-          `N = ${probe.n}: ${probe.fits ? 'fits' : 'does not fit'} (${probe.stopReason} after ${probe.epochs} epochs${probe.replayed ? ', replayed from the interrupted run' : ''})`,
+          `N = ${probe.n}: ${probeVerdict(probe)}${probe.replayed ? ', replayed from the interrupted run' : ''}`,
         ),
       };
     }
     case 'point-finished': {
       const point = event.point;
+      const text = `${point.model}: EMC ${formatEmc(point)} with ${point.parameterCount} parameters`;
       return {
         points: [...state.points, point],
-        log: log(
-          'info',
-          `${point.model}: EMC ${formatEmc(point)} with ${point.parameterCount} parameters`,
-        ),
+        log: point.budgetLimited
+          ? log('warn', `${text} (${BUDGET_LIMITED_NOTE})`)
+          : log('info', text),
       };
     }
     case 'run-finished': {
@@ -294,8 +303,8 @@ export function liveResults(state: RunState): ExperimentResults | undefined {
           ? 'cancelled'
           : 'running';
   return {
-    format: 'emc-lab-results',
-    version: 1,
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
     status,
     spec: state.spec,
     environment: state.environment,
@@ -317,10 +326,14 @@ function withProbeTimes(probes: ProbeRecord[]): TimedProbe[] {
   });
 }
 
+/**
+ * A point's EMC as the lab shows it: "≥ 96" when it is only a lower bound, because every N
+ * up to the pool fitted (censored) or a decisive probe ran out of steps (budget-limited).
+ */
 export function formatEmc(point: PointResult): string {
-  const censored = point.seeds.some((s) => s.censored) ? '≥ ' : '';
+  const lowerBound = point.budgetLimited || point.seeds.some((s) => s.censored);
   const spread = point.seeds.length > 1 ? ` ± ${point.emcStd.toFixed(1)}` : '';
-  return `${censored}${Math.round(point.emcMean * 10) / 10}${spread}`;
+  return `${lowerBound ? '≥ ' : ''}${Math.round(point.emcMean * 10) / 10}${spread}`;
 }
 
 function appendLog(

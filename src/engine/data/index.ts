@@ -3,7 +3,7 @@ import type { DataSpec } from '../spec/index.ts';
 import { SHIPPED_DATASETS } from './catalog.ts';
 import type { DatasetFiles } from './files.ts';
 import { gaussianNoise, gaussianSource } from './gaussian.ts';
-import { loadImageDataset } from './images.ts';
+import { type ImageDataset, loadImageDataset } from './images.ts';
 import { applyLabelMode } from './labels.ts';
 import { type Dataset, featureCount } from './types.ts';
 
@@ -21,11 +21,37 @@ export async function loadDataset(
   seed: number,
   files?: DatasetFiles,
 ): Promise<Dataset> {
-  if (spec.source === 'gaussian') return gaussianDataset(spec, seed);
+  return (await openDataset(spec, files)).draw(seed);
+}
+
+/** A dataset's files read once, and its random parts (labels, noise) drawn per seed. */
+export interface DataSource {
+  draw(seed: number): Dataset;
+}
+
+export async function openDataset(spec: DataSpec, files?: DatasetFiles): Promise<DataSource> {
+  if (spec.source === 'gaussian') return { draw: (seed) => gaussianDataset(spec, seed) };
   if (!files) {
     throw new Error(`${spec.source} data is read from public/data/, but no reader was given`);
   }
   const images = await loadImageDataset(spec.source, files);
+  return { draw: (seed) => imageDraw(spec, images, seed) };
+}
+
+/**
+ * Whether two seeds draw different data: random labels, label noise, noise inputs and
+ * gaussian samples are random; real images with their true labels are not.
+ */
+export function drawDependsOnSeed(spec: DataSpec): boolean {
+  return (
+    spec.source === 'gaussian' ||
+    spec.inputs === 'noise' ||
+    spec.labels === 'random' ||
+    spec.labelNoise > 0
+  );
+}
+
+function imageDraw(spec: DataSpec, images: ImageDataset, seed: number): Dataset {
   const features = featureCount(images.inputShape);
   const noise = spec.inputs === 'noise';
   // The paper's "random inputs": every pixel i.i.d. Gaussian with the real pixels' mean and
@@ -34,7 +60,7 @@ export async function loadDataset(
     noise
       ? gaussianNoise(count * features, deriveSeed(seed, 'noise-inputs', stream))
       : pixels.subarray(0, count * features);
-  const shipped = SHIPPED_DATASETS[spec.source];
+  const shipped = SHIPPED_DATASETS[images.id];
   return {
     inputShape: [...images.inputShape],
     classes: images.classes,

@@ -3,8 +3,9 @@ import type { DataSpec } from '../spec/index.ts';
 
 /**
  * Applies the spec's label mode to true labels: "random" draws every label uniformly (the
- * paper's memorization setting); "true" with labelNoise p replaces a random p-fraction of
- * labels by uniformly drawn classes (which may coincide with the original).
+ * paper's memorization setting); "true" with labelNoise p moves a random p-fraction of
+ * labels to a different class, drawn uniformly among the other classes (so exactly that
+ * fraction is wrong, not p · (1 − 1/classes) of it).
  */
 export function applyLabelMode(trueLabels: Int32Array, spec: DataSpec, seed: number): Int32Array {
   const rng = createRng(seed);
@@ -21,7 +22,8 @@ export function applyLabelMode(trueLabels: Int32Array, spec: DataSpec, seed: num
     const j = k + rng.int(positions.length - k);
     const picked = positions[j] as number;
     positions[j] = positions[k] as number;
-    labels[picked] = rng.int(spec.classes);
+    const original = labels[picked] as number;
+    labels[picked] = (original + 1 + rng.int(spec.classes - 1)) % spec.classes;
   }
   return labels;
 }

@@ -53,7 +53,7 @@ describe('CNN', () => {
 
   it('refuses vector inputs with a message naming the model family', () => {
     const check = validateSpec({
-      version: 1,
+      version: 2,
       seed: 1,
       data: { source: 'gaussian', inputShape: [64], classes: 2, poolSize: 10 },
       model: { family: 'cnn', depth: 1 },
@@ -62,7 +62,7 @@ describe('CNN', () => {
         optimizer: 'adam',
         learningRate: 0.01,
         batchSize: 8,
-        maxEpochs: 5,
+        maxSteps: 10,
         patience: 5,
         minDelta: 0,
       },
@@ -76,7 +76,7 @@ describe('CNN', () => {
   it('measures the EMC of a small CNN sweep on random-label noise images, leaking nothing', async () => {
     const before = tf.memory().numTensors;
     const results = await runExperiment({
-      version: 1,
+      version: 2,
       name: 'cnn',
       seed: 4,
       data: {
@@ -92,7 +92,7 @@ describe('CNN', () => {
         optimizer: 'adam',
         learningRate: 0.05,
         batchSize: 'full',
-        maxEpochs: 150,
+        maxSteps: 150,
         patience: 30,
         minDelta: 0.001,
       },

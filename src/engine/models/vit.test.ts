@@ -175,7 +175,7 @@ describe('ViT', () => {
   });
 
   const vitSpec = (model: Record<string, unknown>, widths = [4]) => ({
-    version: 1,
+    version: 2,
     seed: 1,
     data: { source: 'gaussian', inputShape: [8, 8, 1], classes: 2, poolSize: 64 },
     model: { family: 'vit', depth: 1, ...model },
@@ -184,7 +184,7 @@ describe('ViT', () => {
       optimizer: 'adam',
       learningRate: 0.01,
       batchSize: 16,
-      maxEpochs: 60,
+      maxSteps: 240,
       patience: 20,
       minDelta: 0.001,
     },

@@ -149,6 +149,7 @@ export const MAX_STEPS = 2_000_000;
 export const DEFAULT_MAX_STEPS = 20_000;
 export const DEFAULT_GRAD_TOLERANCE = 0.01;
 export const DEFAULT_SADDLE_TOLERANCE = 0.01;
+export const DEFAULT_LR_DECAY = 0.1;
 
 export const trainSpecSchema = z
   .strictObject({
@@ -179,6 +180,11 @@ export const trainSpecSchema = z
      * a markedly negative curvature is a saddle, which training would still escape.
      */
     saddleTolerance: z.number().min(0).max(1).default(DEFAULT_SADDLE_TOLERANCE),
+    /**
+     * On a plateau the convergence check rejects, the learning rate is multiplied by this
+     * (1 keeps it constant): constant steps keep SGD and Adam bouncing around a minimum.
+     */
+    lrDecay: z.number().min(0.01).max(1).default(DEFAULT_LR_DECAY),
     /** Decoupled weight decay (AdamW-style). Defaults to 0.01 for adamw and 0 otherwise. */
     weightDecay: z.number().min(0).max(1).optional(),
     /** Epochs between fit checks (accuracy on all N samples, one scalar read back). */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SPEC_VERSION } from './schema.ts';
+import {
+  DEFAULT_GRAD_TOLERANCE,
+  DEFAULT_LR_DECAY,
+  DEFAULT_MAX_STEPS,
+  DEFAULT_SADDLE_TOLERANCE,
+  SPEC_VERSION,
+} from './schema.ts';
 import { parseSpec, validateSpec } from './validate.ts';
 
 /** The spec from the engine issue, spelled exactly as users write it. */
@@ -122,7 +128,23 @@ describe('validateSpec', () => {
   it('refuses a spec from a newer version with a clear message', () => {
     const errors = errorsOf(withField('version', SPEC_VERSION + 1));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/version 2, but this EMC Lab understands versions up to 1/);
+    expect(errors[0]).toMatch(
+      new RegExp(`spec version ${SPEC_VERSION + 1}; this one understands up to ${SPEC_VERSION}`),
+    );
+  });
+
+  it('reads a version-1 spec: its epoch budget becomes the first budget under the default step cap', () => {
+    const check = validateSpec({ ...issueExample, version: 1 });
+    expect(check.ok).toBe(true);
+    if (!check.ok) return;
+    expect(check.spec.version).toBe(SPEC_VERSION);
+    expect(check.spec.train.maxEpochs).toBe(issueExample.train.maxEpochs);
+    expect(check.spec.train).toMatchObject({
+      maxSteps: DEFAULT_MAX_STEPS,
+      gradTolerance: DEFAULT_GRAD_TOLERANCE,
+      saddleTolerance: DEFAULT_SADDLE_TOLERANCE,
+      lrDecay: DEFAULT_LR_DECAY,
+    });
   });
 
   it.each([null, 42, 'spec', [issueExample]])('refuses %j, which is not an object', (input) => {

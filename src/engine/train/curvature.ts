@@ -131,7 +131,10 @@ export async function hessianExtremes(
       const delta = surface.shapes.map((shape, i) => {
         const part = direction.subarray(offset, offset + (sizes[i] as number));
         offset += sizes[i] as number;
-        return tf.tensor(Float32Array.from(part, (x) => x * sign * epsilon), shape);
+        return tf.tensor(
+          Float32Array.from(part, (x) => x * sign * epsilon),
+          shape,
+        );
       });
       try {
         return readFlat(surface.gradientAt(delta));

@@ -109,6 +109,8 @@ export interface CheckedEpochVerdict {
   convergence?: Convergence;
   /** The probe was inconclusive at a budget's end and goes on to the next (doubled) one. */
   extended?: boolean;
+  /** A plateau that was not convergence: the trainer reduces the learning rate. */
+  plateauRejected?: boolean;
 }
 
 /**
@@ -140,5 +142,5 @@ export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVe
     e.plateau.restart(e.epoch);
   }
   if (last) return { metrics, stop: 'budget', convergence };
-  return { metrics, convergence, extended: stageEnd };
+  return { metrics, convergence, extended: stageEnd, plateauRejected: plateaued };
 }

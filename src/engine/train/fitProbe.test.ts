@@ -8,7 +8,7 @@ import { type DeviceSamples, type EpochMetrics, fitProbe } from './fitProbe.ts';
 
 function trainSpec(overrides: Record<string, unknown> = {}): TrainSpec {
   return parseSpec({
-    version: 1,
+    version: 2,
     seed: 1,
     data: { source: 'gaussian', inputShape: [2], classes: 2, poolSize: 10 },
     model: { family: 'mlp', depth: 0 },
@@ -17,7 +17,7 @@ function trainSpec(overrides: Record<string, unknown> = {}): TrainSpec {
       optimizer: 'adam',
       learningRate: 0.1,
       batchSize: 4,
-      maxEpochs: 500,
+      maxSteps: 500,
       patience: 20,
       minDelta: 0.001,
       ...overrides,
@@ -69,33 +69,88 @@ describe('fitProbe', () => {
     expect(outcome.steps).toBe(outcome.epochs); // 4 samples, batches of 4
   });
 
-  it('stops with "plateau" when contradictory labels make the loss stall', async () => {
+  it('stops with "converged" when contradictory labels leave a plateau with a tiny gradient', async () => {
     const outcome = await fitProbe({
       plan: linear,
       pool,
       classes: 2,
       n: 6,
       order: identity,
-      train: trainSpec({ maxEpochs: 5000 }),
+      train: trainSpec({ maxSteps: 20_000 }),
       seed: 1,
     });
-    expect(outcome.fits).toBe(false);
-    expect(outcome.stopReason).toBe('plateau');
-    expect(outcome.epochs).toBeLessThan(5000);
+    expect(outcome).toMatchObject({ fits: false, stopReason: 'converged', converged: true });
+    expect(outcome.steps).toBeLessThan(20_000);
     expect(outcome.finalAccuracy).toBeLessThan(1);
+    // A convex loss at its minimum: small gradient, no negative curvature.
+    expect(outcome.gradNorm as number).toBeLessThan(0.01 * (outcome.initialGradNorm as number));
+    expect(outcome.hessianMax as number).toBeGreaterThan(0);
+    expect(outcome.saddle).toBe(false);
   });
 
-  it('stops with "budget" when the epoch budget runs out first', async () => {
+  it('is inconclusive ("budget") when the step cap runs out while the loss still improves', async () => {
     const outcome = await fitProbe({
       plan: linear,
       pool,
       classes: 2,
-      n: 6,
+      n: 4,
       order: identity,
-      train: trainSpec({ maxEpochs: 3, patience: 1000 }),
+      train: trainSpec({ learningRate: 0.0001, maxSteps: 6, patience: 1000 }),
       seed: 1,
     });
-    expect(outcome).toMatchObject({ fits: false, stopReason: 'budget', epochs: 3 });
+    expect(outcome).toMatchObject({ fits: false, stopReason: 'budget', converged: false });
+    expect(outcome.steps).toBe(6);
+    expect(outcome.gradNorm).toBeGreaterThan(0);
+  });
+
+  it('extends an inconclusive probe by doubling its budget, continuing where it stopped', async () => {
+    const epochs: EpochMetrics[] = [];
+    const extendedAt: number[] = [];
+    const outcome = await fitProbe({
+      plan: linear,
+      pool,
+      classes: 2,
+      n: 4,
+      order: identity,
+      train: trainSpec({
+        learningRate: 0.0001,
+        maxEpochs: 2,
+        maxSteps: 16,
+        patience: 1000,
+        checkEvery: 100,
+      }),
+      seed: 1,
+      onEpoch: (m) => epochs.push(m),
+      onExtend: (steps) => extendedAt.push(steps),
+    });
+    expect(extendedAt).toEqual([2, 4, 8]);
+    expect(outcome).toMatchObject({ stopReason: 'budget', extensions: 3, epochs: 16, steps: 16 });
+    // One training, not four: the epochs count on and the loss keeps falling across budgets.
+    expect(epochs.map((m) => m.epoch)).toEqual([2, 4, 8, 16]);
+    const losses = epochs.map((m) => m.loss);
+    expect(losses).toEqual([...losses].sort((a, b) => b - a));
+  });
+
+  it('reduces the learning rate on a plateau the convergence check rejects', async () => {
+    const outcome = await fitProbe({
+      plan: planModel({ family: 'mlp', depth: 1, activation: 'relu' }, 3, [2], 2),
+      pool,
+      classes: 2,
+      n: 6,
+      order: identity,
+      train: trainSpec({
+        optimizer: 'sgd',
+        learningRate: 0.5,
+        batchSize: 1,
+        maxSteps: 3000,
+        patience: 5,
+        minDelta: 0.01,
+        gradTolerance: 1e-6,
+      }),
+      seed: 1,
+    });
+    expect(outcome.finalLearningRate).toBeLessThan(0.5);
+    expect(outcome.stopReason).not.toBe('converged');
   });
 
   it('stops with "diverged" when the loss is no longer finite', async () => {
@@ -120,7 +175,7 @@ describe('fitProbe', () => {
       classes: 2,
       n: 6,
       order: identity,
-      train: trainSpec({ batchSize: 'full', maxEpochs: 7, patience: 1000 }),
+      train: trainSpec({ batchSize: 'full', maxSteps: 7, patience: 1000 }),
       seed: 1,
     });
     expect(outcome.steps).toBe(7);
@@ -134,13 +189,13 @@ describe('fitProbe', () => {
       classes: 2,
       n: 6,
       order: identity,
-      train: trainSpec({ batchSize: 4, maxEpochs: 5, patience: 1000 }),
+      train: trainSpec({ batchSize: 4, maxSteps: 10, patience: 1000 }),
       seed: 1,
     });
     expect(outcome.steps).toBe(10);
   });
 
-  it('checks the fit only every checkEvery epochs, and at the end of the budget', async () => {
+  it('checks the fit only every checkEvery epochs, and at the end of each budget', async () => {
     const checked: number[] = [];
     await fitProbe({
       plan: linear,
@@ -148,11 +203,12 @@ describe('fitProbe', () => {
       classes: 2,
       n: 6,
       order: identity,
-      train: trainSpec({ checkEvery: 4, maxEpochs: 10, patience: 1000 }),
+      train: trainSpec({ batchSize: 'full', checkEvery: 4, maxSteps: 10, patience: 1000 }),
       seed: 1,
       onEpoch: (m) => checked.push(m.epoch),
     });
-    expect(checked).toEqual([4, 8, 10]);
+    // Budgets of 2, 4, 8 and the cap of 10 epochs (an eighth of the cap first, then doubled).
+    expect(checked).toEqual([2, 4, 8, 10]);
   });
 
   it('trains on the first N samples of the given order', async () => {
@@ -200,7 +256,7 @@ describe('fitProbe', () => {
         classes: 2,
         n: 6,
         order: permutation(6, createRng(2)),
-        train: trainSpec({ maxEpochs: 30, patience: 1000 }),
+        train: trainSpec({ maxSteps: 60, patience: 1000 }),
         seed: 5,
       });
     const { wallMs: _a, ...first } = await run();
@@ -217,7 +273,7 @@ describe('fitProbe', () => {
         classes: 2,
         n: 6,
         order: identity,
-        train: trainSpec({ optimizer, maxEpochs: 5 }),
+        train: trainSpec({ optimizer, maxSteps: 200, patience: 3, minDelta: 0.5 }),
         seed: 1,
       });
     }

@@ -6,6 +6,8 @@ import {
   applyDecoupledWeightDecay,
   createOptimizer,
   disposeOptimizer,
+  reducedLearningRate,
+  setLearningRate,
   trainableVariables,
 } from './optimizers.ts';
 import { ConvergenceRecord } from './convergenceRecord.ts';
@@ -69,6 +71,8 @@ export interface ProbeOutcome {
   saddle: boolean;
   /** Times the budget was doubled because the run was inconclusive at its end. */
   extensions: number;
+  /** Learning rate at the end (lower than the spec's after reductions on plateaus). */
+  finalLearningRate: number;
 }
 
 /** Data already on the backend: uploaded once per run, shared by every probe. */
@@ -145,6 +149,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   let loss = Number.NaN;
   let accuracy = 0;
   let extensions = 0;
+  let learningRate = train.learningRate;
   let stopReason: StopReason = 'budget';
   try {
     await convergence.measureStart();
@@ -183,6 +188,11 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         extensions++;
         input.onExtend?.(steps);
       }
+      const reduced = verdict.plateauRejected && reducedLearningRate(learningRate, train);
+      if (reduced) {
+        learningRate = reduced;
+        setLearningRate(optimizer, learningRate);
+      }
     }
     const testAccuracy = input.test ? await accuracyOn(predictWith(model), input.test) : null;
     return {
@@ -196,6 +206,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
       testAccuracy,
       wallMs: performance.now() - started,
       extensions,
+      finalLearningRate: learningRate,
       ...(await convergence.summary(stopReason)),
     };
   } finally {
@@ -234,7 +245,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
             hits = tf.keep(tf.equal(logits.argMax(-1), labels).sum() as tf.Scalar);
             return tf.losses.softmaxCrossEntropy(targets, logits);
           }, true) as tf.Scalar;
-          applyDecoupledWeightDecay(weights, train);
+          applyDecoupledWeightDecay(weights, train, learningRate);
           const stepHits = hits as tf.Scalar;
           const sums = {
             loss: lossSum.add(cost) as tf.Scalar,

@@ -24,11 +24,54 @@ export function createOptimizer(train: TrainSpec): tf.Optimizer {
   }
 }
 
-/** w ← w · (1 − lr · decay) for every trainable weight; call inside tf.tidy. */
-export function applyDecoupledWeightDecay(weights: readonly tf.Variable[], train: TrainSpec): void {
+/**
+ * w ← w · (1 − lr · decay) for every trainable weight; call inside tf.tidy. `learningRate`
+ * is the current one (after any reductions on plateaus); a tensor gives each stacked
+ * member its own (shape [members, 1, ...]).
+ */
+export function applyDecoupledWeightDecay(
+  weights: readonly tf.Variable[],
+  train: TrainSpec,
+  learningRate: number | tf.Tensor = train.learningRate,
+): void {
   if (train.weightDecay === 0) return;
-  const factor = 1 - train.learningRate * train.weightDecay;
-  for (const weight of weights) weight.assign(weight.mul(factor));
+  for (const weight of weights) {
+    const factor =
+      typeof learningRate === 'number'
+        ? 1 - learningRate * train.weightDecay
+        : tf.sub(1, tf.mul(learningRate, train.weightDecay));
+    weight.assign(weight.mul(factor));
+  }
+}
+
+/**
+ * Sets an optimizer's learning rate mid-run, keeping its state (moments, accumulations).
+ * tfjs has a setter only for SGD and momentum; Adam and RMSprop read their public field
+ * on every step.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  // Not `instanceof`: tfjs' Optimizer answers it for any object with the optimizer methods.
+  const settable = optimizer as unknown as {
+    learningRate: number;
+    setLearningRate?: (rate: number) => void;
+  };
+  if (typeof settable.setLearningRate === 'function') settable.setLearningRate(learningRate);
+  else settable.learningRate = learningRate;
+}
+
+/**
+ * Training to convergence, as Keras' ReduceLROnPlateau does it: a plateau that the
+ * convergence check rejects (the gradient is still large because a constant step keeps
+ * the weights bouncing around a minimum, as SGD's noise and Adam's normalized steps do)
+ * divides the learning rate by 1 / train.lrDecay, down to this fraction of the initial one.
+ */
+export const MIN_LEARNING_RATE_FRACTION = 1e-4;
+
+/** The learning rate after one more reduction, or undefined at the floor. */
+export function reducedLearningRate(current: number, train: TrainSpec): number | undefined {
+  const floor = train.learningRate * MIN_LEARNING_RATE_FRACTION;
+  if (train.lrDecay >= 1 || current <= floor * (1 + 1e-9)) return undefined;
+  return Math.max(floor, current * train.lrDecay);
 }
 
 /** A layers model's trainable weights as the variables an optimizer updates. */

@@ -8,7 +8,7 @@ import { fitProbe } from './fitProbe.ts';
 describe('soak', () => {
   it('runs 50 consecutive probes with flat tensor count and backend memory', async () => {
     const spec = parseSpec({
-      version: 1,
+      version: 2,
       seed: 1,
       data: { source: 'gaussian', inputShape: [6], classes: 3, poolSize: 200 },
       model: { family: 'mlp', depth: 2, activation: 'gelu' },
@@ -17,7 +17,7 @@ describe('soak', () => {
         optimizer: 'adamw',
         learningRate: 0.05,
         batchSize: 16,
-        maxEpochs: 4,
+        maxSteps: 20,
         patience: 50,
         minDelta: 0,
       },

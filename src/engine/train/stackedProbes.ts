@@ -8,7 +8,12 @@ import {
   type FitProbeInput,
   type ProbeOutcome,
 } from './fitProbe.ts';
-import { applyDecoupledWeightDecay, createOptimizer, disposeOptimizer } from './optimizers.ts';
+import {
+  applyDecoupledWeightDecay,
+  createOptimizer,
+  disposeOptimizer,
+  reducedLearningRate,
+} from './optimizers.ts';
 import { ConvergenceRecord } from './convergenceRecord.ts';
 import { fullBatchSurface } from './curvature.ts';
 import {
@@ -44,6 +49,8 @@ interface Member {
   stepInEpoch: number;
   steps: number;
   extensions: number;
+  /** This member's learning rate (reduced on its own rejected plateaus). */
+  learningRate: number;
   /** The member's N samples, for its fit check and its convergence check. */
   subset: { x: tf.Tensor; y: tf.Tensor1D };
   convergence: ConvergenceRecord;
@@ -96,6 +103,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       stepInEpoch: 0,
       steps: 0,
       extensions: 0,
+      learningRate: train.learningRate,
       subset,
       convergence: new ConvergenceRecord(surface, train, input.seed),
     };
@@ -117,6 +125,12 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
         const yb = tf.gather(input.pool.y, idx);
         const xs = xb.reshape([k, width, ...xb.shape.slice(1)]);
         let perMember: tf.Tensor | undefined;
+        // Every optimizer we offer moves the weights by the learning rate times a step that
+        // does not depend on it, and keeps state that does not either: a member's own
+        // learning rate is its share of the common step.
+        const rates = members.map((m) => m.learningRate);
+        const ownRates = rates.some((r) => r !== train.learningRate);
+        const before = ownRates ? model.variables.map((v) => v.clone()) : [];
         optimizer.minimize(
           () => {
             const logits = model.apply(xs).reshape([k * width, classes]);
@@ -138,7 +152,16 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
           false,
           model.variables,
         );
-        applyDecoupledWeightDecay(model.variables, train);
+        const rateOf = (scale: number) =>
+          tf.tensor1d(rates.map((r) => r * scale)).reshape([k, 1, 1]);
+        if (ownRates) {
+          const ratio = rateOf(1 / train.learningRate);
+          model.variables.forEach((v, i) => {
+            const start = before[i] as tf.Tensor;
+            v.assign(start.add(v.sub(start).mul(ratio)));
+          });
+        }
+        applyDecoupledWeightDecay(model.variables, train, ownRates ? rateOf(1) : undefined);
         const stepSums = perMember as tf.Tensor;
         const total = sums.add(stepSums) as tf.Tensor2D;
         stepSums.dispose();
@@ -214,8 +237,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       train,
       plateau: m.plateau,
       ungated: input.checkUngated === true,
-      countCorrect: () =>
-        readCorrect((x) => model.applyMember(m.index, x), m.subset.x, m.subset.y),
+      countCorrect: () => readCorrect((x) => model.applyMember(m.index, x), m.subset.x, m.subset.y),
       checkConvergence: () => m.convergence.check(),
     });
     const { metrics, stop } = verdict;
@@ -224,6 +246,8 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       m.extensions++;
       input.onExtend?.(m.n, m.steps);
     }
+    const reduced = verdict.plateauRejected && reducedLearningRate(m.learningRate, train);
+    if (reduced) m.learningRate = reduced;
     if (!stop) return;
     const predict = (x: tf.Tensor) => model.applyMember(m.index, x);
     m.outcome = {
@@ -237,6 +261,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       testAccuracy: input.test ? await accuracyOn(predict, input.test) : null,
       wallMs: performance.now() - started,
       extensions: m.extensions,
+      finalLearningRate: m.learningRate,
       ...(await m.convergence.summary(stop)),
     };
   }

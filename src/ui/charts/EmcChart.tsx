@@ -13,6 +13,16 @@ import type { PointResult } from '../../engine/index.ts';
 import { useCompareStore } from '../../state/compareStore.ts';
 import { useRunStore } from '../../state/runStore.ts';
 import { useComparisonLabels } from '../../state/useComparisonLabels.ts';
+import {
+  BUDGET_LIMITED_LABEL,
+  BudgetLimitedMarker,
+  EmcDot,
+  type MarkerProps,
+  PinnedMarker,
+} from './EmcMarkers.tsx';
+
+/** The current run's colour. */
+const CURRENT = '#e63946';
 
 /** Colours for pinned runs, in order; the current run is always red. */
 const PALETTE = [
@@ -32,6 +42,8 @@ interface EmcDatum {
   /** [below, above] the mark: the spread of brackets (and seeds) around the mean. */
   error: [number, number];
   model: string;
+  /** Only a lower bound: drawn as a hollow triangle. */
+  budgetLimited: boolean;
 }
 
 /** The main result: EMC against parameter count, log–log, with the samples = parameters line. */
@@ -40,6 +52,8 @@ export function EmcChart() {
   const planned = useRunStore((state) => state.planned);
   const pinned = useCompareStore((state) => state.pinned);
   const data = points.filter((p) => p.emcMean > 0).map(toDatum);
+  const measured = data.filter((d) => !d.budgetLimited);
+  const limited = data.filter((d) => d.budgetLimited);
   const hidden = points.length - data.length;
   const labels = useComparisonLabels();
   const overlays = pinned.map((run, index) => ({
@@ -49,6 +63,8 @@ export function EmcChart() {
     data: run.results.points.filter((p) => p.emcMean > 0).map(toDatum),
   }));
   const currentName = labels.current !== undefined ? `current (${labels.current})` : 'EMC';
+  const anyLimited =
+    limited.length > 0 || overlays.some((o) => o.data.some((d) => d.budgetLimited));
   const params = [
     ...(planned.length > 0
       ? planned.map((p) => p.parameterCount)
@@ -75,6 +91,7 @@ export function EmcChart() {
       data-testid="emc-chart"
       data-points={points.length}
       data-series={overlays.length + (points.length > 0 ? 1 : 0)}
+      data-budget-limited-points={limited.length}
     >
       <figcaption>EMC vs parameter count</figcaption>
       <ResponsiveContainer width="100%" height={300}>
@@ -117,6 +134,7 @@ export function EmcChart() {
               data={overlay.data}
               fill={overlay.color}
               line={{ stroke: overlay.color }}
+              shape={(props: MarkerProps) => <PinnedMarker {...props} color={overlay.color} />}
               isAnimationActive={false}
             >
               <ErrorBar dataKey="error" direction="y" width={5} stroke={overlay.color} />
@@ -124,17 +142,34 @@ export function EmcChart() {
           ))}
           <Scatter
             name={currentName}
-            data={data}
-            fill="#e63946"
+            data={measured}
+            fill={CURRENT}
             isAnimationActive={false}
-            shape={(props: { cx?: number; cy?: number }) => (
-              <circle className="emc-point" cx={props.cx} cy={props.cy} r={6} fill="#e63946" />
-            )}
+            shape={(props: MarkerProps) => <EmcDot {...props} color={CURRENT} />}
           >
-            <ErrorBar dataKey="error" direction="y" width={6} stroke="#e63946" />
+            <ErrorBar dataKey="error" direction="y" width={6} stroke={CURRENT} />
           </Scatter>
+          {anyLimited && (
+            // A series of its own, so the legend explains the triangles (pinned runs' too).
+            <Scatter
+              name={BUDGET_LIMITED_LABEL}
+              data={limited}
+              fill={CURRENT}
+              legendType="triangle"
+              isAnimationActive={false}
+              shape={(props: MarkerProps) => <BudgetLimitedMarker {...props} color={CURRENT} />}
+            >
+              <ErrorBar dataKey="error" direction="y" width={6} stroke={CURRENT} />
+            </Scatter>
+          )}
         </ScatterChart>
       </ResponsiveContainer>
+      {anyLimited && (
+        <p className="chart-note" data-testid="budget-limited-note">
+          Hollow triangles are budget-limited points, lower bounds: the smallest N that did not fit
+          was still undecided at the step cap. Raise train.maxSteps to decide them.
+        </p>
+      )}
       {hidden > 0 && (
         <p className="chart-note">
           {hidden} point{hidden > 1 ? 's' : ''} with EMC 0 cannot be drawn on log axes (see the
@@ -145,7 +180,7 @@ export function EmcChart() {
   );
 }
 
-function toDatum(point: PointResult): EmcDatum {
+export function toDatum(point: PointResult): EmcDatum {
   const lows = point.seeds.map((s) => s.bracket[0]);
   const highs = point.seeds.map((s) => s.bracket[1] ?? s.bracket[0]);
   const low = Math.min(point.emcMean - point.emcStd, ...lows);
@@ -155,6 +190,7 @@ function toDatum(point: PointResult): EmcDatum {
     emc: point.emcMean,
     error: [Math.max(0, point.emcMean - low), Math.max(0, high - point.emcMean)],
     model: point.model,
+    budgetLimited: point.budgetLimited,
   };
 }
 

@@ -14,9 +14,20 @@ import { useRunStore } from '../../state/runStore.ts';
 export function SearchTrace() {
   const probes = useRunStore((state) => state.probes);
   const fits = probes.filter((p) => p.fits);
-  const fails = probes.filter((p) => !p.fits);
+  // A converged no-fit (or, in older results, a plateau) is a measured "does not fit"; a
+  // probe that spent its budget undecided, or diverged, decided nothing about the model.
+  const fails = probes.filter(
+    (p) => !p.fits && (p.stopReason === 'converged' || p.stopReason === 'plateau'),
+  );
+  const inconclusive = probes.filter((p) => p.stopReason === 'budget');
+  const diverged = probes.filter((p) => p.stopReason === 'diverged');
   return (
-    <figure className="chart" data-testid="search-trace" data-probes={probes.length}>
+    <figure
+      className="chart"
+      data-testid="search-trace"
+      data-probes={probes.length}
+      data-inconclusive={inconclusive.length}
+    >
       <figcaption>Search trace</figcaption>
       <ResponsiveContainer width="100%" height={240}>
         <ScatterChart margin={{ top: 10, right: 10, bottom: 20, left: 10 }}>
@@ -41,6 +52,24 @@ export function SearchTrace() {
             shape="cross"
             isAnimationActive={false}
           />
+          {inconclusive.length > 0 && (
+            <Scatter
+              name="inconclusive (budget spent)"
+              data={inconclusive}
+              fill="#f4a261"
+              shape="triangle"
+              isAnimationActive={false}
+            />
+          )}
+          {diverged.length > 0 && (
+            <Scatter
+              name="diverged"
+              data={diverged}
+              fill="#6c757d"
+              shape="diamond"
+              isAnimationActive={false}
+            />
+          )}
         </ScatterChart>
       </ResponsiveContainer>
     </figure>

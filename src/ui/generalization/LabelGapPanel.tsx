@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { findLabelPair, labelGapReport } from '../../engine/generalization.ts';
+import { BUDGET_LIMITED_NOTE, lowerBoundMark, lowerBoundsOf } from '../../share/verdicts.ts';
 import { useCompareStore } from '../../state/compareStore.ts';
 import { useLiveResults } from '../../state/useLiveResults.ts';
 
@@ -13,15 +14,24 @@ const percent = (value: number | null) => (value === null ? '–' : `${(value * 
 export function LabelGapPanel() {
   const live = useLiveResults();
   const pinned = useCompareStore((state) => state.pinned);
-  const report = useMemo(() => {
+  const compared = useMemo(() => {
     const finished = [
       ...pinned.map((p) => p.results),
       ...(live && live.status !== 'running' ? [live] : []),
     ];
     const pair = findLabelPair(finished);
-    return pair && labelGapReport(pair.trueRun, pair.randomRun);
+    return (
+      pair && {
+        report: labelGapReport(pair.trueRun, pair.randomRun),
+        bounds: { true: lowerBoundsOf(pair.trueRun), random: lowerBoundsOf(pair.randomRun) },
+      }
+    );
   }, [live, pinned]);
-  if (!report || report.rows.length === 0) return null;
+  if (!compared || compared.report.rows.length === 0) return null;
+  const { report, bounds } = compared;
+  const budgetLimited = report.rows.some(
+    (row) => bounds.true.budgetLimited.has(row.width) || bounds.random.budgetLimited.has(row.width),
+  );
 
   return (
     <section className="label-gap" aria-labelledby="label-gap-title" data-testid="label-gap">
@@ -48,8 +58,14 @@ export function LabelGapPanel() {
             <tr key={row.width}>
               <th scope="row">{row.model}</th>
               <td>{row.parameterCount.toLocaleString()}</td>
-              <td>{row.emcTrue.toFixed(1)}</td>
-              <td>{row.emcRandom.toFixed(1)}</td>
+              <td>
+                {lowerBoundMark(bounds.true, row.width)}
+                {row.emcTrue.toFixed(1)}
+              </td>
+              <td>
+                {lowerBoundMark(bounds.random, row.width)}
+                {row.emcRandom.toFixed(1)}
+              </td>
               <td>{row.emcGap.toFixed(1)}</td>
               <td>{percent(row.testAccuracy)}</td>
               <td>{percent(row.generalizationGap)}</td>
@@ -57,6 +73,11 @@ export function LabelGapPanel() {
           ))}
         </tbody>
       </table>
+      {budgetLimited && (
+        <p className="chart-note">
+          ≥ {BUDGET_LIMITED_NOTE}. The EMC gap of such a row rests on a lower bound.
+        </p>
+      )}
       <p data-testid="label-gap-correlation">
         {report.correlation === null
           ? `Correlation across the sweep: needs at least 3 sweep points with test accuracy (this pair has ${report.rows.length}).`

@@ -1,9 +1,18 @@
+import type { PointResult } from '../../engine/results.ts';
+import { BUDGET_LIMITED_NOTE } from '../../share/verdicts.ts';
 import { formatEmc, useRunStore } from '../../state/runStore.ts';
 
 /** One row per measured model: the numbers behind the EMC chart. */
 export function ResultsTable() {
   const points = useRunStore((state) => state.points);
+  return <PointsTable points={points} />;
+}
+
+/** The table itself, for any list of points. */
+export function PointsTable({ points }: { points: readonly PointResult[] }) {
   const hasTest = points.some((p) => p.seeds.some((s) => s.testAccuracy !== null));
+  const columns = hasTest ? 8 : 7;
+  const budgetLimited = points.filter((p) => p.budgetLimited).length;
   return (
     <table className="results-table" data-testid="results-table">
       <caption>Results</caption>
@@ -22,16 +31,26 @@ export function ResultsTable() {
       <tbody>
         {points.length === 0 && (
           <tr>
-            <td colSpan={hasTest ? 8 : 7} className="empty">
+            <td colSpan={columns} className="empty">
               No points measured yet.
             </td>
           </tr>
         )}
         {points.map((point) => (
-          <tr key={point.index}>
+          <tr key={point.index} data-budget-limited={point.budgetLimited ? 'true' : undefined}>
             <th scope="row">{point.model}</th>
             <td>{point.parameterCount.toLocaleString()}</td>
-            <td>{formatEmc(point)}</td>
+            <td>
+              {formatEmc(point)}
+              {point.budgetLimited && (
+                <>
+                  {' '}
+                  <abbr className="budget-limited-tag" title={BUDGET_LIMITED_NOTE}>
+                    budget-limited
+                  </abbr>
+                </>
+              )}
+            </td>
             <td>{(point.emcMean / point.parameterCount).toFixed(3)}</td>
             <td>
               {point.seeds.map((s) => `[${s.bracket[0]}, ${s.bracket[1] ?? 'pool'}]`).join(' ')}
@@ -50,6 +69,17 @@ export function ResultsTable() {
           </tr>
         ))}
       </tbody>
+      {budgetLimited > 0 && (
+        <tfoot>
+          <tr>
+            <td colSpan={columns} className="table-note">
+              {budgetLimited} of {points.length} point{points.length > 1 ? 's' : ''}{' '}
+              {budgetLimited > 1 ? 'are' : 'is'} {BUDGET_LIMITED_NOTE}. The smallest N that did not
+              fit was still undecided at the step cap, so ≥ marks the EMC as at least this.
+            </td>
+          </tr>
+        </tfoot>
+      )}
     </table>
   );
 }

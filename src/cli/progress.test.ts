@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent, ExperimentResults } from '../engine/index.ts';
+import { parseSpec } from '../engine/spec/index.ts';
+import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
+import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
+import { ProgressLine } from './progress.ts';
+
+/** What the progress report writes for these events in a CI log (not a terminal). */
+function report(events: EngineEvent[], quiet = false): string[] {
+  let written = '';
+  const stream = {
+    isTTY: false,
+    write: (chunk: string) => {
+      written += chunk;
+      return true;
+    },
+  } as unknown as NodeJS.WriteStream;
+  const progress = new ProgressLine(stream, quiet);
+  for (const event of events) progress.update(event);
+  return written.split('\n').filter(Boolean);
+}
+
+const runStarted: EngineEvent = {
+  kind: 'run-started',
+  spec: parseSpec(DEFAULT_SPEC),
+  environment: {
+    backend: 'cpu',
+    floatPrecision: 32,
+    tfjsVersion: '4.22.0',
+    engineVersion: '0.1.0',
+    platform: 'test',
+  },
+  dataset: 'gaussian',
+  points: [
+    { width: 4, parameterCount: 56, model: 'MLP 1×4 relu' },
+    { width: 8, parameterCount: 108, model: 'MLP 1×8 relu' },
+  ],
+};
+const pointStarted: EngineEvent = {
+  kind: 'point-started',
+  pointIndex: 1,
+  width: 8,
+  parameterCount: 108,
+};
+const limited = pointResult({
+  model: 'MLP 1×8 relu',
+  parameterCount: 108,
+  emcMean: 96,
+  budgetLimited: true,
+  seeds: [seedResult({ emc: 96, bracket: [96, 102], budgetLimited: true })],
+});
+
+describe('the CLI progress report', () => {
+  it('tells converged, inconclusive and extended probes apart, in steps', () => {
+    const lines = report([
+      runStarted,
+      pointStarted,
+      { kind: 'probe-finished', probe: probeRecord({ n: 24, steps: 43, epochs: 43 }) },
+      { kind: 'probe-extended', pointIndex: 0, seedIndex: 0, n: 120, steps: 2500 },
+      {
+        kind: 'probe-finished',
+        probe: probeRecord({ n: 102, fits: false, steps: 2503, epochs: 2503, wallMs: 2252 }),
+      },
+      {
+        kind: 'probe-finished',
+        probe: probeRecord({
+          n: 120,
+          fits: false,
+          stopReason: 'budget',
+          converged: false,
+          steps: 4000,
+          epochs: 4000,
+          wallMs: 4683,
+        }),
+      },
+    ]);
+    const prefix = 'point 2/2 (width 8, 108 params) seed 1';
+    expect(lines.slice(1)).toEqual([
+      `${prefix} N=24: fits (after 43 steps), 0.1 s`,
+      `${prefix} N=120: still inconclusive after 2,500 steps, training on (budget doubled)`,
+      `${prefix} N=102: does not fit (converged after 2,503 steps), 2.3 s`,
+      `${prefix} N=120: inconclusive (step cap reached after 4,000 steps), 4.7 s`,
+    ]);
+  });
+
+  it('marks a budget-limited EMC with ≥ and says so', () => {
+    expect(report([{ kind: 'point-finished', point: limited }])).toEqual([
+      'MLP 1×8 relu: 108 params, EMC ≥ 96.0 [96, 102] (budget-limited: a lower bound; raise train.maxSteps)',
+    ]);
+    expect(report([{ kind: 'point-finished', point: pointResult() }])).toEqual([
+      'MLP 1×4 relu: 56 params, EMC 20.0 [20, 22]',
+    ]);
+  });
+
+  it('ends with the points whose EMC is only a lower bound, and the cap to raise', () => {
+    const results = {
+      status: 'complete',
+      spec: parseSpec(DEFAULT_SPEC),
+      points: [pointResult(), limited],
+      probes: [probeRecord()],
+    } as ExperimentResults;
+    expect(report([{ kind: 'run-finished', results }])).toEqual([
+      'run complete: 1 probes',
+      '1 of 2 points budget-limited (EMC marked ≥ is a lower bound: MLP 1×8 relu); raise train.maxSteps (now 4,000) to decide them',
+    ]);
+    expect(report([{ kind: 'run-finished', results }], true)).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+import type { ExperimentResults, ProbeRecord } from '../engine/results.ts';
+
+/**
+ * How results are told to a person, the same in the lab and the CLI: how a probe ended,
+ * and which EMCs are only lower bounds.
+ */
+
+/** A count with thousands separators, the same in every locale: "2,500". */
+export function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** "after 2,500 steps", with the epochs when they differ from the steps (mini-batches). */
+function spent(probe: Pick<ProbeRecord, 'steps' | 'epochs'>): string {
+  if (!Number.isFinite(probe.steps)) return `after ${formatCount(probe.epochs)} epochs`;
+  const epochs = probe.epochs === probe.steps ? '' : ` in ${formatCount(probe.epochs)} epochs`;
+  return `after ${formatCount(probe.steps)} steps${epochs}`;
+}
+
+/**
+ * How a probe ended, in words for the lab's log and the CLI. A converged no-fit and an
+ * inconclusive probe (the step cap ran out) are told apart: only the first is a measured
+ * "does not fit".
+ */
+export function probeVerdict(
+  probe: Pick<ProbeRecord, 'stopReason' | 'steps' | 'epochs' | 'extensions'>,
+): string {
+  const extended =
+    probe.extensions > 0
+      ? `, budget doubled ${probe.extensions} time${probe.extensions > 1 ? 's' : ''}`
+      : '';
+  switch (probe.stopReason) {
+    case 'fit':
+      return `fits (${spent(probe)}${extended})`;
+    case 'converged':
+      return `does not fit (converged ${spent(probe)}${extended})`;
+    case 'budget':
+      return `inconclusive (step cap reached ${spent(probe)})`;
+    case 'diverged':
+      return `diverged (the loss is no longer finite ${spent(probe)})`;
+    case 'plateau':
+      // Results before version 2 stopped on a loss plateau without a convergence check.
+      return `does not fit (loss plateau ${spent(probe)}, not checked for convergence)`;
+  }
+}
+
+/** What a budget-limited EMC means and what to do about it, said the same everywhere. */
+export const BUDGET_LIMITED_NOTE = 'budget-limited: a lower bound; raise train.maxSteps';
+
+/** Widths whose EMC is only a lower bound in a run, and why. */
+export interface LowerBounds {
+  budgetLimited: ReadonlySet<number>;
+  censored: ReadonlySet<number>;
+}
+
+export function lowerBoundsOf(results: Pick<ExperimentResults, 'points'>): LowerBounds {
+  const widths = (keep: (p: ExperimentResults['points'][number]) => boolean) =>
+    new Set(results.points.filter(keep).map((p) => p.width));
+  return {
+    budgetLimited: widths((p) => p.budgetLimited),
+    censored: widths((p) => p.seeds.some((s) => s.censored)),
+  };
+}
+
+/** "≥ " when the EMC of this width is a lower bound in the run, else "". */
+export function lowerBoundMark(bounds: LowerBounds, width: number): string {
+  return bounds.budgetLimited.has(width) || bounds.censored.has(width) ? '≥ ' : '';
+}
