@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ExperimentResults } from '../engine/index.ts';
-import { EXIT_INVALID, EXIT_OK, main } from './main.ts';
+import { type ExperimentResults, validateSpec } from '../engine/index.ts';
+import { type Preset, PRESETS, variantSpec } from '../presets/presets.ts';
+import { EXIT_INVALID, EXIT_OK, main, resolveRunSpec } from './main.ts';
+import { choosePresetVariant } from './presetChoice.ts';
 
 let dir: string;
 let stderr: string;
@@ -95,9 +97,119 @@ describe('emc-lab run', () => {
   });
 });
 
+describe('emc-lab presets', () => {
+  it('lists every preset on its own line, id first, then finding, title and variants', async () => {
+    expect(await main(['presets'])).toBe(EXIT_OK);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.map((line) => line.split('\t')[0])).toEqual(PRESETS.map((preset) => preset.id));
+    expect(lines).toEqual(
+      PRESETS.map(
+        (preset) =>
+          `${preset.id}\tfinding ${preset.finding}: ${preset.title}\t` +
+          preset.variants.map((variant, index) => `${index}=${variant.label}`).join('; '),
+      ),
+    );
+  });
+});
+
+describe('emc-lab run --preset', () => {
+  // Presets are retuned over time; the tests use whichever has two variants.
+  const twoVariants = PRESETS.find((preset) => preset.variants.length === 2);
+
+  it('runs the spec variantSpec builds for the chosen variant, checked like a spec file', async () => {
+    for (const preset of PRESETS) {
+      for (const [index, variant] of preset.variants.entries()) {
+        const resolved = await resolveRunSpec({ preset: preset.id, variant: String(index) });
+        expect(resolved).toEqual({
+          ok: true,
+          origin: `preset ${preset.id}, variant ${index} (${variant.label})`,
+          check: validateSpec(variantSpec(preset, index)),
+        });
+        // A preset that `requires` features this version lacks is not expected to validate.
+        if (resolved.ok && !preset.requires) expect(resolved.check.ok).toBe(true);
+      }
+    }
+  });
+
+  it('needs no --variant for a preset with a single variant', () => {
+    const preset = PRESETS[0] as Preset;
+    const single = { ...preset, variants: preset.variants.slice(0, 1) };
+    expect(choosePresetVariant(single.id, undefined, [single])).toEqual({
+      ok: true,
+      origin: `preset ${single.id}, variant 0 (${single.variants[0]?.label})`,
+      spec: variantSpec(single, 0),
+    });
+  });
+
+  it('exits 2 naming an unknown preset and listing the known ones', async () => {
+    expect(await main(['run', '--preset', 'no-such-preset'])).toBe(EXIT_INVALID);
+    expect(stderr).toContain('unknown preset "no-such-preset"');
+    for (const preset of PRESETS) expect(stderr).toContain(preset.id);
+  });
+
+  /** Runs `run --preset` on a two-variant preset; resolves to the exit code. */
+  async function runTwoVariantPreset(...args: string[]): Promise<number> {
+    if (!twoVariants) throw new Error('no preset with two variants to test with');
+    stderr = '';
+    return main(['run', '--preset', twoVariants.id, ...args]);
+  }
+  const variantChoices = () =>
+    twoVariants?.variants.map((variant, index) => `${index}=${variant.label}`).join('; ');
+
+  it('exits 2 listing the variants for a variant out of range, not a number, or negative', async () => {
+    for (const args of [['--variant', '7'], ['--variant', 'x'], ['--variant=-1']]) {
+      expect(await runTwoVariantPreset(...args)).toBe(EXIT_INVALID);
+      expect(stderr).toContain(variantChoices());
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(await runTwoVariantPreset('--variant', '7')).toBe(EXIT_INVALID);
+    expect(stderr).toContain('has no variant 7');
+  });
+
+  it('exits 2 listing the variants when a preset has several and --variant is missing', async () => {
+    expect(await runTwoVariantPreset()).toBe(EXIT_INVALID);
+    expect(stderr).toContain('pick one with --variant K');
+    expect(stderr).toContain(variantChoices());
+  });
+
+  it('exits 2 when given both a spec file and a preset', async () => {
+    const preset = PRESETS[0]?.id as string;
+    const args = ['run', 'examples/linear-random-labels.json', '--preset', preset];
+    expect(await main(args)).toBe(EXIT_INVALID);
+    expect(stderr).toContain('give a SPEC.json or --preset ID, not both');
+  });
+
+  it('exits 2 for --variant without --preset, and for --preset outside run', async () => {
+    expect(await main(['run', 'examples/linear-random-labels.json', '--variant', '1'])).toBe(
+      EXIT_INVALID,
+    );
+    expect(stderr).toContain('--variant goes with --preset ID');
+    expect(await main(['validate', '--preset', PRESETS[0]?.id as string])).toBe(EXIT_INVALID);
+    expect(stderr).toContain('--preset and --variant go with run');
+  });
+});
+
 describe('the emc-lab executable', () => {
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, ['bin/emc-lab.js', ...args], { encoding: 'utf8' });
+
+  it('prints the preset ids as the first tab-separated field of each line', () => {
+    const result = cli('presets');
+    expect(result.status).toBe(0);
+    const ids = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split('\t')[0]);
+    expect(ids).toEqual(PRESETS.map((preset) => preset.id));
+  });
+
+  it('exits 2 with a message and no stack trace on a wrong --variant', () => {
+    const preset = PRESETS.find((candidate) => candidate.variants.length > 1)?.id as string;
+    const result = cli('run', '--preset', preset, '--variant', '99');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`preset ${preset} has no variant 99`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 
   it('exits 2 with the message on an invalid spec', () => {
     const result = cli('run', writeSpec({ version: 1, seed: 1 }));

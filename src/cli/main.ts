@@ -13,6 +13,7 @@ import { parseResultsFile } from '../share/resultsFile.ts';
 import { lowerBoundsOf } from '../share/verdicts.ts';
 import { diskDatasetFiles } from './datasetFiles.ts';
 import { formatLabelGap } from './labelGapTable.ts';
+import { choosePresetVariant, formatPresetList } from './presetChoice.ts';
 import { ProgressLine } from './progress.ts';
 
 export const EXIT_OK = 0;
@@ -22,11 +23,16 @@ export const EXIT_INTERRUPTED = 130;
 
 const USAGE = `Usage:
   emc-lab run SPEC.json [--out RESULTS.json] [--backend cpu|wasm] [--quiet]
+  emc-lab run --preset ID [--variant K] [--out RESULTS.json] [--backend cpu|wasm] [--quiet]
+  emc-lab presets
   emc-lab validate SPEC.json
   emc-lab gap TRUE-RESULTS.json RANDOM-RESULTS.json
 
 run       measures EMC for every model of the spec's sweep and writes the results JSON
-          (to stdout without --out); progress goes to stderr.
+          (to stdout without --out); progress goes to stderr. With --preset, the spec is
+          variant K of that preset (--variant may be left out when it has only one).
+presets   lists the presets, one per line: id, finding and title, variants (K=label),
+          separated by tabs.
 validate  checks a spec and names every problem.
 gap       sets EMC(true labels) - EMC(random labels) beside the generalization gap for two
           runs of one sweep that differ only in their labels (the paper's finding 4).
@@ -50,25 +56,76 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return EXIT_OK;
   }
+  if (command === 'presets') {
+    process.stdout.write(`${formatPresetList()}\n`);
+    return EXIT_OK;
+  }
   if (command === 'gap') return gap(specPath, extra[0]);
-  if (!specPath) {
-    process.stderr.write(`emc-lab: ${command} needs a SPEC.json\n\n${USAGE}\n`);
+  if (!specPath && values.preset === undefined) {
+    const needs = command === 'run' ? 'a SPEC.json or --preset ID' : 'a SPEC.json';
+    process.stderr.write(`emc-lab: ${command} needs ${needs}\n\n${USAGE}\n`);
     return EXIT_INVALID;
   }
-  const check = await readSpec(specPath);
+  const resolved = await resolveRunSpec({
+    specPath,
+    preset: values.preset,
+    variant: values.variant,
+  });
+  if (!resolved.ok) {
+    process.stderr.write(`emc-lab: ${resolved.error}\n`);
+    return EXIT_INVALID;
+  }
+  const { origin, check } = resolved;
   if (!check.ok) {
-    process.stderr.write(`emc-lab: ${specPath} is not a valid experiment spec:\n`);
+    process.stderr.write(`emc-lab: ${origin} is not a valid experiment spec:\n`);
     for (const error of check.errors) process.stderr.write(`  ${error}\n`);
     return EXIT_INVALID;
   }
   if (command === 'validate') {
     const { spec } = check;
     process.stdout.write(
-      `${specPath}: valid — "${spec.name}", ${spec.sweep.widths.length} sweep point(s), ${spec.search.seeds} seed(s)\n`,
+      `${origin}: valid — "${spec.name}", ${spec.sweep.widths.length} sweep point(s), ${spec.search.seeds} seed(s)\n`,
     );
     return EXIT_OK;
   }
   return run(check.spec, values);
+}
+
+/** Where the spec to measure comes from: a SPEC.json path, or a preset and its variant. */
+export interface SpecArgs {
+  specPath?: string;
+  preset?: string;
+  variant?: string;
+}
+
+/** `origin` names the spec in messages: its path, or the preset and variant. */
+export type ResolvedSpec =
+  { ok: true; origin: string; check: SpecCheck } | { ok: false; error: string };
+
+/**
+ * The spec `run` measures: the file's contents, or `variantSpec(preset, K)` checked exactly
+ * as if it had been saved to a file. `ok: false` is a mistake in the arguments; a spec that
+ * fails validation comes back as a failed `check`.
+ */
+export async function resolveRunSpec({
+  specPath,
+  preset,
+  variant,
+}: SpecArgs): Promise<ResolvedSpec> {
+  if (preset !== undefined && specPath) {
+    return {
+      ok: false,
+      error: `give a SPEC.json or --preset ID, not both (got ${specPath} and --preset ${preset})`,
+    };
+  }
+  if (preset !== undefined) {
+    const choice = choosePresetVariant(preset, variant);
+    if (!choice.ok) return choice;
+    return { ok: true, origin: choice.origin, check: validateSpec(choice.spec) };
+  }
+  if (variant !== undefined) return { ok: false, error: '--variant goes with --preset ID' };
+  if (!specPath) return { ok: false, error: 'no spec: give a SPEC.json or --preset ID' };
+  return { ok: true, origin: specPath, check: await readSpec(specPath) };
 }
 
 function parseCli(argv: string[]) {
@@ -79,15 +136,23 @@ function parseCli(argv: string[]) {
       out: { type: 'string', short: 'o' },
       backend: { type: 'string', default: 'cpu' },
       quiet: { type: 'boolean', short: 'q', default: false },
+      preset: { type: 'string' },
+      variant: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const [command = 'help', specPath, ...extra] = positionals;
-  if (!['run', 'validate', 'gap', 'help'].includes(command)) {
+  if (!['run', 'presets', 'validate', 'gap', 'help'].includes(command)) {
     throw new Error(`unknown command "${command}"`);
+  }
+  if (command === 'presets' && specPath !== undefined) {
+    throw new Error(`unexpected argument "${specPath}"`);
   }
   const extraAllowed = command === 'gap' ? 1 : 0;
   if (extra.length > extraAllowed) throw new Error(`unexpected argument "${extra[extraAllowed]}"`);
+  if (command !== 'run' && (values.preset !== undefined || values.variant !== undefined)) {
+    throw new Error(`--preset and --variant go with run, not ${command}`);
+  }
   if (!BACKENDS.includes(values.backend as NodeBackend)) {
     throw new Error(`--backend must be one of ${BACKENDS.join(', ')} (got "${values.backend}")`);
   }

@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from './events.ts';
 import type { ProbeRecord } from './results.ts';
+import { openDataset } from './data/index.ts';
+import { RepeatData } from './data/repeatData.ts';
 import { runExperiment } from './run.ts';
-import type { ExperimentSpecInput } from './spec/index.ts';
+import { type ExperimentSpecInput, parseSpec } from './spec/index.ts';
 
 /** A sweep small enough for the cpu backend in a few seconds. */
 function smallSpec(overrides: Partial<ExperimentSpecInput> = {}): ExperimentSpecInput {
@@ -146,6 +148,34 @@ describe('runExperiment', () => {
     for (let i = 1; i < emcs.length; i++) expect(emcs[i]).toBeGreaterThan(emcs[i - 1] as number);
     expect(results.points.some((p) => p.seeds.some((s) => s.censored))).toBe(false);
   }, 120_000);
+
+  it('flags every point whose EMC a much larger step budget raises as budget-limited', async () => {
+    const spec = (maxSteps: number) => ({
+      ...smallSpec({ search: { precision: 0.05, seeds: 1 } }),
+      train: { ...smallSpec().train, maxSteps },
+    });
+    const short = await runExperiment(spec(40));
+    const long = await runExperiment(spec(4000));
+    // The short budget must matter somewhere, or this test proves nothing.
+    expect(short.points.some((p) => p.budgetLimited)).toBe(true);
+    for (const [i, point] of short.points.entries()) {
+      const longer = long.points[i] as (typeof long.points)[number];
+      if (longer.emcMean > point.emcMean) expect(point.budgetLimited).toBe(true);
+    }
+    // And the long run's verdicts rest on converged probes.
+    expect(long.points.every((p) => !p.budgetLimited)).toBe(true);
+  }, 120_000);
+
+  it('draws random labels afresh for every seed, so the spread over seeds covers data draws', async () => {
+    const spec = parseSpec(smallSpec());
+    const data = new RepeatData(spec.data, spec.seed, await openDataset(spec.data));
+    const labelsOf = async (seedIndex: number) =>
+      Array.from(await data.device(seedIndex).pool.y.data());
+    const first = await labelsOf(0);
+    expect(await labelsOf(1)).not.toEqual(first);
+    expect(await labelsOf(0)).toEqual(first);
+    data.dispose();
+  });
 
   it('trains a round of probes stacked when search.parallel > 1, each as its sequential probe', async () => {
     const spec = smallSpec({ search: { precision: 0.02, seeds: 1, parallel: 3 } });

@@ -25,6 +25,7 @@ export function probeRecord(overrides: Partial<ProbeRecord> = {}): ProbeRecord {
     converged: !fits,
     gradNorm: fits ? 0.05 : 0.001,
     initialGradNorm: 1,
+    stallGradNorm: fits ? null : 0.001,
     hessianMin: fits ? null : 0.0001,
     hessianMax: fits ? null : 2,
     saddle: false,

@@ -145,6 +145,7 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
         converged: converged === undefined ? stopReason === 'converged' : converged === 1,
         gradNorm: null,
         initialGradNorm: null,
+        stallGradNorm: null,
         hessianMin: null,
         hessianMax: null,
         // Not carried: a saddle only matters to the training that already decided.

@@ -55,6 +55,10 @@ const probeV2Schema = probeV1Schema.extend({
   converged: z.boolean(),
   gradNorm: measured(real.min(0)),
   initialGradNorm: measured(real.min(0)),
+  // Added within version 2, like finalLearningRate: absent reads as not measured.
+  stallGradNorm: measured(real.min(0))
+    .optional()
+    .transform((v) => v ?? null),
   hessianMin: measured(real),
   hessianMax: measured(real),
   saddle: z.boolean(),
@@ -200,6 +204,7 @@ function migrateResultsV1(document: DocumentV1, spec: ExperimentSpec): DocumentV
     converged: false,
     gradNorm: null,
     initialGradNorm: null,
+    stallGradNorm: null,
     hessianMin: null,
     hessianMax: null,
     saddle: false,

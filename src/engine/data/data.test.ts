@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DataSpec } from '../spec/index.ts';
-import { loadDataset } from './index.ts';
+import { drawDependsOnSeed, loadDataset } from './index.ts';
+import { dataSeedFor } from './repeatData.ts';
 import { applyLabelMode } from './labels.ts';
 
 const gaussian = (overrides: Partial<DataSpec> = {}): DataSpec => ({
@@ -54,18 +55,46 @@ describe('gaussian data', () => {
 });
 
 describe('label noise', () => {
-  it('replaces exactly the requested fraction of labels by uniform draws', () => {
-    const labels = new Int32Array(10_000).fill(0);
-    const spec = gaussian({ classes: 10, labelNoise: 0.3 });
-    const noisy = applyLabelMode(labels, spec, 1);
-    const changed = noisy.filter((label) => label !== 0).length;
-    // 3000 replaced, of which about 1 in 10 redraws the original class.
-    expect(changed).toBeGreaterThan(2550);
-    expect(changed).toBeLessThanOrEqual(3000);
-  });
-
   it('leaves labels alone without noise', () => {
     const labels = Int32Array.from([0, 1, 2, 1]);
     expect(applyLabelMode(labels, gaussian(), 1)).toEqual(labels);
+  });
+});
+
+describe('data drawn per seed', () => {
+  it('keeps real images with true labels the same for every seed', () => {
+    expect(drawDependsOnSeed(gaussian({ source: 'mnist' }))).toBe(false);
+  });
+
+  it('redraws random labels, label noise, noise inputs and gaussian samples per seed', () => {
+    expect(drawDependsOnSeed(gaussian({ source: 'mnist', labels: 'random' }))).toBe(true);
+    expect(drawDependsOnSeed(gaussian({ source: 'mnist', labelNoise: 0.2 }))).toBe(true);
+    expect(drawDependsOnSeed(gaussian({ source: 'mnist', inputs: 'noise' }))).toBe(true);
+    expect(drawDependsOnSeed(gaussian())).toBe(true);
+  });
+
+  it('uses the experiment seed for the first repeat and fresh seeds after it', () => {
+    expect(dataSeedFor(7, 0)).toBe(7);
+    expect(new Set([7, dataSeedFor(7, 1), dataSeedFor(7, 2)]).size).toBe(3);
+  });
+});
+
+describe('label noise', () => {
+  it('moves exactly the noisy fraction of labels, each to a different class', () => {
+    const truth = Int32Array.from({ length: 1000 }, (_, i) => i % 4);
+    const noisy = applyLabelMode(truth, gaussian({ classes: 4, labelNoise: 0.3 }), 5);
+    const changed = noisy.filter((label, i) => label !== truth[i]).length;
+    expect(changed).toBe(300);
+    for (const label of noisy) expect(label).toBeGreaterThanOrEqual(0);
+    for (const label of noisy) expect(label).toBeLessThan(4);
+  });
+
+  it('spreads moved labels over all the other classes', () => {
+    const truth = new Int32Array(3000); // every true label is class 0
+    const noisy = applyLabelMode(truth, gaussian({ classes: 4, labelNoise: 1 }), 6);
+    const counts = [0, 0, 0, 0];
+    for (const label of noisy) counts[label] = (counts[label] ?? 0) + 1;
+    expect(counts[0]).toBe(0);
+    for (const count of counts.slice(1)) expect(count).toBeGreaterThan(900);
   });
 });

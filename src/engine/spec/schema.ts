@@ -147,8 +147,8 @@ export const sweepSpecSchema = z.strictObject({
 /** Bounds and defaults of the convergence rules (their choice is measured in the bench). */
 export const MAX_STEPS = 2_000_000;
 export const DEFAULT_MAX_STEPS = 20_000;
-export const DEFAULT_GRAD_TOLERANCE = 0.01;
-export const DEFAULT_SADDLE_TOLERANCE = 0.01;
+export const DEFAULT_GRAD_TOLERANCE = 0.1;
+export const DEFAULT_SADDLE_TOLERANCE = 0.1;
 export const DEFAULT_LR_DECAY = 0.1;
 
 export const trainSpecSchema = z

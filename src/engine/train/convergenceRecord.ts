@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import type { TrainSpec } from '../spec/index.ts';
 import { checkConvergence, type Convergence } from './convergence.ts';
 import { gradientNorm, type LossSurface } from './curvature.ts';
@@ -5,17 +6,26 @@ import type { ProbeOutcome, StopReason } from './fitProbe.ts';
 
 type ConvergenceFields = Pick<
   ProbeOutcome,
-  'converged' | 'gradNorm' | 'initialGradNorm' | 'hessianMin' | 'hessianMax' | 'saddle'
+  | 'converged'
+  | 'gradNorm'
+  | 'stallGradNorm'
+  | 'initialGradNorm'
+  | 'hessianMin'
+  | 'hessianMax'
+  | 'saddle'
 >;
 
 /**
- * One probe's convergence measurements: the gradient norm at initialization (the scale
- * every later one is judged on), the checks made on loss plateaus, and what the probe's
- * record says about them when it ends. Shared by single and stacked probes.
+ * One probe's convergence measurements: the full-batch gradient norm at initialization
+ * (the scale every later one is judged on), the sum of the step gradients since the loss
+ * last improved (the stall), the checks made on plateaus, and what the probe's record says
+ * about them when it ends. Shared by single and stacked probes.
  */
 export class ConvergenceRecord {
   private initial = Number.NaN;
   private last: Convergence | undefined;
+  private stallSum: tf.Tensor[] | undefined;
+  private stallSteps = 0;
 
   constructor(
     private readonly surface: LossSurface,
@@ -27,24 +37,64 @@ export class ConvergenceRecord {
     this.initial = await gradientNorm(this.surface);
   }
 
+  /** Adds one training step's gradients (this probe's own parameters, as the surface's). */
+  addStep(gradients: readonly tf.Tensor[]): void {
+    // Called inside a training step's tidy: keep the sums past its end.
+    const next = tf.tidy(() =>
+      (this.stallSum
+        ? this.stallSum.map((s, i) => s.add(gradients[i] as tf.Tensor))
+        : gradients.map((g) => g.clone())
+      ).map((t) => tf.keep(t)),
+    );
+    tf.dispose(this.stallSum);
+    this.stallSum = next;
+    this.stallSteps++;
+  }
+
+  /** The loss improved: the stall, if any, starts again from here. */
+  restartStall(): void {
+    tf.dispose(this.stallSum);
+    this.stallSum = undefined;
+    this.stallSteps = 0;
+  }
+
   async check(): Promise<Convergence> {
-    this.last = await checkConvergence(this.surface, this.initial, this.train, this.seed);
+    this.last = await checkConvergence(
+      await this.stallGradNorm(),
+      this.surface,
+      this.initial,
+      this.train,
+      this.seed,
+    );
     return this.last;
   }
 
-  /** The record's fields; the gradient is measured afresh unless the last check is current. */
+  /** The record's fields; the full-batch gradient is measured at the end. */
   async summary(stop: StopReason): Promise<ConvergenceFields> {
-    const converged = stop === 'converged';
-    let gradNorm: number | null = null;
-    if (converged && this.last) gradNorm = this.last.gradNorm;
-    else if (stop !== 'diverged') gradNorm = await gradientNorm(this.surface);
+    const finite = (x: number | null | undefined) =>
+      x !== null && x !== undefined && Number.isFinite(x) ? x : null;
+    const gradNorm = stop === 'diverged' ? null : await gradientNorm(this.surface);
     return {
-      converged,
-      gradNorm: gradNorm !== null && Number.isFinite(gradNorm) ? gradNorm : null,
-      initialGradNorm: Number.isFinite(this.initial) ? this.initial : null,
+      converged: stop === 'converged',
+      gradNorm: finite(gradNorm),
+      stallGradNorm: finite(this.last?.stallGradNorm),
+      initialGradNorm: finite(this.initial),
       hessianMin: this.last?.hessianMin ?? null,
       hessianMax: this.last?.hessianMax ?? null,
       saddle: this.last?.saddle ?? false,
     };
+  }
+
+  dispose(): void {
+    this.restartStall();
+  }
+
+  private async stallGradNorm(): Promise<number> {
+    if (!this.stallSum || this.stallSteps === 0) return Number.POSITIVE_INFINITY;
+    const sum = this.stallSum;
+    const squared = tf.tidy(() => tf.addN(sum.map((s) => s.square().sum())));
+    const value = (await squared.data())[0] as number;
+    squared.dispose();
+    return Math.sqrt(value) / this.stallSteps;
   }
 }

@@ -55,7 +55,7 @@ export function fullBatchSurface(
     });
   return {
     shapes: variables.map((v) => (member ? [1, ...v.shape.slice(1)] : [...v.shape])),
-    parameters: () => tf.tidy(() => variables.map((v) => own(v))),
+    parameters: () => tf.tidy(() => variables.map((v) => own(v).clone())),
     gradient,
     gradientAt: (delta) => {
       const saved = variables.map((v) => tf.clone(v));

@@ -100,6 +100,8 @@ export interface CheckedEpoch {
   countCorrect: () => Promise<number>;
   /** The paper's convergence check at the current weights (gradient, then curvature). */
   checkConvergence: () => Promise<Convergence>;
+  /** The loss improved (or training goes on at a new step size): a new stall starts. */
+  restartStall: () => void;
 }
 
 export interface CheckedEpochVerdict {
@@ -109,8 +111,11 @@ export interface CheckedEpochVerdict {
   convergence?: Convergence;
   /** The probe was inconclusive at a budget's end and goes on to the next (doubled) one. */
   extended?: boolean;
-  /** A plateau that was not convergence: the trainer reduces the learning rate. */
-  plateauRejected?: boolean;
+  /**
+   * A plateau with a large gradient: the weights bounce around a minimum at this step
+   * size, so the trainer reduces the learning rate. (At a saddle, it trains on as it is.)
+   */
+  reduceLearningRate?: boolean;
 }
 
 /**
@@ -128,6 +133,7 @@ export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVe
   const last = e.epoch >= e.budget.capEpochs;
   const diverged = !Number.isFinite(loss);
   const plateaued = !diverged && e.plateau.update(e.epoch, loss);
+  if (e.plateau.bestAt === e.epoch) e.restartStall();
   const checked =
     !diverged &&
     (e.ungated || stageEnd || plateaued || predictions - e.runningHits <= gateSlack(e.n));
@@ -139,8 +145,14 @@ export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVe
   if (plateaued) {
     convergence = await e.checkConvergence();
     if (convergence.converged) return { metrics, stop: 'converged', convergence };
-    e.plateau.restart(e.epoch);
+    e.plateau.restart();
+    e.restartStall();
   }
   if (last) return { metrics, stop: 'budget', convergence };
-  return { metrics, convergence, extended: stageEnd, plateauRejected: plateaued };
+  return {
+    metrics,
+    convergence,
+    extended: stageEnd,
+    reduceLearningRate: plateaued && convergence?.saddle !== true,
+  };
 }

@@ -62,6 +62,11 @@ export interface ProbeOutcome {
   converged: boolean;
   /** Full-batch gradient norm at the end (null when the loss diverged). */
   gradNorm: number | null;
+  /**
+   * Norm of the mean step gradient over the last stall, the one the convergence check
+   * judged (null when no plateau was checked).
+   */
+  stallGradNorm: number | null;
   /** Full-batch gradient norm at initialization: the scale gradNorm is judged on. */
   initialGradNorm: number | null;
   /** Extreme Hessian eigenvalues from the last convergence check that measured them. */
@@ -175,6 +180,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         ungated: input.checkUngated === true,
         countCorrect: () => readCorrect(predictWith(model), subset.x, subset.labels),
         checkConvergence: () => convergence.check(),
+        restartStall: () => convergence.restartStall(),
       });
       const { metrics, stop } = verdict;
       loss = metrics.loss;
@@ -188,7 +194,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         extensions++;
         input.onExtend?.(steps);
       }
-      const reduced = verdict.plateauRejected && reducedLearningRate(learningRate, train);
+      const reduced = verdict.reduceLearningRate && reducedLearningRate(learningRate, train);
       if (reduced) {
         learningRate = reduced;
         setLearningRate(optimizer, learningRate);
@@ -212,6 +218,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   } finally {
     model.dispose();
     disposeOptimizer(optimizer);
+    convergence.dispose();
     tf.dispose(subset);
   }
 
@@ -238,13 +245,16 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
           const targets = tf.gather(subset.targets, idx);
           const labels = tf.gather(subset.labels, idx);
           let hits: tf.Scalar | undefined;
-          const cost = optimizer.minimize(() => {
+          // optimizer.minimize, opened up: the step's gradients also feed the stall's mean.
+          const { value: cost, grads } = tf.variableGrads(() => {
             const logits = model.apply(xb, { training: true }) as tf.Tensor;
             // The step's own forward pass classifies its batch: counting the hits here is
             // what lets most epochs skip the full check.
             hits = tf.keep(tf.equal(logits.argMax(-1), labels).sum() as tf.Scalar);
-            return tf.losses.softmaxCrossEntropy(targets, logits);
-          }, true) as tf.Scalar;
+            return tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
+          }, weights);
+          optimizer.applyGradients(grads);
+          convergence.addStep(weights.map((w) => grads[w.name] as tf.Tensor));
           applyDecoupledWeightDecay(weights, train, learningRate);
           const stepHits = hits as tf.Scalar;
           const sums = {

@@ -12,6 +12,11 @@ export class PlateauDetector {
     private readonly minDelta: number,
   ) {}
 
+  /** The epoch that set the best loss so far (0 before any). */
+  get bestAt(): number {
+    return this.bestEpoch;
+  }
+
   /** Records the loss after `epoch`; true once the loss has stalled for `patience` epochs. */
   update(epoch: number, loss: number): boolean {
     if (loss < this.best * (1 - this.minDelta) || this.best === Number.POSITIVE_INFINITY) {
@@ -23,10 +28,12 @@ export class PlateauDetector {
   }
 
   /**
-   * Starts a new patience window at `epoch`, keeping the best loss: a plateau the
-   * convergence check rejected (large gradient, saddle) must stall again to count.
+   * Starts afresh after a plateau the convergence check rejected: the next plateau is
+   * judged on the losses that follow (at a reduced learning rate, the loss may start above
+   * an old best that a lucky oscillation set, and must not be held to it).
    */
-  restart(epoch: number): void {
-    this.bestEpoch = epoch;
+  restart(): void {
+    this.best = Number.POSITIVE_INFINITY;
+    this.bestEpoch = 0;
   }
 }

@@ -131,27 +131,31 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
         const rates = members.map((m) => m.learningRate);
         const ownRates = rates.some((r) => r !== train.learningRate);
         const before = ownRates ? model.variables.map((v) => v.clone()) : [];
-        optimizer.minimize(
-          () => {
-            const logits = model.apply(xs).reshape([k * width, classes]);
-            const losses = tf.losses.softmaxCrossEntropy(
-              tf.oneHot(yb, classes),
-              logits,
-              undefined,
-              undefined,
-              tf.Reduction.NONE,
-            );
-            // Each member's mean over its own batch: the loss its fitProbe would minimize.
-            const weighted = losses.mul(weight);
-            const hits = tf.equal(logits.argMax(-1), yb).toFloat().mul(weight.sign());
-            perMember = tf.keep(
-              tf.stack([weighted.reshape([k, width]).sum(1), hits.reshape([k, width]).sum(1)], 1),
-            );
-            return weighted.sum() as tf.Scalar;
-          },
-          false,
-          model.variables,
-        );
+        // optimizer.minimize, opened up: each member's gradients also feed its stall's mean.
+        const { grads } = tf.variableGrads(() => {
+          const logits = model.apply(xs).reshape([k * width, classes]);
+          const losses = tf.losses.softmaxCrossEntropy(
+            tf.oneHot(yb, classes),
+            logits,
+            undefined,
+            undefined,
+            tf.Reduction.NONE,
+          );
+          // Each member's mean over its own batch: the loss its fitProbe would minimize.
+          const weighted = losses.mul(weight);
+          const hits = tf.equal(logits.argMax(-1), yb).toFloat().mul(weight.sign());
+          perMember = tf.keep(
+            tf.stack([weighted.reshape([k, width]).sum(1), hits.reshape([k, width]).sum(1)], 1),
+          );
+          return weighted.sum() as tf.Scalar;
+        }, model.variables);
+        optimizer.applyGradients(grads);
+        for (const m of members) {
+          if (m.outcome) continue;
+          m.convergence.addStep(
+            model.variables.map((v) => (grads[v.name] as tf.Tensor).slice(m.index, 1)),
+          );
+        }
         const rateOf = (scale: number) =>
           tf.tensor1d(rates.map((r) => r * scale)).reshape([k, 1, 1]);
         if (ownRates) {
@@ -176,7 +180,10 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
     sums.dispose();
     model.dispose();
     disposeOptimizer(optimizer);
-    for (const m of members) tf.dispose([m.subset.x, m.subset.y]);
+    for (const m of members) {
+      tf.dispose([m.subset.x, m.subset.y]);
+      m.convergence.dispose();
+    }
   }
 
   /** The pool indices and loss weights of every member's next batch, advancing each one. */
@@ -239,6 +246,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       ungated: input.checkUngated === true,
       countCorrect: () => readCorrect((x) => model.applyMember(m.index, x), m.subset.x, m.subset.y),
       checkConvergence: () => m.convergence.check(),
+      restartStall: () => m.convergence.restartStall(),
     });
     const { metrics, stop } = verdict;
     input.onEpoch?.(m.n, metrics);
@@ -246,7 +254,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       m.extensions++;
       input.onExtend?.(m.n, m.steps);
     }
-    const reduced = verdict.plateauRejected && reducedLearningRate(m.learningRate, train);
+    const reduced = verdict.reduceLearningRate && reducedLearningRate(m.learningRate, train);
     if (reduced) m.learningRate = reduced;
     if (!stop) return;
     const predict = (x: tf.Tensor) => model.applyMember(m.index, x);

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpec, type TrainSpec } from '../spec/index.ts';
+import type { Convergence } from './convergence.ts';
+import { type CheckedEpoch, epochShape, judgeCheckedEpoch, probeBudget } from './epochRules.ts';
+import { PlateauDetector } from './plateau.ts';
+
+function trainSpec(overrides: Record<string, unknown> = {}): TrainSpec {
+  return parseSpec({
+    version: 2,
+    seed: 1,
+    data: { source: 'gaussian', inputShape: [2], classes: 2, poolSize: 10 },
+    model: { family: 'mlp', depth: 0 },
+    sweep: { widths: [1] },
+    train: {
+      optimizer: 'sgd',
+      learningRate: 0.1,
+      batchSize: 'full',
+      maxSteps: 100,
+      patience: 2,
+      minDelta: 0.01,
+      ...overrides,
+    },
+    search: { precision: 0, seeds: 1 },
+  }).train;
+}
+
+function convergence(relativeGradNorm: number, train: TrainSpec): Convergence {
+  const converged = relativeGradNorm <= train.gradTolerance;
+  return {
+    stallGradNorm: relativeGradNorm,
+    relativeGradNorm,
+    hessianMin: converged ? 0.01 : null,
+    hessianMax: converged ? 1 : null,
+    saddle: false,
+    converged,
+  };
+}
+
+/** Feeds a probe's losses epoch by epoch to judgeCheckedEpoch, as a trainer would. */
+async function judgeLosses(losses: number[], relativeGradNorm: number, train = trainSpec()) {
+  const n = 10;
+  const shape = epochShape(n, train);
+  const budget = probeBudget(shape, train);
+  const plateau = new PlateauDetector(train.patience, train.minDelta);
+  let restarts = 0;
+  const verdicts = [];
+  for (const [i, loss] of losses.entries()) {
+    const e: CheckedEpoch = {
+      epoch: i + 1,
+      n,
+      shape,
+      budget,
+      lossSum: loss,
+      runningHits: 5,
+      train,
+      plateau,
+      ungated: false,
+      countCorrect: async () => 7,
+      checkConvergence: async () => convergence(relativeGradNorm, train),
+      restartStall: () => restarts++,
+    };
+    const verdict = await judgeCheckedEpoch(e);
+    verdicts.push(verdict);
+    if (verdict.stop) break;
+  }
+  return { verdicts, restarts, last: verdicts.at(-1) };
+}
+
+describe('judgeCheckedEpoch', () => {
+  it('calls a plateau with a tiny gradient converged: a real "does not fit"', async () => {
+    const { last } = await judgeLosses([1, 0.5, 0.5, 0.5, 0.5], 0.001);
+    expect(last?.stop).toBe('converged');
+    expect(last?.convergence?.converged).toBe(true);
+  });
+
+  it('keeps training through a plateau with a large gradient, at a lower learning rate', async () => {
+    const { verdicts, last } = await judgeLosses([1, 0.5, 0.5, 0.5, 0.5, 0.5], 0.9);
+    const rejected = verdicts.find((v) => v.convergence);
+    expect(rejected?.stop).toBeUndefined();
+    expect(rejected?.reduceLearningRate).toBe(true);
+    expect(last?.stop).toBeUndefined();
+  });
+
+  it('is inconclusive ("budget") when the cap is reached while the loss still improves', async () => {
+    const improving = Array.from({ length: 100 }, (_, i) => 1 / (i + 1));
+    const { last, verdicts } = await judgeLosses(improving, 0.001);
+    expect(verdicts).toHaveLength(100);
+    expect(last?.stop).toBe('budget');
+    expect(verdicts.some((v) => v.convergence)).toBe(false);
+  });
+
+  it('marks the ends of the doubling budgets as extensions', async () => {
+    const improving = Array.from({ length: 100 }, (_, i) => 1 / (i + 1));
+    const { verdicts } = await judgeLosses(improving, 0.001);
+    const extendedAt = verdicts.filter((v) => v.extended).map((v) => v.metrics.epoch);
+    // An eighth of the 100-step cap first (13), doubled while inconclusive, up to the cap.
+    expect(extendedAt).toEqual([13, 26, 52]);
+  });
+
+  it('starts a new stall whenever the loss improves', async () => {
+    const { restarts } = await judgeLosses([1, 0.5, 0.25], 0.9);
+    expect(restarts).toBe(3);
+  });
+});
+
+describe('probeBudget', () => {
+  it('counts the cap in optimizer steps, so full batches get as many updates as mini-batches', () => {
+    const train = trainSpec({ maxSteps: 1000 });
+    const full = probeBudget(epochShape(100, train), train);
+    const minibatch = probeBudget(
+      epochShape(100, trainSpec({ maxSteps: 1000, batchSize: 10 })),
+      trainSpec({ maxSteps: 1000, batchSize: 10 }),
+    );
+    expect(full.capEpochs).toBe(1000); // one step per epoch
+    expect(minibatch.capEpochs).toBe(100); // ten steps per epoch
+  });
+
+  it('starts from maxEpochs when given', () => {
+    const train = trainSpec({ maxSteps: 1000, maxEpochs: 100 });
+    expect(probeBudget(epochShape(10, train), train).stageEnds).toEqual([100, 200, 400, 800, 1000]);
+  });
+});
