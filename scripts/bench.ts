@@ -3,6 +3,8 @@
 //
 //   npm run bench                 everything (Node, headless Chromium, search, presets)
 //   npm run bench -- --quick      skips the presets (the slowest part)
+//   npm run bench -- --fidelity   only the presets and the convergence study; writes
+//                                 bench/fidelity.md and .json (about 10 minutes)
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -16,6 +18,11 @@ import {
   PARALLEL_SEARCH_SPEC,
   type ParallelSearchRow,
 } from '../src/bench/parallelSearch.ts';
+import {
+  type ConvergenceCheck,
+  STUDY_BUDGET_FACTOR,
+  studyConvergence,
+} from '../src/bench/convergenceStudy.ts';
 import { compareSearchCost, type SearchCost } from '../src/bench/searchCost.ts';
 import { measureStepRate, STEP_RATE_CASES, type StepRate } from '../src/bench/stepRate.ts';
 import { diskDatasetFiles } from '../src/cli/datasetFiles.ts';
@@ -24,6 +31,7 @@ import { PRESETS, variantSpec } from '../src/presets/presets.ts';
 
 const PORT = 4175;
 const quick = process.argv.includes('--quick');
+const fidelityOnly = process.argv.includes('--fidelity');
 const files = diskDatasetFiles();
 
 interface Row {
@@ -169,24 +177,87 @@ async function searchCosts(): Promise<SearchCost[]> {
   return costs;
 }
 
-async function presetTimes(): Promise<
-  Array<{ preset: string; variants: number; seconds: number }>
-> {
+interface PresetRun {
+  preset: string;
+  variants: number;
+  seconds: number;
+  /** Points whose EMC is budget-limited, over all variants (the goal is none). */
+  budgetLimited: number;
+  points: number;
+  emcs: string[];
+}
+
+/** Every classroom preset end to end, and the convergence study on its decisive probes. */
+async function presetRuns(): Promise<{ runs: PresetRun[]; checks: ConvergenceCheck[] }> {
   await tf.setBackend('wasm');
-  const times = [];
+  const runs: PresetRun[] = [];
+  const checks: ConvergenceCheck[] = [];
   for (const preset of PRESETS) {
     const started = performance.now();
+    const results = [];
     for (let index = 0; index < preset.variants.length; index++) {
-      await runExperiment(variantSpec(preset, index), { files });
+      results.push(await runExperiment(variantSpec(preset, index), { files }));
     }
-    times.push({
+    const seconds = (performance.now() - started) / 1000;
+    const points = results.flatMap((r) => r.points);
+    runs.push({
       preset: `${preset.finding}. ${preset.id}`,
       variants: preset.variants.length,
-      seconds: (performance.now() - started) / 1000,
+      seconds,
+      budgetLimited: points.filter((p) => p.budgetLimited).length,
+      points: points.length,
+      emcs: results.map(
+        (r, i) =>
+          `${preset.variants[i]?.label}: ${r.points.map((p) => `${p.budgetLimited || p.seeds.some((s) => s.censored) ? '≥' : ''}${Math.round(p.emcMean)}`).join(' / ')}`,
+      ),
     });
+    for (const result of results) checks.push(await studyConvergence(result, files));
     process.stderr.write(`preset ${preset.id}: done\n`);
   }
-  return times;
+  for (const spec of SEARCH_SPECS) {
+    checks.push(await studyConvergence(await runExperiment(spec, { files }), files));
+  }
+  return { runs, checks };
+}
+
+function fidelityReport(runs: PresetRun[], checks: ConvergenceCheck[]): string {
+  const presetTable = table(
+    ['preset (node, wasm)', 'runs', 'wall time s', 'budget-limited points', 'EMC per width'],
+    runs.map((p) => [
+      p.preset,
+      String(p.variants),
+      fixed(p.seconds),
+      `${p.budgetLimited} of ${p.points}`,
+      p.emcs.join('; '),
+    ]),
+  );
+  const studyTable = table(
+    [
+      'spec',
+      'decisive probes',
+      `converged: fit with ${STUDY_BUDGET_FACTOR}× steps`,
+      `budget-limited: fit with ${STUDY_BUDGET_FACTOR}× cap`,
+      'EMC moves',
+      'study s',
+    ],
+    checks.map((c) => [
+      c.spec,
+      String(c.decisive),
+      `${c.convergedFlipped} of ${c.converged}`,
+      `${c.budgetFlipped} of ${c.budgetLimited}`,
+      c.moves.length ? c.moves.join('; ') : 'none',
+      fixed(c.seconds),
+    ]),
+  );
+  return [
+    '### Classroom presets end to end',
+    '',
+    presetTable,
+    '',
+    `### Convergence study: decisive probes trained ${STUDY_BUDGET_FACTOR}× longer`,
+    '',
+    studyTable,
+  ].join('\n');
 }
 
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
@@ -197,6 +268,21 @@ function table(header: string[], rows: string[][]): string {
     `| ${header.map(() => '---').join(' | ')} |`,
     ...rows.map((row) => `| ${row.join(' | ')} |`),
   ].join('\n');
+}
+
+async function fidelity(): Promise<void> {
+  tf.enableProdMode();
+  const started = performance.now();
+  const { runs, checks } = await presetRuns();
+  const seconds = (performance.now() - started) / 1000;
+  const report = `${fidelityReport(runs, checks)}\n\nWall time: ${fixed(seconds, 0)} s.`;
+  process.stdout.write(`${report}\n`);
+  mkdirSync('bench', { recursive: true });
+  writeFileSync(
+    'bench/fidelity.json',
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), runs, checks, seconds }, null, 2)}\n`,
+  );
+  writeFileSync('bench/fidelity.md', `${report}\n`);
 }
 
 async function main(): Promise<void> {
@@ -214,7 +300,7 @@ async function main(): Promise<void> {
   const nodeParallel = await timed('node parallel search', nodeParallelSearch);
   const browser = await timed('chromium', browserStepRates);
   const search = await timed('search cost', searchCosts);
-  const presets = quick ? [] : await timed('presets', presetTimes);
+  const fidelityRuns = quick ? undefined : await timed('presets and convergence', presetRuns);
   const seconds = (performance.now() - started) / 1000;
 
   const steps = table(
@@ -294,10 +380,6 @@ async function main(): Promise<void> {
       ]);
     }),
   );
-  const presetTable = table(
-    ['preset (node, wasm)', 'runs', 'wall time s'],
-    presets.map((p) => [p.preset, String(p.variants), fixed(p.seconds)]),
-  );
   const report = [
     `Machine: ${machine}. Chromium WebGPU adapter: ${browser.adapter ?? 'none'}.`,
     browser.unavailable.length ? `Unavailable in Chromium: ${browser.unavailable.join('; ')}.` : '',
@@ -317,7 +399,7 @@ async function main(): Promise<void> {
     `### Parallel search: one EMC point with k probes trained stacked per round (${PARALLEL_SEARCH_SPEC.name})`,
     '',
     parallelTable,
-    ...(presets.length ? ['', '### Classroom presets end to end', '', presetTable] : []),
+    ...(fidelityRuns ? ['', fidelityReport(fidelityRuns.runs, fidelityRuns.checks)] : []),
     '',
     `Benchmark wall time: ${fixed(seconds, 0)} s.`,
   ].join('\n');
@@ -325,12 +407,12 @@ async function main(): Promise<void> {
   mkdirSync('bench', { recursive: true });
   writeFileSync(
     'bench/latest.json',
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, node, nodeParallel, browser, search, presets, seconds }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, node, nodeParallel, browser, search, fidelity: fidelityRuns, seconds }, null, 2)}\n`,
   );
   writeFileSync('bench/latest.md', `${report}\n`);
 }
 
-main().catch((error: unknown) => {
+(fidelityOnly ? fidelity() : main()).catch((error: unknown) => {
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

@@ -31,7 +31,7 @@ const randomLabelsMlp: ExperimentSpecInput = {
     optimizer: 'adam',
     learningRate: 0.02,
     batchSize: 'full',
-    maxEpochs: 300,
+    maxSteps: 20_000,
     patience: 40,
     minDelta: 0.0001,
   },
@@ -50,7 +50,7 @@ export const PRESETS: readonly Preset[] = [
       name: 'Finding 1: EMC below the parameter count',
       data: { source: 'gaussian', inputShape: [16], classes: 10, labels: 'random', poolSize: 1200 },
       model: { family: 'mlp', depth: 2, activation: 'relu' },
-      sweep: { widths: [8, 16, 32] },
+      sweep: { widths: [4, 8, 16] },
     },
     variants: [{ label: 'MLP', patch: {} }],
   },
@@ -101,7 +101,7 @@ export const PRESETS: readonly Preset[] = [
     base: {
       ...randomLabelsMlp,
       name: 'Finding 3: SGD vs full-batch GD',
-      train: { ...randomLabelsMlp.train, optimizer: 'sgd', learningRate: 0.1, maxEpochs: 200 },
+      train: { ...randomLabelsMlp.train, optimizer: 'sgd', learningRate: 0.3 },
     },
     variants: [
       { label: 'SGD, batch 16', patch: { train: { batchSize: 16 } } },

@@ -37,7 +37,12 @@ function convergence(relativeGradNorm: number, train: TrainSpec): Convergence {
 }
 
 /** Feeds a probe's losses epoch by epoch to judgeCheckedEpoch, as a trainer would. */
-async function judgeLosses(losses: number[], relativeGradNorm: number, train = trainSpec()) {
+async function judgeLosses(
+  losses: number[],
+  relativeGradNorm: number,
+  train = trainSpec(),
+  settled = true,
+) {
   const n = 10;
   const shape = epochShape(n, train);
   const budget = probeBudget(shape, train);
@@ -57,6 +62,7 @@ async function judgeLosses(losses: number[], relativeGradNorm: number, train = t
       ungated: false,
       countCorrect: async () => 7,
       checkConvergence: async () => convergence(relativeGradNorm, train),
+      learningRateSettled: settled,
       restartStall: () => restarts++,
     };
     const verdict = await judgeCheckedEpoch(e);
@@ -71,6 +77,17 @@ describe('judgeCheckedEpoch', () => {
     const { last } = await judgeLosses([1, 0.5, 0.5, 0.5, 0.5], 0.001);
     expect(last?.stop).toBe('converged');
     expect(last?.convergence?.converged).toBe(true);
+  });
+
+  it('confirms a minimum only after the learning rate has been cut once', async () => {
+    const { verdicts, last } = await judgeLosses(
+      [1, 0.5, 0.5, 0.5, 0.5],
+      0.001,
+      trainSpec(),
+      false,
+    );
+    expect(last?.stop).toBeUndefined();
+    expect(verdicts.find((v) => v.convergence)?.reduceLearningRate).toBe(true);
   });
 
   it('keeps training through a plateau with a large gradient, at a lower learning rate', async () => {

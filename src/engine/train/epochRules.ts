@@ -100,6 +100,8 @@ export interface CheckedEpoch {
   countCorrect: () => Promise<number>;
   /** The paper's convergence check at the current weights (gradient, then curvature). */
   checkConvergence: () => Promise<Convergence>;
+  /** Whether the learning rate has been cut since the start (or never will be: lrDecay 1). */
+  learningRateSettled: boolean;
   /** The loss improved (or training goes on at a new step size): a new stall starts. */
   restartStall: () => void;
 }
@@ -144,7 +146,12 @@ export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVe
   let convergence: Convergence | undefined;
   if (plateaued) {
     convergence = await e.checkConvergence();
-    if (convergence.converged) return { metrics, stop: 'converged', convergence };
+    // A minimum is confirmed at a smaller step than the one that found it: a stall at the
+    // first learning rate may be a valley that a finer step still descends (the bench's
+    // convergence study found such false verdicts without this rule).
+    if (convergence.converged && e.learningRateSettled) {
+      return { metrics, stop: 'converged', convergence };
+    }
     e.plateau.restart();
     e.restartStall();
   }

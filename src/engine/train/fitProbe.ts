@@ -179,6 +179,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         plateau,
         ungated: input.checkUngated === true,
         countCorrect: () => readCorrect(predictWith(model), subset.x, subset.labels),
+        learningRateSettled: learningRate < train.learningRate || train.lrDecay >= 1,
         checkConvergence: () => convergence.check(),
         restartStall: () => convergence.restartStall(),
       });

@@ -59,6 +59,7 @@ function comparable(outcome: ProbeOutcome) {
     finalLoss: Number(finalLoss.toFixed(4)),
     gradNorm: rounded(rest.gradNorm),
     initialGradNorm: rounded(rest.initialGradNorm),
+    stallGradNorm: rounded(rest.stallGradNorm),
     hessianMin: rounded(rest.hessianMin),
     hessianMax: rounded(rest.hessianMax),
   };

@@ -245,6 +245,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       plateau: m.plateau,
       ungated: input.checkUngated === true,
       countCorrect: () => readCorrect((x) => model.applyMember(m.index, x), m.subset.x, m.subset.y),
+      learningRateSettled: m.learningRate < train.learningRate || train.lrDecay >= 1,
       checkConvergence: () => m.convergence.check(),
       restartStall: () => m.convergence.restartStall(),
     });
