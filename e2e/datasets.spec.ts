@@ -77,8 +77,21 @@ test('a true-label and a random-label run of one sweep show the label gap beside
   const panel = page.getByTestId('label-gap');
   await expect(panel.locator('tbody tr')).toHaveCount(3);
   await expect(panel).toContainText('MLP 1×32 relu');
+  // Every width's generalization is measured on the same N, the smallest EMC (true labels).
+  await expect(page.getByTestId('label-gap-shared-n')).toContainText(
+    /Generalization measured at N = \d+, shared by every width/,
+  );
+  // A pool this small may be fitted whole (a censored EMC): such rows stay in the table but
+  // out of r, each with its reason.
+  const leftOut = await panel.locator('tbody tr[data-excluded]').count();
+  if (leftOut > 0) {
+    await expect(page.getByTestId('label-gap-left-out').locator('li')).toHaveCount(leftOut);
+  }
   await expect(page.getByTestId('label-gap-correlation')).toContainText(
-    /r = -?[01]\.\d\d \(3 points\)/,
+    leftOut === 0 ? /r = -?[01]\.\d\d \(3 points\)/ : /needs at least 3 sweep points/,
+  );
+  await expect(page.getByTestId('label-gap-direction')).toContainText(
+    /a larger EMC\(true\) − EMC\(random\) goes with a smaller generalization gap.*(agrees|does not agree at this scale|Too few points|No spread)/,
   );
 });
 

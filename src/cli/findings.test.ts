@@ -97,10 +97,14 @@ describe('the findings on MNIST, from the CLI', () => {
     const truePath = shrunk('mnist-true-labels.json', shrink);
     const randomPath = shrunk('mnist-random-labels.json', shrink);
     const [truth, random] = [run(truePath), run(randomPath)];
+    const sharedN = Math.min(...truth.points.flatMap((p) => p.seeds.map((s) => s.emc)));
     truth.points.forEach((point, index) => {
       expect(point.emcMean).toBeGreaterThan(random.points[index]?.emcMean ?? Infinity);
       // True labels generalize: far above the 10% of chance.
       expect(point.seeds[0]?.testAccuracy).toBeGreaterThan(0.5);
+      // Every width is also measured on the same N, the smallest EMC of the sweep.
+      expect(point.generalization?.n).toBe(sharedN);
+      expect(point.generalization?.testAccuracy).toBeGreaterThan(0.2);
     });
     const gap = spawnSync(
       process.execPath,
@@ -108,9 +112,16 @@ describe('the findings on MNIST, from the CLI', () => {
       { encoding: 'utf8' },
     );
     expect(gap.status).toBe(0);
-    expect(gap.stdout).toMatch(/EMC true\s+EMC random\s+EMC gap\s+test acc\s+gen\. gap/);
+    expect(gap.stdout).toMatch(
+      /EMC true\s+EMC random\s+EMC gap\s+train acc\s+test acc\s+gen\. gap/,
+    );
     expect(gap.stdout).toMatch(/^MLP 1×16 relu\s+12730\s/m);
-    expect(gap.stdout).toMatch(/r = -?[01]\.\d{3}$/m);
+    expect(gap.stdout).toContain(
+      `Generalization measured at N = ${sharedN}, shared by every width`,
+    );
+    // A width whose EMC is censored (it fitted the whole pool) is left out of r, and said so.
+    expect(gap.stdout).toMatch(/r = -?[01]\.\d{3} \(\d points\)\.$|needs at least 3 sweep points/m);
+    expect(gap.stdout).toMatch(/^agreement: (r < 0: agrees|r ≥ 0: does not agree|Too few points)/m);
     const swapped = spawnSync(
       process.execPath,
       ['bin/emc-lab.js', 'gap', `${randomPath}.results.json`, `${truePath}.results.json`],

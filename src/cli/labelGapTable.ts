@@ -1,5 +1,12 @@
 import type { LabelGapReport } from '../engine/generalization.ts';
-import { BUDGET_LIMITED_NOTE, type LowerBounds, lowerBoundMark } from '../share/verdicts.ts';
+import {
+  agreementSentence,
+  BUDGET_LIMITED_NOTE,
+  correlationSentence,
+  type LowerBounds,
+  lowerBoundMark,
+  sharedSizeSentence,
+} from '../share/verdicts.ts';
 
 const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
 
@@ -7,7 +14,9 @@ const NONE: LowerBounds = { budgetLimited: new Set(), censored: new Set() };
 
 /**
  * The label-gap report as a plain-text table for the terminal. An EMC that is only a
- * lower bound is marked "≥", and a note under the table says why.
+ * lower bound is marked "≥", a row left out of the correlation is marked "*", and notes
+ * under the table say why, at which N generalization was measured, and whether r points
+ * the way the paper found.
  */
 export function formatLabelGap(
   report: LabelGapReport,
@@ -15,15 +24,27 @@ export function formatLabelGap(
 ): string {
   const emc = (value: number, width: number, run: LowerBounds) =>
     `${lowerBoundMark(run, width)}${value.toFixed(1)}`;
-  const header = ['model', 'params', 'EMC true', 'EMC random', 'EMC gap', 'test acc', 'gen. gap'];
+  const header = [
+    'model',
+    'params',
+    'EMC true',
+    'EMC random',
+    'EMC gap',
+    'train acc',
+    'test acc',
+    'gen. gap',
+    'in r',
+  ];
   const rows = report.rows.map((row) => [
     row.model,
     String(row.parameterCount),
     emc(row.emcTrue, row.width, bounds.true),
     emc(row.emcRandom, row.width, bounds.random),
     row.emcGap.toFixed(1),
+    percent(row.trainAccuracy),
     percent(row.testAccuracy),
     percent(row.generalizationGap),
+    row.excluded === null ? 'yes' : 'no*',
   ]);
   const widths = header.map((title, i) =>
     Math.max(title.length, ...rows.map((r) => (r[i] ?? '').length)),
@@ -38,10 +59,16 @@ export function formatLabelGap(
   const notes = [
     any((b) => b.budgetLimited) ? `≥ ${BUDGET_LIMITED_NOTE}` : '',
     any((b) => b.censored) ? '≥ censored: a lower bound; every N up to the pool fitted' : '',
+    ...report.leftOut.map((row) => `* ${row.model} left out of r: ${row.explanation}`),
   ].filter(Boolean);
-  const correlation =
-    report.correlation === null
-      ? `correlation: needs at least 3 sweep points with test accuracy (have ${report.rows.length})`
-      : `correlation of EMC gap and generalization gap across the sweep: r = ${report.correlation.toFixed(3)}`;
-  return [line(header), ...rows.map(line), '', ...notes, correlation].join('\n');
+  return [
+    line(header),
+    ...rows.map(line),
+    '',
+    ...notes,
+    sharedSizeSentence(report),
+    correlationSentence(report, 3),
+    `expected: ${report.expectedDirection}`,
+    `agreement: ${agreementSentence(report)}`,
+  ].join('\n');
 }

@@ -35,7 +35,9 @@ presets   lists the presets, one per line: id, finding and title, variants (K=la
           separated by tabs.
 validate  checks a spec and names every problem.
 gap       sets EMC(true labels) - EMC(random labels) beside the generalization gap for two
-          runs of one sweep that differ only in their labels (the paper's finding 4).
+          runs of one sweep that differ only in their labels (the paper's finding 4). The
+          gap is measured at one N shared by every width (the true-label run's smallest
+          EMC); rows whose EMC is only a lower bound are shown but left out of r.
 
 Exit codes: 0 success, 1 the run failed, 2 invalid spec or arguments, 130 interrupted.`;
 

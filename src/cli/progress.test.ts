@@ -92,6 +92,25 @@ describe('the CLI progress report', () => {
     ]);
   });
 
+  it('reports the generalization trainings at the shared N, one line per point', () => {
+    const lines = report([
+      runStarted,
+      { kind: 'generalization-started', n: 40, probes: 2 },
+      {
+        kind: 'generalization-measured',
+        pointIndex: 0,
+        n: 40,
+        trainAccuracy: 1,
+        testAccuracy: 0.55,
+        fits: true,
+      },
+    ]);
+    expect(lines.slice(1)).toEqual([
+      'generalization: 2 more trainings at N = 40, the smallest EMC of the sweep',
+      'point 1/2 at N = 40: train accuracy 100.0%, test accuracy 55.0%',
+    ]);
+  });
+
   it('ends with the points whose EMC is only a lower bound, and the cap to raise', () => {
     const results = {
       status: 'complete',

@@ -1,6 +1,8 @@
 import type { EngineEvent, ExperimentResults } from '../engine/index.ts';
 import { BUDGET_LIMITED_NOTE, formatCount, probeVerdict } from '../share/verdicts.ts';
 
+const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+
 /**
  * The CLI's progress report on stderr: one line rewritten in place on a terminal, one line
  * per finished probe and point otherwise (CI logs, pipes).
@@ -68,6 +70,19 @@ export class ProgressLine {
         );
         break;
       }
+      case 'generalization-started':
+        this.current = `generalization at N=${event.n}`;
+        this.line(
+          `generalization: ${event.probes} more trainings at N = ${event.n}, the smallest EMC of the sweep`,
+          true,
+        );
+        break;
+      case 'generalization-measured':
+        this.line(
+          `point ${event.pointIndex + 1}/${this.points} at N = ${event.n}: train accuracy ${percent(event.trainAccuracy)}, test accuracy ${percent(event.testAccuracy)}`,
+          true,
+        );
+        break;
       case 'run-finished':
         this.line(`run ${event.results.status}: ${event.results.probes.length} probes`, true);
         this.budgetSummary(event.results);

@@ -4,8 +4,9 @@ import type { EpochMetrics } from './train/fitProbe.ts';
 
 /**
  * Progress of a run, emitted in this order: run-started, then per point point-started,
- * per probe probe-started / epoch* / probe-finished, point-finished; finally run-finished
- * (also for a stopped run, with status "cancelled") or error. With search.parallel > 1, a
+ * per probe probe-started / epoch* / probe-finished, point-finished; then, when the data has
+ * a test split, generalization-started and one generalization-measured per point; finally
+ * run-finished (also for a stopped run, with status "cancelled") or error. With search.parallel > 1, a
  * round-started precedes each round of several probes: their probe-started events come
  * first, then their epochs interleaved, then their results. Every event has a `kind`, so
  * the worker can forward them as messages unchanged.
@@ -26,6 +27,20 @@ export type EngineEvent =
   | { kind: 'probe-extended'; pointIndex: number; seedIndex: number; n: number; steps: number }
   | { kind: 'probe-finished'; probe: ProbeRecord }
   | { kind: 'point-finished'; point: PointResult }
+  /**
+   * Every point is measured: each (point, seed) now trains once more at `n`, the smallest
+   * EMC of the sweep, to compare the models' test accuracy on equal training data.
+   */
+  | { kind: 'generalization-started'; n: number; probes: number }
+  /** A point's generalization at the shared N (means over seeds); see PointResult.generalization. */
+  | {
+      kind: 'generalization-measured';
+      pointIndex: number;
+      n: number;
+      trainAccuracy: number;
+      testAccuracy: number;
+      fits: boolean;
+    }
   | { kind: 'run-finished'; results: ExperimentResults }
   | { kind: 'error'; message: string };
 

@@ -38,8 +38,29 @@ export interface SeedResult {
    */
   budgetLimited: boolean;
   probes: number;
-  /** Test accuracy of the model trained at the largest fitting N (null without a test split). */
+  /**
+   * Test accuracy of the model trained at this seed's largest fitting N (null without a test
+   * split). Not comparable across widths (a wider model trained on more samples): compare
+   * PointResult.generalization instead.
+   */
   testAccuracy: number | null;
+}
+
+/**
+ * Held-out accuracy after training on one N shared by every point of the sweep: the
+ * smallest EMC over every point and seed, which every model fits. At each model's own EMC a
+ * wider model would be evaluated after training on more samples; at a shared N the
+ * generalization gap compares the models alone (finding 4 of the paper).
+ */
+export interface SharedSizeGeneralization {
+  /** The shared training-set size, the same for every point of the run. */
+  n: number;
+  /** Mean over seeds of the probe's final accuracy on its n training samples. */
+  trainAccuracy: number;
+  /** Mean over seeds of the accuracy on the test split. */
+  testAccuracy: number;
+  /** Every seed's probe fitted all n samples. */
+  fits: boolean;
 }
 
 /** One sweep model and its measured EMC. */
@@ -57,6 +78,12 @@ export interface PointResult {
   /** Pairs of probes where a larger N fitted but a smaller one did not (kept, never dropped). */
   nonMonotone: Array<{ fitted: number; failed: number; seedIndex: number }>;
   wallMs: number;
+  /**
+   * Generalization at the N shared by the sweep, measured after every point's search; null
+   * without a test split, when the smallest EMC is 0, for a stopped run, and in results
+   * written before it was measured.
+   */
+  generalization: SharedSizeGeneralization | null;
 }
 
 /** "running" only in documents saved while a run is in progress (the lab's persistence). */

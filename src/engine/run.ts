@@ -19,8 +19,14 @@ import {
   sampleStd,
 } from './results.ts';
 import { parallelGallopThenBisect } from './search/gallopThenBisect.ts';
+import { measureGeneralizationAtSharedSize } from './sharedSizeGeneralization.ts';
 import { type ExperimentSpec, parseSpec } from './spec/index.ts';
-import { type DeviceSamples, type EpochMetrics, fitProbe } from './train/fitProbe.ts';
+import {
+  type DeviceSamples,
+  type EpochMetrics,
+  type FitProbeInput,
+  fitProbe,
+} from './train/fitProbe.ts';
 import { fitProbesStacked } from './train/stackedProbes.ts';
 import { ProbeFailedError } from './train/probeFailure.ts';
 import { ENGINE_VERSION } from './version.ts';
@@ -96,6 +102,15 @@ export async function runExperiment(
       // Warm start: a wider model's EMC is near the previous one's, so start the search there.
       guess = Math.max(1, Math.round(point.emcMean));
     }
+    if (spec.data.testSize > 0) {
+      results.points = await measureGeneralizationAtSharedSize({
+        points: results.points,
+        seeds: spec.search.seeds,
+        probeInput: (pointIndex, seedIndex) =>
+          searchProbeInput(spec, plans[pointIndex] as ModelPlan, data, seedIndex, options.control),
+        onEvent: options.onEvent,
+      });
+    }
   } catch (error) {
     if (!(error instanceof RunCancelledError)) {
       results.status = 'failed';
@@ -134,8 +149,8 @@ async function measurePoint(
   const pointProbes: ProbeRecord[] = [];
 
   for (let seedIndex = 0; seedIndex < spec.search.seeds; seedIndex++) {
-    const { seed, order, initSeed } = repeatSeeds(spec, seedIndex);
-    const device = data.device(seedIndex);
+    const { seed } = repeatSeeds(spec, seedIndex);
+    const probeInput = searchProbeInput(spec, plan, data, seedIndex, options.control);
     const testAccuracyAt = new Map<number, number | null>();
     const seedProbes: ProbeRecord[] = [];
     const record = (probe: ProbeRecord) => {
@@ -144,16 +159,6 @@ async function measurePoint(
       seedProbes.push(probe);
       testAccuracyAt.set(probe.n, probe.testAccuracy);
       emit({ kind: 'probe-finished', probe });
-    };
-    const probeInput = {
-      plan,
-      pool: device.pool,
-      test: device.test,
-      classes: spec.data.classes,
-      order,
-      train: spec.train,
-      seed: initSeed,
-      control: options.control,
     };
     // One round of the search: its N, each answered by a replayed probe or a training; with
     // search.parallel > 1 the trainings of a round run stacked, as one computation.
@@ -229,6 +234,33 @@ async function measurePoint(
     seeds,
     nonMonotone: findNonMonotone(pointProbes),
     wallMs: performance.now() - started,
+    // Measured once every point is: it needs the smallest EMC of the whole sweep.
+    generalization: null,
+  };
+}
+
+/**
+ * What every training of one point and repeat shares, whatever its N: the search's probes
+ * and the generalization probe at the sweep's shared N train alike.
+ */
+function searchProbeInput(
+  spec: ExperimentSpec,
+  plan: ModelPlan,
+  data: RepeatData,
+  seedIndex: number,
+  control: RunControl | undefined,
+): Omit<FitProbeInput, 'n'> {
+  const { order, initSeed } = repeatSeeds(spec, seedIndex);
+  const device = data.device(seedIndex);
+  return {
+    plan,
+    pool: device.pool,
+    test: device.test,
+    classes: spec.data.classes,
+    order,
+    train: spec.train,
+    seed: initSeed,
+    control,
   };
 }
 

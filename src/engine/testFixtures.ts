@@ -61,6 +61,7 @@ export function pointResult(overrides: Partial<PointResult> = {}): PointResult {
     seeds: [seedResult()],
     nonMonotone: [],
     wallMs: 400,
+    generalization: null,
     ...overrides,
   };
 }

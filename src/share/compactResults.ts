@@ -38,6 +38,16 @@ const pointTuple = z.tuple([
   z.array(seedTuple).max(20),
   nonNegative, // wall ms
   z.string().max(120), // model description
+  // Generalization at the sweep's shared N (null: not measured):
+  z
+    .tuple([
+      z.number().int().min(0).max(1e6), // n
+      z.number().min(0).max(1), // train accuracy
+      z.number().min(0).max(1), // test accuracy
+      flag, // fits
+    ])
+    .nullable()
+    .optional(),
 ]);
 const probeTuple = z.tuple([
   z.number().int().min(0).max(100), // point
@@ -88,6 +98,12 @@ export function compactResults(results: ExperimentResults, withProbes: boolean):
       ]),
       Math.round(p.wallMs),
       p.model,
+      p.generalization && [
+        p.generalization.n,
+        round(p.generalization.trainAccuracy),
+        round(p.generalization.testAccuracy),
+        bit(p.generalization.fits),
+      ],
     ]),
     ...(withProbes
       ? {
@@ -156,7 +172,7 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
     },
   );
   const points: PointResult[] = compact.points.map(
-    ([width, parameterCount, emcMean, emcStd, seeds, wallMs, model], index) => {
+    ([width, parameterCount, emcMean, emcStd, seeds, wallMs, model, generalization], index) => {
       const expandedSeeds = seeds.map(
         ([emc, lo, hi, probeCount, testAccuracy, budgetLimited], seedIndex) => {
           const bracket: [number, number | null] = [lo, hi];
@@ -191,6 +207,14 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
         seeds: expandedSeeds,
         nonMonotone: [],
         wallMs,
+        generalization: generalization
+          ? {
+              n: generalization[0],
+              trainAccuracy: generalization[1],
+              testAccuracy: generalization[2],
+              fits: generalization[3] === 1,
+            }
+          : null,
       };
     },
   );

@@ -16,6 +16,7 @@ const results = {
       emcMean: 45,
       emcStd: 7.07,
       budgetLimited: true,
+      generalization: { n: 20, trainAccuracy: 1, testAccuracy: 0.625, fits: true },
       seeds: [
         seedResult({ emc: 40, bracket: [40, 44], probes: 6 }),
         seedResult({ seedIndex: 1, emc: 50, bracket: [50, 52], budgetLimited: true, probes: 7 }),
@@ -56,28 +57,35 @@ describe('CSV export', () => {
   it('writes one row per point and seed, quoting text and defusing formulas', () => {
     const lines = pointsCsv(results).trim().split('\n');
     expect(lines[0]).toBe(
-      'point,width,model,parameters,emc_mean,emc_std,seed,emc,bracket_low,bracket_high,censored,probes,test_accuracy,budget_limited,point_budget_limited',
+      'point,width,model,parameters,emc_mean,emc_std,seed,emc,bracket_low,bracket_high,censored,probes,test_accuracy,budget_limited,point_budget_limited,gen_n,gen_train_accuracy,gen_test_accuracy',
     );
     expect(lines[1]).toBe(
-      `0,4,"'=HYPERLINK(""x""), ""quoted""",56,20,0,0,20,20,,true,5,,false,false`,
+      `0,4,"'=HYPERLINK(""x""), ""quoted""",56,20,0,0,20,20,,true,5,,false,false,,,`,
     );
   });
 
   it('flags budget-limited seeds, and their point, in columns of their own', () => {
     const lines = pointsCsv(results).trim().split('\n');
-    expect(lines[2]).toBe('1,8,MLP 1×4 relu,108,45,7.07,0,40,40,44,false,6,,false,true');
-    expect(lines[3]).toBe('1,8,MLP 1×4 relu,108,45,7.07,1,50,50,52,false,7,,true,true');
+    expect(lines[2]).toMatch(/^1,8,MLP 1×4 relu,108,45,7.07,0,40,40,44,false,6,,false,true,/);
+    expect(lines[3]).toMatch(/^1,8,MLP 1×4 relu,108,45,7.07,1,50,50,52,false,7,,true,true,/);
+  });
+
+  it("writes the point's generalization at the shared N on each of its rows, compared across widths", () => {
+    const lines = pointsCsv(results).trim().split('\n');
+    expect(lines[1]).toMatch(/,,,$/);
+    expect(lines[2]).toMatch(/,20,1,0\.625$/);
+    expect(lines[3]).toMatch(/,20,1,0\.625$/);
   });
 
   it('writes one row per probe with its convergence check, leaving unknown numbers empty', () => {
     const lines = probesCsv(results).trim().split('\n');
     expect(lines[0]).toBe(
-      'point,seed,n,fits,stop_reason,epochs,steps,final_loss,final_accuracy,test_accuracy,wall_ms,converged,grad_norm,initial_grad_norm,hessian_min,hessian_max,saddle,extensions',
+      'point,seed,n,fits,stop_reason,epochs,steps,final_loss,final_accuracy,test_accuracy,wall_ms,converged,grad_norm,initial_grad_norm,stall_grad_norm,hessian_min,hessian_max,saddle,extensions',
     );
-    expect(lines[1]).toBe('0,0,20,true,fit,3,3,,1,,5,false,0.05,1,,,false,0');
+    expect(lines[1]).toBe('0,0,20,true,fit,3,3,,1,,5,false,0.05,1,,,,false,0');
     expect(lines[2]).toBe(
-      '0,0,22,false,converged,400,400,0.1,0.9,,100,true,0.004,0.8,-0.001,3.5,false,2',
+      '0,0,22,false,converged,400,400,0.1,0.9,,100,true,0.004,0.8,0.001,-0.001,3.5,false,2',
     );
-    expect(lines[3]).toBe('1,1,52,false,budget,250,4000,0.1,0.9,,100,false,0.2,1,,,false,3');
+    expect(lines[3]).toBe('1,1,52,false,budget,250,4000,0.1,0.9,,100,false,0.2,1,0.001,,,false,3');
   });
 });

@@ -24,6 +24,9 @@ export function pointsCsv(results: ExperimentResults): string {
       seed.testAccuracy ?? '',
       seed.budgetLimited,
       point.budgetLimited,
+      point.generalization?.n ?? '',
+      point.generalization?.trainAccuracy ?? '',
+      point.generalization?.testAccuracy ?? '',
     ]),
   );
   return toCsv(
@@ -45,6 +48,12 @@ export function pointsCsv(results: ExperimentResults): string {
       'budget_limited',
       // Some seed of the point is budget-limited: emc_mean is a lower bound.
       'point_budget_limited',
+      // The point's generalization at the N shared by the sweep (means over seeds), the
+      // same on each of its rows; empty when not measured. Compare widths with these, not
+      // with test_accuracy, which each width measures at its own EMC.
+      'gen_n',
+      'gen_train_accuracy',
+      'gen_test_accuracy',
     ],
     rows,
   );

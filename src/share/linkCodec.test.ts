@@ -226,6 +226,21 @@ describe('share links', () => {
     }
   });
 
+  it('round-trips generalization at the shared N, and a point without it as null', () => {
+    const spec = parseSpec(DEFAULT_SPEC);
+    const results = resultsFor(spec, 4);
+    const measured = { n: 24, trainAccuracy: 1, testAccuracy: 0.6875, fits: true };
+    results.points = results.points.map((p, i) => ({
+      ...p,
+      generalization: i === 1 ? null : { ...measured, fits: i === 0 },
+    }));
+    const decoded = decodeLink(encodeLink(spec, results).fragment);
+    if (decoded.kind !== 'ok' || !decoded.results) throw new Error(JSON.stringify(decoded));
+    expect(decoded.results.points.map((p) => p.generalization)).toEqual(
+      results.points.map((p) => p.generalization),
+    );
+  });
+
   it('still opens results links written before budget limits, judging them by their probes', () => {
     const point = (seeds: unknown[]) => [4, 40, 12, 0, seeds, 900, 'MLP 1×4 relu'];
     const old = decodeLink(
@@ -249,6 +264,7 @@ describe('share links', () => {
     expect(old.spec.train.maxEpochs).toBe(300);
     // Point 1's decisive N = 14 ran out of epochs; point 2's N = 22 stopped on a plateau.
     expect(old.results.points.map((p) => p.budgetLimited)).toEqual([true, false]);
+    expect(old.results.points.map((p) => p.generalization)).toEqual([null, null]);
     expect(old.results.probes.map((p) => p.stopReason)).toEqual([
       'fit',
       'budget',

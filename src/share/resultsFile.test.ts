@@ -52,6 +52,23 @@ describe('results files', () => {
     expect(parsed.results.spec).toEqual(results.spec);
   });
 
+  it('keeps generalization at the shared N, and reads a version-2 file from before it as unmeasured', async () => {
+    const results = await runExperiment(tinySpec);
+    const measured = results.points[0]?.generalization;
+    expect(measured?.n).toBe(results.points[0]?.seeds[0]?.emc);
+    const parsed = parseResultsFile(JSON.stringify(results));
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.results.points[0]?.generalization).toEqual(measured);
+
+    const earlier = {
+      ...results,
+      points: results.points.map(({ generalization: _, ...point }) => point),
+    };
+    const old = parseResultsFile(JSON.stringify(earlier));
+    if (!old.ok) throw new Error(old.error);
+    expect(old.results.points.map((p) => p.generalization)).toEqual([null]);
+  });
+
   it('reads a version-1 file as version 2, with what it never measured left unknown', () => {
     const parsed = parseResultsFile(versionOneFile);
     if (!parsed.ok) throw new Error(parsed.error);
@@ -73,6 +90,7 @@ describe('results files', () => {
         extensions: 0,
       });
     }
+    expect(results.points.every((p) => p.generalization === null)).toBe(true);
   });
 
   it('marks a version-1 seed budget-limited when its smallest failing N ran out of epochs', () => {

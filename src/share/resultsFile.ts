@@ -98,6 +98,12 @@ const pointV2Schema = z.strictObject({
   ...pointFields,
   seeds: z.array(seedV2Schema).max(20),
   budgetLimited: z.boolean(),
+  // Added within version 2: files written before it read as not measured.
+  generalization: z
+    .strictObject({ n: count, trainAccuracy: fraction, testAccuracy: fraction, fits: z.boolean() })
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
 });
 
 const documentFields = {
@@ -196,7 +202,7 @@ export function parseResultsDocument(json: unknown): ParsedResults {
  * Hessian. Those measurements were never taken, so they read as unknown (null), never as
  * made-up values, and no probe counts as converged; no budget was extended, and the
  * learning rate stayed the spec's. A seed whose decisive probe ran out of budget is
- * budget-limited, exactly as in version 2.
+ * budget-limited, exactly as in version 2. Generalization at a shared N was not measured.
  */
 function migrateResultsV1(document: DocumentV1, spec: ExperimentSpec): DocumentV2 {
   const probes: ProbeRecord[] = document.probes.map((probe) => ({
@@ -220,7 +226,12 @@ function migrateResultsV1(document: DocumentV1, spec: ExperimentSpec): DocumentV
         probes.filter((p) => p.pointIndex === point.index && p.seedIndex === seed.seedIndex),
       ),
     }));
-    return { ...point, seeds, budgetLimited: seeds.some((s) => s.budgetLimited) };
+    return {
+      ...point,
+      seeds,
+      budgetLimited: seeds.some((s) => s.budgetLimited),
+      generalization: null,
+    };
   });
   return { ...document, version: RESULTS_VERSION, points, probes };
 }

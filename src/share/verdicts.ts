@@ -1,3 +1,4 @@
+import type { LabelGapReport } from '../engine/generalization.ts';
 import type { ExperimentResults, ProbeRecord } from '../engine/results.ts';
 
 /**
@@ -65,4 +66,39 @@ export function lowerBoundsOf(results: Pick<ExperimentResults, 'points'>): Lower
 /** "≥ " when the EMC of this width is a lower bound in the run, else "". */
 export function lowerBoundMark(bounds: LowerBounds, width: number): string {
   return bounds.budgetLimited.has(width) || bounds.censored.has(width) ? '≥ ' : '';
+}
+
+/** At which N the label-gap report's generalization gaps were measured. */
+export function sharedSizeSentence(report: Pick<LabelGapReport, 'sharedN'>): string {
+  return report.sharedN === null
+    ? 'Generalization was not measured at a shared N (results from before it was, or a stopped run): run the true-label sweep again to measure it.'
+    : `Generalization measured at N = ${formatCount(report.sharedN)}, shared by every width (the smallest EMC of the true-label sweep).`;
+}
+
+/** Pearson's r across the sweep, or why there is none. */
+export function correlationSentence(
+  report: Pick<LabelGapReport, 'correlation' | 'correlatedRows' | 'agreement'>,
+  digits = 2,
+): string {
+  const { correlation, correlatedRows } = report;
+  if (correlation !== null) {
+    return `Correlation between EMC gap and generalization gap across the sweep: r = ${correlation.toFixed(digits)} (${correlatedRows} points).`;
+  }
+  return report.agreement === 'no spread'
+    ? `Correlation across the sweep: undefined, the EMC gap or the generalization gap is the same at all ${correlatedRows} points.`
+    : `Correlation across the sweep: needs at least 3 sweep points that are measured and not left out (this pair has ${correlatedRows}).`;
+}
+
+/** Whether r points the way the paper found; never claims agreement without an r. */
+export function agreementSentence(report: Pick<LabelGapReport, 'agreement'>): string {
+  switch (report.agreement) {
+    case 'agrees':
+      return 'r < 0: agrees with the paper.';
+    case 'does not agree at this scale':
+      return 'r ≥ 0: does not agree with the paper at this scale.';
+    case 'too few points':
+      return 'Too few points to tell the direction of the correlation.';
+    case 'no spread':
+      return 'No spread to correlate, so no direction to tell.';
+  }
 }

@@ -178,6 +178,31 @@ describe('the run log and the EMC shown', () => {
     });
   });
 
+  it('fills in and logs generalization at the shared N as each point is measured', () => {
+    const log = logAfter(
+      { kind: 'point-finished', point: pointResult({ index: 0, model: 'MLP 1×4 relu' }) },
+      { kind: 'point-finished', point: pointResult({ index: 1, width: 8, model: 'MLP 1×8 relu' }) },
+      { kind: 'generalization-started', n: 120, probes: 2 },
+      {
+        kind: 'generalization-measured',
+        pointIndex: 1,
+        n: 120,
+        trainAccuracy: 1,
+        testAccuracy: 0.8125,
+        fits: true,
+      },
+    );
+    expect(log.slice(-2)).toEqual([
+      'Measuring generalization at N = 120, the smallest EMC of the sweep: 2 more trainings',
+      'Generalization at N = 120 (shared by the sweep): test accuracy 81.3% for MLP 1×8 relu',
+    ]);
+    const { points } = useRunStore.getState();
+    expect(points.map((p) => p.generalization)).toEqual([
+      null,
+      { n: 120, trainAccuracy: 1, testAccuracy: 0.8125, fits: true },
+    ]);
+  });
+
   it('marks an EMC that is only a lower bound with ≥: censored or budget-limited', () => {
     expect(formatEmc(pointResult())).toBe('20');
     expect(

@@ -265,6 +265,28 @@ function reduceEngineEvent(
           : log('info', text),
       };
     }
+    case 'generalization-started':
+      return {
+        log: log(
+          'info',
+          `Measuring generalization at N = ${event.n}, the smallest EMC of the sweep: ${event.probes} more trainings`,
+        ),
+      };
+    case 'generalization-measured': {
+      const { pointIndex, n, trainAccuracy, testAccuracy, fits } = event;
+      const point = state.points[pointIndex];
+      // The run-finished results carry the same; updating now lets the panel show it early.
+      const points = state.points.map((p, i) =>
+        i === pointIndex ? { ...p, generalization: { n, trainAccuracy, testAccuracy, fits } } : p,
+      );
+      return {
+        points,
+        log: log(
+          'info',
+          `Generalization at N = ${n} (shared by the sweep): test accuracy ${percent(testAccuracy)}${point ? ` for ${point.model}` : ''}`,
+        ),
+      };
+    }
     case 'run-finished': {
       const { results } = event;
       const phase =
@@ -276,6 +298,7 @@ function reduceEngineEvent(
       return {
         phase,
         results,
+        points: results.points,
         finishedAt: now,
         log: log('info', `Run ${results.status} after ${results.probes.length} probes`),
       };
@@ -334,6 +357,10 @@ export function formatEmc(point: PointResult): string {
   const lowerBound = point.budgetLimited || point.seeds.some((s) => s.censored);
   const spread = point.seeds.length > 1 ? ` ± ${point.emcStd.toFixed(1)}` : '';
   return `${lowerBound ? '≥ ' : ''}${Math.round(point.emcMean * 10) / 10}${spread}`;
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
 }
 
 function appendLog(

@@ -1,6 +1,13 @@
 import { useMemo } from 'react';
 import { findLabelPair, labelGapReport } from '../../engine/generalization.ts';
-import { BUDGET_LIMITED_NOTE, lowerBoundMark, lowerBoundsOf } from '../../share/verdicts.ts';
+import {
+  agreementSentence,
+  BUDGET_LIMITED_NOTE,
+  correlationSentence,
+  lowerBoundMark,
+  lowerBoundsOf,
+  sharedSizeSentence,
+} from '../../share/verdicts.ts';
 import { useCompareStore } from '../../state/compareStore.ts';
 import { useLiveResults } from '../../state/useLiveResults.ts';
 
@@ -9,7 +16,9 @@ const percent = (value: number | null) => (value === null ? '–' : `${(value * 
 /**
  * Finding 4: appears once a true-label run and a random-label run of the same sweep are on
  * the chart (a preset's two variants, or two pinned runs), and sets the EMC gap beside the
- * generalization gap, point by point, with their correlation across the sweep.
+ * generalization gap at one N shared by every width, point by point, with their
+ * correlation across the sweep. Rows whose EMC is only a lower bound stay in the table but
+ * out of the correlation, marked and explained.
  */
 export function LabelGapPanel() {
   const live = useLiveResults();
@@ -37,10 +46,10 @@ export function LabelGapPanel() {
     <section className="label-gap" aria-labelledby="label-gap-title" data-testid="label-gap">
       <h2 id="label-gap-title">Label gap and generalization</h2>
       <p>
-        EMC on true labels minus EMC on random labels, beside the generalization gap (100% train
-        accuracy at the EMC minus test accuracy). The paper finds that a larger label gap comes with
-        a smaller generalization gap.
+        EMC on true labels minus EMC on random labels, beside the generalization gap (train accuracy
+        minus test accuracy) of the true-label models, each trained on the same number of samples.
       </p>
+      <p data-testid="label-gap-shared-n">{sharedSizeSentence(report)}</p>
       <table className="results-table">
         <thead>
           <tr>
@@ -49,13 +58,15 @@ export function LabelGapPanel() {
             <th scope="col">EMC true</th>
             <th scope="col">EMC random</th>
             <th scope="col">EMC gap</th>
+            <th scope="col">Train acc.</th>
             <th scope="col">Test acc.</th>
             <th scope="col">Generalization gap</th>
+            <th scope="col">In r</th>
           </tr>
         </thead>
         <tbody>
           {report.rows.map((row) => (
-            <tr key={row.width}>
+            <tr key={row.width} data-excluded={row.excluded ?? undefined}>
               <th scope="row">{row.model}</th>
               <td>{row.parameterCount.toLocaleString()}</td>
               <td>
@@ -67,8 +78,10 @@ export function LabelGapPanel() {
                 {row.emcRandom.toFixed(1)}
               </td>
               <td>{row.emcGap.toFixed(1)}</td>
+              <td>{percent(row.trainAccuracy)}</td>
               <td>{percent(row.testAccuracy)}</td>
               <td>{percent(row.generalizationGap)}</td>
+              <td>{row.excluded === null ? 'yes' : `no: ${row.excluded}`}</td>
             </tr>
           ))}
         </tbody>
@@ -78,10 +91,18 @@ export function LabelGapPanel() {
           ≥ {BUDGET_LIMITED_NOTE}. The EMC gap of such a row rests on a lower bound.
         </p>
       )}
-      <p data-testid="label-gap-correlation">
-        {report.correlation === null
-          ? `Correlation across the sweep: needs at least 3 sweep points with test accuracy (this pair has ${report.rows.length}).`
-          : `Correlation between EMC gap and generalization gap across the sweep: r = ${report.correlation.toFixed(2)} (${report.rows.length} points).`}
+      {report.leftOut.length > 0 && (
+        <ul className="chart-note" data-testid="label-gap-left-out">
+          {report.leftOut.map((row) => (
+            <li key={row.width}>
+              {row.model} is left out of r: {row.explanation}.
+            </li>
+          ))}
+        </ul>
+      )}
+      <p data-testid="label-gap-correlation">{correlationSentence(report)}</p>
+      <p data-testid="label-gap-direction">
+        {report.expectedDirection} {agreementSentence(report)}
       </p>
     </section>
   );
