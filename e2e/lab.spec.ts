@@ -48,6 +48,25 @@ test('runs a small sweep to completion with one EMC point per width', async ({
   await page.screenshot({ path: testInfo.outputPath('finished-run.png'), fullPage: true });
 });
 
+test('a point whose decisive probe ran out of steps is drawn and labelled as a lower bound', async ({
+  page,
+}) => {
+  await fillTinyExperiment(page);
+  // Six optimizer steps decide nothing near the EMC: the decisive probes stay inconclusive.
+  await setField(page, 'First budget (epochs, optional)', '');
+  await setField(page, 'Step cap per probe', '6');
+  await runButton(page).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 100_000 });
+  const chart = page.getByTestId('emc-chart');
+  await expect(chart.locator('[data-budget-limited="true"]').first()).toBeAttached();
+  await expect(chart).toContainText('budget-limited (lower bound)');
+  await expect(page.getByTestId('budget-limited-note')).toBeVisible();
+  const limitedRows = page.getByTestId('results-table').locator('tr[data-budget-limited="true"]');
+  await expect(limitedRows.first()).toContainText('≥');
+  await expect(limitedRows.first()).toContainText('budget-limited');
+  await expect(page.locator('.event-log')).toContainText(/inconclusive \(step cap reached/);
+});
+
 test('parallel probes train each round stacked on the lab backend and report every probe', async ({
   page,
 }) => {

@@ -214,6 +214,9 @@ test('a comparison preset runs each variant and overlays them, labelled', async 
   await expect(chart).toContainText('true labels');
   await expect(chart).toContainText('random labels');
   await expect(page.getByTestId('results-table')).toContainText('Test acc.');
+  // The preset is sized to converge: no EMC of either run is a budget-limited lower bound.
+  await expect(chart.locator('[data-budget-limited="true"]')).toHaveCount(0);
+  await expect(page.getByTestId('budget-limited-note')).toHaveCount(0);
 });
 
 test('the EMC chart exports as SVG and PNG, and the points as CSV', async ({ page }) => {
