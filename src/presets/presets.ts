@@ -60,7 +60,7 @@ export const PRESETS: readonly Preset[] = [
     finding: 1,
     title: 'Networks fit fewer samples than they have parameters',
     explanation:
-      'An MLP sweep (two hidden layers) on random labels with 10 classes, trained by full-batch Adam to convergence. Every EMC point lies below the dashed samples = parameters line: the optimizer finds minima that fit fewer samples than the model has parameters. Look at the EMC / params column: it stays under 1. (Each point is one seed: more seeds show how much the EMC of a small network varies with its initialization.)',
+      'An MLP sweep (two hidden layers) on random labels with 10 classes, trained by full-batch Adam to convergence. Every EMC point lies below the dashed samples = parameters line: the optimizer finds minima that fit fewer samples than the model has parameters. Look at the EMC / params column: it stays under 1.',
     base: {
       ...randomLabelsMlp,
       name: 'Finding 1: EMC below the parameter count',
@@ -75,7 +75,7 @@ export const PRESETS: readonly Preset[] = [
     finding: 2,
     title: 'CNNs are more parameter-efficient than MLPs, even on random labels',
     explanation:
-      'MNIST digits with random labels, fitted by a small CNN sweep and an MLP sweep with the same optimizer, learning rate, batch size and step cap. The CNN points lie higher and further left: with fewer parameters, convolutions fit more samples, although the labels carry no structure to exploit. The CNNs fit the whole pool of 300, so their EMC is a lower bound (≥), which only strengthens the point. Compare the EMC / params column of the two runs.',
+      'MNIST digits with random labels, fitted by a small CNN sweep and an MLP sweep with the same optimizer settings and step cap. The CNN points lie higher and further left: with fewer parameters, convolutions fit more samples, although the labels carry no structure to exploit. The CNNs fit the whole pool of 300, so their EMC is a lower bound (≥), which only strengthens the point.',
     base: {
       ...randomLabelsMlp,
       name: 'Finding 2: CNN vs MLP on random-label MNIST',
@@ -115,7 +115,7 @@ export const PRESETS: readonly Preset[] = [
     finding: 3,
     title: 'SGD fits more samples than full-batch gradient descent',
     explanation:
-      'One MLP sweep trained twice with plain SGD at the same learning rate: with mini-batches of 16, then with the full batch (gradient descent). The comparison is made at convergence: a size counts as not fitted only once the loss has stalled with a small mean gradient, confirmed after a learning-rate cut, and both runs have the same cap of 20,000 optimizer steps (steps, not epochs: full batch takes one step per epoch, so an epoch budget would starve it). At this scale the mini-batch curve lies above at every width: stochastic gradients find minima that fit more data, as the paper reports.',
+      'One MLP sweep trained with plain SGD at one learning rate, with mini-batches of 16 and then with the full batch (gradient descent). Both train to convergence under the same cap of 20,000 optimizer steps: steps, not epochs, since full batch takes one step per epoch and an epoch budget would starve it. At this scale the mini-batch curve lies above at every width, as the paper reports: stochastic gradients find minima that fit more data.',
     base: {
       ...randomLabelsMlp,
       name: 'Finding 3: SGD vs full-batch GD',
@@ -132,7 +132,7 @@ export const PRESETS: readonly Preset[] = [
     title:
       'Correct labels are fitted more easily than random ones, and that predicts generalization',
     explanation:
-      'One MLP sweep on Gaussian inputs whose true labels follow a teacher (the nearest of eight prototype points), with true labels and then with random labels, and a held-out test set. EMC on true labels is far higher once a network is wide enough to express the teacher. When both runs are done, the label gap panel sets EMC(true) − EMC(random) beside each model’s generalization gap, all measured at one training-set size shared by the sweep, and their correlation. Why not MNIST? At lab scale its true-label probes do not converge within minutes on a CPU (their EMC would be a budget-limited lower bound); try examples/mnist-true-labels.json from the CLI with a larger step cap.',
+      'One MLP sweep on Gaussian inputs labelled by a teacher (the nearest of eight prototypes), with true and then random labels, and a held-out test set. Once a network can express the teacher, EMC on true labels is far higher; the label gap panel then sets EMC(true) − EMC(random) beside each model’s generalization gap at one training-set size shared by the sweep. MNIST is not used here because its true-label probes do not converge within minutes on a CPU (try examples/mnist-true-labels.json from the CLI with a larger step cap).',
     base: {
       ...randomLabelsMlp,
       name: 'Finding 4: true vs random labels',
@@ -157,7 +157,7 @@ export const PRESETS: readonly Preset[] = [
     finding: 5,
     title: 'Does ReLU fit more samples than tanh and sigmoid? Not at this scale',
     explanation:
-      'One MLP sweep on random labels trained with SGD and momentum to convergence, three activations. The paper finds ReLU ahead of sigmoid and tanh, with larger networks on images. At this scale the lab finds the opposite: tanh and sigmoid fit more samples than ReLU, whose narrow layers lose units that never activate again (a dead unit is a lost parameter). The lab does not reproduce finding 5 here and shows what does happen. A good question for the class: what would have to change for ReLU to win?',
+      'One MLP sweep on random labels trained with SGD and momentum to convergence, with three activations. The paper finds ReLU ahead of sigmoid and tanh with larger networks on images; at this scale the lab finds the opposite, tanh and sigmoid fitting more than ReLU, whose narrow layers lose units that never activate again. The lab does not reproduce finding 5 here and shows what does happen. A question for the class: what would have to change for ReLU to win?',
     base: {
       ...randomLabelsMlp,
       name: 'Finding 5: activations',
