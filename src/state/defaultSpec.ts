@@ -2,8 +2,10 @@ import { type ExperimentSpecInput, SPEC_VERSION } from '../engine/spec/index.ts'
 
 /**
  * What the lab opens with: small enough to show EMC points within a minute on a laptop
- * without a GPU, and already showing finding 1 (EMC grows with size, well below the
- * samples = parameters line once the model is large).
+ * without a GPU (about 30 s on WASM), EMC growing with size. Its wider models end as
+ * lower bounds at this size, and show how the lab draws them: one budget-limited (the
+ * step cap decided nothing) and one that fits the whole pool. Raising the step cap or the
+ * pool resolves them, at the cost of minutes.
  */
 export const DEFAULT_SPEC: ExperimentSpecInput = {
   version: SPEC_VERSION,

@@ -114,8 +114,9 @@ export interface CheckedEpochVerdict {
   /** The probe was inconclusive at a budget's end and goes on to the next (doubled) one. */
   extended?: boolean;
   /**
-   * A plateau with a large gradient: the weights bounce around a minimum at this step
-   * size, so the trainer reduces the learning rate. (At a saddle, it trains on as it is.)
+   * A plateau that did not end the probe: the weights bounce around a minimum at this step
+   * size, or the minimum is yet to be confirmed at a smaller one. The trainer cuts the
+   * learning rate.
    */
   reduceLearningRate?: boolean;
 }
@@ -124,8 +125,9 @@ export interface CheckedEpochVerdict {
  * What a checked epoch reports and whether the probe stops. The full check decides a fit;
  * the running misses only decide whether checking is worth it. It also runs whenever the
  * probe might stop (budget's end, plateau), so no stop misses a fit. A plateau ends the
- * probe only when the convergence check agrees (small gradient, no saddle); otherwise the
- * plateau is forgotten and training goes on: inconclusive is not failure.
+ * probe only when the convergence check agrees (a small mean gradient over the stall, after
+ * at least one learning-rate cut); otherwise the learning rate is cut, the plateau is
+ * forgotten and training goes on: inconclusive is not failure.
  */
 export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVerdict> {
   const loss = e.lossSum / e.shape.stepsPerEpoch;
@@ -160,6 +162,6 @@ export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVe
     metrics,
     convergence,
     extended: stageEnd,
-    reduceLearningRate: plateaued && convergence?.saddle !== true,
+    reduceLearningRate: plateaued,
   };
 }
