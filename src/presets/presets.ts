@@ -119,6 +119,8 @@ export const PRESETS: readonly Preset[] = [
     base: {
       ...randomLabelsMlp,
       name: 'Finding 3: SGD vs full-batch GD',
+      // Width 32 leaves both decisive probes inconclusive at the cap: 8 and 16 converge.
+      sweep: { widths: [8, 16] },
       train: { ...randomLabelsMlp.train, optimizer: 'sgd', learningRate: 0.3 },
     },
     variants: [
@@ -162,8 +164,8 @@ export const PRESETS: readonly Preset[] = [
       ...randomLabelsMlp,
       name: 'Finding 5: activations',
       data: { ...randomLabelsMlp.data, poolSize: 500 },
-      sweep: { widths: [8, 16] },
-      // ReLU needs the longer cap: at 20,000 steps its width-16 probe is still inconclusive.
+      // Width 16 leaves ReLU's decisive probe inconclusive even after 40,000 steps.
+      sweep: { widths: [8, 12] },
       train: { ...momentumToConvergence, maxSteps: 40_000 },
     },
     variants: [
