@@ -21,8 +21,8 @@ export async function fillTinyExperiment(page: Page): Promise<void> {
   await setField(page, 'Classes', '2');
   await setField(page, 'Pool size', '40');
   await setField(page, 'Widths', '2, 6');
-  await setField(page, 'First budget (epochs, optional)', '40');
-  await setField(page, 'Step cap per probe', '320');
+  await setField(page, 'First budget (epochs, optional)', '20');
+  await setField(page, 'Step cap per probe', '160');
   await setField(page, 'Patience (epochs)', '10');
   await setField(page, 'Precision', '0.25');
   await setField(page, 'Check fit every (epochs)', '4');
