@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainSpec } from '../spec/index.ts';
 import { checkConvergence, type Convergence } from './convergence.ts';
-import { gradientNorm, type LossSurface } from './curvature.ts';
+import { gradientNorm, type LossSurface, normOf } from './curvature.ts';
 import type { ProbeOutcome, StopReason } from './fitProbe.ts';
 
 type ConvergenceFields = Pick<
@@ -90,11 +90,8 @@ export class ConvergenceRecord {
   }
 
   private async stallGradNorm(): Promise<number> {
-    if (!this.stallSum || this.stallSteps === 0) return Number.POSITIVE_INFINITY;
     const sum = this.stallSum;
-    const squared = tf.tidy(() => tf.addN(sum.map((s) => s.square().sum())));
-    const value = (await squared.data())[0] as number;
-    squared.dispose();
-    return Math.sqrt(value) / this.stallSteps;
+    if (!sum || this.stallSteps === 0) return Number.POSITIVE_INFINITY;
+    return (await normOf(() => sum)) / this.stallSteps;
   }
 }

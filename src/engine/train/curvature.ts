@@ -3,10 +3,9 @@ import { createRng } from '../random.ts';
 import { EVAL_CHUNK } from '../spec/index.ts';
 
 /**
- * First- and second-order facts about the training loss at the current weights: the
- * paper's convergence check. A probe that stopped improving is called converged only when
- * the full-batch gradient is small and the Hessian has no large negative eigenvalue (a
- * minimum, not a saddle).
+ * First- and second-order facts about the training loss at the current weights, for the
+ * paper's convergence check (convergence.ts): full-batch gradients and their norm, and the
+ * Hessian's extreme eigenvalues (a minimum, or a saddle).
  */
 
 /** Mean training loss of one chunk of samples, differentiable in the model's variables. */
@@ -83,8 +82,16 @@ export function fullBatchSurface(
 }
 
 /** Euclidean norm of the full-batch gradient. */
-export async function gradientNorm(surface: LossSurface): Promise<number> {
-  const squared = tf.tidy(() => tf.addN(surface.gradient().map((g) => g.square().sum())));
+export function gradientNorm(surface: LossSurface): Promise<number> {
+  return normOf(() => surface.gradient());
+}
+
+/**
+ * Euclidean norm of tensors taken as one vector, read back as a number; `tensors` runs
+ * inside a tidy, so what it creates is freed.
+ */
+export async function normOf(tensors: () => readonly tf.Tensor[]): Promise<number> {
+  const squared = tf.tidy(() => tf.addN(tensors().map((t) => t.square().sum())));
   const value = (await squared.data())[0] as number;
   squared.dispose();
   return Math.sqrt(value);
@@ -114,14 +121,7 @@ export async function hessianExtremes(
   const sizes = surface.shapes.map((shape) => shape.reduce((a, b) => a * b, 1));
   const size = sizes.reduce((a, b) => a + b, 0);
   const steps = Math.max(1, Math.min(options.steps ?? LANCZOS_STEPS, size));
-  const weightNorm = Math.sqrt(
-    await readScalar(
-      tf.tidy(() => {
-        const parameters = surface.parameters();
-        return tf.addN(parameters.map((w) => w.square().sum()));
-      }),
-    ),
-  );
+  const weightNorm = await normOf(() => surface.parameters());
   // Relative step: large enough that float32 gradients differ by more than rounding, small
   // enough that the loss is quadratic at that scale.
   const epsilon = 1e-3 * Math.max(1, weightNorm);
@@ -226,12 +226,6 @@ async function readFlat(tensors: tf.Tensor[]): Promise<Float64Array> {
   const values = Float64Array.from(await flat.data());
   flat.dispose();
   return values;
-}
-
-async function readScalar(t: tf.Tensor): Promise<number> {
-  const value = (await t.data())[0] as number;
-  t.dispose();
-  return value;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

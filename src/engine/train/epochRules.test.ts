@@ -62,7 +62,8 @@ async function judgeLosses(
       ungated: false,
       countCorrect: async () => 7,
       checkConvergence: async () => convergence(relativeGradNorm, train),
-      learningRateSettled: settled,
+      // "Settled": the rate has been cut once already; otherwise still the spec's.
+      learningRate: settled ? train.learningRate * train.lrDecay : train.learningRate,
       restartStall: () => restarts++,
     };
     const verdict = await judgeCheckedEpoch(e);
@@ -87,14 +88,16 @@ describe('judgeCheckedEpoch', () => {
       false,
     );
     expect(last?.stop).toBeUndefined();
-    expect(verdicts.find((v) => v.convergence)?.reduceLearningRate).toBe(true);
+    expect(verdicts.find((v) => v.convergence)?.nextLearningRate).toBeLessThan(
+      trainSpec().learningRate,
+    );
   });
 
   it('keeps training through a plateau with a large gradient, at a lower learning rate', async () => {
     const { verdicts, last } = await judgeLosses([1, 0.5, 0.5, 0.5, 0.5, 0.5], 0.9);
     const rejected = verdicts.find((v) => v.convergence);
     expect(rejected?.stop).toBeUndefined();
-    expect(rejected?.reduceLearningRate).toBe(true);
+    expect(rejected?.nextLearningRate).toBeLessThan(trainSpec().learningRate * trainSpec().lrDecay);
     expect(last?.stop).toBeUndefined();
   });
 

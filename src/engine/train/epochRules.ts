@@ -1,6 +1,7 @@
 import { createRng, permutation, type Rng } from '../random.ts';
 import type { TrainSpec } from '../spec/index.ts';
 import type { Convergence } from './convergence.ts';
+import { reducedLearningRate } from './optimizers.ts';
 import type { EpochMetrics, StopReason } from './fitProbe.ts';
 import type { PlateauDetector } from './plateau.ts';
 
@@ -100,8 +101,8 @@ export interface CheckedEpoch {
   countCorrect: () => Promise<number>;
   /** The paper's convergence check at the current weights (gradient, then curvature). */
   checkConvergence: () => Promise<Convergence>;
-  /** Whether the learning rate has been cut since the start (or never will be: lrDecay 1). */
-  learningRateSettled: boolean;
+  /** The probe's learning rate now (the spec's, or lower after cuts on plateaus). */
+  learningRate: number;
   /** The loss improved (or training goes on at a new step size): a new stall starts. */
   restartStall: () => void;
 }
@@ -114,11 +115,11 @@ export interface CheckedEpochVerdict {
   /** The probe was inconclusive at a budget's end and goes on to the next (doubled) one. */
   extended?: boolean;
   /**
-   * A plateau that did not end the probe: the weights bounce around a minimum at this step
-   * size, or the minimum is yet to be confirmed at a smaller one. The trainer cuts the
-   * learning rate.
+   * The learning rate to go on with after a plateau that did not end the probe: the weights
+   * bounce around a minimum at this step size, or the minimum is yet to be confirmed at a
+   * smaller one. Absent when nothing changes (no plateau, lrDecay 1, or at the floor).
    */
-  reduceLearningRate?: boolean;
+  nextLearningRate?: number;
 }
 
 /**
@@ -151,17 +152,19 @@ export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVe
     // A minimum is confirmed at a smaller step than the one that found it: a stall at the
     // first learning rate may be a valley that a finer step still descends (the bench's
     // convergence study found such false verdicts without this rule).
-    if (convergence.converged && e.learningRateSettled) {
+    const settled = e.learningRate < e.train.learningRate || e.train.lrDecay >= 1;
+    if (convergence.converged && settled) {
       return { metrics, stop: 'converged', convergence };
     }
     e.plateau.restart();
     e.restartStall();
   }
   if (last) return { metrics, stop: 'budget', convergence };
+  const nextLearningRate = plateaued ? reducedLearningRate(e.learningRate, e.train) : undefined;
   return {
     metrics,
     convergence,
     extended: stageEnd,
-    reduceLearningRate: plateaued,
+    ...(nextLearningRate === undefined ? {} : { nextLearningRate }),
   };
 }

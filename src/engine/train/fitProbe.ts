@@ -6,7 +6,6 @@ import {
   applyDecoupledWeightDecay,
   createOptimizer,
   disposeOptimizer,
-  reducedLearningRate,
   setLearningRate,
   trainableVariables,
 } from './optimizers.ts';
@@ -179,7 +178,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         plateau,
         ungated: input.checkUngated === true,
         countCorrect: () => readCorrect(predictWith(model), subset.x, subset.labels),
-        learningRateSettled: learningRate < train.learningRate || train.lrDecay >= 1,
+        learningRate,
         checkConvergence: () => convergence.check(),
         restartStall: () => convergence.restartStall(),
       });
@@ -195,9 +194,8 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         extensions++;
         input.onExtend?.(steps);
       }
-      const reduced = verdict.reduceLearningRate && reducedLearningRate(learningRate, train);
-      if (reduced) {
-        learningRate = reduced;
+      if (verdict.nextLearningRate !== undefined) {
+        learningRate = verdict.nextLearningRate;
         setLearningRate(optimizer, learningRate);
       }
     }

@@ -35,13 +35,11 @@ export function applyDecoupledWeightDecay(
   learningRate: number | tf.Tensor = train.learningRate,
 ): void {
   if (train.weightDecay === 0) return;
-  for (const weight of weights) {
-    const factor =
-      typeof learningRate === 'number'
-        ? 1 - learningRate * train.weightDecay
-        : tf.sub(1, tf.mul(learningRate, train.weightDecay));
-    weight.assign(weight.mul(factor));
-  }
+  const factor =
+    typeof learningRate === 'number'
+      ? 1 - learningRate * train.weightDecay
+      : tf.sub(1, tf.mul(learningRate, train.weightDecay));
+  for (const weight of weights) weight.assign(weight.mul(factor));
 }
 
 /**
@@ -60,10 +58,11 @@ export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): 
 }
 
 /**
- * Training to convergence, as Keras' ReduceLROnPlateau does it: a plateau that the
- * convergence check rejects (the gradient is still large because a constant step keeps
- * the weights bouncing around a minimum, as SGD's noise and Adam's normalized steps do)
- * divides the learning rate by 1 / train.lrDecay, down to this fraction of the initial one.
+ * Training to convergence, as Keras' ReduceLROnPlateau does it: a plateau that does not end
+ * the probe (the gradient is still large because a constant step keeps the weights bouncing
+ * around a minimum, as SGD's noise and Adam's normalized steps do, or the minimum is yet to
+ * be confirmed at a smaller step) multiplies the learning rate by train.lrDecay, down to
+ * this fraction of the initial one.
  */
 export const MIN_LEARNING_RATE_FRACTION = 1e-4;
 

@@ -8,12 +8,7 @@ import {
   type FitProbeInput,
   type ProbeOutcome,
 } from './fitProbe.ts';
-import {
-  applyDecoupledWeightDecay,
-  createOptimizer,
-  disposeOptimizer,
-  reducedLearningRate,
-} from './optimizers.ts';
+import { applyDecoupledWeightDecay, createOptimizer, disposeOptimizer } from './optimizers.ts';
 import { ConvergenceRecord } from './convergenceRecord.ts';
 import { fullBatchSurface } from './curvature.ts';
 import {
@@ -245,7 +240,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       plateau: m.plateau,
       ungated: input.checkUngated === true,
       countCorrect: () => readCorrect((x) => model.applyMember(m.index, x), m.subset.x, m.subset.y),
-      learningRateSettled: m.learningRate < train.learningRate || train.lrDecay >= 1,
+      learningRate: m.learningRate,
       checkConvergence: () => m.convergence.check(),
       restartStall: () => m.convergence.restartStall(),
     });
@@ -255,8 +250,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       m.extensions++;
       input.onExtend?.(m.n, m.steps);
     }
-    const reduced = verdict.reduceLearningRate && reducedLearningRate(m.learningRate, train);
-    if (reduced) m.learningRate = reduced;
+    if (verdict.nextLearningRate !== undefined) m.learningRate = verdict.nextLearningRate;
     if (!stop) return;
     const predict = (x: tf.Tensor) => model.applyMember(m.index, x);
     m.outcome = {
