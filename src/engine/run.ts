@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { RunCancelledError, type RunControl } from './control.ts';
-import { type Dataset, type DatasetFiles, type LabeledSamples, openDataset } from './data/index.ts';
-import { type DeviceData, RepeatData, uploadInputs } from './data/repeatData.ts';
+import { type DatasetFiles, openDataset } from './data/index.ts';
+import { RepeatData } from './data/repeatData.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { type ModelPlan, planModel } from './models/index.ts';
 import { createRng, deriveSeed, permutation } from './random.ts';
@@ -21,12 +21,7 @@ import {
 import { parallelGallopThenBisect } from './search/gallopThenBisect.ts';
 import { measureGeneralizationAtSharedSize } from './sharedSizeGeneralization.ts';
 import { type ExperimentSpec, parseSpec } from './spec/index.ts';
-import {
-  type DeviceSamples,
-  type EpochMetrics,
-  type FitProbeInput,
-  fitProbe,
-} from './train/fitProbe.ts';
+import { type EpochMetrics, type FitProbeInput, fitProbe } from './train/fitProbe.ts';
 import { fitProbesStacked } from './train/stackedProbes.ts';
 import { ProbeFailedError } from './train/probeFailure.ts';
 import { ENGINE_VERSION } from './version.ts';
@@ -282,20 +277,6 @@ export function repeatSeeds(
 
 function replayKey(probe: Pick<ProbeRecord, 'pointIndex' | 'seedIndex' | 'n'>): string {
   return `${probe.pointIndex}/${probe.seedIndex}/${probe.n}`;
-}
-
-/** Uploads pool and test split; every probe gathers its subset on the backend. */
-export function uploadDataset(dataset: Dataset): DeviceData {
-  const upload = (samples: LabeledSamples): DeviceSamples => ({
-    x: uploadInputs(dataset, samples),
-    y: tf.tensor1d(samples.y, 'int32'),
-  });
-  const pool = upload(dataset.pool);
-  return dataset.test.count === 0 ? { pool } : { pool, test: upload(dataset.test) };
-}
-
-export function disposeUploaded(device: DeviceData): void {
-  tf.dispose([device.pool.x, device.pool.y, device.test?.x, device.test?.y]);
 }
 
 function describeEnvironment(): RunEnvironment {

@@ -75,15 +75,28 @@ export class RepeatData {
         ...(dataset.test.count > 0 ? { test: uploadInputs(dataset, dataset.test) } : {}),
       };
     }
-    const samples = (split: LabeledSamples, pixels: tf.Tensor | undefined): DeviceSamples => ({
-      x: pixels ?? uploadInputs(dataset, split),
-      y: tf.tensor1d(split.y, 'int32'),
-    });
-    const pool = samples(dataset.pool, this.sharedPixels?.pool);
-    return dataset.test.count === 0
-      ? { pool }
-      : { pool, test: samples(dataset.test, this.sharedPixels?.test) };
+    return uploadDataset(dataset, this.sharedPixels);
   }
+}
+
+/**
+ * Uploads pool and test split; every probe gathers its subset on the backend. `pixels`
+ * are inputs already on the backend (shared by several draws), uploaded again otherwise.
+ */
+export function uploadDataset(
+  dataset: Dataset,
+  pixels?: { pool: tf.Tensor; test?: tf.Tensor },
+): DeviceData {
+  const upload = (split: LabeledSamples, x: tf.Tensor | undefined): DeviceSamples => ({
+    x: x ?? uploadInputs(dataset, split),
+    y: tf.tensor1d(split.y, 'int32'),
+  });
+  const pool = upload(dataset.pool, pixels?.pool);
+  return dataset.test.count === 0 ? { pool } : { pool, test: upload(dataset.test, pixels?.test) };
+}
+
+export function disposeUploaded(device: DeviceData): void {
+  tf.dispose([device.pool.x, device.pool.y, device.test?.x, device.test?.y]);
 }
 
 /** Inputs as float32 on the backend; raw pixels go up as bytes and are normalized there. */
