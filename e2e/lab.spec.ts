@@ -24,6 +24,8 @@ test('runs a small sweep to completion with one EMC point per width', async ({
   page,
 }, testInfo) => {
   await fillTinyExperiment(page);
+  // WebGPU asked for by name: it trains where there is an adapter and falls back without one.
+  await page.getByLabel('Training backend').selectOption('webgpu');
   await runButton(page).click();
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 100_000 });
 
@@ -46,6 +48,36 @@ test('runs a small sweep to completion with one EMC point per width', async ({
     await expect(page.getByTestId('fallback-note')).toContainText('webgpu: no WebGPU adapter');
   }
   await page.screenshot({ path: testInfo.outputPath('finished-run.png'), fullPage: true });
+});
+
+test("auto times every backend on the run's own model and trains on the fastest it measured", async ({
+  page,
+}, testInfo) => {
+  await fillTinyExperiment(page);
+  await expect(page.getByLabel('Training backend')).toHaveValue('auto');
+  await runButton(page).click();
+  const measurement = page.getByTestId('backend-measurement');
+  await expect(measurement).toContainText('Training on', { timeout: 60_000 });
+  const text = (await measurement.textContent()) as string;
+  const timings = new Map<string, number>();
+  for (const [, name, value, unit] of text.matchAll(/(webgpu|webgl|wasm|cpu) ([\d.]+) (ms|s)\b/g)) {
+    timings.set(name as string, Number(value) * (unit === 's' ? 1000 : 1));
+  }
+  const expected =
+    testInfo.project.name === 'webgpu'
+      ? ['webgpu', 'webgl', 'wasm', 'cpu']
+      : ['webgl', 'wasm', 'cpu'];
+  expect([...timings.keys()]).toEqual(expected);
+  const fastest = [...timings].reduce((best, entry) => (entry[1] < best[1] ? entry : best))[0];
+  expect(text).toContain(`Training on ${fastest}, the fastest here.`);
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', fastest);
+  await expect(page.locator('.event-log')).toContainText(
+    'Measured one training step of the first model',
+  );
+  if (testInfo.project.name !== 'webgpu') {
+    await expect(page.getByTestId('fallback-note')).toContainText('webgpu: no WebGPU adapter');
+  }
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 100_000 });
 });
 
 test('a point whose decisive probe ran out of steps is drawn and labelled as a lower bound', async ({

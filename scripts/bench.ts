@@ -27,12 +27,14 @@ import { compareSearchCost, type SearchCost } from '../src/bench/searchCost.ts';
 import { measureStepRate, STEP_RATE_CASES, type StepRate } from '../src/bench/stepRate.ts';
 import { diskDatasetFiles } from '../src/cli/datasetFiles.ts';
 import { runExperiment } from '../src/engine/index.ts';
+import { routeWasmMatMulsToXnnpack } from '../src/engine/kernels/wasmMatMul.ts';
 import { PRESETS, variantSpec } from '../src/presets/presets.ts';
 
 const PORT = 4175;
 const quick = process.argv.includes('--quick');
 const fidelityOnly = process.argv.includes('--fidelity');
 const files = diskDatasetFiles();
+routeWasmMatMulsToXnnpack();
 
 interface Row {
   where: string;

@@ -65,7 +65,7 @@ describe('emc-lab validate', () => {
   it('exits 2 for unknown commands, options and backends', async () => {
     expect(await main(['train', 'x.json'])).toBe(EXIT_INVALID);
     expect(await main(['run', 'x.json', '--backend', 'webgpu'])).toBe(EXIT_INVALID);
-    expect(stderr).toContain('--backend must be one of cpu, wasm');
+    expect(stderr).toContain('--backend must be one of auto, wasm, cpu');
     expect(await main(['run', 'x.json', '--fast'])).toBe(EXIT_INVALID);
     expect(await main(['run'])).toBe(EXIT_INVALID);
   });
@@ -226,5 +226,23 @@ describe('the emc-lab executable', () => {
     const results = JSON.parse(result.stdout) as ExperimentResults;
     expect(results.environment.backend).toBe('wasm');
     expect(result.stderr).toContain('run complete');
+    expect(result.stderr).not.toContain('Measured');
+  });
+
+  it('measures wasm and cpu by default and trains on the faster, saying so', () => {
+    const spec = example('linear-random-labels.json');
+    spec.data.inputShape = [4];
+    spec.data.poolSize = 30;
+    const result = cli('run', writeSpec(spec));
+    expect(result.status).toBe(0);
+    const measured =
+      /Measured one training step of the first model: wasm ([\d.]+) ms[^,]*, cpu ([\d.]+) ms[^.]*\. Training on (\w+), the fastest here\./.exec(
+        result.stderr,
+      );
+    expect(measured, result.stderr).not.toBeNull();
+    const [, wasmMs, cpuMs, chosen] = measured as RegExpExecArray;
+    expect(chosen).toBe(Number(wasmMs) <= Number(cpuMs) ? 'wasm' : 'cpu');
+    const results = JSON.parse(result.stdout) as ExperimentResults;
+    expect(results.environment.backend).toBe(chosen);
   });
 });

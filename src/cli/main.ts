@@ -4,10 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 import {
   type EngineEvent,
   type ExperimentResults,
+  type ExperimentSpec,
   runExperiment,
   type SpecCheck,
   validateSpec,
 } from '../engine/index.ts';
+import { chooseFastestBackend, describeMeasuredChoice } from '../engine/backendChoice.ts';
+import { routeWasmMatMulsToXnnpack } from '../engine/kernels/wasmMatMul.ts';
 import { labelGapReport, labelPairProblem } from '../engine/generalization.ts';
 import { parseResultsFile } from '../share/resultsFile.ts';
 import { lowerBoundsOf } from '../share/verdicts.ts';
@@ -22,8 +25,8 @@ export const EXIT_INVALID = 2;
 export const EXIT_INTERRUPTED = 130;
 
 const USAGE = `Usage:
-  emc-lab run SPEC.json [--out RESULTS.json] [--backend cpu|wasm] [--quiet]
-  emc-lab run --preset ID [--variant K] [--out RESULTS.json] [--backend cpu|wasm] [--quiet]
+  emc-lab run SPEC.json [--out RESULTS.json] [--backend auto|wasm|cpu] [--quiet]
+  emc-lab run --preset ID [--variant K] [--out RESULTS.json] [--backend auto|wasm|cpu] [--quiet]
   emc-lab presets
   emc-lab validate SPEC.json
   emc-lab gap TRUE-RESULTS.json RANDOM-RESULTS.json
@@ -39,9 +42,12 @@ gap       sets EMC(true labels) - EMC(random labels) beside the generalization g
           gap is measured at one N shared by every width (the true-label run's smallest
           EMC); rows whose EMC is only a lower bound are shown but left out of r.
 
+--backend auto (the default) times a few training steps of the spec's first model on wasm
+and on cpu and trains on the faster; the timings go to stderr.
+
 Exit codes: 0 success, 1 the run failed, 2 invalid spec or arguments, 130 interrupted.`;
 
-const BACKENDS = ['cpu', 'wasm'] as const;
+const BACKENDS = ['auto', 'wasm', 'cpu'] as const;
 type NodeBackend = (typeof BACKENDS)[number];
 
 /** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
@@ -136,7 +142,7 @@ function parseCli(argv: string[]) {
     allowPositionals: true,
     options: {
       out: { type: 'string', short: 'o' },
-      backend: { type: 'string', default: 'cpu' },
+      backend: { type: 'string', default: 'auto' },
       quiet: { type: 'boolean', short: 'q', default: false },
       preset: { type: 'string' },
       variant: { type: 'string' },
@@ -184,11 +190,17 @@ async function readSpec(path: string): Promise<SpecCheck> {
 }
 
 async function run(
-  spec: Parameters<typeof runExperiment>[0],
+  spec: ExperimentSpec,
   options: { out?: string; backend: NodeBackend; quiet: boolean },
 ): Promise<number> {
-  await selectBackend(options.backend);
   const progress = new ProgressLine(process.stderr, options.quiet);
+  try {
+    const measurement = await selectBackend(options.backend, spec);
+    if (measurement && !options.quiet) progress.note(measurement);
+  } catch (error) {
+    process.stderr.write(`emc-lab: ${(error as Error).message}\n`);
+    return EXIT_FAILED;
+  }
   const abort = new AbortController();
   const onInterrupt = () => {
     progress.note('interrupted: finishing the current step, then writing partial results');
@@ -258,11 +270,32 @@ async function gap(truePath: string | undefined, randomPath: string | undefined)
   return EXIT_OK;
 }
 
-async function selectBackend(backend: NodeBackend): Promise<void> {
+/** Starts the chosen backend; for "auto", the faster by measurement, described in the answer. */
+async function selectBackend(
+  backend: NodeBackend,
+  spec: ExperimentSpec,
+): Promise<string | undefined> {
   // Production mode silences tfjs' advice to install tfjs-node (which downloads a binary and
   // so is not an option here), keeping stderr for our own progress.
   tf.enableProdMode();
-  if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  if (!(await tf.setBackend(backend))) throw new Error(`the ${backend} backend failed to start`);
-  await tf.ready();
+  if (backend !== 'cpu') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    routeWasmMatMulsToXnnpack();
+  }
+  if (backend === 'auto') {
+    return describeMeasuredChoice(await chooseFastestBackend(['wasm', 'cpu'], spec, startBackend));
+  }
+  const problem = await startBackend(backend);
+  if (problem) throw new Error(`the ${backend} backend failed to start: ${problem}`);
+  return undefined;
+}
+
+async function startBackend(name: string): Promise<string | undefined> {
+  try {
+    if (!(await tf.setBackend(name))) return 'failed to initialize';
+    await tf.ready();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }

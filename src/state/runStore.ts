@@ -162,9 +162,10 @@ function reduce(state: RunState, message: WorkerMessage, now: number): Partial<R
   switch (message.kind) {
     case 'backend': {
       const { info } = message;
-      const lines = info.skipped.map((reason) => `Skipped ${reason}`);
       let log1 = state.log;
-      for (const line of lines) log1 = appendLog(log1, state.startedAt, now, 'warn', line);
+      for (const reason of info.skipped)
+        log1 = appendLog(log1, state.startedAt, now, 'warn', `Skipped ${reason}`);
+      if (info.measurement) log1 = appendLog(log1, state.startedAt, now, 'info', info.measurement);
       return {
         backend: info,
         phase: state.phase === 'starting' ? 'running' : state.phase,

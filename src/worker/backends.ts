@@ -10,6 +10,13 @@ import {
   type BackendInfo,
   type BackendName,
 } from './protocol.ts';
+import {
+  chooseFastestBackend,
+  describeMeasuredChoice,
+  type MeasuredChoice,
+} from '../engine/backendChoice.ts';
+import type { ExperimentSpec } from '../engine/index.ts';
+import { routeWasmMatMulsToXnnpack } from '../engine/kernels/wasmMatMul.ts';
 import { probeWebGpu } from './webgpuAdapter.ts';
 
 // Vite fingerprints the .wasm files; tell tfjs where each variant went.
@@ -18,6 +25,7 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
 });
+routeWasmMatMulsToXnnpack();
 
 /**
  * Calls `onLost` if the WebGPU device behind the running backend goes away (driver reset,
@@ -40,15 +48,21 @@ export interface GpuDeviceLike {
 }
 
 /**
- * Starts the first backend that works, from the user's choice down the fallback order
- * webgpu → webgl → wasm → cpu, and says why each skipped one was skipped. tfjs registers
- * WebGPU without checking for an adapter, so probe for one ourselves first.
+ * Starts the backend a run trains on. An explicit choice starts that backend, falling back
+ * down the order webgpu → webgl → wasm → cpu if it cannot start. "auto" times the run's
+ * first training steps on every backend that starts and keeps the fastest (see
+ * chooseFastestBackend). tfjs registers WebGPU without checking for an adapter, so probe
+ * for one ourselves first.
  */
-export async function startBackend(choice: BackendChoice): Promise<BackendInfo> {
-  const candidates = choice === 'auto' ? [...BACKEND_ORDER] : fallbacksFrom(choice);
+export async function startBackend(
+  choice: BackendChoice,
+  spec?: ExperimentSpec,
+): Promise<BackendInfo> {
+  if (choice === 'auto' && !spec) throw new Error('"auto" measures a run: it needs the spec');
   const skipped: string[] = [];
-  for (const name of candidates) {
-    let adapter: string | undefined;
+  const startable: BackendName[] = [];
+  let adapter: string | undefined;
+  for (const name of choice === 'auto' ? [...BACKEND_ORDER] : fallbacksFrom(choice)) {
     if (name === 'webgpu') {
       const gpu = await probeWebGpu();
       if (!gpu.ok) {
@@ -57,16 +71,29 @@ export async function startBackend(choice: BackendChoice): Promise<BackendInfo> 
       }
       adapter = gpu.adapter;
     }
+    startable.push(name);
+  }
+  const describe = (name: BackendName, measured?: MeasuredChoice): BackendInfo => ({
+    name,
+    adapter: name === 'webgpu' ? adapter : undefined,
+    floatPrecision: floatPrecision(name),
+    skipped,
+    crossOriginIsolated: Boolean(globalThis.crossOriginIsolated),
+    measurement: measured && describeMeasuredChoice(measured),
+  });
+
+  if (choice === 'auto') {
+    const measured = await chooseFastestBackend(startable, spec as ExperimentSpec, async (name) => {
+      const problem = await tryBackend(name as BackendName);
+      if (problem !== undefined && !skipped.some((line) => line.startsWith(`${name}:`)))
+        skipped.push(`${name}: ${problem}`);
+      return problem;
+    });
+    return describe(measured.chosen as BackendName, measured);
+  }
+  for (const name of startable) {
     const problem = await tryBackend(name);
-    if (problem === undefined) {
-      return {
-        name,
-        adapter,
-        floatPrecision: floatPrecision(name),
-        skipped,
-        crossOriginIsolated: Boolean(globalThis.crossOriginIsolated),
-      };
-    }
+    if (problem === undefined) return describe(name);
     skipped.push(`${name}: ${problem}`);
   }
   throw new Error(`No TensorFlow.js backend could start:\n${skipped.join('\n')}`);

@@ -18,6 +18,8 @@ export interface BackendInfo {
   floatPrecision: number;
   /** One line per backend that was tried and skipped, in order. */
   skipped: string[];
+  /** For "auto": each backend's measured step time and the choice, as one sentence. */
+  measurement?: string;
   /** Whether the WASM backend may use threads (needs cross-origin isolation). */
   crossOriginIsolated: boolean;
 }

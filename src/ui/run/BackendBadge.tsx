@@ -24,7 +24,7 @@ export function BackendBadge() {
       ? 'checking WebGPU…'
       : probe.ok
         ? `webgpu available${probe.adapter ? ` (${probe.adapter})` : ''}`
-        : `no WebGPU: ${probe.reason}; will fall back`;
+        : `no WebGPU: ${probe.reason}`;
   return (
     <output className="backend-badge pending" data-testid="backend-badge" data-backend="">
       Backend: {expected}

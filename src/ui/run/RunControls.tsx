@@ -48,7 +48,7 @@ export function RunControls({ spec, problems }: { spec?: ExperimentSpec; problem
             disabled={active}
             onChange={(event) => setBackend(event.target.value as BackendChoice)}
           >
-            <option value="auto">auto (webgpu → webgl → wasm → cpu)</option>
+            <option value="auto">auto (the fastest, measured)</option>
             {BACKEND_ORDER.map((name) => (
               <option key={name} value={name}>
                 {name}
@@ -68,7 +68,13 @@ export function RunControls({ spec, problems }: { spec?: ExperimentSpec; problem
       <RecoveryOffer />
       {skipped.length > 0 && (
         <p className="fallback-note" data-testid="fallback-note">
-          Fell back to {run.backend?.name}: {skipped.join('; ')}.
+          {run.backend?.measurement ? 'Could not use' : `Fell back to ${run.backend?.name}:`}{' '}
+          {skipped.join('; ')}.
+        </p>
+      )}
+      {run.backend?.measurement && (
+        <p className="backend-measurement" data-testid="backend-measurement">
+          {run.backend.measurement}
         </p>
       )}
       <div className="progress-rows">

@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { chooseFastestBackend, describeMeasuredChoice } from './backendChoice.ts';
+import { parseSpec } from './spec/index.ts';
+import { timeTrainingSteps } from './train/stepTiming.ts';
+
+const spec = parseSpec({
+  version: 2,
+  seed: 1,
+  data: { source: 'gaussian', inputShape: [6], classes: 3, poolSize: 40 },
+  model: { family: 'mlp', depth: 1 },
+  sweep: { widths: [8, 16] },
+  train: { optimizer: 'adam', learningRate: 0.01, batchSize: 16, patience: 5, minDelta: 0.001 },
+  search: { precision: 0.1, seeds: 1 },
+});
+
+describe('chooseFastestBackend', () => {
+  const stepMs: Record<string, number> = { webgpu: 30, webgl: 12, wasm: 2, cpu: 5 };
+
+  it('keeps the backend whose measured step was fastest, whatever the order', async () => {
+    const started: string[] = [];
+    let current = '';
+    const choice = await chooseFastestBackend(
+      ['webgpu', 'webgl', 'wasm', 'cpu'],
+      spec,
+      async (name) => {
+        started.push(name);
+        current = name;
+        return undefined;
+      },
+      async () => ({ msPerStep: stepMs[current] as number, warmupMs: 900, steps: 8 }),
+    );
+    expect(choice.chosen).toBe('wasm');
+    // The winner is started again last, so it is the one left running.
+    expect(started).toEqual(['webgpu', 'webgl', 'wasm', 'cpu', 'wasm']);
+    expect(describeMeasuredChoice(choice)).toBe(
+      'Measured one training step of the first model: webgpu 30 ms (warm-up 900 ms), webgl 12 ms (warm-up 900 ms), wasm 2.0 ms (warm-up 900 ms), cpu 5.0 ms (warm-up 900 ms). Training on wasm, the fastest here.',
+    );
+  });
+
+  it('records backends that cannot start or cannot train the model, and skips them', async () => {
+    let current = '';
+    const choice = await chooseFastestBackend(
+      ['webgl', 'wasm', 'cpu'],
+      spec,
+      async (name) => {
+        current = name;
+        return name === 'webgl' ? 'failed to initialize' : undefined;
+      },
+      async () => {
+        if (current === 'wasm') throw new Error('no Conv2DBackpropFilter');
+        return { msPerStep: 7, warmupMs: 10, steps: 20 };
+      },
+    );
+    expect(choice.chosen).toBe('cpu');
+    expect(describeMeasuredChoice(choice)).toBe(
+      'Measured one training step of the first model: webgl: failed to initialize, wasm: no Conv2DBackpropFilter, cpu 7.0 ms. Training on cpu, the fastest here.',
+    );
+  });
+
+  it('says why when no backend can train', async () => {
+    await expect(
+      chooseFastestBackend(['wasm'], spec, async () => 'not registered'),
+    ).rejects.toThrow('No TensorFlow.js backend could train this model:\nwasm: not registered');
+  });
+});
+
+describe('timeTrainingSteps', () => {
+  it.each([1, 3])(
+    'times the first model (%i stacked) on the current backend and leaks nothing',
+    async (parallel) => {
+      const before = tf.memory().numTensors;
+      const timing = await timeTrainingSteps(
+        { ...spec, search: { ...spec.search, parallel } },
+        { targetMs: 20, maxSteps: 5 },
+      );
+      expect(timing.steps).toBeGreaterThanOrEqual(1);
+      expect(timing.steps).toBeLessThanOrEqual(5);
+      expect(timing.msPerStep).toBeGreaterThan(0);
+      expect(timing.warmupMs).toBeGreaterThan(0);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+});

@@ -1,0 +1,76 @@
+import type { ExperimentSpec } from './spec/index.ts';
+import { type StepTiming, timeTrainingSteps } from './train/stepTiming.ts';
+
+/** One backend's part in an automatic choice: its step time, or why it was not timed. */
+export interface BackendMeasurement {
+  name: string;
+  timing?: StepTiming;
+  problem?: string;
+}
+
+export interface MeasuredChoice {
+  chosen: string;
+  measurements: BackendMeasurement[];
+}
+
+/**
+ * "auto", by measurement rather than by name: a software WebGPU adapter or software WebGL
+ * can be many times slower than WASM, and only a timing of the run's own model says which
+ * backend is fastest on this machine (shared/DESIGN.md, "Yardsticks"). Starts each
+ * candidate in turn with `start` (which answers a problem, or undefined once the backend
+ * runs), times the spec's first training steps on it, and leaves the fastest one running.
+ * Backends stay initialized, so what the winner compiled while being timed is reused.
+ */
+export async function chooseFastestBackend(
+  candidates: readonly string[],
+  spec: ExperimentSpec,
+  start: (name: string) => Promise<string | undefined>,
+  timeSteps: (spec: ExperimentSpec) => Promise<StepTiming> = timeTrainingSteps,
+): Promise<MeasuredChoice> {
+  const measurements: BackendMeasurement[] = [];
+  for (const name of candidates) {
+    const problem = await start(name);
+    if (problem !== undefined) {
+      measurements.push({ name, problem });
+      continue;
+    }
+    try {
+      measurements.push({ name, timing: await timeSteps(spec) });
+    } catch (error) {
+      measurements.push({ name, problem: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const timed = measurements.filter((m) => m.timing !== undefined);
+  if (timed.length === 0) {
+    throw new Error(
+      `No TensorFlow.js backend could train this model:\n${measurements
+        .map((m) => `${m.name}: ${m.problem}`)
+        .join('\n')}`,
+    );
+  }
+  const fastest = timed.reduce((best, m) =>
+    (m.timing as StepTiming).msPerStep < (best.timing as StepTiming).msPerStep ? m : best,
+  );
+  const restarted = await start(fastest.name);
+  if (restarted !== undefined) throw new Error(`${fastest.name} failed to restart: ${restarted}`);
+  return { chosen: fastest.name, measurements };
+}
+
+/**
+ * "Measured one training step of the first model: wasm 1.9 ms, webgpu 31 ms (warm-up
+ * 2.4 s), cpu: failed to initialize. Training on wasm, the fastest here."
+ */
+export function describeMeasuredChoice({ chosen, measurements }: MeasuredChoice): string {
+  const parts = measurements.map(({ name, timing, problem }) =>
+    timing
+      ? `${name} ${formatMs(timing.msPerStep)}${timing.warmupMs >= 500 ? ` (warm-up ${formatMs(timing.warmupMs)})` : ''}`
+      : `${name}: ${problem}`,
+  );
+  return `Measured one training step of the first model: ${parts.join(', ')}. Training on ${chosen}, the fastest here.`;
+}
+
+function formatMs(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 10) return `${Math.round(ms)} ms`;
+  return `${ms.toFixed(ms >= 1 ? 1 : 2)} ms`;
+}

@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs';
+import { planModel } from '../models/index.ts';
+import { createRng } from '../random.ts';
+import type { ExperimentSpec } from '../spec/index.ts';
+import { createOptimizer, disposeOptimizer, trainableVariables } from './optimizers.ts';
+
+/** How fast the current tfjs backend trains a spec's first model. */
+export interface StepTiming {
+  /** Mean wall time of one optimizer update, after the warm-up. */
+  msPerStep: number;
+  /** The first updates, which compile GPU programs (WebGPU, WebGL) and are not counted. */
+  warmupMs: number;
+  /** Updates timed. */
+  steps: number;
+}
+
+export interface StepTimingOptions {
+  /** Keep timing until this much time has passed (default 250 ms)... */
+  targetMs?: number;
+  /** ...or this many updates were timed (default 64). */
+  maxSteps?: number;
+}
+
+const WARMUP_STEPS = 2;
+
+/**
+ * Times the training step a run of `spec` would take first: its first width, its batch
+ * size, its optimizer, stacked when the spec trains probes stacked. Inputs are random (the
+ * arithmetic does not depend on them). Steps run in doubling chunks, each ended by one read
+ * back, so GPU backends are timed to completion, not to dispatch. Leaves no tensors behind.
+ */
+export async function timeTrainingSteps(
+  spec: ExperimentSpec,
+  options: StepTimingOptions = {},
+): Promise<StepTiming> {
+  const targetMs = options.targetMs ?? 250;
+  const maxSteps = options.maxSteps ?? 64;
+  const { inputShape, classes } = spec.data as { inputShape: number[]; classes: number };
+  const plan = planModel(spec.model, spec.sweep.widths[0] as number, inputShape, classes);
+  const members = spec.search.parallel > 1 && plan.buildStacked ? spec.search.parallel : 1;
+  const batch =
+    spec.train.batchSize === 'full'
+      ? spec.data.poolSize
+      : Math.min(spec.train.batchSize, spec.data.poolSize);
+
+  const rng = createRng(spec.seed);
+  const x = tf.tensor(
+    Float32Array.from({ length: members * batch * inputShape.reduce((a, b) => a * b, 1) }, () =>
+      rng.normal(),
+    ),
+    members > 1 ? [members, batch, ...inputShape] : [batch, ...inputShape],
+  );
+  const targets = tf.tidy(() =>
+    tf
+      .oneHot(
+        tf.tensor1d(
+          Int32Array.from({ length: members * batch }, () => rng.int(classes)),
+          'int32',
+        ),
+        classes,
+      )
+      .toFloat(),
+  );
+  const model =
+    members > 1
+      ? (plan.buildStacked as NonNullable<typeof plan.buildStacked>)(spec.seed, members)
+      : undefined;
+  const single = model ? undefined : plan.build(spec.seed);
+  const weights = model ? model.variables : trainableVariables(single as tf.LayersModel);
+  const logitsOf = (input: tf.Tensor) =>
+    model
+      ? model.apply(input).reshape([members * batch, classes])
+      : ((single as tf.LayersModel).apply(input, { training: true }) as tf.Tensor);
+  const optimizer = createOptimizer(spec.train);
+  const step = () =>
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(
+        () => tf.losses.softmaxCrossEntropy(targets, logitsOf(x)) as tf.Scalar,
+        weights,
+      );
+      optimizer.applyGradients(grads);
+      return value;
+    });
+  /** Runs `count` steps and waits until the backend has finished them. */
+  const run = async (count: number) => {
+    const started = performance.now();
+    let last: tf.Scalar | undefined;
+    for (let i = 0; i < count; i++) {
+      last?.dispose();
+      last = step();
+    }
+    await last?.data();
+    last?.dispose();
+    return performance.now() - started;
+  };
+
+  try {
+    const warmupMs = await run(WARMUP_STEPS);
+    let steps = 0;
+    let elapsed = 0;
+    for (let chunk = 1; elapsed < targetMs && steps < maxSteps; chunk *= 2) {
+      const count = Math.min(chunk, maxSteps - steps);
+      elapsed += await run(count);
+      steps += count;
+    }
+    return { msPerStep: elapsed / steps, warmupMs, steps };
+  } finally {
+    tf.dispose([x, targets]);
+    model?.dispose();
+    single?.dispose();
+    disposeOptimizer(optimizer);
+  }
+}
