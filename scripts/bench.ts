@@ -5,6 +5,8 @@
 //   npm run bench -- --quick      skips the presets (the slowest part)
 //   npm run bench -- --fidelity   only the presets and the convergence study; writes
 //                                 bench/fidelity.md and .json (about 10 minutes)
+//   npm run bench -- --yardstick  only PyTorch's ratios and the lab's first-point times;
+//                                 writes bench/yardstick.md (a few minutes)
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -27,14 +29,21 @@ import { compareSearchCost, type SearchCost } from '../src/bench/searchCost.ts';
 import { measureStepRate, STEP_RATE_CASES, type StepRate } from '../src/bench/stepRate.ts';
 import { diskDatasetFiles } from '../src/cli/datasetFiles.ts';
 import { runExperiment } from '../src/engine/index.ts';
-import { routeWasmMatMulsToXnnpack } from '../src/engine/kernels/wasmMatMul.ts';
+import { tuneWasmKernels } from '../src/engine/kernels/wasmKernels.ts';
 import { PRESETS, variantSpec } from '../src/presets/presets.ts';
+import {
+  firstPointTimes,
+  pytorchComparison,
+  pytorchMissing,
+  yardstickTables,
+} from './yardstick.ts';
 
 const PORT = 4175;
 const quick = process.argv.includes('--quick');
 const fidelityOnly = process.argv.includes('--fidelity');
+const yardstickOnly = process.argv.includes('--yardstick');
 const files = diskDatasetFiles();
-routeWasmMatMulsToXnnpack();
+tuneWasmKernels();
 
 interface Row {
   where: string;
@@ -287,6 +296,26 @@ async function fidelity(): Promise<void> {
   writeFileSync('bench/fidelity.md', `${report}\n`);
 }
 
+/** PyTorch's ratios (when it is installed) and the lab's time to its first EMC point. */
+async function yardsticks() {
+  const missing = pytorchMissing();
+  const pytorch = missing ?? (await pytorchComparison());
+  const firstPoints = await firstPointTimes(PORT + 1);
+  return { pytorch, firstPoints, report: yardstickTables(pytorch, firstPoints, table) };
+}
+
+async function yardstickOnlyRun(): Promise<void> {
+  tf.enableProdMode();
+  const { pytorch, firstPoints, report } = await yardsticks();
+  process.stdout.write(`${report}\n`);
+  mkdirSync('bench', { recursive: true });
+  writeFileSync(
+    'bench/yardstick.json',
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), pytorch, firstPoints }, null, 2)}\n`,
+  );
+  writeFileSync('bench/yardstick.md', `${report}\n`);
+}
+
 async function main(): Promise<void> {
   tf.enableProdMode();
   const started = performance.now();
@@ -302,6 +331,7 @@ async function main(): Promise<void> {
   const nodeParallel = await timed('node parallel search', nodeParallelSearch);
   const browser = await timed('chromium', browserStepRates);
   const search = await timed('search cost', searchCosts);
+  const yardstick = await timed('yardsticks', yardsticks);
   const fidelityRuns = quick ? undefined : await timed('presets and convergence', presetRuns);
   const seconds = (performance.now() - started) / 1000;
 
@@ -386,6 +416,8 @@ async function main(): Promise<void> {
     `Machine: ${machine}. Chromium WebGPU adapter: ${browser.adapter ?? 'none'}.`,
     browser.unavailable.length ? `Unavailable in Chromium: ${browser.unavailable.join('; ')}.` : '',
     '',
+    yardstick.report,
+    '',
     '### Training steps per second',
     '',
     steps,
@@ -409,12 +441,14 @@ async function main(): Promise<void> {
   mkdirSync('bench', { recursive: true });
   writeFileSync(
     'bench/latest.json',
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, node, nodeParallel, browser, search, fidelity: fidelityRuns, seconds }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, node, nodeParallel, browser, search, yardstick: { pytorch: yardstick.pytorch, firstPoints: yardstick.firstPoints }, fidelity: fidelityRuns, seconds }, null, 2)}\n`,
   );
   writeFileSync('bench/latest.md', `${report}\n`);
 }
 
-(fidelityOnly ? fidelity() : main()).catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+(fidelityOnly ? fidelity() : yardstickOnly ? yardstickOnlyRun() : main()).catch(
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -10,7 +10,7 @@ import {
   validateSpec,
 } from '../engine/index.ts';
 import { chooseFastestBackend, describeMeasuredChoice } from '../engine/backendChoice.ts';
-import { routeWasmMatMulsToXnnpack } from '../engine/kernels/wasmMatMul.ts';
+import { tuneWasmKernels } from '../engine/kernels/wasmKernels.ts';
 import { labelGapReport, labelPairProblem } from '../engine/generalization.ts';
 import { parseResultsFile } from '../share/resultsFile.ts';
 import { lowerBoundsOf } from '../share/verdicts.ts';
@@ -280,7 +280,7 @@ async function selectBackend(
   tf.enableProdMode();
   if (backend !== 'cpu') {
     await import('@tensorflow/tfjs-backend-wasm');
-    routeWasmMatMulsToXnnpack();
+    tuneWasmKernels();
   }
   if (backend === 'auto') {
     return describeMeasuredChoice(await chooseFastestBackend(['wasm', 'cpu'], spec, startBackend));

@@ -16,7 +16,7 @@ import {
   type MeasuredChoice,
 } from '../engine/backendChoice.ts';
 import type { ExperimentSpec } from '../engine/index.ts';
-import { routeWasmMatMulsToXnnpack } from '../engine/kernels/wasmMatMul.ts';
+import { tuneWasmKernels } from '../engine/kernels/wasmKernels.ts';
 import { probeWebGpu } from './webgpuAdapter.ts';
 
 // Vite fingerprints the .wasm files; tell tfjs where each variant went.
@@ -25,7 +25,7 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
 });
-routeWasmMatMulsToXnnpack();
+tuneWasmKernels();
 
 /**
  * Calls `onLost` if the WebGPU device behind the running backend goes away (driver reset,

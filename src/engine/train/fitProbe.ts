@@ -281,7 +281,9 @@ export type Predict = (x: tf.Tensor) => tf.Tensor;
 export const predictWith =
   (model: tf.LayersModel): Predict =>
   (x) =>
-    model.predict(x) as tf.Tensor;
+    // One batch: callers pass EVAL_CHUNK rows at most, and predict's default of 32 rows a
+    // batch costs a slice and a concat per 32 samples.
+    model.predict(x, { batchSize: Math.max(1, x.shape[0] ?? 1) }) as tf.Tensor;
 
 /** Number of correctly classified samples, computed on the backend (an int32 scalar). */
 export function countCorrect(predict: Predict, x: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { FusedAdamOptimizer, fusedAdamAvailable, registerFusedAdam } from '../kernels/fusedAdam.ts';
 import type { TrainSpec } from '../spec/index.ts';
+
+registerFusedAdam();
 
 /** Classical momentum coefficient for "momentum" (and PyTorch's RMSprop default of none). */
 const MOMENTUM = 0.9;
@@ -7,7 +10,8 @@ const MOMENTUM = 0.9;
 /**
  * The optimizer a spec names. tfjs has no AdamW: "adamw" is Adam plus the decoupled weight
  * decay that trainStep applies after each update (Loshchilov & Hutter), as do the others
- * when weightDecay > 0.
+ * when weightDecay > 0. On the cpu and wasm backends Adam runs fused (one kernel per weight,
+ * the same float32 arithmetic; see kernels/fusedAdam.ts).
  */
 export function createOptimizer(train: TrainSpec): tf.Optimizer {
   const lr = train.learningRate;
@@ -18,7 +22,7 @@ export function createOptimizer(train: TrainSpec): tf.Optimizer {
       return tf.train.momentum(lr, MOMENTUM);
     case 'adam':
     case 'adamw':
-      return tf.train.adam(lr);
+      return fusedAdamAvailable() ? new FusedAdamOptimizer(lr) : tf.train.adam(lr);
     case 'rmsprop':
       return tf.train.rmsprop(lr);
   }

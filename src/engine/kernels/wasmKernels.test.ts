@@ -6,7 +6,7 @@ import { createRng, permutation } from '../random.ts';
 import { parseSpec } from '../spec/index.ts';
 import { fitProbe, type ProbeOutcome } from '../train/fitProbe.ts';
 import { fitProbesStacked } from '../train/stackedProbes.ts';
-import { routeWasmMatMulsToXnnpack } from './wasmMatMul.ts';
+import { tuneWasmKernels } from './wasmKernels.ts';
 
 /** Products on the cpu backend are the independent reference. */
 async function onBackend<T>(name: string, compute: () => T): Promise<T> {
@@ -51,9 +51,9 @@ describe('wasm matrix products routed to XNNPACK', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
     await tf.ready();
-    expect(routeWasmMatMulsToXnnpack()).toBe(true);
+    expect(tuneWasmKernels()).toBe(true);
     // Installing twice keeps one routed kernel.
-    expect(routeWasmMatMulsToXnnpack()).toBe(true);
+    expect(tuneWasmKernels()).toBe(true);
   });
   afterAll(async () => {
     await tf.setBackend('cpu');
@@ -102,6 +102,61 @@ describe('wasm matrix products routed to XNNPACK', () => {
     expectClose(actual, expected);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     expect(tf.backend().numDataIds()).toBe(buffersBefore);
+  });
+});
+
+describe('wasm row gathers and slices', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    expect(tuneWasmKernels()).toBe(true);
+  });
+
+  const gathers: [string, () => tf.Tensor][] = [
+    ['float rows', () => tf.gather(tf.tensor(values([5, 3], 8), [5, 3]), [4, 0, 0, 2])],
+    ['image rows', () => tf.gather(tf.tensor(values([4, 2, 2, 1], 9), [4, 2, 2, 1]), [3, 1])],
+    [
+      'int32 labels',
+      () => tf.gather(tf.tensor1d([7, 8, 9], 'int32'), tf.tensor1d([2, 2, 0], 'int32')),
+    ],
+    [
+      '2-D indices',
+      () =>
+        tf.gather(
+          tf.tensor(values([3, 2], 10), [3, 2]),
+          tf.tensor2d(
+            [
+              [0, 1],
+              [2, 0],
+            ],
+            [2, 2],
+            'int32',
+          ),
+        ),
+    ],
+    ['axis 1 (left to tfjs)', () => tf.gather(tf.tensor(values([3, 4], 11), [3, 4]), [3, 0], 1)],
+    ['row slice', () => tf.slice(tf.tensor(values([6, 4], 12), [6, 4]), [2, 0], [3, 4])],
+    ['row slice to the end', () => tf.slice(tf.tensor(values([6, 2, 2], 13), [6, 2, 2]), 4)],
+    ['int32 slice', () => tf.slice(tf.tensor1d([1, 2, 3, 4, 5], 'int32'), 1, 3)],
+    [
+      'column slice (left to tfjs)',
+      () => tf.slice(tf.tensor(values([3, 4], 14), [3, 4]), [0, 1], [3, 2]),
+    ],
+  ];
+  it.each(gathers)('%s: equal to the cpu result, shape and values', async (_, gather) => {
+    const run = () =>
+      tf.tidy(() => {
+        const out = gather();
+        return { shape: out.shape, dtype: out.dtype, values: Array.from(out.dataSync()) };
+      });
+    const expected = await onBackend('cpu', run);
+    expect(await onBackend('wasm', run)).toEqual(expected);
+  });
+
+  it('refuses an index outside the rows', async () => {
+    await tf.setBackend('wasm');
+    expect(() => tf.tidy(() => tf.gather(tf.ones([3, 2]), [3]))).toThrow(
+      'GatherV2: the index value 3 is not in [0, 2]',
+    );
   });
 });
 
