@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { hasTypedKernel, registerTypedKernel, runTypedKernel } from './typedKernel.ts';
 
 /**
  * Adam as one kernel per (small) weight instead of fifteen ops. tfjs' AdamOptimizer updates each weight
@@ -56,75 +57,26 @@ function adamUpdate(
   }
 }
 
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-interface CpuBackendLike {
-  data: { get(dataId: object): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
-type AdamInputs = Record<'value' | 'm' | 'v' | 'g', tf.TensorInfo>;
-
-function wasmAdam(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
-  const inputs = args.inputs as unknown as AdamInputs;
-  const backend = args.backend as unknown as WasmBackendLike;
-  const shape = inputs.value.shape;
-  // Allocate first: a new output may grow the heap, which detaches earlier views of it.
-  const outputs = [0, 1, 2].map(() => backend.makeOutput(shape, 'float32'));
-  const view = (info: tf.TensorInfo) => backend.typedArrayFromHeap(info);
-  adamUpdate(
-    view(inputs.value),
-    view(inputs.m),
-    view(inputs.v),
-    view(inputs.g),
-    args.attrs as unknown as AdamAttrs,
-    outputs.map(view) as [Float32Array, Float32Array, Float32Array],
-  );
-  return outputs;
-}
-
-function cpuAdam(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
-  const inputs = args.inputs as unknown as AdamInputs;
-  const backend = args.backend as unknown as CpuBackendLike;
-  const values = (info: tf.TensorInfo) => backend.data.get(info.dataId).values;
-  const size = values(inputs.value).length;
-  const out = [0, 1, 2].map(() => new Float32Array(size)) as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-  ];
-  adamUpdate(
-    values(inputs.value),
-    values(inputs.m),
-    values(inputs.v),
-    values(inputs.g),
-    args.attrs as unknown as AdamAttrs,
-    out,
-  );
-  return out.map((o) => backend.makeTensorInfo(inputs.value.shape, 'float32', o));
-}
-
-/** Registers the kernel for the backends it has an implementation for; idempotent. */
+/** Registers the kernel for cpu and wasm; idempotent. */
 export function registerFusedAdam(): void {
-  for (const [backendName, kernelFunc] of [
-    ['cpu', cpuAdam],
-    ['wasm', wasmAdam],
-  ] as const) {
-    if (tf.getKernel(ADAM_UPDATE_KERNEL, backendName)) continue;
-    tf.registerKernel({
-      kernelName: ADAM_UPDATE_KERNEL,
-      backendName,
-      kernelFunc: kernelFunc as unknown as tf.KernelFunc,
-    });
-  }
+  registerTypedKernel<AdamAttrs>({
+    name: ADAM_UPDATE_KERNEL,
+    outputShapes: ([valueShape]) => [0, 1, 2].map(() => valueShape as number[]),
+    compute: ([value, m, v, g], outputs, _shapes, attrs) =>
+      adamUpdate(
+        value as Float32Array,
+        m as Float32Array,
+        v as Float32Array,
+        g as Float32Array,
+        attrs,
+        outputs as [Float32Array, Float32Array, Float32Array],
+      ),
+  });
 }
 
 /** Whether the running backend has the fused kernel (webgpu and webgl keep tfjs' Adam). */
 export function fusedAdamAvailable(): boolean {
-  return tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend()) !== undefined;
+  return hasTypedKernel(ADAM_UPDATE_KERNEL);
 }
 
 /**
@@ -202,13 +154,11 @@ export class FusedAdamOptimizer extends tf.Optimizer {
         composedUpdate(value, moments, gradient, attrs);
         continue;
       }
-      const [newValue, newM, newV] = tf
-        .engine()
-        .runKernel(
-          ADAM_UPDATE_KERNEL,
-          { value, m: moments.m, v: moments.v, g: gradient } as unknown as tf.NamedTensorMap,
-          attrs as unknown as tf.NamedAttrMap,
-        ) as tf.Tensor[];
+      const [newValue, newM, newV] = runTypedKernel(
+        ADAM_UPDATE_KERNEL,
+        { value, m: moments.m, v: moments.v, g: gradient },
+        attrs,
+      );
       value.assign(newValue as tf.Tensor);
       moments.m.assign(newM as tf.Tensor);
       moments.v.assign(newV as tf.Tensor);

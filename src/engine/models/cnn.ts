@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import { im2col3x3 } from '../kernels/im2col.ts';
 import type { Activation } from '../spec/index.ts';
 import { applyActivation } from './activation.ts';
 import { cnnStages, type ModelShape } from './shapes.ts';
 
 /**
  * A 3×3 same-padding convolution with bias and activation, written as im2col: the nine
- * shifted copies of the padded input are stacked along channels and multiplied by the
- * kernel. tfjs' conv2d cannot be trained on the WASM backend (tfjs#8474: no
+ * shifted copies of the padded input are stacked along channels (kernels/im2col.ts) and
+ * multiplied by the kernel. tfjs' conv2d cannot be trained on the WASM backend (tfjs#8474: no
  * Conv2DBackpropFilter) and is no faster on the others for these small images, while pad,
  * slice, concat and matMul have gradients everywhere. The kernel is [3, 3, in, out], like
  * conv2d's, so initialization and parameter count are the same.
@@ -46,20 +47,7 @@ export class Conv3x3 extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
       const [batch, height, width, channels] = x.shape;
-      const padded = tf.pad(x, [
-        [0, 0],
-        [1, 1],
-        [1, 1],
-        [0, 0],
-      ]);
-      // Row-major over (dy, dx), channels innermost: the kernel's own memory order.
-      const shifted: tf.Tensor4D[] = [];
-      for (let dy = 0; dy < 3; dy++) {
-        for (let dx = 0; dx < 3; dx++) {
-          shifted.push(padded.slice([0, dy, dx, 0], [batch, height, width, channels]));
-        }
-      }
-      const columns = tf.concat(shifted, 3).reshape([batch * height * width, 9 * channels]);
+      const columns = im2col3x3(x);
       const kernel = this.kernel.read().reshape([9 * channels, this.filters]);
       const out = tf.matMul(columns, kernel).add(this.bias.read());
       return applyActivation(out, this.activation).reshape([batch, height, width, this.filters]);
