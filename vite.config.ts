@@ -13,12 +13,14 @@ const crossOriginIsolation = {
 
 /**
  * The built app's Content-Security-Policy: no eval of any kind (nothing from a link or a
- * file can become code), only WebAssembly compilation for tfjs' wasm backend, inline style
+ * file can become code), only WebAssembly compilation for tfjs' wasm backend and blob:
+ * scripts (the wasm backend's thread workers load its factory from a Blob the page's own
+ * code made; nothing from outside can create one), inline style
  * attributes for the charts, and nothing loaded from elsewhere.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
   "worker-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
@@ -27,6 +29,30 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
+
+/**
+ * tfjs-backend-wasm's threaded build starts its pthread workers from a Blob holding the
+ * module factory's source, `factory.toString()`. Minification renames the factory's free
+ * variables, so that source no longer runs on its own ("e is not defined", tfjs#4107):
+ * make toString() answer the factory's original text, which is self-contained.
+ */
+export function wasmThreadsSurviveMinification(): Plugin {
+  return {
+    name: 'emc-lab-wasm-threads-survive-minification',
+    transform(code, id) {
+      if (!id.replace(/\\/g, '/').endsWith('wasm-out/tfjs-backend-wasm-threaded-simd.js')) return;
+      const start = code.indexOf('function(WasmBackendModuleThreadedSimd)');
+      const end = code.lastIndexOf('\n}\n);\n})();');
+      if (start < 0 || end < 0) {
+        this.error(
+          'the threaded wasm factory no longer has the expected layout; see vite.config.ts',
+        );
+      }
+      const original = code.slice(start, end + 2);
+      return `${code}\nWasmBackendModuleThreadedSimd.toString = () => ${JSON.stringify(original)};\n`;
+    },
+  };
+}
 
 /** The policy travels in the page itself, so any static host serves it. */
 function contentSecurityPolicy(): Plugin {
@@ -62,7 +88,7 @@ function precacheManifest(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy(), precacheManifest()],
+  plugins: [react(), wasmThreadsSurviveMinification(), contentSecurityPolicy(), precacheManifest()],
   server: { headers: crossOriginIsolation },
   preview: {
     headers: {

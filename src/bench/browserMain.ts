@@ -2,6 +2,7 @@
 // browser offers and the parallel search's gain, read back by scripts/bench.ts through
 // window.emcBench.
 import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { startBackend } from '../worker/backends.ts';
 import { BACKEND_ORDER } from '../worker/protocol.ts';
 import { measureParallelSearch, type ParallelSearchRow } from './parallelSearch.ts';
@@ -29,7 +30,13 @@ async function main(): Promise<void> {
   const state: NonNullable<Window['emcBench']> = { done: false, results: [] };
   window.emcBench = state;
   tf.enableProdMode();
-  for (const backend of BACKEND_ORDER) {
+  // bench.html?nothreads runs tfjs' single-threaded wasm build, for comparison.
+  if (new URLSearchParams(location.search).has('nothreads')) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
+  // bench.html?backends=wasm,cpu measures only those (for a quick look by hand).
+  const only = new URLSearchParams(location.search).get('backends')?.split(',');
+  for (const backend of BACKEND_ORDER.filter((name) => !only || only.includes(name))) {
     // The lab's own backend setup; a backend that cannot start falls back, which is how we
     // learn it is unavailable here and why.
     const info = await startBackend(backend);
@@ -49,7 +56,11 @@ async function main(): Promise<void> {
     }
     const parallel = backend === 'cpu' ? [] : await measureParallelSearch();
     console.log(`${backend} parallel search: done`);
-    state.results.push({ backend, available: true, note: info.adapter, rates, parallel });
+    const note =
+      backend === 'wasm'
+        ? `${getThreadsCount()} thread(s), multithread ${String(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))}`
+        : info.adapter;
+    state.results.push({ backend, available: true, note, rates, parallel });
     document.body.textContent = `measured ${state.results.length} backends`;
   }
   state.done = true;

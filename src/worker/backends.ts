@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -99,6 +99,8 @@ export async function startBackend(
   throw new Error(`No TensorFlow.js backend could start:\n${skipped.join('\n')}`);
 }
 
+const MIN_CORES_FOR_WASM_THREADS = 4;
+
 /** An explicit choice still falls back, but only to the backends after it. */
 function fallbacksFrom(choice: BackendName): BackendName[] {
   return BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(choice));
@@ -106,9 +108,14 @@ function fallbacksFrom(choice: BackendName): BackendName[] {
 
 async function tryBackend(name: BackendName): Promise<string | undefined> {
   if (name === 'wasm') {
-    // tfjs-backend-wasm 4.22's pthread worker fails inside a bundled module worker
-    // ("e is not defined"); run single-threaded (SIMD still applies) until that is solved.
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    // tfjs-backend-wasm 4.22 caps its thread pool at half the logical cores (one thread on a
+    // 2-core machine, where the threaded build measured no faster) and starts 8 workers for
+    // it; its matrix products run on the calling thread whatever the pool. So threads only
+    // where they can exist: 4+ cores, a cross-origin isolated page (vite.config.ts keeps
+    // their start-up working after minification).
+    const cores = navigator.hardwareConcurrency || 1;
+    if (cores < MIN_CORES_FOR_WASM_THREADS) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    else setThreadsCount(cores);
   }
   if (name === 'webgl' && typeof OffscreenCanvas === 'undefined') {
     return 'WebGL in a worker needs OffscreenCanvas, which this browser lacks';
