@@ -65,8 +65,8 @@ test("auto times every backend on the run's own model and trains on the fastest 
   }
   const expected =
     testInfo.project.name === 'webgpu'
-      ? ['webgpu', 'webgl', 'wasm', 'cpu']
-      : ['webgl', 'wasm', 'cpu'];
+      ? ['wasm', 'cpu', 'webgl', 'webgpu']
+      : ['wasm', 'cpu', 'webgl'];
   expect([...timings.keys()]).toEqual(expected);
   const fastest = [...timings].reduce((best, entry) => (entry[1] < best[1] ? entry : best))[0];
   expect(text).toContain(`Training on ${fastest}, the fastest here.`);

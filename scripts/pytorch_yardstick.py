@@ -25,12 +25,18 @@ from torch import nn
 
 
 def mlp(input_features, hidden, classes):
+    """EMC Lab's MLP, initialized as the lab does (Glorot-uniform weights, zero biases)."""
     layers, width = [], input_features
     for units in hidden:
         layers += [nn.Linear(width, units), nn.ReLU()]
         width = units
     layers.append(nn.Linear(width, classes))
-    return nn.Sequential(*layers)
+    model = nn.Sequential(*layers)
+    for layer in model:
+        if isinstance(layer, nn.Linear):
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
+    return model
 
 
 def step_rate(case):

@@ -38,6 +38,24 @@ describe('chooseFastestBackend', () => {
     );
   });
 
+  it('tells each later backend when to give up: three times the fastest step so far', async () => {
+    let current = '';
+    const limits: number[] = [];
+    await chooseFastestBackend(
+      ['wasm', 'cpu', 'webgl'],
+      spec,
+      async (name) => {
+        current = name;
+        return undefined;
+      },
+      async (_, options) => {
+        limits.push(options.giveUpAboveMs as number);
+        return { msPerStep: stepMs[current] as number, warmupMs: 1, steps: 4 };
+      },
+    );
+    expect(limits).toEqual([Number.POSITIVE_INFINITY, 6, 6]);
+  });
+
   it('records backends that cannot start or cannot train the model, and skips them', async () => {
     let current = '';
     const choice = await chooseFastestBackend(
@@ -66,6 +84,11 @@ describe('chooseFastestBackend', () => {
 });
 
 describe('timeTrainingSteps', () => {
+  it('stops timing after the first chunk slower than the give-up time', async () => {
+    const timing = await timeTrainingSteps(spec, { targetMs: 10_000, giveUpAboveMs: 0 });
+    expect(timing.steps).toBe(1);
+  });
+
   it.each([1, 3])(
     'times the first model (%i stacked) on the current backend and leaks nothing',
     async (parallel) => {

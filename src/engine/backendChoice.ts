@@ -1,5 +1,8 @@
 import type { ExperimentSpec } from './spec/index.ts';
-import { type StepTiming, timeTrainingSteps } from './train/stepTiming.ts';
+import { type StepTiming, type StepTimingOptions, timeTrainingSteps } from './train/stepTiming.ts';
+
+/** A backend averaging this many times the fastest step so far is not timed further. */
+const GIVE_UP_FACTOR = 3;
 
 /** One backend's part in an automatic choice: its step time, or why it was not timed. */
 export interface BackendMeasurement {
@@ -17,7 +20,7 @@ export interface MeasuredChoice {
  * "auto", by measurement rather than by name: a software WebGPU adapter or software WebGL
  * can be many times slower than WASM, and only a timing of the run's own model says which
  * backend is fastest on this machine (shared/DESIGN.md, "Yardsticks"). Starts each
- * candidate in turn with `start` (which answers a problem, or undefined once the backend
+ * candidate in turn (cheapest to time first: the CPU backends compile nothing) with `start` (which answers a problem, or undefined once the backend
  * runs), times the spec's first training steps on it, and leaves the fastest one running.
  * Backends stay initialized, so what the winner compiled while being timed is reused.
  */
@@ -25,9 +28,13 @@ export async function chooseFastestBackend(
   candidates: readonly string[],
   spec: ExperimentSpec,
   start: (name: string) => Promise<string | undefined>,
-  timeSteps: (spec: ExperimentSpec) => Promise<StepTiming> = timeTrainingSteps,
+  timeSteps: (
+    spec: ExperimentSpec,
+    options: StepTimingOptions,
+  ) => Promise<StepTiming> = timeTrainingSteps,
 ): Promise<MeasuredChoice> {
   const measurements: BackendMeasurement[] = [];
+  let fastestMs = Number.POSITIVE_INFINITY;
   for (const name of candidates) {
     const problem = await start(name);
     if (problem !== undefined) {
@@ -35,7 +42,10 @@ export async function chooseFastestBackend(
       continue;
     }
     try {
-      measurements.push({ name, timing: await timeSteps(spec) });
+      // Timing stops early once a backend is clearly slower than the best so far.
+      const timing = await timeSteps(spec, { giveUpAboveMs: GIVE_UP_FACTOR * fastestMs });
+      fastestMs = Math.min(fastestMs, timing.msPerStep);
+      measurements.push({ name, timing });
     } catch (error) {
       measurements.push({ name, problem: error instanceof Error ? error.message : String(error) });
     }

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { featureCount } from '../data/index.ts';
-import type { ModelSpec } from '../spec/index.ts';
+import type { Activation, ModelSpec } from '../spec/index.ts';
 import { buildCnn } from './cnn.ts';
 import { buildMlp } from './mlp.ts';
 import { type StackedModel, stackMlp } from './stackedMlp.ts';
@@ -20,6 +20,12 @@ export interface ModelPlan {
    * computation; absent for architectures that cannot be stacked yet (CNN, ViT).
    */
   buildStacked?: (seed: number, members: number) => StackedModel;
+  /**
+   * Present when the model is dense layers only (an MLP or a linear classifier): its
+   * trainable weights alternate kernel and bias, with `activation` between the layers, so a
+   * probe may train it with the written-out step (train/stepGradients.ts).
+   */
+  dense?: { activation: Activation };
   describe(): string;
 }
 
@@ -63,6 +69,9 @@ export function planModel(
     width,
     parameterCount: parameterCount(shape),
     build,
+    ...(spec.depth === 0 || spec.family === 'mlp'
+      ? { dense: { activation: spec.activation } }
+      : {}),
     ...(canStack(spec)
       ? {
           buildStacked: (seed: number, members: number) => {

@@ -20,6 +20,7 @@ import {
   shuffleRngFor,
 } from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
+import { stepGradientsFor } from './stepGradients.ts';
 
 /**
  * Why a probe ended. "fit": all N right. "converged": the loss stopped improving at a
@@ -133,6 +134,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   });
   const model = input.plan.build(input.seed);
   const weights = trainableVariables(model);
+  const stepGradients = stepGradientsFor(model, weights, input.plan.dense);
   const optimizer = createOptimizer(train);
   const shuffleRng = shuffleRngFor(input.seed);
   const plateau = new PlateauDetector(train.patience, train.minDelta);
@@ -229,7 +231,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     const padded = paddedEpochOrder(n, shape, shuffleRng);
     // Two running sums, kept apart so a step adds to each without casting or stacking.
     let lossSum: tf.Scalar = tf.scalar(0);
-    let hitSum: tf.Scalar = tf.scalar(0, 'int32');
+    let hitSum: tf.Scalar = tf.scalar(0);
     try {
       for (let step = 0; step < stepsPerEpoch; step++) {
         await checkpoint(input.control);
@@ -242,33 +244,22 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
           );
           const xb = tf.gather(subset.x, idx);
           const targets = tf.gather(subset.targets, idx);
-          const labels = tf.gather(subset.labels, idx);
-          let hits: tf.Scalar | undefined;
-          // optimizer.minimize, opened up: the step's gradients also feed the stall's mean.
-          const { value: cost, grads } = tf.variableGrads(() => {
-            const logits = model.apply(xb, { training: true }) as tf.Tensor;
-            // The step's own forward pass classifies its batch: counting the hits here is
-            // what lets most epochs skip the full check.
-            hits = tf.keep(tf.equal(logits.argMax(-1), labels).sum() as tf.Scalar);
-            return tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
-          }, weights);
+          const labels = tf.gather(subset.labels, idx) as tf.Tensor1D;
+          const { loss: cost, hits: stepHits, grads } = stepGradients(xb, labels, targets);
           optimizer.applyGradients(grads);
           convergence.addStep(weights.map((w) => grads[w.name] as tf.Tensor));
           applyDecoupledWeightDecay(weights, train, learningRate);
-          const stepHits = hits as tf.Scalar;
-          const sums = {
+          return {
             loss: lossSum.add(cost) as tf.Scalar,
             hits: hitSum.add(stepHits) as tf.Scalar,
           };
-          stepHits.dispose();
-          return sums;
         });
         tf.dispose([lossSum, hitSum]);
         lossSum = next.loss;
         hitSum = next.hits;
         steps++;
       }
-      return tf.tidy(() => tf.stack([lossSum, hitSum.toFloat()]) as tf.Tensor1D);
+      return tf.tidy(() => tf.stack([lossSum, hitSum]) as tf.Tensor1D);
     } finally {
       tf.dispose([lossSum, hitSum]);
     }

@@ -17,8 +17,10 @@ export interface StepTiming {
 export interface StepTimingOptions {
   /** Keep timing until this much time has passed (default 250 ms)... */
   targetMs?: number;
-  /** ...or this many updates were timed (default 64). */
+  /** ...or this many updates were timed (default 64)... */
   maxSteps?: number;
+  /** ...or a chunk of updates averaged more than this (it cannot be the fastest). */
+  giveUpAboveMs?: number;
 }
 
 const WARMUP_STEPS = 2;
@@ -98,10 +100,13 @@ export async function timeTrainingSteps(
     const warmupMs = await run(WARMUP_STEPS);
     let steps = 0;
     let elapsed = 0;
+    const giveUpAboveMs = options.giveUpAboveMs ?? Number.POSITIVE_INFINITY;
     for (let chunk = 1; elapsed < targetMs && steps < maxSteps; chunk *= 2) {
       const count = Math.min(chunk, maxSteps - steps);
-      elapsed += await run(count);
+      const chunkMs = await run(count);
+      elapsed += chunkMs;
       steps += count;
+      if (chunkMs / count > giveUpAboveMs) break;
     }
     return { msPerStep: elapsed / steps, warmupMs, steps };
   } finally {

@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tuneWasmKernels } from '../kernels/wasmKernels.ts';
+import { planModel } from '../models/index.ts';
+import { createRng, permutation } from '../random.ts';
+import { ACTIVATIONS, parseSpec, type Activation } from '../spec/index.ts';
+import { fitProbe, type ProbeOutcome } from './fitProbe.ts';
+import { trainableVariables } from './optimizers.ts';
+import { autodiffStep, denseStep, type StepGradients } from './stepGradients.ts';
+
+function values(shape: number[], seed: number): tf.Tensor {
+  const rng = createRng(seed);
+  const length = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length }, () => rng.normal()),
+    shape,
+  );
+}
+
+function flat(step: StepGradients, names: string[]) {
+  return {
+    loss: step.loss.dataSync()[0] as number,
+    hits: step.hits.dataSync()[0] as number,
+    grads: names.map((name) => Array.from((step.grads[name] as tf.Tensor).dataSync())),
+  };
+}
+
+function expectClose(actual: number[], expected: number[]): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((value, i) => {
+    const reference = expected[i] as number;
+    expect(Math.abs(value - reference)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(reference));
+  });
+}
+
+describe('the written-out dense step', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  const cases: [string, Activation, number, number[]][] = [
+    ...ACTIVATIONS.map((a): [string, Activation, number, number[]] => ['cpu', a, 2, [5]]),
+    ['cpu', 'relu', 0, [5]],
+    ['cpu', 'relu', 1, [2, 2, 1]],
+    ['wasm', 'relu', 2, [5]],
+    ['wasm', 'tanh', 1, [2, 2, 1]],
+  ];
+  it.each(cases)(
+    'on %s, %s, depth %i, input %j: the loss, hits and gradients of tfjs autodiff',
+    async (backend, activation, depth, inputShape) => {
+      await tf.setBackend(backend);
+      if (backend === 'wasm') tuneWasmKernels();
+      const plan = planModel({ family: 'mlp', depth, activation }, 7, inputShape, 3);
+      expect(plan.dense).toEqual({ activation });
+      const model = plan.build(4);
+      const weights = trainableVariables(model);
+      const names = weights.map((w) => w.name);
+      const before = tf.memory().numTensors;
+      const [dense, reference] = tf.tidy(() => {
+        const x = values([9, ...inputShape], 1);
+        const labels = tf.tensor1d([0, 1, 2, 2, 1, 0, 0, 1, 2], 'int32');
+        const targets = tf.oneHot(labels, 3).toFloat();
+        return [
+          flat(denseStep(weights, activation)(x, labels, targets), names),
+          flat(autodiffStep(model, weights)(x, labels, targets), names),
+        ];
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
+      expect(dense.hits).toBe(reference.hits);
+      expectClose([dense.loss], [reference.loss]);
+      dense.grads.forEach((g, i) => expectClose(g, reference.grads[i] as number[]));
+    },
+  );
+
+  it('trains probes to the outcomes of the autodiff step', async () => {
+    await tf.setBackend('cpu');
+    const train = parseSpec({
+      version: 2,
+      seed: 1,
+      data: { source: 'gaussian', inputShape: [6], classes: 3, poolSize: 60 },
+      model: { family: 'mlp', depth: 1 },
+      sweep: { widths: [3] },
+      train: {
+        optimizer: 'adam',
+        learningRate: 0.02,
+        batchSize: 8,
+        maxSteps: 3000,
+        patience: 20,
+        minDelta: 0.001,
+      },
+      search: { precision: 0.1, seeds: 1 },
+    }).train;
+    // 33 parameters: 12 samples fit, 60 do not.
+    const plan = planModel({ family: 'mlp', depth: 1, activation: 'relu' }, 3, [6], 3);
+    const pool = tf.tidy(() => ({
+      x: values([60, 6], 2),
+      y: tf.tensor1d(
+        Int32Array.from({ length: 60 }, (_, i) => (i * 7) % 3),
+        'int32',
+      ),
+    }));
+    const order = permutation(60, createRng(3));
+    const summary = (o: ProbeOutcome) => ({ n: o.n, fits: o.fits, stopReason: o.stopReason });
+    const run = async (dense: boolean) => {
+      const outcomes: ProbeOutcome[] = [];
+      for (const n of [12, 60]) {
+        const probePlan = dense ? plan : { ...plan, dense: undefined };
+        outcomes.push(
+          await fitProbe({ plan: probePlan, pool, classes: 3, n, order, train, seed: 5 }),
+        );
+      }
+      return outcomes;
+    };
+    const written = await run(true);
+    const autodiff = await run(false);
+    tf.dispose([pool.x, pool.y]);
+    expect(written.map(summary)).toEqual(autodiff.map(summary));
+    expect(new Set(written.map((o) => o.fits)).size).toBe(2);
+    written.forEach((o, i) => {
+      const reference = autodiff[i] as ProbeOutcome;
+      expect(Math.abs(o.epochs - reference.epochs)).toBeLessThanOrEqual(reference.epochs * 0.1 + 2);
+    });
+  });
+});
