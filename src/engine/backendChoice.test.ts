@@ -85,8 +85,27 @@ describe('chooseFastestBackend', () => {
 
 describe('timeTrainingSteps', () => {
   it('stops timing after the first chunk slower than the give-up time', async () => {
-    const timing = await timeTrainingSteps(spec, { targetMs: 10_000, giveUpAboveMs: 0 });
+    const timing = await timeTrainingSteps(spec, { targetMs: 10_000, giveUpAboveMs: 1e-6 });
     expect(timing.steps).toBe(1);
+  });
+
+  it('ends the timing after a first step far slower than the give-up time', async () => {
+    const timing = await timeTrainingSteps(spec, { giveUpAboveMs: 1e-6, warmupAllowanceMs: 0 });
+    expect(timing.steps).toBe(0);
+    expect(timing.msPerStep).toBe(timing.warmupMs);
+  });
+
+  it('says so when a backend was given up during its warm-up', () => {
+    const text = describeMeasuredChoice({
+      chosen: 'wasm',
+      measurements: [
+        { name: 'wasm', timing: { msPerStep: 40, warmupMs: 90, steps: 12 } },
+        { name: 'webgpu', timing: { msPerStep: 5400, warmupMs: 5400, steps: 0 } },
+      ],
+    });
+    expect(text).toBe(
+      'Measured one training step of the first model: wasm 40 ms, webgpu over 5.4 s (its first step). Training on wasm, the fastest here.',
+    );
   });
 
   it.each([1, 3])(

@@ -71,11 +71,12 @@ export async function chooseFastestBackend(
  * 2.4 s), cpu: failed to initialize. Training on wasm, the fastest here."
  */
 export function describeMeasuredChoice({ chosen, measurements }: MeasuredChoice): string {
-  const parts = measurements.map(({ name, timing, problem }) =>
-    timing
-      ? `${name} ${formatMs(timing.msPerStep)}${timing.warmupMs >= 500 ? ` (warm-up ${formatMs(timing.warmupMs)})` : ''}`
-      : `${name}: ${problem}`,
-  );
+  const parts = measurements.map(({ name, timing, problem }) => {
+    if (!timing) return `${name}: ${problem}`;
+    if (timing.steps === 0) return `${name} over ${formatMs(timing.msPerStep)} (its first step)`;
+    const warmup = timing.warmupMs >= 500 ? ` (warm-up ${formatMs(timing.warmupMs)})` : '';
+    return `${name} ${formatMs(timing.msPerStep)}${warmup}`;
+  });
   return `Measured one training step of the first model: ${parts.join(', ')}. Training on ${chosen}, the fastest here.`;
 }
 

@@ -10,7 +10,11 @@ export interface StepTiming {
   msPerStep: number;
   /** The first updates, which compile GPU programs (WebGPU, WebGL) and are not counted. */
   warmupMs: number;
-  /** Updates timed. */
+  /**
+   * Updates timed. 0 when the first warm-up update alone took so long that the backend
+   * cannot win (msPerStep is then that update's time, compilation included: a lower bound
+   * on nothing, an upper bound on what was learned).
+   */
   steps: number;
 }
 
@@ -21,9 +25,19 @@ export interface StepTimingOptions {
   maxSteps?: number;
   /** ...or a chunk of updates averaged more than this (it cannot be the fastest). */
   giveUpAboveMs?: number;
+  /** The least time a first update may take before it can end the timing (default 4 s). */
+  warmupAllowanceMs?: number;
 }
 
 const WARMUP_STEPS = 2;
+
+/**
+ * A first update slower than this many times the give-up time (and than WARMUP_ALLOWANCE_MS)
+ * ends the timing: compiling a GPU backend's programs takes a second or two on a real GPU,
+ * but a CNN's first step on a software adapter takes several.
+ */
+const WARMUP_GIVE_UP_FACTOR = 30;
+const WARMUP_ALLOWANCE_MS = 4000;
 
 /**
  * Times the training step a run of `spec` would take first: its first width, its batch
@@ -97,10 +111,15 @@ export async function timeTrainingSteps(
   };
 
   try {
-    const warmupMs = await run(WARMUP_STEPS);
+    const giveUpAboveMs = options.giveUpAboveMs ?? Number.POSITIVE_INFINITY;
+    const firstMs = await run(1);
+    const allowance = options.warmupAllowanceMs ?? WARMUP_ALLOWANCE_MS;
+    if (firstMs > Math.max(allowance, WARMUP_GIVE_UP_FACTOR * giveUpAboveMs)) {
+      return { msPerStep: firstMs, warmupMs: firstMs, steps: 0 };
+    }
+    const warmupMs = firstMs + (await run(WARMUP_STEPS - 1));
     let steps = 0;
     let elapsed = 0;
-    const giveUpAboveMs = options.giveUpAboveMs ?? Number.POSITIVE_INFINITY;
     for (let chunk = 1; elapsed < targetMs && steps < maxSteps; chunk *= 2) {
       const count = Math.min(chunk, maxSteps - steps);
       const chunkMs = await run(count);
