@@ -115,13 +115,14 @@ export const PRESETS: readonly Preset[] = [
     finding: 3,
     title: 'SGD fits more samples than full-batch gradient descent',
     explanation:
-      'One MLP sweep trained with plain SGD at one learning rate, with mini-batches of 16 and then with the full batch (gradient descent). Both train to convergence under the same cap of 20,000 optimizer steps: steps, not epochs, since full batch takes one step per epoch and an epoch budget would starve it. At this scale the mini-batch curve lies above at every width, as the paper reports: stochastic gradients find minima that fit more data.',
+      'One MLP sweep trained with plain SGD at one learning rate, with mini-batches of 16 and then with the full batch (gradient descent). Both train to convergence under the same cap of 40,000 optimizer steps: steps, not epochs, since full batch takes one step per epoch and an epoch budget would starve it. At this scale the mini-batch curve lies above at every width, as the paper reports: stochastic gradients find minima that fit more data.',
     base: {
       ...randomLabelsMlp,
       name: 'Finding 3: SGD vs full-batch GD',
-      // Width 32 leaves both decisive probes inconclusive at the cap: 8 and 16 converge.
+      // Width 32 leaves both decisive probes inconclusive at the cap: 8 and 16 converge. At
+      // 20,000 steps, SGD's decisive probe at width 16 could still stop at the cap.
       sweep: { widths: [8, 16] },
-      train: { ...randomLabelsMlp.train, optimizer: 'sgd', learningRate: 0.3 },
+      train: { ...randomLabelsMlp.train, optimizer: 'sgd', learningRate: 0.3, maxSteps: 40_000 },
     },
     variants: [
       { label: 'SGD, batch 16', patch: { train: { batchSize: 16 } } },
