@@ -3,7 +3,7 @@ import { RepeatData } from '../engine/data/repeatData.ts';
 import { planModel } from '../engine/models/index.ts';
 import type { ExperimentResults } from '../engine/results.ts';
 import { repeatSeeds } from '../engine/run.ts';
-import type { TrainSpec } from '../engine/spec/index.ts';
+import type { TrainSpec } from '../engine/experiment/index.ts';
 import { fitProbe } from '../engine/train/fitProbe.ts';
 
 /** How much longer the study trains a decisive probe than its verdict took. */

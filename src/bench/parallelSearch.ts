@@ -1,7 +1,7 @@
 import type { DatasetFiles } from '../engine/data/index.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { runExperiment } from '../engine/run.ts';
-import type { ExperimentSpecInput } from '../engine/spec/index.ts';
+import type { ExperimentSpecInput } from '../engine/experiment/index.ts';
 
 /**
  * One EMC point measured with k probes per round (search.parallel = k) on the current

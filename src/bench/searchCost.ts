@@ -2,7 +2,7 @@ import { type DatasetFiles, loadDataset } from '../engine/data/index.ts';
 import { planModel } from '../engine/models/index.ts';
 import { disposeUploaded, uploadDataset } from '../engine/data/repeatData.ts';
 import { repeatSeeds, runExperiment } from '../engine/run.ts';
-import { type ExperimentSpecInput, parseSpec } from '../engine/spec/index.ts';
+import { type ExperimentSpecInput, parseSpec } from '../engine/experiment/index.ts';
 import { fitProbe } from '../engine/train/fitProbe.ts';
 
 /**

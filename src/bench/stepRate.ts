@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { planModel } from '../engine/models/index.ts';
 import { createRng, permutation } from '../engine/random.ts';
-import { parseSpec, type ModelSpec, type TrainSpec } from '../engine/spec/index.ts';
+import { parseSpec, type ModelSpec, type TrainSpec } from '../engine/experiment/index.ts';
 import { fitProbe } from '../engine/train/fitProbe.ts';
 import { createOptimizer, disposeOptimizer } from '../engine/train/optimizers.ts';
 

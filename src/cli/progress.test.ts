@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, ExperimentResults } from '../engine/index.ts';
-import { parseSpec } from '../engine/spec/index.ts';
+import { parseSpec } from '../engine/experiment/index.ts';
 import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { ProgressLine } from './progress.ts';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { chooseFastestBackend, describeMeasuredChoice } from './backendChoice.ts';
-import { parseSpec } from './spec/index.ts';
+import { parseSpec } from './experiment/index.ts';
 import { timeTrainingSteps } from './train/stepTiming.ts';
 
 const spec = parseSpec({

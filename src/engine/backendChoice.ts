@@ -1,4 +1,4 @@
-import type { ExperimentSpec } from './spec/index.ts';
+import type { ExperimentSpec } from './experiment/index.ts';
 import { type StepTiming, type StepTimingOptions, timeTrainingSteps } from './train/stepTiming.ts';
 
 /** A backend averaging this many times the fastest step so far is not timed further. */

@@ -1,5 +1,5 @@
 import type { ExperimentResults, PointResult, ProbeRecord, RunEnvironment } from './results.ts';
-import type { ExperimentSpec } from './spec/index.ts';
+import type { ExperimentSpec } from './experiment/index.ts';
 import type { EpochMetrics } from './train/fitProbe.ts';
 
 /**

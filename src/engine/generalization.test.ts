@@ -13,7 +13,7 @@ import {
   RESULTS_FORMAT,
   RESULTS_VERSION,
 } from './results.ts';
-import { parseSpec } from './spec/index.ts';
+import { parseSpec } from './experiment/index.ts';
 import { pointResult, seedResult } from './testFixtures.ts';
 
 const spec = (labels: 'true' | 'random', overrides: Record<string, unknown> = {}) =>

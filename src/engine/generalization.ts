@@ -1,6 +1,6 @@
 import { mean, type ExperimentResults } from './results.ts';
-import { leafFields } from './spec/fields.ts';
-import type { ExperimentSpec } from './spec/index.ts';
+import { leafFields } from './experiment/fields.ts';
+import type { ExperimentSpec } from './experiment/index.ts';
 
 /**
  * Finding 4 of the paper: the gap between EMC on true labels and EMC on random labels

@@ -7,5 +7,5 @@ export type { EngineEvent, EngineEventKind, EventSink } from './events.ts';
 export * from './results.ts';
 export { type DatasetFiles, fetchDatasetFiles, SHIPPED_DATASETS } from './data/index.ts';
 export { type RunOptions, runExperiment } from './run.ts';
-export * from './spec/index.ts';
+export * from './experiment/index.ts';
 export { ENGINE_VERSION } from './version.ts';

@@ -1,4 +1,4 @@
-import type { ExperimentSpec } from './spec/index.ts';
+import type { ExperimentSpec } from './experiment/index.ts';
 import type { ProbeOutcome } from './train/fitProbe.ts';
 
 export const RESULTS_FORMAT = 'emc-lab-results';

@@ -5,7 +5,7 @@ import type { ProbeRecord } from './results.ts';
 import { openDataset } from './data/index.ts';
 import { RepeatData } from './data/repeatData.ts';
 import { runExperiment } from './run.ts';
-import { type ExperimentSpecInput, parseSpec } from './spec/index.ts';
+import { type ExperimentSpecInput, parseSpec } from './experiment/index.ts';
 
 /** A sweep small enough for the cpu backend in a few seconds. */
 function smallSpec(overrides: Partial<ExperimentSpecInput> = {}): ExperimentSpecInput {

@@ -20,7 +20,7 @@ import {
 } from './results.ts';
 import { parallelGallopThenBisect } from './search/gallopThenBisect.ts';
 import { measureGeneralizationAtSharedSize } from './sharedSizeGeneralization.ts';
-import { type ExperimentSpec, parseSpec } from './spec/index.ts';
+import { type ExperimentSpec, parseSpec } from './experiment/index.ts';
 import { type EpochMetrics, type FitProbeInput, fitProbe } from './train/fitProbe.ts';
 import { fitProbesStacked } from './train/stackedProbes.ts';
 import { ProbeFailedError } from './train/probeFailure.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from './events.ts';
 import { runExperiment } from './run.ts';
 import { sharedTrainingSize } from './sharedSizeGeneralization.ts';
-import type { ExperimentSpecInput } from './spec/index.ts';
+import type { ExperimentSpecInput } from './experiment/index.ts';
 import { pointResult, seedResult } from './testFixtures.ts';
 
 /** A gaussian sweep with a test split, small enough for the cpu backend in seconds. */

@@ -1,4 +1,4 @@
-import { DATA_SOURCES, MODEL_FAMILIES } from '../engine/spec/index.ts';
+import { DATA_SOURCES, MODEL_FAMILIES } from '../engine/experiment/index.ts';
 import type { Preset } from './presets.ts';
 
 /** The features a preset needs that this version of the engine does not have yet. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateSpec } from '../engine/spec/index.ts';
+import { validateSpec } from '../engine/experiment/index.ts';
 import { missingFeatures } from './availability.ts';
 import { type Preset, PRESETS, variantSpec } from './presets.ts';
 

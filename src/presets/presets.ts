@@ -1,4 +1,4 @@
-import type { ExperimentSpecInput } from '../engine/spec/index.ts';
+import type { ExperimentSpecInput } from '../engine/experiment/index.ts';
 
 /**
  * Classroom demos: one per finding of the paper. Data, not code: a preset is a base spec,

@@ -7,7 +7,7 @@ import {
   RESULTS_FORMAT,
   RESULTS_VERSION,
 } from '../engine/results.ts';
-import type { ExperimentSpec } from '../engine/spec/index.ts';
+import type { ExperimentSpec } from '../engine/experiment/index.ts';
 
 /**
  * Results squeezed into a link: positional arrays instead of objects, rounded numbers, and

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../engine/random.ts';
 import { RESULTS_VERSION } from '../engine/results.ts';
 import { pointResult, probeRecord } from '../engine/testFixtures.ts';
-import { validateSpec } from '../engine/spec/index.ts';
+import { validateSpec } from '../engine/experiment/index.ts';
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { decodeLink, encodeLink } from './linkCodec.ts';
 import { parseResultsFile } from './resultsFile.ts';
-import { parseSpec } from '../engine/spec/index.ts';
+import { parseSpec } from '../engine/experiment/index.ts';
 
 /** Values a hostile or broken input might put anywhere. */
 const NASTY: unknown[] = [

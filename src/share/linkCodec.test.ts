@@ -10,12 +10,12 @@ import {
   OPTIMIZERS,
   parseSpec,
   SPEC_VERSION,
-} from '../engine/spec/index.ts';
+} from '../engine/experiment/index.ts';
 import { createRng, type Rng } from '../engine/random.ts';
 import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { decodeLink, encodeLink, MAX_LINK_CHARS } from './linkCodec.ts';
-import { migrateSpec } from '../engine/spec/index.ts';
+import { migrateSpec } from '../engine/experiment/index.ts';
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng.int(items.length)] as T;
 

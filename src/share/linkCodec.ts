@@ -1,8 +1,8 @@
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 import type { ExperimentResults } from '../engine/results.ts';
-import { type ExperimentSpec, validateSpec } from '../engine/spec/index.ts';
+import { type ExperimentSpec, validateSpec } from '../engine/experiment/index.ts';
 import { compactResults, compactResultsSchema, expandResults } from './compactResults.ts';
-import { migrateSpec } from '../engine/spec/index.ts';
+import { migrateSpec } from '../engine/experiment/index.ts';
 
 /**
  * Share links: the experiment spec (and optionally compact results) as JSON, compressed

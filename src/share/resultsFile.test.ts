@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../engine/index.ts';
 import { RESULTS_VERSION } from '../engine/results.ts';
-import { SPEC_VERSION } from '../engine/spec/index.ts';
+import { SPEC_VERSION } from '../engine/experiment/index.ts';
 import { parseResultsDocument, parseResultsFile } from './resultsFile.ts';
 
 const tinySpec = {

@@ -7,7 +7,7 @@ import {
   RESULTS_FORMAT,
   RESULTS_VERSION,
 } from '../engine/results.ts';
-import { type ExperimentSpec, migrateSpec, validateSpec } from '../engine/spec/index.ts';
+import { type ExperimentSpec, migrateSpec, validateSpec } from '../engine/experiment/index.ts';
 
 /**
  * Reads a results document written by the CLI, exported by the lab or saved in IndexedDB:

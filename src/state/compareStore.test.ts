@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSpec } from '../engine/spec/index.ts';
+import { parseSpec } from '../engine/experiment/index.ts';
 import { labelByDifference } from './compareStore.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { ExperimentResults } from '../engine/results.ts';
-import { leafFields } from '../engine/spec/fields.ts';
-import type { ExperimentSpec } from '../engine/spec/index.ts';
+import { leafFields } from '../engine/experiment/fields.ts';
+import type { ExperimentSpec } from '../engine/experiment/index.ts';
 
 /** A finished run kept on the EMC chart so later runs can be compared with it. */
 export interface PinnedRun {

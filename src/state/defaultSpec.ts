@@ -1,4 +1,4 @@
-import { type ExperimentSpecInput, SPEC_VERSION } from '../engine/spec/index.ts';
+import { type ExperimentSpecInput, SPEC_VERSION } from '../engine/experiment/index.ts';
 
 /**
  * What the lab opens with: small enough to show EMC points within a minute on a laptop

@@ -3,7 +3,7 @@ import {
   DEFAULT_GRAD_TOLERANCE,
   DEFAULT_SADDLE_TOLERANCE,
   parseSpec,
-} from '../engine/spec/index.ts';
+} from '../engine/experiment/index.ts';
 import { checkForm } from './configStore.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import {

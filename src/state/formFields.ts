@@ -8,7 +8,7 @@ import {
   MODEL_FAMILIES,
   OPTIMIZERS,
   SPEC_VERSION,
-} from '../engine/spec/index.ts';
+} from '../engine/experiment/index.ts';
 // The catalog only (plain data): the page must not load the dataset reader or tfjs.
 import { isShippedDataset, SHIPPED_DATASETS } from '../engine/data/catalog.ts';
 

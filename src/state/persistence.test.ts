@@ -4,7 +4,7 @@ import { del, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { type ExperimentResults, RESULTS_VERSION } from '../engine/results.ts';
 import { probeRecord } from '../engine/testFixtures.ts';
-import { parseSpec } from '../engine/spec/index.ts';
+import { parseSpec } from '../engine/experiment/index.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import { deleteRun, listRuns, loadRun, saveRun } from './persistence.ts';
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
-import { parseSpec } from '../engine/spec/index.ts';
+import { parseSpec } from '../engine/experiment/index.ts';
 import type { WorkerMessage } from '../worker/protocol.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import { estimateProgress } from './progress.ts';

@@ -1,4 +1,4 @@
-import type { ExperimentSpec } from '../engine/spec/index.ts';
+import type { ExperimentSpec } from '../engine/experiment/index.ts';
 import { decodeLink, encodeLink } from '../share/linkCodec.ts';
 import { checkForm, useConfigStore } from './configStore.ts';
 import { useNoticeStore } from './noticeStore.ts';

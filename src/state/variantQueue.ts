@@ -1,4 +1,4 @@
-import type { ExperimentSpec } from '../engine/spec/index.ts';
+import type { ExperimentSpec } from '../engine/experiment/index.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import { useCompareStore } from './compareStore.ts';
 import { startRun } from './runner.ts';

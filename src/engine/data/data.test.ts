@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DataSpec } from '../spec/index.ts';
+import type { DataSpec } from '../experiment/index.ts';
 import { drawDependsOnSeed, loadDataset } from './index.ts';
 import { dataSeedFor } from './repeatData.ts';
 import { applyLabelMode } from './labels.ts';

@@ -1,5 +1,5 @@
 import { createRng, deriveSeed } from '../random.ts';
-import type { DataSpec } from '../spec/index.ts';
+import type { DataSpec } from '../experiment/index.ts';
 import { featureCount, type LabeledSamples } from './types.ts';
 
 /** Prototypes per class of the teacher that gives gaussian inputs their "true" labels. */

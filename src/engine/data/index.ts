@@ -1,5 +1,5 @@
 import { deriveSeed } from '../random.ts';
-import type { DataSpec } from '../spec/index.ts';
+import type { DataSpec } from '../experiment/index.ts';
 import { SHIPPED_DATASETS } from './catalog.ts';
 import type { DatasetFiles } from './files.ts';
 import { gaussianNoise, gaussianSource } from './gaussian.ts';

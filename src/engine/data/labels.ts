@@ -1,5 +1,5 @@
 import { createRng } from '../random.ts';
-import type { DataSpec } from '../spec/index.ts';
+import type { DataSpec } from '../experiment/index.ts';
 
 /**
  * Applies the spec's label mode to true labels: "random" draws every label uniformly (the

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random.ts';
-import type { DataSpec } from '../spec/index.ts';
+import type { DataSpec } from '../experiment/index.ts';
 import type { DeviceSamples } from '../train/fitProbe.ts';
 import { type DataSource, drawDependsOnSeed } from './index.ts';
 import type { Dataset, LabeledSamples } from './types.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DATA_FOLDER, diskDatasetFiles } from '../../cli/datasetFiles.ts';
-import type { DataSpec } from '../spec/index.ts';
+import type { DataSpec } from '../experiment/index.ts';
 import { SHIPPED_DATASETS, type ShippedDatasetId } from './catalog.ts';
 import type { DatasetFiles } from './files.ts';
 import { loadImageDataset } from './images.ts';

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../random.ts';
 import { createOptimizer, setLearningRate } from '../train/optimizers.ts';
-import { parseSpec } from '../spec/index.ts';
+import { parseSpec } from '../experiment/index.ts';
 import { FusedAdamOptimizer } from './fusedAdam.ts';
 
 function values(length: number, seed: number): Float32Array {

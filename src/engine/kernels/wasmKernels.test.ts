@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
-import { parseSpec } from '../spec/index.ts';
+import { parseSpec } from '../experiment/index.ts';
 import { fitProbe, type ProbeOutcome } from '../train/fitProbe.ts';
 import { fitProbesStacked } from '../train/stackedProbes.ts';
 import { tuneWasmKernels } from './wasmKernels.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { ACTIVATIONS } from '../spec/index.ts';
+import { ACTIVATIONS } from '../experiment/index.ts';
 import { addActivationLayer, applyActivation, layerActivation } from './activation.ts';
 
 describe('applyActivation', () => {

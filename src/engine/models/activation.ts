@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Activation } from '../spec/index.ts';
+import type { Activation } from '../experiment/index.ts';
 
 /** PyTorch's default slope, as the paper's models used. */
 const LEAKY_RELU_ALPHA = 0.01;

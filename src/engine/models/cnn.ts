@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { im2col3x3 } from '../kernels/im2col.ts';
-import type { Activation } from '../spec/index.ts';
+import type { Activation } from '../experiment/index.ts';
 import { applyActivation } from './activation.ts';
 import { cnnStages, type ModelShape } from './shapes.ts';
 

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { featureCount } from '../data/index.ts';
-import type { Activation, ModelSpec } from '../spec/index.ts';
+import type { Activation, ModelSpec } from '../experiment/index.ts';
 import { buildCnn } from './cnn.ts';
 import { buildMlp } from './mlp.ts';
 import { type StackedModel, stackMlp } from './stackedMlp.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { ACTIVATIONS } from '../spec/index.ts';
+import { ACTIVATIONS } from '../experiment/index.ts';
 import { planModel } from './index.ts';
 import { buildMlp, type MlpShape } from './mlp.ts';
 import { parameterCount } from './shapes.ts';

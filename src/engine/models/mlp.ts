@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Activation } from '../spec/index.ts';
+import type { Activation } from '../experiment/index.ts';
 import { addActivationLayer, layerActivation } from './activation.ts';
 
 export interface MlpShape {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../run.ts';
-import { validateSpec } from '../spec/index.ts';
+import { validateSpec } from '../experiment/index.ts';
 import { planModel } from './index.ts';
 import { parameterCount } from './shapes.ts';
 import { multiHeadSelfAttention } from './vit.ts';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Activation } from '../spec/index.ts';
+import type { Activation } from '../experiment/index.ts';
 import { applyActivation } from './activation.ts';
 import { type ModelShape, vitGeometry } from './shapes.ts';
 

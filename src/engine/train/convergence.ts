@@ -1,4 +1,4 @@
-import type { TrainSpec } from '../spec/index.ts';
+import type { TrainSpec } from '../experiment/index.ts';
 import { hessianExtremes, type LossSurface } from './curvature.ts';
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TrainSpec } from '../spec/index.ts';
+import type { TrainSpec } from '../experiment/index.ts';
 import { checkConvergence, type Convergence } from './convergence.ts';
 import { gradientNorm, type LossSurface, normOf } from './curvature.ts';
 import type { ProbeOutcome, StopReason } from './fitProbe.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../random.ts';
-import { EVAL_CHUNK } from '../spec/index.ts';
+import { EVAL_CHUNK } from '../experiment/index.ts';
 
 /**
  * First- and second-order facts about the training loss at the current weights, for the

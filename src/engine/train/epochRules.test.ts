@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSpec, type TrainSpec } from '../spec/index.ts';
+import { parseSpec, type TrainSpec } from '../experiment/index.ts';
 import type { Convergence } from './convergence.ts';
 import { type CheckedEpoch, epochShape, judgeCheckedEpoch, probeBudget } from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';

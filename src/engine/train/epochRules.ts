@@ -1,5 +1,5 @@
 import { createRng, permutation, type Rng } from '../random.ts';
-import type { TrainSpec } from '../spec/index.ts';
+import type { TrainSpec } from '../experiment/index.ts';
 import type { Convergence } from './convergence.ts';
 import { reducedLearningRate } from './optimizers.ts';
 import type { EpochMetrics, StopReason } from './fitProbe.ts';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint, type RunControl } from '../control.ts';
 import type { ModelPlan } from '../models/index.ts';
-import { EVAL_CHUNK, type TrainSpec } from '../spec/index.ts';
+import { EVAL_CHUNK, type TrainSpec } from '../experiment/index.ts';
 import {
   applyDecoupledWeightDecay,
   createOptimizer,

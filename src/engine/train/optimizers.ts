@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { FusedAdamOptimizer, fusedAdamAvailable, registerFusedAdam } from '../kernels/fusedAdam.ts';
-import type { TrainSpec } from '../spec/index.ts';
+import type { TrainSpec } from '../experiment/index.ts';
 
 registerFusedAdam();
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
-import { parseSpec } from '../spec/index.ts';
+import { parseSpec } from '../experiment/index.ts';
 import { fitProbe } from './fitProbe.ts';
 
 describe('soak', () => {

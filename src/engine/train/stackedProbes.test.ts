@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunCancelledError } from '../control.ts';
 import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
-import { parseSpec, type TrainSpec } from '../spec/index.ts';
+import { parseSpec, type TrainSpec } from '../experiment/index.ts';
 import { type DeviceSamples, fitProbe, type ProbeOutcome } from './fitProbe.ts';
 import { fitProbesStacked } from './stackedProbes.ts';
 

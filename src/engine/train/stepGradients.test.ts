@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tuneWasmKernels } from '../kernels/wasmKernels.ts';
 import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
-import { ACTIVATIONS, parseSpec, type Activation } from '../spec/index.ts';
+import { ACTIVATIONS, parseSpec, type Activation } from '../experiment/index.ts';
 import { fitProbe, type ProbeOutcome } from './fitProbe.ts';
 import { trainableVariables } from './optimizers.ts';
 import { autodiffStep, denseStep, type StepGradients } from './stepGradients.ts';

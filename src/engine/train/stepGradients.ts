@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedCrossEntropy, hasFusedCrossEntropy } from '../kernels/softmaxCrossEntropy.ts';
 import { applyActivation } from '../models/activation.ts';
-import type { Activation } from '../spec/index.ts';
+import type { Activation } from '../experiment/index.ts';
 
 /** One training step's loss, hits and gradients (call inside tf.tidy). */
 export interface StepGradients {

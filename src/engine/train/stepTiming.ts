@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { planModel } from '../models/index.ts';
 import { createRng } from '../random.ts';
-import type { ExperimentSpec } from '../spec/index.ts';
+import type { ExperimentSpec } from '../experiment/index.ts';
 import { createOptimizer, disposeOptimizer, trainableVariables } from './optimizers.ts';
 
 /** How fast the current tfjs backend trains a spec's first model. */

@@ -1,4 +1,4 @@
-import { parseSpec } from '../../engine/spec/index.ts';
+import { parseSpec } from '../../engine/experiment/index.ts';
 import { missingFeatures } from '../../presets/availability.ts';
 import { PRESETS, type Preset, variantSpec } from '../../presets/presets.ts';
 import { useConfigStore } from '../../state/configStore.ts';

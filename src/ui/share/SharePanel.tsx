@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ExperimentResults } from '../../engine/results.ts';
-import type { ExperimentSpec } from '../../engine/spec/index.ts';
+import type { ExperimentSpec } from '../../engine/experiment/index.ts';
 import { pointsCsv, probesCsv } from '../../share/csv.ts';
 import { encodeLink } from '../../share/linkCodec.ts';
 import { parseResultsFile } from '../../share/resultsFile.ts';
