@@ -1,7 +1,11 @@
 import { useMemo } from 'react';
 import { create } from 'zustand';
 // The spec module only: the page must not pull TensorFlow.js into its bundle.
-import { type ExperimentSpecInput, type SpecCheck, validateSpec } from '../engine/experiment/index.ts';
+import {
+  type ExperimentSpecInput,
+  type SpecCheck,
+  validateSpec,
+} from '../engine/experiment/index.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import {
