@@ -3,6 +3,29 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** An import of any module under one of `folders` (a relative path through them). */
+function forbid(folders, message) {
+  return { regex: `(^|/)\\.\\.?/(.*/)?(${folders})/`, message };
+}
+
+/** Any worker module but its protocol and the tfjs-free WebGPU adapter probe. */
+function workerInternals(message) {
+  return { regex: '(^|/)worker/(?!(protocol|webgpuAdapter)\\.ts$)', message };
+}
+
+const appDoesNotImportTools = forbid('e2e|scripts', 'the app does not import tests or scripts');
+
+/**
+ * `no-restricted-imports` for `files` (but not `ignores`). A later config's rule replaces an
+ * earlier one's for the same file, so every set under src/ carries the app-wide pattern.
+ */
+function boundaries(files, patterns, ignores = []) {
+  const all = files.every((glob) => glob.startsWith('src/'))
+    ? [appDoesNotImportTools, ...patterns]
+    : patterns;
+  return [{ files, ignores, rules: { 'no-restricted-imports': ['error', { patterns: all }] } }];
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -29,6 +52,42 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'error',
     },
   },
+  // The architecture's arrows, enforced: ui → state → worker client → worker → engine. The
+  // engine is pure TypeScript over tfjs (Node, worker and tests run it unchanged); the page
+  // reaches the worker only through its protocol (and the tfjs-free adapter probe); nothing
+  // imports the browser tests or the scripts.
+  ...boundaries(['src/**'], []),
+  ...boundaries(
+    ['src/engine/**'],
+    [
+      forbid(
+        'ui|state|worker|share|presets|cli|bench',
+        'the engine imports none of the layers built on it',
+      ),
+      {
+        regex: '^(react|react-dom|zustand|recharts|idb-keyval|lz-string)(/|$)',
+        message: 'the engine runs without a page',
+      },
+    ],
+    ['src/engine/**/*.test.ts'],
+  ),
+  ...boundaries(['src/worker/**'], [forbid('ui|state', 'the worker does not import page code')]),
+  ...boundaries(
+    ['src/state/**'],
+    [
+      forbid('ui', 'state does not import components'),
+      workerInternals('state talks to the worker through worker/protocol.ts only'),
+    ],
+  ),
+  ...boundaries(
+    ['src/ui/**', 'src/share/**', 'src/presets/**'],
+    [
+      workerInternals(
+        'the page reaches the worker through worker/protocol.ts (and the adapter probe)',
+      ),
+    ],
+  ),
+  ...boundaries(['scripts/**'], [forbid('e2e', 'scripts do not import the browser tests')]),
   // Playwright fixtures call their callback `use`, which is not a React hook.
   { files: ['e2e/**'], rules: { 'react-hooks/rules-of-hooks': 'off' } },
   { files: ['**/*.{js,mjs}'], languageOptions: { globals: globals.node } },

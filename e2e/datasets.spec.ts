@@ -1,10 +1,7 @@
 import { expect, runButton, runStatus, setField, test } from './fixtures.ts';
 import type { Page } from '@playwright/test';
 
-// Real datasets, ViT and the label-gap panel train on WASM (this machine's CPU) in both
-// projects alike, so they run once.
-test.beforeEach(async ({ page }, testInfo) => {
-  test.skip(testInfo.project.name !== 'webgpu', 'backend-independent');
+test.beforeEach(async ({ page }) => {
   await page.goto('/');
 });
 

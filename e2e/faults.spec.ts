@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, runButton, runStatus, setField, test } from './fixtures.ts';
+import { expect, runButton, runStatus, setField, test, trainingWorker } from './fixtures.ts';
 
 /** Starts a four-point sweep and waits until a few probes have finished. */
 async function startAndWaitForProbes(page: Page, backend: string, probes = 2) {
@@ -15,18 +15,10 @@ async function startAndWaitForProbes(page: Page, backend: string, probes = 2) {
     .toBeGreaterThanOrEqual(probes);
 }
 
-/** The training worker (the page's only one once tfjs' own are accounted for). */
-function trainingWorker(page: Page) {
-  const worker = page.workers().find((w) => w.url().includes('emc.worker'));
-  if (!worker) throw new Error(`no training worker among ${page.workers().map((w) => w.url())}`);
-  return worker;
-}
-
 test('a worker that crashes mid-run keeps every finished probe and resumes on another backend', async ({
   page,
   consoleErrors,
-}, testInfo) => {
-  test.skip(testInfo.project.name !== 'webgpu', 'backend-independent');
+}) => {
   await startAndWaitForProbes(page, 'cpu');
   await trainingWorker(page).evaluate(() => {
     setTimeout(() => {
@@ -55,8 +47,7 @@ test('a worker that crashes mid-run keeps every finished probe and resumes on an
 test('a lost GPU device is reported and the run resumes on another backend', async ({
   page,
   consoleErrors,
-}, testInfo) => {
-  test.skip(testInfo.project.name !== 'webgpu', 'needs a WebGPU adapter');
+}) => {
   test.setTimeout(180_000);
   await startAndWaitForProbes(page, 'webgpu', 1);
   await trainingWorker(page).evaluate(() =>

@@ -34,3 +34,17 @@ export async function setField(page: Page, label: string, value: string): Promis
 
 export const runButton = (page: Page) => page.getByRole('button', { name: 'Run', exact: true });
 export const runStatus = (page: Page) => page.getByTestId('run-status');
+
+/** The training worker (the page's only one once tfjs' own are accounted for). */
+export function trainingWorker(page: Page) {
+  const worker = page.workers().find((w) => w.url().includes('emc.worker'));
+  if (!worker) throw new Error(`no training worker among ${page.workers().map((w) => w.url())}`);
+  return worker;
+}
+
+/** Evaluated in the training worker: whether its loop is parked by Pause. */
+export function trainingHeld(): boolean {
+  return (
+    self as unknown as { emcLabDebug: { trainingHeld(): boolean } }
+  ).emcLabDebug.trainingHeld();
+}

@@ -1,83 +1,16 @@
-import { expect, fillTinyExperiment, runButton, runStatus, setField, test } from './fixtures.ts';
+import {
+  expect,
+  fillTinyExperiment,
+  runButton,
+  runStatus,
+  setField,
+  test,
+  trainingHeld,
+  trainingWorker,
+} from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
-});
-
-test('loads with the default experiment and a backend badge, without console errors', async ({
-  page,
-  consoleErrors,
-}, testInfo) => {
-  await expect(page.getByRole('heading', { name: 'EMC Lab' })).toBeVisible();
-  await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8, 16, 32');
-  await expect(runButton(page)).toBeEnabled();
-  const badge = page.getByTestId('backend-badge');
-  if (testInfo.project.name === 'webgpu') {
-    await expect(badge).toContainText('webgpu available');
-  } else {
-    await expect(badge).toContainText('no WebGPU');
-  }
-  expect(consoleErrors).toEqual([]);
-});
-
-test('runs a small sweep to completion with one EMC point per width', async ({
-  page,
-}, testInfo) => {
-  await fillTinyExperiment(page);
-  // WebGPU asked for by name: it trains where there is an adapter and falls back without one.
-  await page.getByLabel('Training backend').selectOption('webgpu');
-  await runButton(page).click();
-  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 100_000 });
-
-  const chart = page.getByTestId('emc-chart');
-  await expect(chart).toHaveAttribute('data-points', '2');
-  await expect(page.getByTestId('results-table').locator('tbody tr')).toHaveCount(2);
-  const drawn = await chart.locator('.emc-point').count();
-  const zeroNote = await chart.getByText(/cannot be drawn on log axes/).count();
-  expect(drawn + (zeroNote > 0 ? 1 : 0)).toBeGreaterThanOrEqual(1);
-  expect(
-    Number(await page.getByTestId('search-trace').getAttribute('data-probes')),
-  ).toBeGreaterThan(2);
-
-  const badge = page.getByTestId('backend-badge');
-  if (testInfo.project.name === 'webgpu') {
-    await expect(badge).toHaveAttribute('data-backend', 'webgpu');
-    await expect(badge).toContainText('swiftshader');
-  } else {
-    await expect(badge).toHaveAttribute('data-backend', 'webgl');
-    await expect(page.getByTestId('fallback-note')).toContainText('webgpu: no WebGPU adapter');
-  }
-  await page.screenshot({ path: testInfo.outputPath('finished-run.png'), fullPage: true });
-});
-
-test("auto times every backend on the run's own model and trains on the fastest it measured", async ({
-  page,
-}, testInfo) => {
-  await fillTinyExperiment(page);
-  await expect(page.getByLabel('Training backend')).toHaveValue('auto');
-  await runButton(page).click();
-  const measurement = page.getByTestId('backend-measurement');
-  await expect(measurement).toContainText('Training on', { timeout: 60_000 });
-  const text = (await measurement.textContent()) as string;
-  const timings = new Map<string, number>();
-  for (const [, name, value, unit] of text.matchAll(/(webgpu|webgl|wasm|cpu) ([\d.]+) (ms|s)\b/g)) {
-    timings.set(name as string, Number(value) * (unit === 's' ? 1000 : 1));
-  }
-  const expected =
-    testInfo.project.name === 'webgpu'
-      ? ['wasm', 'cpu', 'webgl', 'webgpu']
-      : ['wasm', 'cpu', 'webgl'];
-  expect([...timings.keys()]).toEqual(expected);
-  const fastest = [...timings].reduce((best, entry) => (entry[1] < best[1] ? entry : best))[0];
-  expect(text).toContain(`Training on ${fastest}, the fastest here.`);
-  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', fastest);
-  await expect(page.locator('.event-log')).toContainText(
-    'Measured one training step of the first model',
-  );
-  if (testInfo.project.name !== 'webgpu') {
-    await expect(page.getByTestId('fallback-note')).toContainText('webgpu: no WebGPU adapter');
-  }
-  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 100_000 });
 });
 
 test('a point whose decisive probe ran out of steps is drawn and labelled as a lower bound', async ({
@@ -144,9 +77,9 @@ test('Pause holds training and Resume continues it', async ({ page }) => {
   await expect(runStatus(page)).toContainText('Running: point', { timeout: 30_000 });
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'paused');
+  // The training loop parks between two steps: nothing trains until Resume.
+  await expect.poll(() => trainingWorker(page).evaluate(trainingHeld)).toBe(true);
   const probes = await page.getByTestId('search-trace').getAttribute('data-probes');
-  await page.waitForTimeout(1_500);
-  await expect(page.getByTestId('search-trace')).toHaveAttribute('data-probes', probes ?? '0');
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'running');
   await expect(page.getByTestId('search-trace')).not.toHaveAttribute('data-probes', probes ?? '0', {

@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from './chromium.ts';
+import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from '../src/bench/chromium.ts';
 
 /**
  * Browser tests run the built app (vite preview) in Debian's Chromium; nothing is
@@ -26,14 +26,18 @@ export default defineConfig({
   },
   projects: [
     {
+      // Every spec: the lab with a (software) WebGPU adapter, as most visitors have one.
       name: 'webgpu',
+      testMatch: /.*\.spec\.ts$/,
       use: {
         browserName: 'chromium',
         launchOptions: { executablePath, args: [...CHROMIUM_FLAGS, WEBGPU_FLAG] },
       },
     },
     {
+      // Only what depends on the adapter: nothing is skipped, nothing runs twice for nothing.
       name: 'no-webgpu',
+      testMatch: /backends\.spec\.ts$/,
       use: { browserName: 'chromium', launchOptions: { executablePath, args: CHROMIUM_FLAGS } },
     },
   ],

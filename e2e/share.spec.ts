@@ -2,11 +2,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, fillTinyExperiment, runButton, runStatus, setField, test } from './fixtures.ts';
 
-// Sharing, presets and persistence do not depend on the backend: run them once, on wasm.
-test.beforeEach(async ({ page: _page }, testInfo) => {
-  test.skip(testInfo.project.name !== 'webgpu', 'backend-independent');
-});
-
 async function runTinySweep(page: import('@playwright/test').Page) {
   await fillTinyExperiment(page);
   await page.getByLabel('Training backend').selectOption('wasm');
@@ -174,7 +169,13 @@ test('a reload mid-run offers to resume from the last finished probe', async ({ 
       timeout: 60_000,
     })
     .toBeGreaterThanOrEqual(3);
-  await page.waitForTimeout(700); // let the autosave land
+  // Reload once the autosave has stored three probes: the history lists what is saved.
+  await expect
+    .poll(async () => {
+      const entry = await page.getByTestId('history-entry').first().textContent();
+      return Number(/(\d+) probes/.exec(entry ?? '')?.[1] ?? 0);
+    })
+    .toBeGreaterThanOrEqual(3);
   await page.reload();
 
   const banner = page.getByTestId('interrupted-banner');

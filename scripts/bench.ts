@@ -13,7 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from '../e2e/chromium.ts';
+import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from '../src/bench/chromium.ts';
 import type { BrowserBackendBench } from '../src/bench/browserMain.ts';
 import {
   measureParallelSearch,

@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from '../e2e/chromium.ts';
+import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from '../src/bench/chromium.ts';
 import { measureStepRate } from '../src/bench/stepRate.ts';
 import {
   engineSearchPoints,

@@ -7,7 +7,7 @@ import {
   type ExperimentSpec,
   runExperiment,
   type SpecCheck,
-  validateSpec,
+  readSpec,
 } from '../engine/index.ts';
 import { chooseFastestBackend, describeMeasuredChoice } from '../engine/backendChoice.ts';
 import { tuneWasmKernels } from '../engine/kernels/wasmKernels.ts';
@@ -129,11 +129,11 @@ export async function resolveRunSpec({
   if (preset !== undefined) {
     const choice = choosePresetVariant(preset, variant);
     if (!choice.ok) return choice;
-    return { ok: true, origin: choice.origin, check: validateSpec(choice.spec) };
+    return { ok: true, origin: choice.origin, check: readSpec(choice.spec) };
   }
   if (variant !== undefined) return { ok: false, error: '--variant goes with --preset ID' };
   if (!specPath) return { ok: false, error: 'no spec: give a SPEC.json or --preset ID' };
-  return { ok: true, origin: specPath, check: await readSpec(specPath) };
+  return { ok: true, origin: specPath, check: await readSpecFile(specPath) };
 }
 
 function parseCli(argv: string[]) {
@@ -172,7 +172,7 @@ function parseCli(argv: string[]) {
   };
 }
 
-async function readSpec(path: string): Promise<SpecCheck> {
+async function readSpecFile(path: string): Promise<SpecCheck> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -183,7 +183,7 @@ async function readSpec(path: string): Promise<SpecCheck> {
     };
   }
   try {
-    return validateSpec(JSON.parse(text));
+    return readSpec(JSON.parse(text));
   } catch (error) {
     return { ok: false, errors: [`not valid JSON: ${(error as Error).message}`] };
   }

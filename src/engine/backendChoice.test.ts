@@ -1,17 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { chooseFastestBackend, describeMeasuredChoice } from './backendChoice.ts';
-import { parseSpec } from './experiment/index.ts';
+import { specFixture } from './testFixtures.ts';
 import { timeTrainingSteps } from './train/stepTiming.ts';
 
-const spec = parseSpec({
-  version: 2,
-  seed: 1,
-  data: { source: 'gaussian', inputShape: [6], classes: 3, poolSize: 40 },
+const spec = specFixture({
+  data: { inputShape: [6], classes: 3, poolSize: 40 },
   model: { family: 'mlp', depth: 1 },
   sweep: { widths: [8, 16] },
-  train: { optimizer: 'adam', learningRate: 0.01, batchSize: 16, patience: 5, minDelta: 0.001 },
-  search: { precision: 0.1, seeds: 1 },
+  train: { learningRate: 0.01, batchSize: 16 },
 });
 
 describe('chooseFastestBackend', () => {

@@ -2,7 +2,48 @@
  * Small, valid results records for tests of everything that consumes results (store,
  * links, files, CSV), so each test states only the fields it is about.
  */
+import { type ExperimentSpec, type ExperimentSpecInput, parseSpec } from './experiment/index.ts';
 import type { PointResult, ProbeRecord, SeedResult } from './results.ts';
+
+type SpecSections = Omit<ExperimentSpecInput, 'version' | 'seed' | 'name'>;
+
+/** Per section, the fields a test sets; each section merges over the fixture's own. */
+export type SpecOverrides = Partial<Pick<ExperimentSpecInput, 'seed' | 'name'>> & {
+  [Section in keyof SpecSections]?: Partial<SpecSections[Section]>;
+};
+
+/**
+ * A small valid spec, parsed: Gaussian data in 4 dimensions with 2 classes, a linear
+ * classifier, Adam on batches of 4, a 500-step cap. Tests override only the fields they
+ * are about, section by section: `specFixture({ train: { batchSize: 'full' } })`.
+ */
+export function specFixture(overrides: SpecOverrides = {}): ExperimentSpec {
+  const base: ExperimentSpecInput = {
+    version: 2,
+    seed: 1,
+    data: { source: 'gaussian', inputShape: [4], classes: 2, poolSize: 20 },
+    model: { family: 'mlp', depth: 0 },
+    sweep: { widths: [1] },
+    train: {
+      optimizer: 'adam',
+      learningRate: 0.1,
+      batchSize: 4,
+      maxSteps: 500,
+      patience: 20,
+      minDelta: 0.001,
+    },
+    search: { precision: 0.1, seeds: 1 },
+  };
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    const own = (base as Record<string, unknown>)[key];
+    merged[key] =
+      own && typeof own === 'object' && !Array.isArray(own)
+        ? { ...own, ...(value as object) }
+        : value;
+  }
+  return parseSpec(merged);
+}
 
 /**
  * A probe that fitted, or (with `fits: false`) one that converged without fitting: the

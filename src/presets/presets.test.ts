@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateSpec } from '../engine/experiment/index.ts';
+import { readSpec } from '../engine/experiment/index.ts';
 import { missingFeatures } from './availability.ts';
 import { type Preset, PRESETS, variantSpec } from './presets.ts';
 
@@ -13,7 +13,7 @@ describe('classroom presets', () => {
     'gives valid specs for every variant of %s',
     (_, preset) => {
       preset.variants.forEach((variant, index) => {
-        const check = validateSpec(variantSpec(preset, index));
+        const check = readSpec(variantSpec(preset, index));
         expect(check.ok ? [] : check.errors).toEqual([]);
         if (check.ok && preset.variants.length > 1)
           expect(check.spec.name).toContain(variant.label);

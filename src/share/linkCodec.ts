@@ -1,8 +1,7 @@
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 import type { ExperimentResults } from '../engine/results.ts';
-import { type ExperimentSpec, validateSpec } from '../engine/experiment/index.ts';
+import { type ExperimentSpec, readSpec } from '../engine/experiment/index.ts';
 import { compactResults, compactResultsSchema, expandResults } from './compactResults.ts';
-import { migrateSpec } from '../engine/experiment/index.ts';
 
 /**
  * Share links: the experiment spec (and optionally compact results) as JSON, compressed
@@ -83,10 +82,14 @@ export function decodeLink(hash: string): DecodedLink {
   if (Object.keys(unknown).length > 0) {
     return refuse(`it has unknown parts: ${Object.keys(unknown).slice(0, 3).join(', ')}`);
   }
-  const migrated = migrateSpec(rawSpec);
-  if (!migrated.ok) return refuse(migrated.error);
-  const check = validateSpec(migrated.spec);
-  if (!check.ok) return refuse(`its experiment is invalid: ${check.errors.slice(0, 3).join('; ')}`);
+  const check = readSpec(rawSpec);
+  if (!check.ok) {
+    return refuse(
+      check.unreadable
+        ? (check.errors[0] as string)
+        : `its experiment is invalid: ${check.errors.slice(0, 3).join('; ')}`,
+    );
+  }
   if (rawResults === undefined) return { kind: 'ok', spec: check.spec };
 
   const results = compactResultsSchema.safeParse(rawResults);

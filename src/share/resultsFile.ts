@@ -7,7 +7,7 @@ import {
   RESULTS_FORMAT,
   RESULTS_VERSION,
 } from '../engine/results.ts';
-import { type ExperimentSpec, migrateSpec, validateSpec } from '../engine/experiment/index.ts';
+import { type ExperimentSpec, readSpec } from '../engine/experiment/index.ts';
 
 /**
  * Reads a results document written by the CLI, exported by the lab or saved in IndexedDB:
@@ -181,10 +181,10 @@ export function parseResultsDocument(json: unknown): ParsedResults {
       error: `This results file is damaged: ${where}: ${issue?.message ?? 'invalid'}.`,
     };
   }
-  const migrated = migrateSpec(parsed.data.spec);
-  if (!migrated.ok)
-    return { ok: false, error: `This results file cannot be read: ${migrated.error}.` };
-  const check = validateSpec(migrated.spec);
+  const check = readSpec(parsed.data.spec);
+  if (!check.ok && check.unreadable) {
+    return { ok: false, error: `This results file cannot be read: ${check.errors[0]}.` };
+  }
   if (!check.ok) {
     return {
       ok: false,

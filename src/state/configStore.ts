@@ -1,11 +1,7 @@
 import { useMemo } from 'react';
 import { create } from 'zustand';
 // The spec module only: the page must not pull TensorFlow.js into its bundle.
-import {
-  type ExperimentSpecInput,
-  type SpecCheck,
-  validateSpec,
-} from '../engine/experiment/index.ts';
+import { type ExperimentSpecInput, type SpecCheck, readSpec } from '../engine/experiment/index.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import {
@@ -46,7 +42,7 @@ export interface FormCheck {
 }
 
 export function checkForm(values: FormValues): FormCheck {
-  const check = validateSpec(specInputFromForm(values));
+  const check = readSpec(specInputFromForm(values));
   const errorsByField: Record<string, string[]> = {};
   if (!check.ok) {
     for (const message of check.errors) {

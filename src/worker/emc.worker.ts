@@ -66,6 +66,7 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
     // For testing recovery by hand (DevTools, worker console) and in the browser tests.
     (self as unknown as { emcLabDebug?: object }).emcLabDebug = {
       loseGpuDevice: () => device?.destroy(),
+      trainingHeld: () => gate?.holding ?? false,
     };
     const forward = throttleEpochs((event) => {
       if (lostMessage) return;

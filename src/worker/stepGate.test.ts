@@ -14,10 +14,13 @@ describe('StepGate', () => {
   it('holds between steps while paused and releases on resume', async () => {
     const gate = new StepGate();
     gate.pause();
+    expect(gate.holding).toBe(false);
     const step = checkpoint(gate.control);
     expect(await settled(step)).toBe(false);
+    expect(gate.holding).toBe(true);
     gate.resume();
     expect(await settled(step)).toBe(true);
+    expect(gate.holding).toBe(false);
   });
 
   it('turns Stop into a cancellation at the next step, also while paused', async () => {

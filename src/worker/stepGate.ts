@@ -30,6 +30,11 @@ export class StepGate {
     this.paused = true;
   }
 
+  /** Training is parked between two steps, waiting for Resume or Stop. */
+  get holding(): boolean {
+    return this.resumeWaiters.length > 0;
+  }
+
   resume(): void {
     this.paused = false;
     for (const wake of this.resumeWaiters.splice(0)) wake();

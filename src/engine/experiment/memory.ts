@@ -1,5 +1,5 @@
 import { featureCount } from '../data/types.ts';
-import { activationsPerSample, parameterCount } from '../models/shapes.ts';
+import { activationsPerSample, parameterCount } from './modelShapes.ts';
 
 /**
  * A conservative estimate of the memory a spec needs, so a sweep that cannot fit is refused

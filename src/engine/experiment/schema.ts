@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isShippedDataset, SHIPPED_DATASETS, type ShippedDatasetId } from '../data/catalog.ts';
 import { featureCount } from '../data/types.ts';
-import { canStack, VIT_DEFAULTS } from '../models/shapes.ts';
+import { canStack, VIT_DEFAULTS } from './modelShapes.ts';
 import { estimateMemory, formatBytes, MAX_MEMORY_BYTES } from './memory.ts';
 
 // Zod would probe `new Function` to speed up parsing; under the lab's Content-Security-Policy

@@ -6,7 +6,7 @@ import {
   DEFAULT_SADDLE_TOLERANCE,
   SPEC_VERSION,
 } from './schema.ts';
-import { parseSpec, validateSpec } from './validate.ts';
+import { parseSpec, readSpec } from './validate.ts';
 
 /** The spec from the engine issue, spelled exactly as users write it. */
 const issueExample = {
@@ -48,14 +48,14 @@ function withField(path: string, value: unknown): Record<string, unknown> {
 }
 
 function errorsOf(input: unknown): string[] {
-  const check = validateSpec(input);
+  const check = readSpec(input);
   if (check.ok) throw new Error('expected the spec to be refused');
   return check.errors;
 }
 
-describe('validateSpec', () => {
+describe('readSpec', () => {
   it('accepts the example spec of the engine issue as written', () => {
-    const check = validateSpec(issueExample);
+    const check = readSpec(issueExample);
     expect(check.ok).toBe(true);
   });
 
@@ -134,7 +134,7 @@ describe('validateSpec', () => {
   });
 
   it('reads a version-1 spec: its epoch budget becomes the first budget under the default step cap', () => {
-    const check = validateSpec({ ...issueExample, version: 1 });
+    const check = readSpec({ ...issueExample, version: 1 });
     expect(check.ok).toBe(true);
     if (!check.ok) return;
     expect(check.spec.version).toBe(SPEC_VERSION);
@@ -148,7 +148,7 @@ describe('validateSpec', () => {
   });
 
   it.each([null, 42, 'spec', [issueExample]])('refuses %j, which is not an object', (input) => {
-    expect(errorsOf(input)).toEqual(['spec: must be a JSON object']);
+    expect(errorsOf(input)).toEqual(['the experiment is not a JSON object']);
   });
 
   it('reports every problem at once', () => {

@@ -2,27 +2,30 @@ import type { z } from 'zod';
 import { migrateSpec } from './migrations.ts';
 import { type ExperimentSpec, experimentSpecSchema } from './schema.ts';
 
-/** A spec that was checked: either the runnable spec or every problem, each naming its field. */
-export type SpecCheck = { ok: true; spec: ExperimentSpec } | { ok: false; errors: string[] };
+/**
+ * A spec that was checked: either the runnable spec or every problem, each naming its field.
+ * `unreadable`: no version of EMC Lab this one can read made it (not an object, no version,
+ * a newer or retired version); `errors` then holds the one reason.
+ */
+export type SpecCheck =
+  { ok: true; spec: ExperimentSpec } | { ok: false; errors: string[]; unreadable?: boolean };
 
 /**
- * Validates untrusted input (a parsed JSON file, a decoded link, a form, a saved run):
+ * The one door for untrusted specs (a link, a results file, a saved run, the CLI, a form):
  * migrates an older version, then checks it against the schema. Never throws: a person
  * gets messages such as `train.learningRate: must be greater than 0`.
  */
-export function validateSpec(input: unknown): SpecCheck {
-  const versionProblem = checkVersion(input);
-  if (versionProblem) return { ok: false, errors: [versionProblem] };
+export function readSpec(input: unknown): SpecCheck {
   const migrated = migrateSpec(input);
-  if (!migrated.ok) return { ok: false, errors: [`version: ${migrated.error}`] };
+  if (!migrated.ok) return { ok: false, unreadable: true, errors: [migrated.error] };
   const result = experimentSpecSchema.safeParse(migrated.spec, { reportInput: true });
   if (result.success) return { ok: true, spec: result.data };
   return { ok: false, errors: result.error.issues.map(describeIssue) };
 }
 
-/** Like validateSpec, for trusted call sites (tests, presets): throws with all messages. */
+/** Like readSpec, for trusted call sites (tests, presets): throws with all messages. */
 export function parseSpec(input: unknown): ExperimentSpec {
-  const check = validateSpec(input);
+  const check = readSpec(input);
   if (!check.ok) throw new InvalidSpecError(check.errors);
   return check.spec;
 }
@@ -32,14 +35,6 @@ export class InvalidSpecError extends Error {
     super(`Invalid experiment spec:\n  ${errors.join('\n  ')}`);
     this.name = 'InvalidSpecError';
   }
-}
-
-/** A spec must be an object; its version is judged by migrateSpec. */
-function checkVersion(input: unknown): string | undefined {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return 'spec: must be a JSON object';
-  }
-  return undefined;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../random.ts';
 import { createOptimizer, setLearningRate } from '../train/optimizers.ts';
-import { parseSpec } from '../experiment/index.ts';
+import { specFixture } from '../testFixtures.ts';
 import { FusedAdamOptimizer } from './fusedAdam.ts';
 
 function values(length: number, seed: number): Float32Array {
@@ -66,15 +66,7 @@ describe('fused Adam', () => {
   );
 
   it('is what the engine trains with on cpu and wasm, and not on other backends', async () => {
-    const train = parseSpec({
-      version: 2,
-      seed: 1,
-      data: { source: 'gaussian', inputShape: [2], classes: 2, poolSize: 10 },
-      model: { family: 'mlp', depth: 0 },
-      sweep: { widths: [1] },
-      train: { optimizer: 'adam', learningRate: 0.1, batchSize: 4, patience: 5, minDelta: 0.01 },
-      search: { precision: 0, seeds: 1 },
-    }).train;
+    const train = specFixture().train;
     for (const backend of ['cpu', 'wasm']) {
       await tf.setBackend(backend);
       const optimizer = createOptimizer(train);

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
-import { parseSpec } from '../experiment/index.ts';
+import { specFixture } from '../testFixtures.ts';
 import { fitProbe, type ProbeOutcome } from '../train/fitProbe.ts';
 import { fitProbesStacked } from '../train/stackedProbes.ts';
 import { tuneWasmKernels } from './wasmKernels.ts';
@@ -162,22 +162,7 @@ describe('wasm row gathers and slices', () => {
 
 describe('probes on wasm with the routed products', () => {
   // Random labels on gaussian inputs: N = 24 fits a 1×16 MLP, N = 160 does not.
-  const train = parseSpec({
-    version: 2,
-    seed: 1,
-    data: { source: 'gaussian', inputShape: [8], classes: 4, poolSize: 160 },
-    model: { family: 'mlp', depth: 1 },
-    sweep: { widths: [16] },
-    train: {
-      optimizer: 'adam',
-      learningRate: 0.01,
-      batchSize: 16,
-      maxSteps: 1500,
-      patience: 20,
-      minDelta: 0.001,
-    },
-    search: { precision: 0.1, seeds: 1 },
-  }).train;
+  const train = specFixture({ train: { learningRate: 0.01, batchSize: 16, maxSteps: 1500 } }).train;
   const plan = planModel({ family: 'mlp', depth: 1, activation: 'relu' }, 16, [8], 4);
   const order = permutation(160, createRng(5));
   const ns = [24, 160];

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../run.ts';
-import { validateSpec } from '../experiment/index.ts';
+import { readSpec } from '../experiment/index.ts';
 import { Conv3x3 } from './cnn.ts';
 import { planModel } from './index.ts';
-import { activationsPerSample, parameterCount } from './shapes.ts';
+import { activationsPerSample, parameterCount } from '../experiment/modelShapes.ts';
 
 describe('CNN', () => {
   it.each([
@@ -52,7 +52,7 @@ describe('CNN', () => {
   });
 
   it('refuses vector inputs with a message naming the model family', () => {
-    const check = validateSpec({
+    const check = readSpec({
       version: 2,
       seed: 1,
       data: { source: 'gaussian', inputShape: [64], classes: 2, poolSize: 10 },

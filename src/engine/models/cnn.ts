@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { im2col3x3 } from '../kernels/im2col.ts';
 import type { Activation } from '../experiment/index.ts';
 import { applyActivation } from './activation.ts';
-import { cnnStages, type ModelShape } from './shapes.ts';
+import { cnnStages, type ModelShape } from '../experiment/modelShapes.ts';
 
 /**
  * A 3×3 same-padding convolution with bias and activation, written as im2col: the nine

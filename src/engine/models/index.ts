@@ -4,7 +4,12 @@ import type { Activation, ModelSpec } from '../experiment/index.ts';
 import { buildCnn } from './cnn.ts';
 import { buildMlp } from './mlp.ts';
 import { type StackedModel, stackMlp } from './stackedMlp.ts';
-import { canStack, type ModelShape, parameterCount, vitGeometry } from './shapes.ts';
+import {
+  canStack,
+  type ModelShape,
+  parameterCount,
+  vitGeometry,
+} from '../experiment/modelShapes.ts';
 
 export { canStack };
 import { buildVit } from './vit.ts';

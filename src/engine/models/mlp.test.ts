@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS } from '../experiment/index.ts';
 import { planModel } from './index.ts';
 import { buildMlp, type MlpShape } from './mlp.ts';
-import { parameterCount } from './shapes.ts';
+import { parameterCount } from '../experiment/modelShapes.ts';
 
 const mlpParameterCount = (s: MlpShape) =>
   parameterCount({

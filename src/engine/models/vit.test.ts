@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../run.ts';
-import { validateSpec } from '../experiment/index.ts';
+import { readSpec } from '../experiment/index.ts';
 import { planModel } from './index.ts';
-import { parameterCount } from './shapes.ts';
+import { parameterCount } from '../experiment/modelShapes.ts';
 import { multiHeadSelfAttention } from './vit.ts';
 
 type Matrix = number[][];
@@ -192,15 +192,15 @@ describe('ViT', () => {
   });
 
   it('refuses patches that do not tile the image, widths the heads do not divide, and ViT fields on other families', () => {
-    const patch = validateSpec(vitSpec({ patchSize: 3 }));
+    const patch = readSpec(vitSpec({ patchSize: 3 }));
     expect(patch.ok ? [] : patch.errors).toEqual([
       'model.patchSize: 3 does not divide the 8×8 images into whole patches; pick a divisor of both sides',
     ]);
-    const heads = validateSpec(vitSpec({ heads: 4 }, [4, 6, 10]));
+    const heads = readSpec(vitSpec({ heads: 4 }, [4, 6, 10]));
     expect(heads.ok ? [] : heads.errors).toEqual([
       'sweep.widths: ViT widths are embedding sizes split across 4 heads, so each must be a multiple of 4; 6, 10 are not',
     ]);
-    const mlp = validateSpec({ ...vitSpec({ family: 'mlp', heads: 2 }) });
+    const mlp = readSpec({ ...vitSpec({ family: 'mlp', heads: 2 }) });
     expect(mlp.ok ? [] : mlp.errors).toEqual([
       'model.heads: applies to ViT models only (model.family "vit"), not to MLPs',
     ]);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../experiment/index.ts';
 import { applyActivation } from './activation.ts';
-import { type ModelShape, vitGeometry } from './shapes.ts';
+import { type ModelShape, vitGeometry } from '../experiment/modelShapes.ts';
 
 /** PyTorch's LayerNorm epsilon. */
 const LAYER_NORM_EPSILON = 1e-5;

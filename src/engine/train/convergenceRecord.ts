@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainSpec } from '../experiment/index.ts';
 import { checkConvergence, type Convergence } from './convergence.ts';
 import { gradientNorm, type LossSurface, normOf } from './curvature.ts';
-import type { ProbeOutcome, StopReason } from './fitProbe.ts';
+import type { ProbeOutcome, StopReason } from './probeOutcome.ts';
 
 type ConvergenceFields = Pick<
   ProbeOutcome,

@@ -1,26 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { parseSpec, type TrainSpec } from '../experiment/index.ts';
+import type { TrainSpec } from '../experiment/index.ts';
+import { specFixture } from '../testFixtures.ts';
 import type { Convergence } from './convergence.ts';
 import { type CheckedEpoch, epochShape, judgeCheckedEpoch, probeBudget } from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
 
 function trainSpec(overrides: Record<string, unknown> = {}): TrainSpec {
-  return parseSpec({
-    version: 2,
-    seed: 1,
-    data: { source: 'gaussian', inputShape: [2], classes: 2, poolSize: 10 },
-    model: { family: 'mlp', depth: 0 },
-    sweep: { widths: [1] },
+  return specFixture({
     train: {
       optimizer: 'sgd',
-      learningRate: 0.1,
       batchSize: 'full',
       maxSteps: 100,
       patience: 2,
       minDelta: 0.01,
       ...overrides,
     },
-    search: { precision: 0, seeds: 1 },
   }).train;
 }
 

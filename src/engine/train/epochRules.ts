@@ -2,7 +2,7 @@ import { createRng, permutation, type Rng } from '../random.ts';
 import type { TrainSpec } from '../experiment/index.ts';
 import type { Convergence } from './convergence.ts';
 import { reducedLearningRate } from './optimizers.ts';
-import type { EpochMetrics, StopReason } from './fitProbe.ts';
+import type { EpochMetrics, StopReason } from './probeOutcome.ts';
 import type { PlateauDetector } from './plateau.ts';
 
 /**

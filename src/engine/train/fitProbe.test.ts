@@ -3,27 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunCancelledError } from '../control.ts';
 import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
-import { parseSpec, type TrainSpec } from '../experiment/index.ts';
+import type { TrainSpec } from '../experiment/index.ts';
+import { type SpecOverrides, specFixture } from '../testFixtures.ts';
 import { type DeviceSamples, type EpochMetrics, fitProbe } from './fitProbe.ts';
 
-function trainSpec(overrides: Record<string, unknown> = {}): TrainSpec {
-  return parseSpec({
-    version: 2,
-    seed: 1,
-    data: { source: 'gaussian', inputShape: [2], classes: 2, poolSize: 10 },
-    model: { family: 'mlp', depth: 0 },
-    sweep: { widths: [1] },
-    train: {
-      optimizer: 'adam',
-      learningRate: 0.1,
-      batchSize: 4,
-      maxSteps: 500,
-      patience: 20,
-      minDelta: 0.001,
-      ...overrides,
-    },
-    search: { precision: 0, seeds: 1 },
-  }).train;
+function trainSpec(overrides: SpecOverrides['train'] = {}): TrainSpec {
+  return specFixture({ train: overrides }).train;
 }
 
 const linear = planModel({ family: 'mlp', depth: 0, activation: 'relu' }, 1, [2], 2);
@@ -270,7 +255,7 @@ describe('fitProbe', () => {
 
   it('leaves the tensor count where it found it, also when cancelled mid-epoch', async () => {
     const before = tf.memory().numTensors;
-    for (const optimizer of ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop']) {
+    for (const optimizer of ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop'] as const) {
       await fitProbe({
         plan: planModel({ family: 'mlp', depth: 2, activation: 'relu' }, 3, [2], 2),
         pool,

@@ -2,15 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
-import { parseSpec } from '../experiment/index.ts';
+import { specFixture } from '../testFixtures.ts';
 import { fitProbe } from './fitProbe.ts';
 
 describe('soak', () => {
   it('runs 50 consecutive probes with flat tensor count and backend memory', async () => {
-    const spec = parseSpec({
-      version: 2,
-      seed: 1,
-      data: { source: 'gaussian', inputShape: [6], classes: 3, poolSize: 200 },
+    const spec = specFixture({
+      data: { inputShape: [6], classes: 3, poolSize: 200 },
       model: { family: 'mlp', depth: 2, activation: 'gelu' },
       sweep: { widths: [8] },
       train: {
@@ -21,7 +19,6 @@ describe('soak', () => {
         patience: 50,
         minDelta: 0,
       },
-      search: { precision: 0, seeds: 1 },
     });
     const plan = planModel(spec.model, 8, [6], 3);
     const rng = createRng(3);

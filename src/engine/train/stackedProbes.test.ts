@@ -3,27 +3,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunCancelledError } from '../control.ts';
 import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
-import { parseSpec, type TrainSpec } from '../experiment/index.ts';
+import type { TrainSpec } from '../experiment/index.ts';
+import { specFixture } from '../testFixtures.ts';
 import { type DeviceSamples, fitProbe, type ProbeOutcome } from './fitProbe.ts';
 import { fitProbesStacked } from './stackedProbes.ts';
 
 function trainSpec(overrides: Record<string, unknown> = {}): TrainSpec {
-  return parseSpec({
-    version: 2,
-    seed: 1,
-    data: { source: 'gaussian', inputShape: [4], classes: 3, poolSize: 40 },
-    model: { family: 'mlp', depth: 1 },
-    sweep: { widths: [4] },
-    train: {
-      optimizer: 'adam',
-      learningRate: 0.05,
-      batchSize: 8,
-      maxSteps: 300,
-      patience: 10,
-      minDelta: 0.001,
-      ...overrides,
-    },
-    search: { precision: 0, seeds: 1 },
+  return specFixture({
+    train: { learningRate: 0.05, batchSize: 8, maxSteps: 300, patience: 10, ...overrides },
   }).train;
 }
 

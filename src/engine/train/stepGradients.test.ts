@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tuneWasmKernels } from '../kernels/wasmKernels.ts';
 import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
-import { ACTIVATIONS, parseSpec, type Activation } from '../experiment/index.ts';
+import { ACTIVATIONS, type Activation } from '../experiment/index.ts';
+import { specFixture } from '../testFixtures.ts';
 import { fitProbe, type ProbeOutcome } from './fitProbe.ts';
 import { trainableVariables } from './optimizers.ts';
 import { autodiffStep, denseStep, type StepGradients } from './stepGradients.ts';
@@ -76,21 +77,8 @@ describe('the written-out dense step', () => {
 
   it('trains probes to the outcomes of the autodiff step', async () => {
     await tf.setBackend('cpu');
-    const train = parseSpec({
-      version: 2,
-      seed: 1,
-      data: { source: 'gaussian', inputShape: [6], classes: 3, poolSize: 60 },
-      model: { family: 'mlp', depth: 1 },
-      sweep: { widths: [3] },
-      train: {
-        optimizer: 'adam',
-        learningRate: 0.02,
-        batchSize: 8,
-        maxSteps: 3000,
-        patience: 20,
-        minDelta: 0.001,
-      },
-      search: { precision: 0.1, seeds: 1 },
+    const train = specFixture({
+      train: { learningRate: 0.02, batchSize: 8, maxSteps: 3000 },
     }).train;
     // 33 parameters: 12 samples fit, 60 do not.
     const plan = planModel({ family: 'mlp', depth: 1, activation: 'relu' }, 3, [6], 3);
