@@ -1,6 +1,8 @@
 import type { ExperimentSpec } from './experiment/index.ts';
 import type { ProbeOutcome } from './train/fitProbe.ts';
 
+export { STOP_REASONS, type StopReason } from './train/probeOutcome.ts';
+
 export const RESULTS_FORMAT = 'emc-lab-results';
 export const RESULTS_VERSION = 2;
 
@@ -8,8 +10,11 @@ export const RESULTS_VERSION = 2;
 export interface RunEnvironment {
   /** The TensorFlow.js backend that trained: webgpu, webgl, wasm or cpu. */
   backend: string;
-  /** 32 or 16: WebGL may compute in float16, which matters for an exact 100% test. */
-  floatPrecision: number;
+  /**
+   * 32 or 16: WebGL may compute in float16, which matters for an exact 100% test. null: not
+   * known (results from a link written before links carried it).
+   */
+  floatPrecision: number | null;
   tfjsVersion: string;
   engineVersion: string;
   /** "node 20.x (linux)" or the browser's user agent. */
@@ -87,7 +92,8 @@ export interface PointResult {
 }
 
 /** "running" only in documents saved while a run is in progress (the lab's persistence). */
-export type RunStatus = 'complete' | 'cancelled' | 'failed' | 'running';
+export const RUN_STATUSES = ['complete', 'cancelled', 'failed', 'running'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** The one results document: written by the CLI, exported and imported by the UI. */
 export interface ExperimentResults {

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import {
   type ExperimentResults,
+  findNonMonotone,
   isBudgetLimited,
+  RUN_STATUSES,
+  type StopReason,
   type PointResult,
   type ProbeRecord,
   RESULTS_FORMAT,
@@ -17,7 +20,14 @@ import type { ExperimentSpec } from '../engine/experiment/index.ts';
  * optional: a link written before them still decodes. Stop reasons are indices into
  * STOP_REASONS, which only grows at its end for the same reason.
  */
-const STOP_REASONS = ['fit', 'plateau', 'budget', 'diverged', 'converged'] as const;
+/** A stop reason's number in a link: its index here (the order links were written in). */
+const LINK_STOP_REASONS: readonly StopReason[] = [
+  'fit',
+  'plateau',
+  'budget',
+  'diverged',
+  'converged',
+];
 const nonNegative = z.number().finite().min(0).max(1e9);
 const accuracy = z.number().min(0).max(1).nullable();
 const flag = z.union([z.literal(0), z.literal(1)]);
@@ -29,6 +39,12 @@ const seedTuple = z.tuple([
   z.number().int().min(0).max(10_000), // probes
   accuracy, // test accuracy
   flag.optional(), // budget-limited (results version 2)
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32)
+    .optional(), // the repeat's initialization seed
 ]);
 const pointTuple = z.tuple([
   z.number().int().min(1).max(1e6), // width
@@ -48,6 +64,17 @@ const pointTuple = z.tuple([
     ])
     .nullable()
     .optional(),
+  // Non-monotone pairs: a larger N fitted where a smaller one did not, [fitted, failed, seed].
+  z
+    .array(
+      z.tuple([
+        z.number().int().min(0).max(1e6),
+        z.number().int().min(0).max(1e6),
+        z.number().int().min(0).max(20),
+      ]),
+    )
+    .max(200)
+    .optional(),
 ]);
 const probeTuple = z.tuple([
   z.number().int().min(0).max(100), // point
@@ -58,7 +85,7 @@ const probeTuple = z.tuple([
     .number()
     .int()
     .min(0)
-    .max(STOP_REASONS.length - 1), // stop reason
+    .max(LINK_STOP_REASONS.length - 1), // stop reason
   z.number().int().min(0).max(1e6), // epochs
   nonNegative, // wall ms
   z.number().min(0).max(1), // final train accuracy
@@ -69,8 +96,9 @@ const probeTuple = z.tuple([
 ]);
 
 export const compactResultsSchema = z.strictObject({
-  status: z.enum(['complete', 'cancelled', 'failed', 'running']),
+  status: z.enum(RUN_STATUSES),
   backend: z.string().max(20),
+  floatPrecision: z.number().int().min(8).max(64).nullable().optional(),
   points: z.array(pointTuple).max(32),
   probes: z.array(probeTuple).max(5000).optional(),
 });
@@ -83,6 +111,7 @@ export function compactResults(results: ExperimentResults, withProbes: boolean):
   return {
     status: results.status,
     backend: results.environment.backend,
+    floatPrecision: results.environment.floatPrecision,
     points: results.points.map((p) => [
       p.width,
       p.parameterCount,
@@ -95,6 +124,7 @@ export function compactResults(results: ExperimentResults, withProbes: boolean):
         s.probes,
         s.testAccuracy === null ? null : round(s.testAccuracy),
         bit(s.budgetLimited),
+        s.seed,
       ]),
       Math.round(p.wallMs),
       p.model,
@@ -104,6 +134,7 @@ export function compactResults(results: ExperimentResults, withProbes: boolean):
         round(p.generalization.testAccuracy),
         bit(p.generalization.fits),
       ],
+      p.nonMonotone.map((pair) => [pair.fitted, pair.failed, pair.seedIndex]),
     ]),
     ...(withProbes
       ? {
@@ -112,7 +143,7 @@ export function compactResults(results: ExperimentResults, withProbes: boolean):
             p.seedIndex,
             p.n,
             bit(p.fits),
-            STOP_REASONS.indexOf(p.stopReason),
+            LINK_STOP_REASONS.indexOf(p.stopReason),
             p.epochs,
             Math.round(p.wallMs),
             round(p.finalAccuracy),
@@ -128,7 +159,10 @@ export function compactResults(results: ExperimentResults, withProbes: boolean):
 /**
  * Rebuilds a results document from its compact form and the link's spec. What a link does
  * not carry is unknown, never made up: no loss or final learning rate (NaN), no gradient or
- * curvature (null), no steps for links written before steps were carried (NaN).
+ * curvature (null), no steps for links written before steps were carried (NaN), no seed for
+ * links written before seeds were carried (NaN), no float precision for links written before
+ * it was carried (null). Links written before non-monotone pairs
+ * were carried get them from their probes, as the engine finds them, when they carry probes.
  */
 export function expandResults(compact: CompactResults, spec: ExperimentSpec): ExperimentResults {
   const probes: ProbeRecord[] = (compact.probes ?? []).map(
@@ -145,7 +179,7 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
       steps,
       extensions,
     ]) => {
-      const stopReason = STOP_REASONS[reason] ?? 'budget';
+      const stopReason = LINK_STOP_REASONS[reason] ?? 'budget';
       return {
         pointIndex,
         seedIndex,
@@ -172,14 +206,17 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
     },
   );
   const points: PointResult[] = compact.points.map(
-    ([width, parameterCount, emcMean, emcStd, seeds, wallMs, model, generalization], index) => {
+    (
+      [width, parameterCount, emcMean, emcStd, seeds, wallMs, model, generalization, pairs],
+      index,
+    ) => {
+      const pointProbes = probes.filter((p) => p.pointIndex === index);
       const expandedSeeds = seeds.map(
-        ([emc, lo, hi, probeCount, testAccuracy, budgetLimited], seedIndex) => {
+        ([emc, lo, hi, probeCount, testAccuracy, budgetLimited, seed], seedIndex) => {
           const bracket: [number, number | null] = [lo, hi];
           return {
             seedIndex,
-            // The link does not carry the derived seed; nothing shown depends on it.
-            seed: 0,
+            seed: seed ?? Number.NaN,
             emc,
             bracket,
             censored: hi === null,
@@ -188,7 +225,7 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
                 ? // A link from before results version 2: judge by its probes, if it has them.
                   isBudgetLimited(
                     bracket,
-                    probes.filter((p) => p.pointIndex === index && p.seedIndex === seedIndex),
+                    pointProbes.filter((p) => p.seedIndex === seedIndex),
                   )
                 : budgetLimited === 1,
             probes: probeCount,
@@ -205,7 +242,9 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
         emcStd,
         budgetLimited: expandedSeeds.some((s) => s.budgetLimited),
         seeds: expandedSeeds,
-        nonMonotone: [],
+        nonMonotone: pairs
+          ? pairs.map(([fitted, failed, seedIndex]) => ({ fitted, failed, seedIndex }))
+          : findNonMonotone(pointProbes),
         wallMs,
         generalization: generalization
           ? {
@@ -225,7 +264,7 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
     spec,
     environment: {
       backend: compact.backend,
-      floatPrecision: 32,
+      floatPrecision: compact.floatPrecision ?? null,
       tfjsVersion: 'unknown',
       engineVersion: 'unknown',
       platform: 'shared link',

@@ -226,6 +226,49 @@ describe('share links', () => {
     }
   });
 
+  it('round-trips non-monotone pairs, every seed and the float precision', () => {
+    const spec = parseSpec(DEFAULT_SPEC);
+    const results = resultsFor(spec, 4);
+    results.environment = { ...results.environment, backend: 'webgl', floatPrecision: 16 };
+    results.points = results.points.map((p, i) => ({
+      ...p,
+      seeds: p.seeds.map((s) => ({ ...s, seed: 1_234_567 + i })),
+      nonMonotone: i === 1 ? [{ fitted: 30, failed: 24, seedIndex: 0 }] : [],
+    }));
+    const decoded = decodeLink(encodeLink(spec, results).fragment);
+    if (decoded.kind !== 'ok' || !decoded.results) throw new Error(JSON.stringify(decoded));
+    expect(decoded.results.environment.floatPrecision).toBe(16);
+    expect(decoded.results.points.map((p) => p.nonMonotone)).toEqual(
+      results.points.map((p) => p.nonMonotone),
+    );
+    expect(decoded.results.points.map((p) => p.seeds.map((s) => s.seed))).toEqual(
+      results.points.map((p) => p.seeds.map((s) => s.seed)),
+    );
+  });
+
+  it('leaves what an older link did not carry unknown, and derives what its probes show', () => {
+    const old = decodeLink(
+      hashOf({
+        spec: VERSION_ONE_SPEC,
+        results: {
+          status: 'complete',
+          backend: 'wasm',
+          points: [[4, 40, 14, 0, [[14, 14, 16, 3, null, 0]], 900, 'MLP 1×4 relu']],
+          probes: [
+            [0, 0, 10, 0, 4, 80, 100, 0.9, 1],
+            [0, 0, 14, 1, 0, 80, 100, 1, 0],
+            [0, 0, 16, 0, 4, 300, 300, 0.93, 1],
+          ],
+        },
+      }),
+    );
+    if (old.kind !== 'ok' || !old.results) throw new Error(JSON.stringify(old));
+    expect(old.results.environment.floatPrecision).toBeNull();
+    expect(old.results.points[0]?.seeds[0]?.seed).toBeNaN();
+    // 14 fitted where 10 had not: the pair the engine would have recorded.
+    expect(old.results.points[0]?.nonMonotone).toEqual([{ fitted: 14, failed: 10, seedIndex: 0 }]);
+  });
+
   it('round-trips generalization at the shared N, and a point without it as null', () => {
     const spec = parseSpec(DEFAULT_SPEC);
     const results = resultsFor(spec, 4);

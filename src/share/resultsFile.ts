@@ -6,6 +6,8 @@ import {
   type ProbeRecord,
   RESULTS_FORMAT,
   RESULTS_VERSION,
+  RUN_STATUSES,
+  STOP_REASONS,
 } from '../engine/results.ts';
 import { type ExperimentSpec, readSpec } from '../engine/experiment/index.ts';
 
@@ -39,7 +41,8 @@ const probeV1Schema = z.strictObject({
   seedIndex: count,
   n: count,
   fits: z.boolean(),
-  stopReason: z.enum(['fit', 'plateau', 'budget', 'diverged']),
+  // Version 1 had no "converged": its failures stopped on a plateau.
+  stopReason: z.enum(STOP_REASONS.filter((reason) => reason !== 'converged')),
   epochs: count,
   steps: count,
   finalLoss: realOrNaN,
@@ -51,7 +54,7 @@ const probeV1Schema = z.strictObject({
 
 const probeV2Schema = probeV1Schema.extend({
   // "plateau" stays valid: a version-1 file opened and saved again keeps its old probes.
-  stopReason: z.enum(['fit', 'converged', 'budget', 'diverged', 'plateau']),
+  stopReason: z.enum(STOP_REASONS),
   converged: z.boolean(),
   gradNorm: measured(real.min(0)),
   initialGradNorm: measured(real.min(0)),
@@ -108,11 +111,11 @@ const pointV2Schema = z.strictObject({
 
 const documentFields = {
   format: z.literal(RESULTS_FORMAT),
-  status: z.enum(['complete', 'cancelled', 'failed', 'running']),
+  status: z.enum(RUN_STATUSES),
   spec: z.unknown(),
   environment: z.strictObject({
     backend: text(40),
-    floatPrecision: z.number().int().min(8).max(64),
+    floatPrecision: z.number().int().min(8).max(64).nullable(),
     tfjsVersion: text(40),
     engineVersion: text(40),
     platform: text(400),

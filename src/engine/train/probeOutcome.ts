@@ -10,7 +10,8 @@
  * "plateau" only appears in results of EMC Lab before version 2, which stopped on a
  * loss plateau without checking the gradient.
  */
-export type StopReason = 'fit' | 'converged' | 'budget' | 'diverged' | 'plateau';
+export const STOP_REASONS = ['fit', 'converged', 'budget', 'diverged', 'plateau'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
 
 export interface EpochMetrics {
   epoch: number;
