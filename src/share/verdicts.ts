@@ -1,5 +1,5 @@
 import type { LabelGapReport } from '../engine/generalization.ts';
-import type { ExperimentResults, ProbeRecord } from '../engine/results.ts';
+import type { ExperimentResults, PointResult, ProbeRecord } from '../engine/results.ts';
 
 /**
  * How results are told to a person, the same in the lab and the CLI: how a probe ended,
@@ -101,4 +101,14 @@ export function agreementSentence(report: Pick<LabelGapReport, 'agreement'>): st
     case 'no spread':
       return 'No spread to correlate, so no direction to tell.';
   }
+}
+
+/**
+ * A point's EMC as the lab shows it: "≥ 96" when it is only a lower bound, because every N
+ * up to the pool fitted (censored) or a decisive probe ran out of steps (budget-limited).
+ */
+export function formatEmc(point: PointResult): string {
+  const lowerBound = point.budgetLimited || point.seeds.some((s) => s.censored);
+  const spread = point.seeds.length > 1 ? ` ± ${point.emcStd.toFixed(1)}` : '';
+  return `${lowerBound ? '≥ ' : ''}${Math.round(point.emcMean * 10) / 10}${spread}`;
 }

@@ -1,5 +1,7 @@
 import { saveRun } from './persistence.ts';
-import { isActivePhase, liveResults, type RunState, useRunStore } from './runStore.ts';
+import { liveResults } from './liveResults.ts';
+import { useRunStore } from './runStore.ts';
+import { isActivePhase, type RunState } from './runTypes.ts';
 import { useHistoryStore } from './historyStore.ts';
 
 /** Saves at most this often while a run goes on (each finished probe is worth keeping). */

@@ -1,5 +1,5 @@
 import { epochShape } from '../engine/train/epochRules.ts';
-import type { RunState } from './runStore.ts';
+import type { RunState } from './runTypes.ts';
 
 /** Probes a search usually needs before any has finished: gallop plus bisection. */
 const TYPICAL_PROBES_PER_SEARCH = 8;

@@ -5,7 +5,9 @@ import type { WorkerMessage } from '../worker/protocol.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import { estimateProgress } from './progress.ts';
 import { RESULTS_VERSION } from '../engine/results.ts';
-import { formatEmc, liveResults, useRunStore } from './runStore.ts';
+import { formatEmc } from '../share/verdicts.ts';
+import { liveResults } from './liveResults.ts';
+import { useRunStore } from './runStore.ts';
 
 const spec = parseSpec(DEFAULT_SPEC);
 const engine = (event: Extract<WorkerMessage, { kind: 'engine' }>['event']): WorkerMessage => ({

@@ -2,7 +2,8 @@ import type { ExperimentSpec } from '../engine/experiment/index.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import { useCompareStore } from './compareStore.ts';
 import { startRun } from './runner.ts';
-import { liveResults, useRunStore } from './runStore.ts';
+import { liveResults } from './liveResults.ts';
+import { useRunStore } from './runStore.ts';
 
 export interface QueuedVariant {
   label: string;

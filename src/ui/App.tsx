@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useFormCheck } from '../state/configStore.ts';
-import { isActivePhase, useRunStore } from '../state/runStore.ts';
+import { useRunStore } from '../state/runStore.ts';
+import { isActivePhase } from '../state/runTypes.ts';
 import { EmcChart } from './charts/EmcChart.tsx';
 import { ProbeChart } from './charts/ProbeChart.tsx';
 import { SearchTrace } from './charts/SearchTrace.tsx';

@@ -1,6 +1,7 @@
 import type { PointResult } from '../../engine/results.ts';
 import { BUDGET_LIMITED_NOTE } from '../../share/verdicts.ts';
-import { formatEmc, useRunStore } from '../../state/runStore.ts';
+import { formatEmc } from '../../share/verdicts.ts';
+import { useRunStore } from '../../state/runStore.ts';
 
 /** One row per measured model: the numbers behind the EMC chart. */
 export function ResultsTable() {

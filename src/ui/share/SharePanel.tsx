@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ExperimentResults } from '../../engine/results.ts';
 import type { ExperimentSpec } from '../../engine/experiment/index.ts';
 import { pointsCsv, probesCsv } from '../../share/csv.ts';
@@ -34,9 +34,12 @@ export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
   const [message, setMessage] = useState('');
   const push = useNoticeStore((state) => state.push);
   const shareable = withResults && results ? results.spec : spec;
-  const link = shareable
-    ? encodeLink(shareable, withResults && results ? results : undefined)
-    : undefined;
+  // Compressing a link is not free: only when what it holds changes.
+  const link = useMemo(
+    () =>
+      shareable ? encodeLink(shareable, withResults && results ? results : undefined) : undefined,
+    [shareable, withResults, results],
+  );
   const url = link ? `${window.location.origin}${window.location.pathname}${link.fragment}` : '';
   const name = slug(results?.spec.name ?? spec?.name ?? 'experiment');
 

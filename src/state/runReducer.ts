@@ -1,0 +1,164 @@
+import type { EngineEvent } from '../engine/index.ts';
+import { BUDGET_LIMITED_NOTE, formatCount, formatEmc, probeVerdict } from '../share/verdicts.ts';
+import type { WorkerMessage } from '../worker/protocol.ts';
+import { appendLog, percent } from './runLog.ts';
+import type { LogEntry, RunState } from './runTypes.ts';
+
+/** The part of the run state one worker message changes. */
+export function reduce(state: RunState, message: WorkerMessage, now: number): Partial<RunState> {
+  const log = (level: LogEntry['level'], text: string) =>
+    appendLog(state.log, state.startedAt, now, level, text);
+  switch (message.kind) {
+    case 'backend': {
+      const { info } = message;
+      let log1 = state.log;
+      for (const reason of info.skipped)
+        log1 = appendLog(log1, state.startedAt, now, 'warn', `Skipped ${reason}`);
+      if (info.measurement) log1 = appendLog(log1, state.startedAt, now, 'info', info.measurement);
+      return {
+        backend: info,
+        phase: state.phase === 'starting' ? 'running' : state.phase,
+        log: appendLog(
+          log1,
+          state.startedAt,
+          now,
+          'info',
+          `Training on ${info.name}${info.adapter ? ` (${info.adapter})` : ''}`,
+        ),
+      };
+    }
+    case 'paused':
+      if (state.phase !== 'running' && state.phase !== 'paused') return {};
+      return { phase: message.paused ? 'paused' : 'running' };
+    case 'fatal':
+      return {
+        phase: 'failed',
+        error: message.message,
+        finishedAt: now,
+        log: log('error', message.message),
+      };
+    case 'engine':
+      return reduceEngineEvent(state, message.event, now, log);
+  }
+}
+
+function reduceEngineEvent(
+  state: RunState,
+  event: EngineEvent,
+  now: number,
+  log: (level: LogEntry['level'], text: string) => LogEntry[],
+): Partial<RunState> {
+  switch (event.kind) {
+    case 'run-started':
+      return {
+        spec: event.spec,
+        environment: event.environment,
+        dataset: event.dataset,
+        planned: event.points,
+        log: log('info', `Started "${event.spec.name}": ${event.dataset}`),
+      };
+    case 'point-started':
+      return {
+        log: log(
+          'info',
+          `Point ${event.pointIndex + 1}: width ${event.width}, ${event.parameterCount} parameters`,
+        ),
+      };
+    case 'round-started':
+      return {
+        log: log(
+          'info',
+          `Training ${event.ns.length} probes at once, stacked: N = ${event.ns.join(', ')}`,
+        ),
+      };
+    case 'probe-started':
+      return {
+        current: {
+          pointIndex: event.pointIndex,
+          seedIndex: event.seedIndex,
+          n: event.n,
+          startedAt: now,
+          curve: [],
+        },
+      };
+    case 'epoch': {
+      const current = state.current;
+      if (!current || current.n !== event.n) return {};
+      const point = { epoch: event.epoch, loss: event.loss, accuracy: event.accuracy };
+      return { current: { ...current, curve: [...current.curve, point] } };
+    }
+    case 'probe-extended':
+      return {
+        log: log(
+          'info',
+          `N = ${event.n} still inconclusive after ${formatCount(event.steps)} steps: training on (budget doubled)`,
+        ),
+      };
+    case 'probe-finished': {
+      const probe = event.probe;
+      const atSeconds = (now - (state.startedAt ?? now)) / 1000;
+      return {
+        probes: [...state.probes, { ...probe, atSeconds }],
+        log: log(
+          'info',
+          `N = ${probe.n}: ${probeVerdict(probe)}${probe.replayed ? ', replayed from the interrupted run' : ''}`,
+        ),
+      };
+    }
+    case 'point-finished': {
+      const point = event.point;
+      const text = `${point.model}: EMC ${formatEmc(point)} with ${point.parameterCount} parameters`;
+      return {
+        points: [...state.points, point],
+        log: point.budgetLimited
+          ? log('warn', `${text} (${BUDGET_LIMITED_NOTE})`)
+          : log('info', text),
+      };
+    }
+    case 'generalization-started':
+      return {
+        log: log(
+          'info',
+          `Measuring generalization at N = ${event.n}, the smallest EMC of the sweep: ${event.probes} more trainings`,
+        ),
+      };
+    case 'generalization-measured': {
+      const { pointIndex, n, trainAccuracy, testAccuracy, fits } = event;
+      const point = state.points[pointIndex];
+      // The run-finished results carry the same; updating now lets the panel show it early.
+      const points = state.points.map((p, i) =>
+        i === pointIndex ? { ...p, generalization: { n, trainAccuracy, testAccuracy, fits } } : p,
+      );
+      return {
+        points,
+        log: log(
+          'info',
+          `Generalization at N = ${n} (shared by the sweep): test accuracy ${percent(testAccuracy)}${point ? ` for ${point.model}` : ''}`,
+        ),
+      };
+    }
+    case 'run-finished': {
+      const { results } = event;
+      const phase =
+        results.status === 'complete'
+          ? 'finished'
+          : results.status === 'cancelled'
+            ? 'cancelled'
+            : 'failed';
+      return {
+        phase,
+        results,
+        points: results.points,
+        finishedAt: now,
+        log: log('info', `Run ${results.status} after ${results.probes.length} probes`),
+      };
+    }
+    case 'error':
+      return {
+        phase: 'failed',
+        error: event.message,
+        finishedAt: now,
+        log: log('error', event.message),
+      };
+  }
+}
