@@ -20,14 +20,15 @@ import {
 } from './results.ts';
 import { parallelGallopThenBisect } from './search/gallopThenBisect.ts';
 import { measureGeneralizationAtSharedSize } from './sharedSizeGeneralization.ts';
-import { type ExperimentSpec, parseSpec } from './experiment/index.ts';
+import {
+  type ExperimentSpec,
+  parseSpec,
+  START_FRACTION_OF_PARAMETERS,
+} from './experiment/index.ts';
 import { type EpochMetrics, type FitProbeInput, fitProbe } from './train/fitProbe.ts';
 import { fitProbesStacked } from './train/stackedProbes.ts';
 import { ProbeFailedError } from './train/probeFailure.ts';
 import { ENGINE_VERSION } from './version.ts';
-
-/** Without a better guess the search starts at this fraction of the parameter count. */
-const START_FRACTION_OF_PARAMETERS = 0.25;
 
 export interface RunOptions {
   onEvent?: EventSink;

@@ -1,5 +1,9 @@
 import {
   ACTIVATIONS,
+  ADAMW_WEIGHT_DECAY,
+  FIRST_BUDGET_FRACTION,
+  START_FRACTION_OF_PARAMETERS,
+  VIT_DEFAULTS,
   DATA_SOURCES,
   type ExperimentSpec,
   type ExperimentSpecInput,
@@ -9,6 +13,7 @@ import {
   OPTIMIZERS,
   SPEC_VERSION,
 } from '../engine/experiment/index.ts';
+import type { SpecPath } from '../engine/experiment/fields.ts';
 // The catalog only (plain data): the page must not load the dataset reader or tfjs.
 import { isShippedDataset, SHIPPED_DATASETS } from '../engine/data/catalog.ts';
 
@@ -20,7 +25,8 @@ import { isShippedDataset, SHIPPED_DATASETS } from '../engine/data/catalog.ts';
 export type FieldKind = 'text' | 'number' | 'integer' | 'select' | 'integerList' | 'batchSize';
 
 export interface FieldDef {
-  path: string;
+  /** Checked against the spec's own fields by the compiler: a typo does not build. */
+  path: SpecPath;
   label: string;
   group: 'Experiment' | 'Data' | 'Model' | 'Sweep' | 'Training' | 'Search';
   kind: FieldKind;
@@ -88,7 +94,7 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     label: 'Patch size',
     group: 'Model',
     kind: 'integer',
-    hint: 'empty = 4; must divide the image sides',
+    hint: `empty = ${VIT_DEFAULTS.patchSize}; must divide the image sides`,
     appliesTo: isVit,
   },
   {
@@ -96,7 +102,7 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     label: 'Attention heads',
     group: 'Model',
     kind: 'integer',
-    hint: 'empty = 2; widths must be multiples',
+    hint: `empty = ${VIT_DEFAULTS.heads}; widths must be multiples`,
     appliesTo: isVit,
   },
   {
@@ -104,7 +110,7 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     label: 'MLP ratio',
     group: 'Model',
     kind: 'integer',
-    hint: 'empty = 2: block MLP width ÷ embedding width',
+    hint: `empty = ${VIT_DEFAULTS.mlpRatio}: block MLP width ÷ embedding width`,
     appliesTo: isVit,
   },
   {
@@ -148,7 +154,7 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     label: 'First budget (epochs, optional)',
     group: 'Training',
     kind: 'integer',
-    hint: 'empty = an eighth of the step cap; doubled while inconclusive',
+    hint: `empty = 1/${1 / FIRST_BUDGET_FRACTION} of the step cap; doubled while inconclusive`,
   },
   {
     path: 'train.patience',
@@ -184,7 +190,7 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     label: 'Weight decay',
     group: 'Training',
     kind: 'number',
-    hint: 'decoupled; empty = 0.01 for adamw, else 0',
+    hint: `decoupled; empty = ${ADAMW_WEIGHT_DECAY} for adamw, else 0`,
   },
   {
     path: 'train.checkEvery',
@@ -206,7 +212,7 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     label: 'First N',
     group: 'Search',
     kind: 'integer',
-    hint: 'empty = a quarter of the parameters',
+    hint: `empty = ${START_FRACTION_OF_PARAMETERS} × the parameters`,
   },
   {
     path: 'search.parallel',

@@ -150,6 +150,12 @@ export const DEFAULT_MAX_STEPS = 20_000;
 export const DEFAULT_GRAD_TOLERANCE = 0.1;
 export const DEFAULT_SADDLE_TOLERANCE = 0.1;
 export const DEFAULT_LR_DECAY = 0.1;
+/** The first budget when train.maxEpochs is not given: this fraction of the step cap. */
+export const FIRST_BUDGET_FRACTION = 1 / 8;
+/** Without search.start or a better guess the search starts at this fraction of the parameters. */
+export const START_FRACTION_OF_PARAMETERS = 0.25;
+/** AdamW's decoupled weight decay when the spec gives none (PyTorch's default). */
+export const ADAMW_WEIGHT_DECAY = 0.01;
 
 export const trainSpecSchema = z
   .strictObject({
@@ -185,14 +191,14 @@ export const trainSpecSchema = z
      * (1 keeps it constant): constant steps keep SGD and Adam bouncing around a minimum.
      */
     lrDecay: z.number().min(0.01).max(1).default(DEFAULT_LR_DECAY),
-    /** Decoupled weight decay (AdamW-style). Defaults to 0.01 for adamw and 0 otherwise. */
+    /** Decoupled weight decay (AdamW-style). Defaults to ADAMW_WEIGHT_DECAY for adamw, else 0. */
     weightDecay: z.number().min(0).max(1).optional(),
     /** Epochs between fit checks (accuracy on all N samples, one scalar read back). */
     checkEvery: int(1, 1000).default(1),
   })
   .transform((train) => ({
     ...train,
-    weightDecay: train.weightDecay ?? (train.optimizer === 'adamw' ? 0.01 : 0),
+    weightDecay: train.weightDecay ?? (train.optimizer === 'adamw' ? ADAMW_WEIGHT_DECAY : 0),
   }));
 
 /** At most this many probes train at once (search.parallel). */

@@ -1,5 +1,5 @@
 import { createRng, permutation, type Rng } from '../random.ts';
-import type { TrainSpec } from '../experiment/index.ts';
+import { FIRST_BUDGET_FRACTION, type TrainSpec } from '../experiment/index.ts';
 import type { Convergence } from './convergence.ts';
 import { reducedLearningRate } from './optimizers.ts';
 import type { EpochMetrics, StopReason } from './probeOutcome.ts';
@@ -52,9 +52,6 @@ export interface ProbeBudget {
   /** The last epoch the cap allows. */
   capEpochs: number;
 }
-
-/** How much of the cap the first budget uses when train.maxEpochs is not given. */
-export const FIRST_BUDGET_FRACTION = 1 / 8;
 
 export function probeBudget(shape: EpochShape, train: TrainSpec): ProbeBudget {
   const capEpochs = Math.max(1, Math.ceil(train.maxSteps / shape.stepsPerEpoch));
