@@ -12,8 +12,7 @@ import {
   mean,
   type PointResult,
   type ProbeRecord,
-  RESULTS_FORMAT,
-  RESULTS_VERSION,
+  resultsDocument,
   type RunEnvironment,
   type SeedResult,
   sampleStd,
@@ -61,9 +60,7 @@ export async function runExperiment(
   const plans = spec.sweep.widths.map((width) =>
     planModel(spec.model, width, dataset.inputShape, dataset.classes),
   );
-  const results: ExperimentResults = {
-    format: RESULTS_FORMAT,
-    version: RESULTS_VERSION,
+  const results: ExperimentResults = resultsDocument({
     status: 'complete',
     spec,
     environment: { ...describeEnvironment(), ...options.environment },
@@ -72,7 +69,7 @@ export async function runExperiment(
     finishedAt: null,
     points: [],
     probes: [],
-  };
+  });
   emit({
     kind: 'run-started',
     spec,

@@ -7,8 +7,7 @@ import {
   type StopReason,
   type PointResult,
   type ProbeRecord,
-  RESULTS_FORMAT,
-  RESULTS_VERSION,
+  resultsDocument,
 } from '../engine/results.ts';
 import type { ExperimentSpec } from '../engine/experiment/index.ts';
 
@@ -257,9 +256,7 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
       };
     },
   );
-  return {
-    format: RESULTS_FORMAT,
-    version: RESULTS_VERSION,
+  return resultsDocument({
     status: compact.status,
     spec,
     environment: {
@@ -274,5 +271,5 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
     finishedAt: null,
     points,
     probes,
-  };
+  });
 }

@@ -6,9 +6,15 @@ import {
   type ProbeRecord,
   RESULTS_FORMAT,
   RESULTS_VERSION,
-  RUN_STATUSES,
   STOP_REASONS,
 } from '../engine/results.ts';
+import {
+  documentFields,
+  pointResultSchema,
+  probeRecordSchema,
+  resultsDocumentSchema,
+  seedResultSchema,
+} from '../engine/resultsSchema.ts';
 import { type ExperimentSpec, readSpec } from '../engine/experiment/index.ts';
 
 /**
@@ -18,126 +24,35 @@ import { type ExperimentSpec, readSpec } from '../engine/experiment/index.ts';
  * read; what comes out is always the current version.
  */
 const MAX_FILE_CHARS = 50_000_000;
-const count = z.number().int().min(0).max(1e9);
-const real = z.number().finite();
-/** JSON has no NaN (JSON.stringify writes null), IndexedDB keeps it: accept both as NaN. */
-const realOrNaN = z
-  .union([z.number().finite(), z.nan(), z.null()])
-  .transform((v) => v ?? Number.NaN);
-/** A measurement that may be missing: null in JSON; a NaN kept by IndexedDB reads as null. */
-const measured = (value: z.ZodNumber) =>
-  z.union([value, z.nan(), z.null()]).transform((v) => (v === null || Number.isNaN(v) ? null : v));
-const fraction = z.number().min(0).max(1);
-/** Per-seed seeds are derived 32-bit hashes (see engine/random.ts), above count's bound. */
-const uint32 = z
-  .number()
-  .int()
-  .min(0)
-  .max(2 ** 32 - 1);
-const text = (max: number) => z.string().max(max);
 
-const probeV1Schema = z.strictObject({
-  pointIndex: count,
-  seedIndex: count,
-  n: count,
-  fits: z.boolean(),
-  // Version 1 had no "converged": its failures stopped on a plateau.
-  stopReason: z.enum(STOP_REASONS.filter((reason) => reason !== 'converged')),
-  epochs: count,
-  steps: count,
-  finalLoss: realOrNaN,
-  finalAccuracy: fraction,
-  testAccuracy: fraction.nullable(),
-  wallMs: real.min(0),
-  replayed: z.boolean().optional(),
-});
-
-const probeV2Schema = probeV1Schema.extend({
-  // "plateau" stays valid: a version-1 file opened and saved again keeps its old probes.
-  stopReason: z.enum(STOP_REASONS),
-  converged: z.boolean(),
-  gradNorm: measured(real.min(0)),
-  initialGradNorm: measured(real.min(0)),
-  // Added within version 2, like finalLearningRate: absent reads as not measured.
-  stallGradNorm: measured(real.min(0))
-    .optional()
-    .transform((v) => v ?? null),
-  hessianMin: measured(real),
-  hessianMax: measured(real),
-  saddle: z.boolean(),
-  extensions: z.number().int().min(0).max(1000),
-  // Added within version 2: files written before it read as unknown (NaN), like a lost loss.
-  finalLearningRate: z
-    .union([z.number().finite().min(0).max(10), z.nan(), z.null()])
-    .optional()
-    .transform((v) => v ?? Number.NaN),
-});
-
-const seedV1Schema = z.strictObject({
-  seedIndex: count,
-  seed: uint32,
-  emc: count,
-  bracket: z.tuple([count, count.nullable()]),
-  censored: z.boolean(),
-  probes: count,
-  testAccuracy: fraction.nullable(),
-});
-const seedV2Schema = seedV1Schema.extend({ budgetLimited: z.boolean() });
-
-const pointFields = {
-  index: count,
-  width: count,
-  model: text(200),
-  parameterCount: count,
-  emcMean: real.min(0),
-  emcStd: real.min(0),
-  nonMonotone: z
-    .array(z.strictObject({ fitted: count, failed: count, seedIndex: count }))
-    .max(10_000),
-  wallMs: real.min(0),
-};
-const pointV1Schema = z.strictObject({ ...pointFields, seeds: z.array(seedV1Schema).max(20) });
-const pointV2Schema = z.strictObject({
-  ...pointFields,
-  seeds: z.array(seedV2Schema).max(20),
-  budgetLimited: z.boolean(),
-  // Added within version 2: files written before it read as not measured.
-  generalization: z
-    .strictObject({ n: count, trainAccuracy: fraction, testAccuracy: fraction, fits: z.boolean() })
-    .nullable()
-    .optional()
-    .transform((v) => v ?? null),
-});
-
-const documentFields = {
-  format: z.literal(RESULTS_FORMAT),
-  status: z.enum(RUN_STATUSES),
-  spec: z.unknown(),
-  environment: z.strictObject({
-    backend: text(40),
-    floatPrecision: z.number().int().min(8).max(64).nullable(),
-    tfjsVersion: text(40),
-    engineVersion: text(40),
-    platform: text(400),
-    adapter: text(200).optional(),
-  }),
-  dataset: text(400),
-  startedAt: text(40),
-  finishedAt: text(40).nullable(),
-  error: text(2000).optional(),
-};
+// Version 2 is the engine's own schema. Version 1 had fewer fields: its probes stopped on a
+// plateau where version 2 says "converged", and it knew no budgets, gradients or curvature.
+const probeV1Schema = probeRecordSchema
+  .pick({
+    pointIndex: true,
+    seedIndex: true,
+    n: true,
+    fits: true,
+    epochs: true,
+    steps: true,
+    finalLoss: true,
+    finalAccuracy: true,
+    testAccuracy: true,
+    wallMs: true,
+    replayed: true,
+  })
+  .extend({ stopReason: z.enum(STOP_REASONS.filter((reason) => reason !== 'converged')) });
+const seedV1Schema = seedResultSchema.omit({ budgetLimited: true });
+const pointV1Schema = pointResultSchema
+  .omit({ budgetLimited: true, generalization: true })
+  .extend({ seeds: z.array(seedV1Schema).max(20) });
 const documentV1Schema = z.strictObject({
   ...documentFields,
   version: z.literal(1),
   points: z.array(pointV1Schema).max(64),
   probes: z.array(probeV1Schema).max(100_000),
 });
-const documentV2Schema = z.strictObject({
-  ...documentFields,
-  version: z.literal(2),
-  points: z.array(pointV2Schema).max(64),
-  probes: z.array(probeV2Schema).max(100_000),
-});
+const documentV2Schema = resultsDocumentSchema;
 type DocumentV1 = z.output<typeof documentV1Schema>;
 type DocumentV2 = z.output<typeof documentV2Schema>;
 

@@ -1,5 +1,5 @@
 import type { ExperimentResults, ProbeRecord } from '../engine/index.ts';
-import { RESULTS_FORMAT, RESULTS_VERSION } from '../engine/results.ts';
+import { resultsDocument } from '../engine/results.ts';
 import type { RunState, TimedProbe } from './runTypes.ts';
 
 /** The results document of the run so far: what is saved, exported and shared. */
@@ -27,9 +27,7 @@ export function liveResults(
         : state.phase === 'cancelled'
           ? 'cancelled'
           : 'running';
-  return {
-    format: RESULTS_FORMAT,
-    version: RESULTS_VERSION,
+  return resultsDocument({
     status,
     spec: state.spec,
     environment: state.environment,
@@ -39,7 +37,7 @@ export function liveResults(
     points: state.points,
     probes: state.probes.map(({ atSeconds: _, ...probe }) => probe),
     ...(state.error ? { error: state.error } : {}),
-  };
+  });
 }
 
 /** Probes read from a file have no finish times: space them by their own wall times. */
