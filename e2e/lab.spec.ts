@@ -157,3 +157,20 @@ test('a CNN sweep on image-shaped inputs trains on the WASM backend', async ({ p
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'wasm');
   await expect(page.getByTestId('results-table')).toContainText('CNN 1×2ch relu');
 });
+
+test('in projector mode, Space runs, pauses and resumes, and Esc stops', async ({ page }) => {
+  await page.getByRole('button', { name: /projector/i }).click();
+  await expect(page.getByTestId('shortcuts')).toContainText('Space');
+  await page.getByLabel('Training backend').selectOption('cpu');
+  // Keys go to the lab only when no control has the focus.
+  await page.locator('h1').click();
+  await page.keyboard.press('Space');
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'running', { timeout: 30_000 });
+  await page.keyboard.press('Space');
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'paused');
+  await expect.poll(() => trainingWorker(page).evaluate(trainingHeld)).toBe(true);
+  await page.keyboard.press('Space');
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'running');
+  await page.keyboard.press('Escape');
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'cancelled');
+});

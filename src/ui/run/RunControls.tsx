@@ -7,6 +7,7 @@ import { isActivePhase, type RunState } from '../../state/runTypes.ts';
 import { BACKEND_ORDER, type BackendChoice } from '../../worker/protocol.ts';
 import { RecoveryOffer } from './RecoveryOffer.tsx';
 import { useNow } from './useNow.ts';
+import { useRunShortcuts } from './useRunShortcuts.ts';
 
 /** Run, Pause/Resume and Stop, the backend choice, progress and time left. */
 export function RunControls({ spec, problems }: { spec?: ExperimentSpec; problems: number }) {
@@ -17,6 +18,7 @@ export function RunControls({ spec, problems }: { spec?: ExperimentSpec; problem
   const now = useNow(active);
   const progress = estimateProgress(run, now);
   const skipped = run.backend?.skipped ?? [];
+  useRunShortcuts(spec, backend);
 
   return (
     <section className="run-controls" aria-label="Run controls">
@@ -58,6 +60,10 @@ export function RunControls({ spec, problems }: { spec?: ExperimentSpec; problem
           </select>
         </label>
       </div>
+      <p className="shortcuts" data-testid="shortcuts">
+        Keys: <kbd>Space</kbd> run, pause and resume; <kbd>Esc</kbd> stop (when no field has the
+        focus).
+      </p>
       {problems > 0 && (
         <p className="field-error" role="alert" data-testid="form-problems">
           Fix {problems} problem{problems > 1 ? 's' : ''} in the experiment to run it.
