@@ -174,3 +174,27 @@ test('in projector mode, Space runs, pauses and resumes, and Esc stops', async (
   await page.keyboard.press('Escape');
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'cancelled');
 });
+
+test('projector mode at 1024×768 puts the EMC chart on the first screen, the form folded into one line', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await fillTinyExperiment(page);
+  await page.getByRole('button', { name: /projector/i }).click();
+  const summary = page.getByTestId('experiment-summary');
+  await expect(summary).toContainText('MLP 1×{2, 6} relu on gaussian [4]');
+  await expect(page.getByLabel('Widths', { exact: true })).toBeHidden();
+  await page.getByLabel('Training backend').selectOption('wasm');
+  await runButton(page).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 60_000 });
+  const box = await page.getByTestId('emc-chart').boundingBox();
+  expect(box).not.toBeNull();
+  expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(768);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBe(0);
+  // The form opens on demand, still editable.
+  await summary.click();
+  await expect(page.getByLabel('Widths', { exact: true })).toBeVisible();
+});

@@ -12,6 +12,8 @@ export function BackendBadge() {
         className={`backend-badge ${backend.name}`}
         data-testid="backend-badge"
         data-backend={backend.name}
+        // Projector mode shortens the badge; the whole of it stays one hover away.
+        title={`${backend.name}${backend.adapter ? ` (${backend.adapter})` : ''}${precision}`}
       >
         Backend: <strong>{backend.name}</strong>
         {backend.adapter ? ` (${backend.adapter})` : ''}
