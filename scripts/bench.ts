@@ -7,7 +7,7 @@
 //                                 bench/fidelity.md and .json (about 10 minutes)
 //   npm run bench -- --yardstick  only PyTorch's ratios and the lab's first-point times;
 //                                 writes bench/yardstick.md (a few minutes)
-import { spawn } from 'node:child_process';
+import { gotoWhenServed, startPreview } from './preview.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -89,10 +89,7 @@ async function browserStepRates(): Promise<{
   unavailable: string[];
   adapter?: string;
 }> {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-    stdio: 'ignore',
-    detached: true,
-  });
+  const server = startPreview(PORT);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [...CHROMIUM_FLAGS, WEBGPU_FLAG],
@@ -100,15 +97,7 @@ async function browserStepRates(): Promise<{
   try {
     const page = await browser.newPage();
     page.on('console', (message) => process.stderr.write(`chromium: ${message.text()}\n`));
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await page.goto(`http://localhost:${PORT}/bench.html`);
-        break;
-      } catch (error) {
-        if (attempt > 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
+    await gotoWhenServed(page, `http://localhost:${PORT}/bench.html`);
     await page.waitForFunction(() => window.emcBench?.done === true, undefined, {
       timeout: 480_000,
       polling: 1000,
@@ -130,7 +119,7 @@ async function browserStepRates(): Promise<{
     };
   } finally {
     await browser.close();
-    if (server.pid) process.kill(-server.pid);
+    server.stop();
   }
 }
 

@@ -1,9 +1,10 @@
 // The speed yardsticks of `npm run bench`: PyTorch on the same CPU (when Debian's
 // python3-torch is installed) and the lab's time to its first EMC point in headless Chromium.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from '../src/bench/chromium.ts';
+import { gotoWhenServed, startPreview } from './preview.ts';
 import { measureStepRate } from '../src/bench/stepRate.ts';
 import {
   engineSearchPoints,
@@ -95,10 +96,7 @@ export interface FirstPoint {
  * time until the first EMC point is drawn, with and without a (software) WebGPU adapter.
  */
 export async function firstPointTimes(port: number): Promise<FirstPoint[]> {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
-    stdio: 'ignore',
-    detached: true,
-  });
+  const server = startPreview(port);
   const times: FirstPoint[] = [];
   try {
     for (const webgpu of [true, false]) {
@@ -108,15 +106,7 @@ export async function firstPointTimes(port: number): Promise<FirstPoint[]> {
       });
       try {
         const page = await browser.newPage();
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await page.goto(`http://localhost:${port}/`);
-            break;
-          } catch (error) {
-            if (attempt > 50) throw error;
-            await new Promise((resolve) => setTimeout(resolve, 200));
-          }
-        }
+        await gotoWhenServed(page, `http://localhost:${port}/`);
         const run = page.getByRole('button', { name: 'Run', exact: true });
         await run.waitFor();
         const started = performance.now();
@@ -143,7 +133,7 @@ export async function firstPointTimes(port: number): Promise<FirstPoint[]> {
       }
     }
   } finally {
-    if (server.pid) process.kill(-server.pid);
+    server.stop();
   }
   return times;
 }
