@@ -81,6 +81,21 @@ describe('chooseFastestBackend', () => {
 });
 
 describe('timeTrainingSteps', () => {
+  it("times the probes' own step: an MLP's written-out dense step where it runs", async () => {
+    const kernels = async (parallel: number) => {
+      const profile = await tf.profile(async () => {
+        await timeTrainingSteps(
+          { ...spec, search: { ...spec.search, parallel } },
+          { targetMs: 1, maxSteps: 1 },
+        );
+      });
+      return new Set(profile.kernels.map((k) => k.name));
+    };
+    expect((await kernels(1)).has('EmcSoftmaxCrossEntropy')).toBe(true);
+    // Stacked members train by autodiff, as fitProbesStacked trains them.
+    expect((await kernels(3)).has('EmcSoftmaxCrossEntropy')).toBe(false);
+  });
+
   it('stops timing after the first chunk slower than the give-up time', async () => {
     const timing = await timeTrainingSteps(spec, { targetMs: 10_000, giveUpAboveMs: 1e-6 });
     expect(timing.steps).toBe(1);

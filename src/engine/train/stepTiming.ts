@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { featureCount } from '../data/types.ts';
 import { planModel } from '../models/index.ts';
 import { createRng } from '../random.ts';
 import type { ExperimentSpec } from '../experiment/index.ts';
 import { createOptimizer, disposeOptimizer, trainableVariables } from './optimizers.ts';
+import { stepGradientsFor } from './stepGradients.ts';
 
 /** How fast the current tfjs backend trains a spec's first model. */
 export interface StepTiming {
@@ -41,7 +43,8 @@ const WARMUP_ALLOWANCE_MS = 4000;
 
 /**
  * Times the training step a run of `spec` would take first: its first width, its batch
- * size, its optimizer, stacked when the spec trains probes stacked. Inputs are random (the
+ * size, its optimizer and its gradient computation, stacked when the spec trains probes
+ * stacked. Inputs are random (the
  * arithmetic does not depend on them). Steps run in doubling chunks, each ended by one read
  * back, so GPU backends are timed to completion, not to dispatch. Leaves no tensors behind.
  */
@@ -51,7 +54,7 @@ export async function timeTrainingSteps(
 ): Promise<StepTiming> {
   const targetMs = options.targetMs ?? 250;
   const maxSteps = options.maxSteps ?? 64;
-  const { inputShape, classes } = spec.data as { inputShape: number[]; classes: number };
+  const { inputShape, classes } = spec.data;
   const plan = planModel(spec.model, spec.sweep.widths[0] as number, inputShape, classes);
   const members = spec.search.parallel > 1 && plan.buildStacked ? spec.search.parallel : 1;
   const batch =
@@ -61,41 +64,40 @@ export async function timeTrainingSteps(
 
   const rng = createRng(spec.seed);
   const x = tf.tensor(
-    Float32Array.from({ length: members * batch * inputShape.reduce((a, b) => a * b, 1) }, () =>
-      rng.normal(),
-    ),
+    Float32Array.from({ length: members * batch * featureCount(inputShape) }, () => rng.normal()),
     members > 1 ? [members, batch, ...inputShape] : [batch, ...inputShape],
   );
-  const targets = tf.tidy(() =>
-    tf
-      .oneHot(
-        tf.tensor1d(
-          Int32Array.from({ length: members * batch }, () => rng.int(classes)),
-          'int32',
-        ),
-        classes,
-      )
-      .toFloat(),
+  const labels = tf.tensor1d(
+    Int32Array.from({ length: members * batch }, () => rng.int(classes)),
+    'int32',
   );
-  const model =
+  const targets = tf.tidy(() => tf.oneHot(labels, classes).toFloat());
+  const stacked =
     members > 1
       ? (plan.buildStacked as NonNullable<typeof plan.buildStacked>)(spec.seed, members)
       : undefined;
-  const single = model ? undefined : plan.build(spec.seed);
-  const weights = model ? model.variables : trainableVariables(single as tf.LayersModel);
-  const logitsOf = (input: tf.Tensor) =>
-    model
-      ? model.apply(input).reshape([members * batch, classes])
-      : ((single as tf.LayersModel).apply(input, { training: true }) as tf.Tensor);
+  const single = stacked ? undefined : plan.build(spec.seed);
+  const weights = stacked ? stacked.variables : trainableVariables(single as tf.LayersModel);
+  // The gradients the run's probes take: a single probe's own step (the written-out dense
+  // step where it applies), stacked members' autodiff through the stacked model.
+  const singleStep = single && stepGradientsFor(single, weights, plan.dense);
+  const gradients = singleStep
+    ? () => singleStep(x, labels, targets)
+    : () =>
+        tf.variableGrads(
+          () =>
+            tf.losses.softmaxCrossEntropy(
+              targets,
+              (stacked as NonNullable<typeof stacked>).apply(x).reshape([members * batch, classes]),
+            ) as tf.Scalar,
+          weights,
+        );
   const optimizer = createOptimizer(spec.train);
   const step = () =>
     tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(
-        () => tf.losses.softmaxCrossEntropy(targets, logitsOf(x)) as tf.Scalar,
-        weights,
-      );
-      optimizer.applyGradients(grads);
-      return value;
+      const computed = gradients();
+      optimizer.applyGradients(computed.grads);
+      return 'loss' in computed ? computed.loss : computed.value;
     });
   /** Runs `count` steps and waits until the backend has finished them. */
   const run = async (count: number) => {
@@ -129,8 +131,8 @@ export async function timeTrainingSteps(
     }
     return { msPerStep: elapsed / steps, warmupMs, steps };
   } finally {
-    tf.dispose([x, targets]);
-    model?.dispose();
+    tf.dispose([x, labels, targets]);
+    stacked?.dispose();
     single?.dispose();
     disposeOptimizer(optimizer);
   }
