@@ -24,8 +24,6 @@ interface CpuBackendLike {
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
 }
 
-const size = (shape: number[]) => shape.reduce((product, length) => product * length, 1);
-
 /** Registers `kernel` for cpu and wasm; idempotent. */
 export function registerTypedKernel<Attrs>(kernel: TypedKernel<Attrs>): void {
   const inputsOf = (args: Parameters<tf.KernelFunc>[0]) =>
@@ -56,7 +54,7 @@ export function registerTypedKernel<Attrs>(kernel: TypedKernel<Attrs>): void {
     const attrs = args.attrs as unknown as Attrs;
     const shapes = inputs.map((input) => input.shape);
     const outputShapes = kernel.outputShapes(shapes, attrs);
-    const outputs = outputShapes.map((shape) => new Float32Array(size(shape)));
+    const outputs = outputShapes.map((shape) => new Float32Array(tf.util.sizeFromShape(shape)));
     kernel.compute(
       inputs.map((input) => backend.data.get(input.dataId).values),
       outputs,

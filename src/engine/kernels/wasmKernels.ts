@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * Two kernels of tfjs-backend-wasm 4.22 that dominate the lab's training steps, replaced
+ * Three kernels of tfjs-backend-wasm 4.22 that dominate the lab's training steps, replaced
  * by faster ones computing exactly the same values. Idempotent; returns false (and does
  * nothing) until the wasm backend's kernels are registered.
  *
@@ -18,21 +18,22 @@ import * as tf from '@tensorflow/tfjs';
 export function tuneWasmKernels(): boolean {
   const matMul = tf.getKernel('BatchMatMul', 'wasm');
   const gather = tf.getKernel('GatherV2', 'wasm');
-  if (!matMul || !gather) return false;
+  const slice = tf.getKernel('Slice', 'wasm');
+  if (!matMul || !gather || !slice) return false;
   if (matMul.kernelFunc === routedMatMul) return true;
-  const kernels = {
+  const kernels: WasmKernels = {
     batchMatMul: matMul.kernelFunc,
     gather: gather.kernelFunc,
+    slice: slice.kernelFunc,
+    rowSlice: (args) => rowSlice(args, kernels),
     transpose: kernelOf('Transpose'),
-    slice: kernelOf('Slice'),
     concat: kernelOf('Concat'),
     reshape: kernelOf('Reshape'),
   };
   routedMatMul = (args) => routedBatchMatMul(args, kernels);
   replaceKernel(matMul, routedMatMul);
   replaceKernel(gather, (args) => rowGather(args, kernels));
-  const slice = tf.getKernel('Slice', 'wasm') as tf.KernelConfig;
-  replaceKernel(slice, (args) => rowSlice(args, kernels));
+  replaceKernel(slice, kernels.rowSlice);
   return true;
 }
 
@@ -52,8 +53,10 @@ function kernelOf(name: string): tf.KernelFunc {
 interface WasmKernels {
   batchMatMul: tf.KernelFunc;
   gather: tf.KernelFunc;
-  transpose: tf.KernelFunc;
+  /** tfjs' own slice, and the row-copying one that falls back to it. */
   slice: tf.KernelFunc;
+  rowSlice: tf.KernelFunc;
+  transpose: tf.KernelFunc;
   concat: tf.KernelFunc;
   reshape: tf.KernelFunc;
 }
@@ -96,7 +99,7 @@ function routedBatchMatMul(
   const member = (x: tf.TensorInfo, index: number) =>
     batch === 1
       ? x
-      : run(kernels.slice, { x }, { begin: [index, 0, 0], size: [1, ...x.shape.slice(1)] });
+      : run(kernels.rowSlice, { x }, { begin: [index, 0, 0], size: [1, ...x.shape.slice(1)] });
   const products = Array.from({ length: batch }, (_, index) =>
     run(
       kernels.batchMatMul,
@@ -116,7 +119,7 @@ function routedBatchMatMul(
 }
 
 function batchSize(shape: number[]): number {
-  return shape.slice(0, -2).reduce((product, size) => product * size, 1);
+  return tf.util.sizeFromShape(shape.slice(0, -2));
 }
 
 interface GatherArgs {
@@ -136,7 +139,7 @@ function rowGather(args: Parameters<tf.KernelFunc>[0], kernels: WasmKernels): tf
     return kernels.gather(args) as tf.TensorInfo;
   }
   const rows = x.shape[0] as number;
-  const rowSize = x.shape.slice(1).reduce((product, size) => product * size, 1);
+  const rowSize = tf.util.sizeFromShape(x.shape.slice(1));
   const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
   // Views after the allocation: a new output may grow the heap and detach older views.
   const source = backend.typedArrayFromHeap(x);
@@ -180,7 +183,7 @@ function rowSlice(args: Parameters<tf.KernelFunc>[0], kernels: WasmKernels): tf.
     count >= 0 &&
     start + count <= rows;
   if (!contiguous) return kernels.slice(args) as tf.TensorInfo;
-  const rowSize = x.shape.slice(1).reduce((product, length) => product * length, 1);
+  const rowSize = tf.util.sizeFromShape(x.shape.slice(1));
   const out = backend.makeOutput([count, ...x.shape.slice(1)], x.dtype);
   const source = backend.typedArrayFromHeap(x);
   backend.typedArrayFromHeap(out).set(source.subarray(start * rowSize, (start + count) * rowSize));
