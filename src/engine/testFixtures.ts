@@ -2,6 +2,8 @@
  * Small, valid results records for tests of everything that consumes results (store,
  * links, files, CSV), so each test states only the fields it is about.
  */
+import * as tf from '@tensorflow/tfjs';
+import { gaussianNoise } from './data/gaussian.ts';
 import { type ExperimentSpec, type ExperimentSpecInput, parseSpec } from './experiment/index.ts';
 import type { PointResult, ProbeRecord, SeedResult } from './results.ts';
 
@@ -105,4 +107,9 @@ export function pointResult(overrides: Partial<PointResult> = {}): PointResult {
     generalization: null,
     ...overrides,
   };
+}
+
+/** A tensor of seeded N(0, 1) values: the same numbers for the same seed, on any backend. */
+export function normalTensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(gaussianNoise(tf.util.sizeFromShape(shape), seed), shape);
 }

@@ -1,15 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRng } from '../random.ts';
 import { createOptimizer, setLearningRate } from '../train/optimizers.ts';
-import { specFixture } from '../testFixtures.ts';
+import { normalTensor, specFixture } from '../testFixtures.ts';
 import { FusedAdamOptimizer } from './fusedAdam.ts';
-
-function values(length: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  return Float32Array.from({ length }, () => rng.normal());
-}
 
 /**
  * k Adam steps on a two-layer model from fixed weights and data, with a learning-rate cut
@@ -18,10 +12,10 @@ function values(length: number, seed: number): Float32Array {
 function train(optimizer: tf.Optimizer, steps: number): Float32Array[] {
   const [w1, b1, w2, x, y] = tf.tidy(() => [
     // 120 × 80 weights are above the fused size: that one takes the composed path.
-    tf.variable(tf.tensor(values(120 * 80, 1), [120, 80])),
+    tf.variable(normalTensor([120, 80], 1)),
     tf.variable(tf.zeros([80])),
-    tf.variable(tf.tensor(values(80 * 3, 2), [80, 3])),
-    tf.tensor(values(8 * 120, 3), [8, 120]),
+    tf.variable(normalTensor([80, 3], 2)),
+    normalTensor([8, 120], 3),
     tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'), 3).toFloat(),
   ]) as [tf.Variable, tf.Variable, tf.Variable, tf.Tensor, tf.Tensor];
   const trajectory: Float32Array[] = [];

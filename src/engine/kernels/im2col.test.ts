@@ -1,24 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRng } from '../random.ts';
+import { normalTensor } from '../testFixtures.ts';
 import { im2col3x3 } from './im2col.ts';
-
-function values(shape: number[], seed: number): tf.Tensor {
-  const rng = createRng(seed);
-  const length = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length }, () => rng.normal()),
-    shape,
-  );
-}
 
 /** The columns and the gradient of a weighted sum of them, by one of the two forms. */
 function columnsAndGradient(shape: number[], composed: boolean) {
   return tf.tidy(() => {
-    const x = values(shape, 1) as tf.Tensor4D;
+    const x = normalTensor(shape, 1) as tf.Tensor4D;
     const columns = im2col3x3(x, composed);
-    const weights = values(columns.shape, 2);
+    const weights = normalTensor(columns.shape, 2);
     const gradient = tf.grad((input: tf.Tensor) =>
       im2col3x3(input as tf.Tensor4D, composed)
         .mul(weights)

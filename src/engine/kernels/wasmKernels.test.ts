@@ -3,7 +3,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
-import { specFixture } from '../testFixtures.ts';
+import { gaussianNoise } from '../data/gaussian.ts';
+import { normalTensor, specFixture } from '../testFixtures.ts';
 import { fitProbe, type ProbeOutcome } from '../train/fitProbe.ts';
 import { fitProbesStacked } from '../train/stackedProbes.ts';
 import { tuneWasmKernels } from './wasmKernels.ts';
@@ -14,11 +15,6 @@ async function onBackend<T>(name: string, compute: () => T): Promise<T> {
   return compute();
 }
 
-function values(shape: number[], seed: number): Float32Array {
-  const rng = createRng(seed);
-  return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal());
-}
-
 function product(
   aShape: number[],
   bShape: number[],
@@ -26,14 +22,7 @@ function product(
   transposeB: boolean,
 ): Float32Array {
   return tf.tidy(() =>
-    tf
-      .matMul(
-        tf.tensor(values(aShape, 1), aShape),
-        tf.tensor(values(bShape, 2), bShape),
-        transposeA,
-        transposeB,
-      )
-      .dataSync(),
+    tf.matMul(normalTensor(aShape, 1), normalTensor(bShape, 2), transposeA, transposeB).dataSync(),
   ) as Float32Array;
 }
 
@@ -87,8 +76,8 @@ describe('wasm matrix products routed to XNNPACK', () => {
   it('gives a dense layer the gradients of the cpu backend and leaks nothing', async () => {
     const gradients = () =>
       tf.tidy(() => {
-        const x = tf.tensor(values([6, 9], 3), [6, 9]);
-        const w = tf.variable(tf.tensor(values([9, 4], 4), [9, 4]));
+        const x = normalTensor([6, 9], 3);
+        const w = tf.variable(normalTensor([9, 4], 4));
         const { grads } = tf.variableGrads(() => tf.relu(tf.matMul(x, w)).square().sum(), [w]);
         const out = (grads[w.name] as tf.Tensor).dataSync() as Float32Array;
         w.dispose();
@@ -112,8 +101,8 @@ describe('wasm row gathers and slices', () => {
   });
 
   const gathers: [string, () => tf.Tensor][] = [
-    ['float rows', () => tf.gather(tf.tensor(values([5, 3], 8), [5, 3]), [4, 0, 0, 2])],
-    ['image rows', () => tf.gather(tf.tensor(values([4, 2, 2, 1], 9), [4, 2, 2, 1]), [3, 1])],
+    ['float rows', () => tf.gather(normalTensor([5, 3], 8), [4, 0, 0, 2])],
+    ['image rows', () => tf.gather(normalTensor([4, 2, 2, 1], 9), [3, 1])],
     [
       'int32 labels',
       () => tf.gather(tf.tensor1d([7, 8, 9], 'int32'), tf.tensor1d([2, 2, 0], 'int32')),
@@ -122,7 +111,7 @@ describe('wasm row gathers and slices', () => {
       '2-D indices',
       () =>
         tf.gather(
-          tf.tensor(values([3, 2], 10), [3, 2]),
+          normalTensor([3, 2], 10),
           tf.tensor2d(
             [
               [0, 1],
@@ -133,14 +122,11 @@ describe('wasm row gathers and slices', () => {
           ),
         ),
     ],
-    ['axis 1 (left to tfjs)', () => tf.gather(tf.tensor(values([3, 4], 11), [3, 4]), [3, 0], 1)],
-    ['row slice', () => tf.slice(tf.tensor(values([6, 4], 12), [6, 4]), [2, 0], [3, 4])],
-    ['row slice to the end', () => tf.slice(tf.tensor(values([6, 2, 2], 13), [6, 2, 2]), 4)],
+    ['axis 1 (left to tfjs)', () => tf.gather(normalTensor([3, 4], 11), [3, 0], 1)],
+    ['row slice', () => tf.slice(normalTensor([6, 4], 12), [2, 0], [3, 4])],
+    ['row slice to the end', () => tf.slice(normalTensor([6, 2, 2], 13), 4)],
     ['int32 slice', () => tf.slice(tf.tensor1d([1, 2, 3, 4, 5], 'int32'), 1, 3)],
-    [
-      'column slice (left to tfjs)',
-      () => tf.slice(tf.tensor(values([3, 4], 14), [3, 4]), [0, 1], [3, 2]),
-    ],
+    ['column slice (left to tfjs)', () => tf.slice(normalTensor([3, 4], 14), [0, 1], [3, 2])],
   ];
   it.each(gathers)('%s: equal to the cpu result, shape and values', async (_, gather) => {
     const run = () =>
@@ -170,9 +156,9 @@ describe('probes on wasm with the routed products', () => {
   async function outcomes(backend: string, stacked: boolean): Promise<ProbeOutcome[]> {
     await tf.setBackend(backend);
     const pool = {
-      x: tf.tensor(values([160, 8], 6), [160, 8]),
+      x: normalTensor([160, 8], 6),
       y: tf.tensor1d(
-        Int32Array.from(values([160], 7), (v) => Math.floor(Math.abs(v) * 97) % 4),
+        Int32Array.from(gaussianNoise(160, 7), (v) => Math.floor(Math.abs(v) * 97) % 4),
         'int32',
       ),
     };

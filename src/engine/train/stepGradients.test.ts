@@ -5,19 +5,10 @@ import { tuneWasmKernels } from '../kernels/wasmKernels.ts';
 import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
 import { ACTIVATIONS, type Activation } from '../experiment/index.ts';
-import { specFixture } from '../testFixtures.ts';
+import { normalTensor, specFixture } from '../testFixtures.ts';
 import { fitProbe, type ProbeOutcome } from './fitProbe.ts';
 import { trainableVariables } from './optimizers.ts';
 import { autodiffStep, denseStep, type StepGradients } from './stepGradients.ts';
-
-function values(shape: number[], seed: number): tf.Tensor {
-  const rng = createRng(seed);
-  const length = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length }, () => rng.normal()),
-    shape,
-  );
-}
 
 function flat(step: StepGradients, names: string[]) {
   return {
@@ -59,7 +50,7 @@ describe('the written-out dense step', () => {
       const names = weights.map((w) => w.name);
       const before = tf.memory().numTensors;
       const [dense, reference] = tf.tidy(() => {
-        const x = values([9, ...inputShape], 1);
+        const x = normalTensor([9, ...inputShape], 1);
         const labels = tf.tensor1d([0, 1, 2, 2, 1, 0, 0, 1, 2], 'int32');
         const targets = tf.oneHot(labels, 3).toFloat();
         return [
@@ -83,7 +74,7 @@ describe('the written-out dense step', () => {
     // 33 parameters: 12 samples fit, 60 do not.
     const plan = planModel({ family: 'mlp', depth: 1, activation: 'relu' }, 3, [6], 3);
     const pool = tf.tidy(() => ({
-      x: values([60, 6], 2),
+      x: normalTensor([60, 6], 2),
       y: tf.tensor1d(
         Int32Array.from({ length: 60 }, (_, i) => (i * 7) % 3),
         'int32',
