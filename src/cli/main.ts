@@ -9,7 +9,11 @@ import {
   type SpecCheck,
   readSpec,
 } from '../engine/index.ts';
-import { chooseFastestBackend, describeMeasuredChoice } from '../engine/backendChoice.ts';
+import {
+  chooseFastestBackend,
+  describeMeasuredChoice,
+  startTfBackend,
+} from '../engine/backendChoice.ts';
 import { tuneWasmKernels } from '../engine/kernels/wasmKernels.ts';
 import { labelGapReport, labelPairProblem } from '../engine/generalization.ts';
 import { parseResultsFile } from '../share/resultsFile.ts';
@@ -283,19 +287,11 @@ async function selectBackend(
     tuneWasmKernels();
   }
   if (backend === 'auto') {
-    return describeMeasuredChoice(await chooseFastestBackend(['wasm', 'cpu'], spec, startBackend));
+    return describeMeasuredChoice(
+      await chooseFastestBackend(['wasm', 'cpu'], spec, startTfBackend),
+    );
   }
-  const problem = await startBackend(backend);
+  const problem = await startTfBackend(backend);
   if (problem) throw new Error(`the ${backend} backend failed to start: ${problem}`);
   return undefined;
-}
-
-async function startBackend(name: string): Promise<string | undefined> {
-  try {
-    if (!(await tf.setBackend(name))) return 'failed to initialize';
-    await tf.ready();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { chooseFastestBackend, describeMeasuredChoice } from './backendChoice.ts';
+import { chooseFastestBackend, describeMeasuredChoice, startTfBackend } from './backendChoice.ts';
 import { specFixture } from './testFixtures.ts';
 import { timeTrainingSteps } from './train/stepTiming.ts';
 
@@ -77,6 +77,15 @@ describe('chooseFastestBackend', () => {
     await expect(
       chooseFastestBackend(['wasm'], spec, async () => 'not registered'),
     ).rejects.toThrow('No TensorFlow.js backend could train this model:\nwasm: not registered');
+  });
+});
+
+describe('startTfBackend', () => {
+  it('starts a registered backend and says why it cannot start another', async () => {
+    expect(await startTfBackend('cpu')).toBeUndefined();
+    expect(tf.getBackend()).toBe('cpu');
+    expect(await startTfBackend('no-such-backend')).toBe('not registered');
+    expect(tf.getBackend()).toBe('cpu');
   });
 });
 

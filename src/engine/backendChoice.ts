@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import type { ExperimentSpec } from './experiment/index.ts';
 import { type StepTiming, type StepTimingOptions, timeTrainingSteps } from './train/stepTiming.ts';
 
@@ -64,6 +65,21 @@ export async function chooseFastestBackend(
   const restarted = await start(fastest.name);
   if (restarted !== undefined) throw new Error(`${fastest.name} failed to restart: ${restarted}`);
   return { chosen: fastest.name, measurements };
+}
+
+/**
+ * Makes `name` the running tfjs backend: undefined once it runs, else why not (not
+ * registered, failed to initialize, or its error), never an exception.
+ */
+export async function startTfBackend(name: string): Promise<string | undefined> {
+  try {
+    if (!tf.findBackend(name) && !tf.engine().registryFactory[name]) return 'not registered';
+    if (!(await tf.setBackend(name))) return 'failed to initialize';
+    await tf.ready();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   chooseFastestBackend,
   describeMeasuredChoice,
   type MeasuredChoice,
+  startTfBackend,
 } from '../engine/backendChoice.ts';
 import type { ExperimentSpec } from '../engine/index.ts';
 import { tuneWasmKernels } from '../engine/kernels/wasmKernels.ts';
@@ -126,15 +127,7 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
   if (name === 'webgl' && typeof OffscreenCanvas === 'undefined') {
     return 'WebGL in a worker needs OffscreenCanvas, which this browser lacks';
   }
-  try {
-    if (!tf.findBackend(name) && !tf.engine().registryFactory[name]) return 'not registered';
-    const ok = await tf.setBackend(name);
-    if (!ok) return 'failed to initialize';
-    await tf.ready();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
+  return startTfBackend(name);
 }
 
 /**
