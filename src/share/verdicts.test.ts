@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
-import { lowerBoundMark, lowerBoundsOf, probeVerdict } from './verdicts.ts';
+import { pointResult, probeRecord, seedResult, specFixture } from '../engine/testFixtures.ts';
+import { describeExperiment, lowerBoundMark, lowerBoundsOf, probeVerdict } from './verdicts.ts';
 
 describe('verdicts in words', () => {
   it('counts steps, with the epochs when mini-batches make them differ', () => {
@@ -32,5 +32,18 @@ describe('verdicts in words', () => {
     expect([...bounds.budgetLimited]).toEqual([8]);
     expect([...bounds.censored]).toEqual([16]);
     expect([4, 8, 16].map((width) => lowerBoundMark(bounds, width))).toEqual(['', '≥ ', '≥ ']);
+  });
+});
+
+describe('describeExperiment', () => {
+  it('names the sweep as the engine names its models, with the data', () => {
+    expect(
+      describeExperiment(
+        specFixture({ model: { family: 'mlp', depth: 1 }, sweep: { widths: [2, 6] } }),
+      ),
+    ).toBe('MLP 1×{2, 6} relu on gaussian [4], true labels, pool 20');
+    expect(describeExperiment(specFixture())).toBe(
+      'linear classifier on gaussian [4], true labels, pool 20',
+    );
   });
 });

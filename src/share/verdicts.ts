@@ -1,4 +1,5 @@
 import type { LabelGapReport } from '../engine/generalization.ts';
+import type { ExperimentSpec } from '../engine/experiment/index.ts';
 import type { ExperimentResults, PointResult, ProbeRecord } from '../engine/results.ts';
 
 /**
@@ -111,4 +112,16 @@ export function formatEmc(point: PointResult): string {
   const lowerBound = point.budgetLimited || point.seeds.some((s) => s.censored);
   const spread = point.seeds.length > 1 ? ` ± ${point.emcStd.toFixed(1)}` : '';
   return `${lowerBound ? '≥ ' : ''}${Math.round(point.emcMean * 10) / 10}${spread}`;
+}
+
+/** "MLP 1×{4, 8} relu on gaussian [20], random labels, pool 400". */
+export function describeExperiment(spec: ExperimentSpec): string {
+  const { model, data, sweep } = spec;
+  const shape = data.source === 'gaussian' ? ` [${data.inputShape.join(', ')}]` : '';
+  // As the engine names models ("MLP 1×32 relu", "linear classifier"), over the sweep's widths.
+  const models =
+    model.depth === 0
+      ? 'linear classifier'
+      : `${model.family.toUpperCase()} ${model.depth}×{${sweep.widths.join(', ')}} ${model.activation}`;
+  return `${models} on ${data.source}${shape}, ${data.labels} labels, pool ${data.poolSize}`;
 }

@@ -18,15 +18,8 @@ import { BackendBadge } from './run/BackendBadge.tsx';
 import { RunControls } from './run/RunControls.tsx';
 import { SharePanel } from './share/SharePanel.tsx';
 import { useAppServices } from './useAppServices.ts';
-import type { ExperimentSpec } from '../engine/index.ts';
+import { describeExperiment } from '../share/verdicts.ts';
 import './styles.css';
-
-/** "MLP 1×{4, 8} relu on gaussian [20], random labels, pool 400". */
-function describeExperiment(spec: ExperimentSpec): string {
-  const { model, data, sweep } = spec;
-  const shape = data.source === 'gaussian' ? ` [${data.inputShape.join(', ')}]` : '';
-  return `${model.family.toUpperCase()} ${model.depth}×{${sweep.widths.join(', ')}} ${model.activation} on ${data.source}${shape}, ${data.labels} labels, pool ${data.poolSize}`;
-}
 
 /** The lab: the experiment form on the left, the run and its live charts on the right. */
 export function App() {
