@@ -7,7 +7,8 @@ import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from '../src/bench/chromium
  * (SwiftShader) from one flag, --enable-unsafe-webgpu; without it requestAdapter() returns
  * null, which is how the "no WebGPU" project proves the fallback.
  */
-const PORT = 4174;
+// E2E_PORT lets two checkouts (git worktrees) run their suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 4174);
 const executablePath = chromiumPath;
 
 export default defineConfig({
