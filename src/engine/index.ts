@@ -5,7 +5,21 @@
 export { RunCancelledError, type RunControl } from './control.ts';
 export type { EngineEvent, EngineEventKind, EventSink } from './events.ts';
 export * from './results.ts';
-export { type DatasetFiles, fetchDatasetFiles, SHIPPED_DATASETS } from './data/index.ts';
+export {
+  type DatasetFiles,
+  describeDataMismatch,
+  describeSummary,
+  fetchDatasetFiles,
+  type ImageEntry,
+  isUserSource,
+  readUserData,
+  readZip,
+  SHIPPED_DATASETS,
+  SHIPPED_TABLES,
+  type UserDataFile,
+  type UserDataSummary,
+  type UserSource,
+} from './data/index.ts';
 export { type RunOptions, runExperiment } from './run.ts';
 export * from './experiment/index.ts';
 export { ENGINE_VERSION } from './version.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { RunCancelledError, type RunControl } from './control.ts';
-import { type DatasetFiles, openDataset } from './data/index.ts';
+import { type DatasetFiles, openDataset, type UserDataFile } from './data/index.ts';
 import { RepeatData } from './data/repeatData.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { type ModelPlan, planModel } from './models/index.ts';
@@ -42,6 +42,8 @@ export interface RunOptions {
   replay?: readonly ProbeRecord[];
   /** Where the shipped datasets (MNIST, ...) are read from; gaussian data needs none. */
   files?: DatasetFiles;
+  /** The user's own data, for a spec whose source is "csv" or "images" (checked by hash). */
+  userData?: UserDataFile;
 }
 
 /**
@@ -55,7 +57,11 @@ export async function runExperiment(
 ): Promise<ExperimentResults> {
   const spec = parseSpec(specInput);
   const emit = (event: EngineEvent) => options.onEvent?.(event);
-  const data = new RepeatData(spec.data, spec.seed, await openDataset(spec.data, options.files));
+  const data = new RepeatData(
+    spec.data,
+    spec.seed,
+    await openDataset(spec.data, options.files, options.userData),
+  );
   const dataset = data.first;
   const plans = spec.sweep.widths.map((width) =>
     planModel(spec.model, width, dataset.inputShape, dataset.classes),

@@ -11,6 +11,7 @@ import {
   parseSpec,
   SPEC_VERSION,
 } from '../engine/experiment/index.ts';
+import { SHIPPED_DATASETS, SHIPPED_TABLES } from '../engine/data/catalog.ts';
 import { createRng, type Rng } from '../engine/random.ts';
 import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
@@ -20,36 +21,64 @@ import { migrateSpec } from '../engine/experiment/index.ts';
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng.int(items.length)] as T;
 
 /** A random valid spec: every field drawn within its bounds. */
+/** Data of every kind of source, with the fields that source takes. */
+function randomData(
+  rng: Rng,
+  source: (typeof DATA_SOURCES)[number],
+  labels: 'true' | 'random',
+): Record<string, unknown> {
+  const common = {
+    source,
+    labels,
+    labelNoise: labels === 'true' ? Math.round(rng.next() * 100) / 100 : 0,
+  };
+  if (source === 'gaussian') {
+    return {
+      ...common,
+      inputShape: Array.from({ length: 1 + rng.int(3) }, () => 1 + rng.int(12)),
+      classes: 2 + rng.int(20),
+      poolSize: 1 + rng.int(5000),
+      testSize: rng.int(1000),
+    };
+  }
+  const inputs = pick(rng, INPUT_KINDS);
+  if (source === 'csv' || source === 'images') {
+    const rows = 2 + rng.int(5000);
+    const poolSize = 1 + rng.int(rows - 1);
+    return {
+      ...common,
+      inputs,
+      file: `my data «${rng.int(100)}».${source === 'csv' ? 'csv' : 'zip'}`,
+      sha256: Array.from({ length: 64 }, () => '0123456789abcdef'[rng.int(16)]).join(''),
+      rows,
+      classes: 2 + rng.int(20),
+      inputShape: source === 'csv' ? [1 + rng.int(50)] : [28, 28, pick(rng, [1, 3])],
+      ...(source === 'csv' && rng.int(2) === 0 ? { labelColumn: 'kind' } : {}),
+      poolSize,
+      testSize: rng.int(rows - poolSize + 1),
+    };
+  }
+  const rows =
+    source in SHIPPED_TABLES ? SHIPPED_TABLES[source as keyof typeof SHIPPED_TABLES].rows : 4000;
+  const poolSize = 1 + rng.int(rows / 2);
+  return { ...common, inputs, poolSize, testSize: rng.int(rows / 2) };
+}
+
 function randomSpec(rng: Rng): ExperimentSpec {
   const labels = pick(rng, ['true', 'random'] as const);
   const source = pick(rng, DATA_SOURCES);
-  const shipped = source !== 'gaussian';
-  // Images (shipped, or gaussian with three dimensions) allow every family.
-  const family = shipped ? pick(rng, MODEL_FAMILIES) : 'mlp';
+  const data = randomData(rng, source, labels);
+  // Image inputs (shipped, the user's, or gaussian with three dimensions) allow every family.
+  const images =
+    (data.inputShape as number[] | undefined)?.length === 3 || source in SHIPPED_DATASETS;
+  const family = images && source !== 'gaussian' ? pick(rng, MODEL_FAMILIES) : 'mlp';
   const vit = family === 'vit';
   const heads = 1 + rng.int(2);
   return parseSpec({
     version: SPEC_VERSION,
     name: `Spec ${rng.int(1e6)} «ünïcode» <b>&`,
     seed: rng.int(2 ** 31),
-    data: shipped
-      ? {
-          source,
-          inputs: pick(rng, INPUT_KINDS),
-          labels,
-          labelNoise: labels === 'true' ? Math.round(rng.next() * 100) / 100 : 0,
-          poolSize: 1 + rng.int(2000),
-          testSize: rng.int(2000),
-        }
-      : {
-          source,
-          inputShape: Array.from({ length: 1 + rng.int(3) }, () => 1 + rng.int(12)),
-          classes: 2 + rng.int(20),
-          labels,
-          labelNoise: labels === 'true' ? Math.round(rng.next() * 100) / 100 : 0,
-          poolSize: 1 + rng.int(5000),
-          testSize: rng.int(1000),
-        },
+    data,
     model: {
       family,
       depth: rng.int(family === 'mlp' ? 6 : 3),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random.ts';
-import { CSV_LIMITS, readCsv, sha256Hex, standardize } from './csv.ts';
+import { CSV_LIMITS, readCsv, standardize } from './csv.ts';
+import { sha256Hex } from './hash.ts';
 
 const WINE = `alcohol,acid,kind
 13.2,1.78,red

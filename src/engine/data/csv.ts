@@ -7,6 +7,8 @@ import { MAX_INPUT_FEATURES, MAX_POOL_SIZE } from '../experiment/index.ts';
  * input: every problem is one message naming its row and column, never an exception.
  */
 export interface CsvTable {
+  /** Every column's name, in file order. */
+  columns: string[];
   /** The feature columns' names, in file order. */
   features: string[];
   labelColumn: string;
@@ -140,6 +142,7 @@ export function readCsv(text: string, options: CsvOptions = {}): CsvRead {
   return {
     ok: true,
     table: {
+      columns: header,
       features,
       labelColumn: header[labelIndex] as string,
       classLabels: [...classOf.keys()],
@@ -196,11 +199,4 @@ export function standardize(
     x[i] = ((table.x[i] as number) - (mean[f] as number)) / (std[f] as number);
   }
   return { x, mean, std };
-}
-
-/** The file's SHA-256 as lowercase hex: how a spec names a private dataset. */
-export async function sha256Hex(bytes: Uint8Array | string): Promise<string> {
-  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
-  const digest = await crypto.subtle.digest('SHA-256', data as BufferSource);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -1,5 +1,10 @@
 import type { ShippedDatasetId } from './catalog.ts';
-import type { DatasetFiles } from './files.ts';
+import { deriveSeed } from '../random.ts';
+import type { DataSpec } from '../experiment/index.ts';
+import { gaussianNoise } from './gaussian.ts';
+import { applyLabelMode } from './labels.ts';
+import { type Dataset, featureCount } from './types.ts';
+import { type DatasetFiles, type FileEntry, readChecked } from './files.ts';
 
 /** One split of a shipped image dataset: one byte per pixel, one byte per label. */
 export interface ImageSplit {
@@ -8,11 +13,8 @@ export interface ImageSplit {
   count: number;
 }
 
-export interface ImageDataset {
-  id: ShippedDatasetId;
-  title: string;
-  licence: string;
-  origin: string;
+/** Images split for training and testing, as a run draws from them. */
+export interface ImageSplits {
   inputShape: [number, number, number];
   classes: number;
   train: ImageSplit;
@@ -22,10 +24,11 @@ export interface ImageDataset {
   pixelStd: number;
 }
 
-interface FileEntry {
-  file: string;
-  bytes: number;
-  sha256: string;
+export interface ImageDataset extends ImageSplits {
+  id: ShippedDatasetId;
+  title: string;
+  licence: string;
+  origin: string;
 }
 
 interface Manifest {
@@ -94,47 +97,7 @@ async function readImageDataset(id: ShippedDatasetId, files: DatasetFiles): Prom
   };
 }
 
-/** Reads, un-gzips and checks one file against the manifest's size and SHA-256. */
-async function readChecked(id: string, entry: FileEntry, files: DatasetFiles): Promise<Uint8Array> {
-  const path = `${id}/${entry.file}`;
-  const stored = await files.read(path);
-  const damaged = (what: string) =>
-    new Error(
-      `data/${path} is damaged (${what}); reload the page, or rebuild the data with npm run build:datasets`,
-    );
-  let bytes: Uint8Array;
-  try {
-    bytes = isGzip(stored) ? await gunzip(stored) : stored;
-  } catch (error) {
-    throw damaged(`gzip: ${(error as Error).message}`);
-  }
-  const digest = await sha256Hex(bytes);
-  if (bytes.length !== entry.bytes || digest !== entry.sha256) {
-    throw damaged(
-      `${bytes.length} bytes with SHA-256 ${digest.slice(0, 12)}…, expected ${entry.bytes} bytes with ${entry.sha256.slice(0, 12)}…`,
-    );
-  }
-  return bytes;
-}
-
-// A server may already have undone the gzip (Content-Encoding), so look at the bytes.
-function isGzip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function pixelStatistics(pixels: Uint8Array): { mean: number; std: number } {
+export function pixelStatistics(pixels: Uint8Array): { mean: number; std: number } {
   let sum = 0;
   let sumSquares = 0;
   for (const p of pixels) {
@@ -144,4 +107,46 @@ function pixelStatistics(pixels: Uint8Array): { mean: number; std: number } {
   const mean = sum / pixels.length / 255;
   const variance = sumSquares / pixels.length / 255 ** 2 - mean * mean;
   return { mean, std: Math.sqrt(Math.max(variance, 1e-12)) };
+}
+
+/**
+ * One seed's draw of an image set: the first poolSize train images and testSize test
+ * images, as uint8 pixels normalized on the backend, or Gaussian noise in their place.
+ */
+export function imageDraw(
+  spec: DataSpec,
+  images: ImageSplits,
+  description: string,
+  seed: number,
+): Dataset {
+  const features = featureCount(images.inputShape);
+  const noise = spec.inputs === 'noise';
+  // The paper's "random inputs": every pixel i.i.d. Gaussian with the real pixels' mean and
+  // variance, i.e. N(0, 1) after normalization; labels keep their class balance.
+  const pick = (pixels: Uint8Array, count: number, stream: string) =>
+    noise
+      ? gaussianNoise(count * features, deriveSeed(seed, 'noise-inputs', stream))
+      : pixels.subarray(0, count * features);
+  return {
+    inputShape: [...images.inputShape],
+    classes: images.classes,
+    pool: {
+      x: pick(images.train.pixels, spec.poolSize, 'pool'),
+      y: applyLabelMode(
+        Int32Array.from(images.train.labels.subarray(0, spec.poolSize)),
+        spec,
+        deriveSeed(seed, 'labels'),
+      ),
+      count: spec.poolSize,
+    },
+    test: {
+      x: pick(images.test.pixels, spec.testSize, 'test'),
+      y: Int32Array.from(images.test.labels.subarray(0, spec.testSize)),
+      count: spec.testSize,
+    },
+    ...(noise ? {} : { pixels: { mean: images.pixelMean, std: images.pixelStd } }),
+    description: noise
+      ? `${description}, its images replaced by Gaussian noise of the same shape`
+      : description,
+  };
 }

@@ -1,15 +1,33 @@
 import { deriveSeed } from '../random.ts';
 import type { DataSpec } from '../experiment/index.ts';
-import { SHIPPED_DATASETS } from './catalog.ts';
+import { isShippedTable, isUserSource, SHIPPED_DATASETS } from './catalog.ts';
 import type { DatasetFiles } from './files.ts';
-import { gaussianNoise, gaussianSource } from './gaussian.ts';
-import { type ImageDataset, loadImageDataset } from './images.ts';
+import { gaussianSource } from './gaussian.ts';
+import { imageDraw, loadImageDataset } from './images.ts';
 import { applyLabelMode } from './labels.ts';
+import { shippedTableSource } from './tables.ts';
+import { openUserData, type UserDataFile } from './userData.ts';
 import { type Dataset, featureCount } from './types.ts';
 
 export type { Dataset, LabeledSamples } from './types.ts';
 export { featureCount } from './types.ts';
-export { isShippedDataset, SHIPPED_DATASETS, type ShippedDatasetId } from './catalog.ts';
+export {
+  isShippedDataset,
+  isShippedTable,
+  isUserSource,
+  SHIPPED_DATASETS,
+  SHIPPED_TABLES,
+  type ShippedDatasetId,
+  type UserSource,
+} from './catalog.ts';
+export { type ImageEntry, readZip } from './imageFolder.ts';
+export {
+  describeDataMismatch,
+  describeSummary,
+  readUserData,
+  type UserDataFile,
+  type UserDataSummary,
+} from './userData.ts';
 export { type DatasetFiles, fetchDatasetFiles } from './files.ts';
 
 /**
@@ -20,8 +38,9 @@ export async function loadDataset(
   spec: DataSpec,
   seed: number,
   files?: DatasetFiles,
+  userData?: UserDataFile,
 ): Promise<Dataset> {
-  return (await openDataset(spec, files)).draw(seed);
+  return (await openDataset(spec, files, userData)).draw(seed);
 }
 
 /** A dataset's files read once, and its random parts (labels, noise) drawn per seed. */
@@ -29,13 +48,22 @@ export interface DataSource {
   draw(seed: number): Dataset;
 }
 
-export async function openDataset(spec: DataSpec, files?: DatasetFiles): Promise<DataSource> {
+export async function openDataset(
+  spec: DataSpec,
+  files?: DatasetFiles,
+  userData?: UserDataFile,
+): Promise<DataSource> {
   if (spec.source === 'gaussian') return { draw: (seed) => gaussianDataset(spec, seed) };
+  if (isUserSource(spec.source)) return openUserData(spec, userData);
   if (!files) {
     throw new Error(`${spec.source} data is read from public/data/, but no reader was given`);
   }
+  if (isShippedTable(spec.source)) {
+    return shippedTableSource(spec as DataSpec & { source: typeof spec.source }, files);
+  }
   const images = await loadImageDataset(spec.source, files);
-  return { draw: (seed) => imageDraw(spec, images, seed) };
+  const description = `${SHIPPED_DATASETS[images.id].title}, ${spec.classes} classes (${images.origin}; ${images.licence})`;
+  return { draw: (seed) => imageDraw(spec, images, description, seed) };
 }
 
 /**
@@ -49,38 +77,6 @@ export function drawDependsOnSeed(spec: DataSpec): boolean {
     spec.labels === 'random' ||
     spec.labelNoise > 0
   );
-}
-
-function imageDraw(spec: DataSpec, images: ImageDataset, seed: number): Dataset {
-  const features = featureCount(images.inputShape);
-  const noise = spec.inputs === 'noise';
-  // The paper's "random inputs": every pixel i.i.d. Gaussian with the real pixels' mean and
-  // variance, i.e. N(0, 1) after normalization; labels keep their class balance.
-  const pick = (pixels: Uint8Array, count: number, stream: string) =>
-    noise
-      ? gaussianNoise(count * features, deriveSeed(seed, 'noise-inputs', stream))
-      : pixels.subarray(0, count * features);
-  const shipped = SHIPPED_DATASETS[images.id];
-  return {
-    inputShape: [...images.inputShape],
-    classes: images.classes,
-    pool: {
-      x: pick(images.train.pixels, spec.poolSize, 'pool'),
-      y: applyLabelMode(
-        Int32Array.from(images.train.labels.subarray(0, spec.poolSize)),
-        spec,
-        deriveSeed(seed, 'labels'),
-      ),
-      count: spec.poolSize,
-    },
-    test: {
-      x: pick(images.test.pixels, spec.testSize, 'test'),
-      y: Int32Array.from(images.test.labels.subarray(0, spec.testSize)),
-      count: spec.testSize,
-    },
-    ...(noise ? {} : { pixels: { mean: images.pixelMean, std: images.pixelStd } }),
-    description: `${shipped.title}${noise ? ' replaced by Gaussian noise images of the same shape' : ''}, ${spec.classes} classes (${images.origin}; ${images.licence})`,
-  };
 }
 
 /**

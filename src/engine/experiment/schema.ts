@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { isShippedDataset, SHIPPED_DATASETS, type ShippedDatasetId } from '../data/catalog.ts';
+import {
+  isShippedDataset,
+  isShippedTable,
+  isUserSource,
+  SHIPPED_DATASETS,
+  SHIPPED_TABLES,
+  type ShippedDatasetId,
+  type ShippedTableId,
+  type UserSource,
+} from '../data/catalog.ts';
 import { featureCount } from '../data/types.ts';
 import { canStack, VIT_DEFAULTS } from './modelShapes.ts';
 import { estimateMemory, formatBytes, MAX_MEMORY_BYTES } from './memory.ts';
@@ -28,9 +37,20 @@ export const ACTIVATIONS = [
   'linear',
 ] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop'] as const;
-export const DATA_SOURCES = ['gaussian', 'mnist', 'fashion-mnist'] as const;
-// Every shipped dataset is a source (a compile error here means one was left out).
-const SHIPPED_ARE_SOURCES: readonly (typeof DATA_SOURCES)[number][] = [] as ShippedDatasetId[];
+export const DATA_SOURCES = [
+  'gaussian',
+  'mnist',
+  'fashion-mnist',
+  'wine',
+  'breast-cancer',
+  'iris',
+  'csv',
+  'images',
+] as const;
+// Every shipped dataset and user source is a source (a compile error means one was left out).
+const SHIPPED_ARE_SOURCES: readonly (typeof DATA_SOURCES)[number][] = [] as (
+  ShippedDatasetId | ShippedTableId | UserSource
+)[];
 void SHIPPED_ARE_SOURCES;
 export const INPUT_KINDS = ['real', 'noise'] as const;
 export const MODEL_FAMILIES = ['mlp', 'cnn', 'vit'] as const;
@@ -42,13 +62,22 @@ export const MAX_POOL_SIZE = 100_000;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/** A side of a user's images after resizing. */
+export const MAX_USER_IMAGE_SIDE = 128;
+
 export const dataSpecSchema = z
   .strictObject({
-    /** "gaussian" noise with a teacher's labels, or one of the datasets shipped in public/data. */
+    /**
+     * "gaussian" noise with a teacher's labels, a dataset shipped in public/data (images or
+     * tables), or the user's own: "csv" (a table) or "images" (class folders of images).
+     */
     source: z.enum(DATA_SOURCES),
-    /** "noise" replaces a dataset's images by Gaussian noise of the same shape and statistics. */
+    /** "noise" replaces a dataset's inputs by Gaussian noise of the same shape and statistics. */
     inputs: z.enum(INPUT_KINDS).default('real'),
-    /** Required for gaussian data; for a shipped dataset it may be left out, or must match it. */
+    /**
+     * Required for gaussian data; for a shipped dataset it may be left out, or must match
+     * it; for the user's images it is the size they are resized to.
+     */
     inputShape: z.array(int(1, MAX_INPUT_FEATURES)).min(1).max(3).optional(),
     classes: int(2, 100).optional(),
     labels: z.enum(LABEL_MODES).default('true'),
@@ -58,10 +87,35 @@ export const dataSpecSchema = z
     poolSize: int(1, MAX_POOL_SIZE),
     /** Held-out samples with true labels, for generalization. */
     testSize: int(0, MAX_POOL_SIZE).default(0),
+    /**
+     * The user's own data (csv, images): its name as loaded (the lab) or its path relative
+     * to the spec file (the CLI). The data itself never travels with a spec or a link.
+     */
+    file: z.string().trim().min(1).max(255).optional(),
+    /** SHA-256 of the user's data: a spec runs only on exactly the data it was made with. */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hexadecimal digits (a SHA-256)')
+      .optional(),
+    /** Rows (csv) or images the user's data holds. */
+    rows: int(1, MAX_POOL_SIZE).optional(),
+    /** csv only: the label column's name; the others are features. Default the last column. */
+    labelColumn: z.string().min(1).max(200).optional(),
   })
   .superRefine((data, ctx) => {
     const issue = (field: string, message: string) =>
       ctx.addIssue({ code: 'custom', path: [field], message });
+    const userFields = ['file', 'sha256', 'rows'] as const;
+    if (!isUserSource(data.source)) {
+      for (const field of [...userFields, 'labelColumn'] as const) {
+        if (data[field] !== undefined) {
+          issue(
+            field,
+            `applies to your own data only (source "csv" or "images"), not to ${data.source}`,
+          );
+        }
+      }
+    }
     if (isShippedDataset(data.source)) {
       const shipped = SHIPPED_DATASETS[data.source];
       const shape = `[${shipped.inputShape.join(', ')}]`;
@@ -91,13 +145,62 @@ export const dataSpecSchema = z
       }
       return;
     }
+    if (isShippedTable(data.source)) {
+      const table = SHIPPED_TABLES[data.source];
+      if (data.inputShape && data.inputShape.join(',') !== String(table.features)) {
+        issue(
+          'inputShape',
+          `${data.source} rows have ${table.features} features: set [${table.features}] or leave it out`,
+        );
+      }
+      if (data.classes !== undefined && data.classes !== table.classes) {
+        issue(
+          'classes',
+          `${data.source} has ${table.classes} classes, not ${data.classes}; set ${table.classes} or leave it out`,
+        );
+      }
+      checkRows(data, table.rows, `${data.source} has`, issue);
+      return;
+    }
+    if (isUserSource(data.source)) {
+      const loaded = 'is filled in when the file is loaded';
+      for (const field of userFields) if (data[field] === undefined) issue(field, loaded);
+      if (data.classes === undefined) issue('classes', loaded);
+      if (!data.inputShape) issue('inputShape', loaded);
+      if (data.source === 'csv') {
+        if (data.inputShape && data.inputShape.length !== 1) {
+          issue('inputShape', `a table's rows are [features], not [${data.inputShape.join(', ')}]`);
+        }
+      } else {
+        if (data.labelColumn !== undefined) {
+          issue('labelColumn', 'applies to csv data only: image classes are their folders');
+        }
+        const [height = 0, width = 0, channels = 0] = data.inputShape ?? [];
+        if (data.inputShape && data.inputShape.length !== 3) {
+          issue('inputShape', 'images are [height, width, channels]');
+        } else if (
+          data.inputShape &&
+          (height > MAX_USER_IMAGE_SIDE || width > MAX_USER_IMAGE_SIDE)
+        ) {
+          issue(
+            'inputShape',
+            `images are resized to at most ${MAX_USER_IMAGE_SIDE}×${MAX_USER_IMAGE_SIDE}`,
+          );
+        } else if (data.inputShape && channels !== 1 && channels !== 3) {
+          issue('inputShape', `images have 1 (gray) or 3 (RGB) channels, not ${channels}`);
+        }
+      }
+      if (data.rows !== undefined)
+        checkRows(data, data.rows, `${data.file ?? 'the file'} has`, issue);
+      return;
+    }
     if (!data.inputShape)
       issue('inputShape', 'is required for gaussian data, e.g. [20] or [28, 28, 1]');
     if (data.classes === undefined) issue('classes', 'is required for gaussian data');
     if (data.inputs === 'noise') {
       issue(
         'inputs',
-        'gaussian inputs are noise already; "noise" replaces the images of a real dataset',
+        'gaussian inputs are noise already; "noise" replaces the inputs of a real dataset',
       );
     }
     const features = featureCount(data.inputShape ?? []);
@@ -110,12 +213,28 @@ export const dataSpecSchema = z
   })
   .transform((data) => {
     const shipped = isShippedDataset(data.source) ? SHIPPED_DATASETS[data.source] : undefined;
+    const table = isShippedTable(data.source) ? SHIPPED_TABLES[data.source] : undefined;
     return {
       ...data,
-      inputShape: data.inputShape ?? [...(shipped?.inputShape ?? [1])],
-      classes: data.classes ?? shipped?.classes ?? 2,
+      inputShape: data.inputShape ?? [...(shipped?.inputShape ?? (table ? [table.features] : [1]))],
+      classes: data.classes ?? shipped?.classes ?? table?.classes ?? 2,
     };
   });
+
+/** A table's pool and test split are drawn from its rows: together they must fit. */
+function checkRows(
+  data: { poolSize: number; testSize: number },
+  rows: number,
+  owner: string,
+  issue: (field: string, message: string) => void,
+): void {
+  if (data.poolSize + data.testSize > rows) {
+    issue(
+      data.poolSize > rows ? 'poolSize' : 'testSize',
+      `poolSize + testSize is ${data.poolSize + data.testSize}, but ${owner} ${rows} rows; together they must be at most ${rows}`,
+    );
+  }
+}
 
 export const modelSpecSchema = z.strictObject({
   family: z.enum(MODEL_FAMILIES),

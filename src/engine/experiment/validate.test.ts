@@ -164,3 +164,79 @@ describe('readSpec', () => {
     expect(() => parseSpec(withField('seed', 'one'))).toThrow(/seed: must be a number/);
   });
 });
+
+describe('data sources', () => {
+  const sha256 = 'a'.repeat(64);
+  const userData = (data: object) => ({
+    ...issueExample,
+    data: { poolSize: 100, testSize: 20, ...data },
+  });
+
+  it('accepts a CSV named by file and hash, with what its loading filled in', () => {
+    const check = readSpec(
+      userData({
+        source: 'csv',
+        file: 'wine.csv',
+        sha256,
+        rows: 178,
+        classes: 3,
+        inputShape: [13],
+      }),
+    );
+    expect(check.ok).toBe(true);
+  });
+
+  it('asks for what loading the file fills in, and refuses a pool larger than the file', () => {
+    expect(errorsOf(userData({ source: 'csv' }))).toEqual([
+      'data.file: is filled in when the file is loaded',
+      'data.sha256: is filled in when the file is loaded',
+      'data.rows: is filled in when the file is loaded',
+      'data.classes: is filled in when the file is loaded',
+      'data.inputShape: is filled in when the file is loaded',
+    ]);
+    expect(
+      errorsOf(
+        userData({ source: 'csv', file: 'w.csv', sha256, rows: 110, classes: 3, inputShape: [13] }),
+      ),
+    ).toEqual([
+      'data.testSize: poolSize + testSize is 120, but w.csv has 110 rows; together they must be at most 110',
+    ]);
+  });
+
+  it('checks the shape of user images and the fields that belong to one source only', () => {
+    const images = { source: 'images', file: 'pets', sha256, rows: 500, classes: 2 };
+    expect(errorsOf(userData({ ...images, inputShape: [256, 256, 3] }))).toEqual([
+      'data.inputShape: images are resized to at most 128×128',
+    ]);
+    expect(errorsOf(userData({ ...images, inputShape: [28, 28, 2] }))).toEqual([
+      'data.inputShape: images have 1 (gray) or 3 (RGB) channels, not 2',
+    ]);
+    expect(errorsOf(userData({ ...images, inputShape: [28, 28, 1], labelColumn: 'kind' }))).toEqual(
+      ['data.labelColumn: applies to csv data only: image classes are their folders'],
+    );
+    expect(errorsOf(withField('data.file', 'x.csv'))).toEqual([
+      'data.file: applies to your own data only (source "csv" or "images"), not to gaussian',
+    ]);
+    expect(
+      errorsOf(
+        userData({
+          source: 'csv',
+          file: 'w.csv',
+          sha256: 'ABC',
+          rows: 200,
+          classes: 3,
+          inputShape: [13],
+        }),
+      ),
+    ).toEqual(['data.sha256: must be 64 lowercase hexadecimal digits (a SHA-256)']);
+  });
+
+  it('fills a shipped table’s shape and classes, and checks them when given', () => {
+    const check = readSpec(userData({ source: 'wine' }));
+    expect(check.ok && check.spec.data.inputShape).toEqual([13]);
+    expect(check.ok && check.spec.data.classes).toBe(3);
+    expect(errorsOf(userData({ source: 'iris', classes: 2 }))).toEqual([
+      'data.classes: iris has 3 classes, not 2; set 3 or leave it out',
+    ]);
+  });
+});

@@ -1,0 +1,219 @@
+import type { DataSpec } from '../experiment/index.ts';
+import { MAX_MEMORY_BYTES, formatBytes } from '../experiment/memory.ts';
+import type { UserSource } from './catalog.ts';
+import { readCsv } from './csv.ts';
+import { sha256Hex } from './hash.ts';
+import {
+  type DecodedImages,
+  decodeImageFolder,
+  type ImageEntry,
+  indexImageFolder,
+  type Read,
+} from './imageFolder.ts';
+import { imageDraw, type ImageSplits, pixelStatistics } from './images.ts';
+import { gatherRows, splitRows, type Table, tableDraw } from './tables.ts';
+
+/**
+ * The user's own data as the platform hands it over: a CSV file's bytes, or the files of a
+ * folder of class folders (a chosen folder, a directory, or a .zip already unzipped).
+ * It stays on the machine: the lab keeps it in IndexedDB, a spec names it by file and hash.
+ */
+export type UserDataFile =
+  | { kind: 'csv'; name: string; bytes: Uint8Array }
+  | { kind: 'images'; name: string; entries: ImageEntry[] };
+
+/** What a loaded file is, as the form shows it and a spec records it. */
+export interface UserDataSummary {
+  source: UserSource;
+  file: string;
+  sha256: string;
+  rows: number;
+  classes: number;
+  /** Class i's label as the data names it (first-seen order for csv, folder names sorted). */
+  classNames: string[];
+  inputShape: number[];
+  /** csv: every column, in file order (one is the label column). */
+  columns: string[];
+  labelColumn?: string;
+}
+
+export interface UserDataOptions {
+  labelColumn?: string;
+  /** images: [height, width] to resize to; default the smallest common size, bounded. */
+  size?: readonly [number, number];
+}
+
+export interface ReadUserData {
+  summary: UserDataSummary;
+  table?: Table;
+  images?: DecodedImages;
+}
+
+/** Files above this are refused before reading: their decoded rows could not fit anyway. */
+export const MAX_USER_FILE_BYTES = 512 * 1024 ** 2;
+/** The decoded data may use this share of the memory budget; models need the rest. */
+const DATA_SHARE = 4;
+
+/** Reads and checks the user's data, or says exactly what is wrong with it. */
+export async function readUserData(
+  file: UserDataFile,
+  options: UserDataOptions = {},
+): Promise<Read<ReadUserData>> {
+  const fail = (error: string) => ({ ok: false as const, error: `${file.name}: ${error}` });
+  const size =
+    file.kind === 'csv'
+      ? file.bytes.length
+      : file.entries.reduce((sum, entry) => sum + entry.bytes.length, 0);
+  if (size === 0) return fail('The file is empty.');
+  if (size > MAX_USER_FILE_BYTES) {
+    return fail(
+      `It is ${formatBytes(size)}; EMC Lab reads at most ${formatBytes(MAX_USER_FILE_BYTES)} of data (its memory budget is ${formatBytes(MAX_MEMORY_BYTES)}).`,
+    );
+  }
+  const tooLarge = (bytes: number, what: string) =>
+    bytes > MAX_MEMORY_BYTES / DATA_SHARE
+      ? fail(
+          `${what} would take ${formatBytes(bytes)} of memory; at most ${formatBytes(MAX_MEMORY_BYTES / DATA_SHARE)} are allowed. Use fewer rows or features.`,
+        )
+      : undefined;
+
+  if (file.kind === 'csv') {
+    if (file.bytes.includes(0)) return fail('It is not a text file (it holds zero bytes).');
+    const read = readCsv(new TextDecoder().decode(file.bytes), {
+      labelColumn: options.labelColumn,
+    });
+    if (!read.ok) return fail(read.error);
+    const { table } = read;
+    const refused = tooLarge(table.x.length * 4, `Its ${table.rows} rows`);
+    if (refused) return refused;
+    return {
+      ok: true,
+      value: {
+        summary: {
+          source: 'csv',
+          file: file.name,
+          sha256: await sha256Hex(file.bytes),
+          rows: table.rows,
+          classes: table.classLabels.length,
+          classNames: table.classLabels,
+          inputShape: [table.features.length],
+          columns: table.columns,
+          labelColumn: table.labelColumn,
+        },
+        table: {
+          x: table.x,
+          y: table.y,
+          rows: table.rows,
+          features: table.features.length,
+          classes: table.classLabels.length,
+        },
+      },
+    };
+  }
+  const index = await indexImageFolder(file.entries);
+  if (!index.ok) return fail(index.error);
+  const decoded = decodeImageFolder(index.value, options.size);
+  if (!decoded.ok) return fail(decoded.error);
+  const images = decoded.value;
+  const refused = tooLarge(images.pixels.length * 4, `Its ${images.rows} images`);
+  if (refused) return refused;
+  return {
+    ok: true,
+    value: {
+      summary: {
+        source: 'images',
+        file: file.name,
+        sha256: index.value.sha256,
+        rows: images.rows,
+        classes: images.classNames.length,
+        classNames: images.classNames,
+        inputShape: [...images.inputShape],
+        columns: [],
+      },
+      images,
+    },
+  };
+}
+
+/**
+ * How a loaded file differs from the one a spec names, for people ("it has 150 rows, the
+ * experiment's wine.csv has 178"); undefined when it is the same data.
+ */
+export function describeDataMismatch(
+  expected: Pick<DataSpec, 'file' | 'sha256' | 'rows' | 'classes' | 'inputShape'>,
+  loaded: UserDataSummary,
+): string | undefined {
+  if (loaded.sha256 === expected.sha256) {
+    const shape = loaded.inputShape.join(',') === expected.inputShape.join(',');
+    return shape && loaded.classes === expected.classes
+      ? undefined
+      : `${loaded.file} is the right data, but read as ${describeSummary(loaded)} where the experiment expects ${expected.classes} classes and inputs [${expected.inputShape.join(', ')}]`;
+  }
+  const differences = [
+    loaded.rows !== expected.rows ? `${loaded.rows} rows, not ${expected.rows}` : undefined,
+    loaded.classes !== expected.classes
+      ? `${loaded.classes} classes, not ${expected.classes}`
+      : undefined,
+    loaded.source === 'csv' && loaded.inputShape[0] !== expected.inputShape[0]
+      ? `${loaded.inputShape[0]} features, not ${expected.inputShape[0]}`
+      : undefined,
+  ].filter((difference) => difference !== undefined);
+  const what = differences.length > 0 ? differences.join(', ') : 'the same size but other values';
+  return `${loaded.file} is not the data this experiment was made with: it has ${what} (SHA-256 ${loaded.sha256.slice(0, 12)}…, expected ${expected.file ?? 'a file'} with ${(expected.sha256 ?? '').slice(0, 12)}…)`;
+}
+
+/** "178 rows, 13 features, 3 classes" or "120 images 28×28×1, 4 classes". */
+export function describeSummary(
+  summary: Pick<UserDataSummary, 'source' | 'rows' | 'classes' | 'inputShape'>,
+): string {
+  return summary.source === 'csv'
+    ? `${summary.rows} rows, ${summary.inputShape[0]} features, ${summary.classes} classes`
+    : `${summary.rows} images ${summary.inputShape.join('×')}, ${summary.classes} classes`;
+}
+
+/** The user's data, decoded as the spec says and checked to be the data it names. */
+export async function openUserData(spec: DataSpec, file: UserDataFile | undefined) {
+  if (!file) {
+    throw new Error(
+      `This experiment trains on your own data, ${spec.file} (${describeSummary({ source: spec.source as UserSource, rows: spec.rows ?? 0, classes: spec.classes, inputShape: spec.inputShape })}); load that file to run it.`,
+    );
+  }
+  const [height = 0, width = 0] = spec.inputShape;
+  const read = await readUserData(file, {
+    labelColumn: spec.labelColumn,
+    size: spec.source === 'images' ? [height, width] : undefined,
+  });
+  if (!read.ok) throw new Error(read.error);
+  const mismatch = describeDataMismatch(spec, read.value.summary);
+  if (mismatch) throw new Error(`${mismatch}.`);
+  const { summary, table, images } = read.value;
+  const description = `${summary.file}, your own data (${describeSummary(summary)}; SHA-256 ${summary.sha256.slice(0, 12)}…)`;
+  if (table) return tableDraw(spec, table, description);
+  return imageRowsDraw(spec, images as DecodedImages, description);
+}
+
+/** A folder of images split like a table, then drawn like a shipped image set. */
+function imageRowsDraw(spec: DataSpec, images: DecodedImages, description: string) {
+  const split = splitRows(images.rows, spec.poolSize, spec.testSize);
+  const width = images.pixels.length / images.rows;
+  const train = {
+    pixels: gatherRows(images.pixels, width, split.pool),
+    labels: Uint8Array.from(gatherRows(images.labels, 1, split.pool)),
+    count: spec.poolSize,
+  };
+  const test = {
+    pixels: gatherRows(images.pixels, width, split.test),
+    labels: Uint8Array.from(gatherRows(images.labels, 1, split.test)),
+    count: spec.testSize,
+  };
+  const { mean, std } = pixelStatistics(train.pixels);
+  const splits: ImageSplits = {
+    inputShape: images.inputShape,
+    classes: images.classNames.length,
+    train,
+    test,
+    pixelMean: mean,
+    pixelStd: std,
+  };
+  return { draw: (seed: number) => imageDraw(spec, splits, description, seed) };
+}
