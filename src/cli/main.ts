@@ -8,6 +8,7 @@ import {
   runExperiment,
   type SpecCheck,
   readSpec,
+  type UserDataFile,
 } from '../engine/index.ts';
 import {
   chooseFastestBackend,
@@ -22,6 +23,7 @@ import { diskDatasetFiles } from './datasetFiles.ts';
 import { formatLabelGap } from './labelGapTable.ts';
 import { choosePresetVariant, formatPresetList } from './presetChoice.ts';
 import { ProgressLine } from './progress.ts';
+import { withUserData } from './userDataFile.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -100,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
     );
     return EXIT_OK;
   }
-  return run(check.spec, values);
+  return run(check.spec, values, resolved.userData);
 }
 
 /** Where the spec to measure comes from: a SPEC.json path, or a preset and its variant. */
@@ -112,7 +114,8 @@ export interface SpecArgs {
 
 /** `origin` names the spec in messages: its path, or the preset and variant. */
 export type ResolvedSpec =
-  { ok: true; origin: string; check: SpecCheck } | { ok: false; error: string };
+  | { ok: true; origin: string; check: SpecCheck; userData?: UserDataFile }
+  | { ok: false; error: string };
 
 /**
  * The spec `run` measures: the file's contents, or `variantSpec(preset, K)` checked exactly
@@ -137,7 +140,9 @@ export async function resolveRunSpec({
   }
   if (variant !== undefined) return { ok: false, error: '--variant goes with --preset ID' };
   if (!specPath) return { ok: false, error: 'no spec: give a SPEC.json or --preset ID' };
-  return { ok: true, origin: specPath, check: await readSpecFile(specPath) };
+  const file = await readSpecFile(specPath);
+  if ('error' in file) return file;
+  return { ok: true, origin: specPath, ...file };
 }
 
 function parseCli(argv: string[]) {
@@ -176,26 +181,35 @@ function parseCli(argv: string[]) {
   };
 }
 
-async function readSpecFile(path: string): Promise<SpecCheck> {
+/**
+ * A spec file, checked; with the user's data it names (data.file, relative to the spec)
+ * read and checked too. Data that cannot be read is an argument error, named.
+ */
+async function readSpecFile(
+  path: string,
+): Promise<{ check: SpecCheck; userData?: UserDataFile } | { ok: false; error: string }> {
+  const refused = (error: string) => ({ check: { ok: false as const, errors: [error] } });
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    return {
-      ok: false,
-      errors: [`cannot read the file (${(error as NodeJS.ErrnoException).code})`],
-    };
+    return refused(`cannot read the file (${(error as NodeJS.ErrnoException).code})`);
   }
+  let raw: unknown;
   try {
-    return readSpec(JSON.parse(text));
+    raw = JSON.parse(text);
   } catch (error) {
-    return { ok: false, errors: [`not valid JSON: ${(error as Error).message}`] };
+    return refused(`not valid JSON: ${(error as Error).message}`);
   }
+  const withData = await withUserData(raw, path);
+  if (!withData.ok) return { ok: false, error: `${path}: ${withData.error}` };
+  return { check: readSpec(withData.spec), userData: withData.userData };
 }
 
 async function run(
   spec: ExperimentSpec,
   options: { out?: string; backend: NodeBackend; quiet: boolean },
+  userData?: UserDataFile,
 ): Promise<number> {
   const progress = new ProgressLine(process.stderr, options.quiet);
   try {
@@ -216,6 +230,7 @@ async function run(
     results = await runExperiment(spec, {
       onEvent: (event: EngineEvent) => progress.update(event),
       files: diskDatasetFiles(),
+      userData,
       control: {
         signal: abort.signal,
         // Lets the SIGINT handler run during training (the steps themselves are synchronous).

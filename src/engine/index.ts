@@ -12,6 +12,7 @@ export {
   fetchDatasetFiles,
   type ImageEntry,
   isUserSource,
+  MAX_USER_FILE_BYTES,
   readUserData,
   readZip,
   SHIPPED_DATASETS,

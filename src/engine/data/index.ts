@@ -24,6 +24,7 @@ export { type ImageEntry, readZip } from './imageFolder.ts';
 export {
   describeDataMismatch,
   describeSummary,
+  MAX_USER_FILE_BYTES,
   readUserData,
   type UserDataFile,
   type UserDataSummary,
