@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { create } from 'zustand';
 // The spec module only: the page must not pull TensorFlow.js into its bundle.
 import { type ExperimentSpecInput, type SpecCheck, readSpec } from '../engine/experiment/index.ts';
+import type { UserDataSummary } from '../engine/data/userDataSummary.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import {
@@ -10,6 +11,7 @@ import {
   formValuesFromSpec,
   specInputFromForm,
   withFieldChange,
+  withUserData,
 } from './formFields.ts';
 
 /**
@@ -21,6 +23,8 @@ interface ConfigState {
   backend: BackendChoice;
   setValue(path: string, text: string): void;
   setBackend(backend: BackendChoice): void;
+  /** The user's data was loaded: set its fields and what it fixes (see withUserData). */
+  applyUserData(summary: UserDataSummary): void;
   /** Replaces the whole form with a spec (a link, a preset, a run from the history). */
   loadSpec(spec: ExperimentSpecInput): void;
   reset(): void;
@@ -31,6 +35,7 @@ export const useConfigStore = create<ConfigState>()((set) => ({
   backend: 'auto',
   setValue: (path, text) => set((state) => ({ values: withFieldChange(state.values, path, text) })),
   setBackend: (backend) => set({ backend }),
+  applyUserData: (summary) => set((state) => ({ values: withUserData(state.values, summary) })),
   loadSpec: (spec) => set({ values: formValuesFromSpec(spec) }),
   reset: () => set({ values: formValuesFromSpec(DEFAULT_SPEC) }),
 }));

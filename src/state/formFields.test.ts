@@ -12,6 +12,7 @@ import {
   formValuesFromSpec,
   specInputFromForm,
   withFieldChange,
+  withUserData,
 } from './formFields.ts';
 
 describe('the experiment form', () => {
@@ -36,11 +37,20 @@ describe('the experiment form', () => {
           ? leaves(value, `${prefix}${key}.`)
           : [`${prefix}${key}`],
       );
-    const paths = FORM_FIELDS.map((f) => f.path);
-    expect(leaves(spec).filter((path) => path !== 'version')).toEqual(
-      expect.arrayContaining(paths),
+    // The user's data has fields of its own.
+    const csv = parseSpec({
+      ...DEFAULT_SPEC,
+      data: {
+        ...DEFAULT_SPEC.data,
+        ...{ source: 'csv', file: 'a.csv', sha256: 'a'.repeat(64), rows: 400, labelColumn: 'y' },
+      },
+    });
+    const specLeaves = [...new Set([...leaves(spec), ...leaves(csv)])].filter(
+      (path) => path !== 'version',
     );
-    expect(paths).toEqual(expect.arrayContaining(leaves(spec).filter((p) => p !== 'version')));
+    const paths = FORM_FIELDS.map((f) => f.path);
+    expect(specLeaves).toEqual(expect.arrayContaining(paths));
+    expect(paths).toEqual(expect.arrayContaining(specLeaves));
   });
 
   it('leaves an optional number out of the spec when its field is empty, and keeps it when set', () => {
@@ -116,6 +126,61 @@ describe('the experiment form', () => {
     expect(back['data.inputs']).toBe('real');
     expect(back['data.inputShape']).toBe('28, 28, 1');
     expect(checkForm(back).check.ok).toBe(true);
+  });
+
+  it('sets what a shipped table fixes, with pool and test split fitting in its rows', () => {
+    const values = {
+      ...formValuesFromSpec(DEFAULT_SPEC),
+      'data.poolSize': '500',
+      'data.testSize': '100',
+    };
+    const wine = withFieldChange(values, 'data.source', 'wine');
+    expect(wine['data.inputShape']).toBe('13');
+    expect(wine['data.classes']).toBe('3');
+    expect([wine['data.poolSize'], wine['data.testSize']]).toEqual(['143', '35']);
+    expect(checkForm(wine).check.ok).toBe(true);
+  });
+
+  it('fills in what a loaded file fixes, and forgets it when another source is chosen', () => {
+    const values = { ...formValuesFromSpec(DEFAULT_SPEC), 'data.poolSize': '500' };
+    const csv = withFieldChange(values, 'data.source', 'csv');
+    // Chosen but not loaded: the form asks for the file, naming no field the user can type.
+    expect(csv['data.inputShape']).toBe('');
+    expect(checkForm(csv).errorsByField['data.file']).toEqual([
+      'data.file: is filled in when the file is loaded',
+    ]);
+    const loaded = withUserData(csv, {
+      source: 'csv',
+      file: 'iris.csv',
+      sha256: 'b'.repeat(64),
+      rows: 150,
+      classes: 3,
+      classNames: ['setosa', 'versicolor', 'virginica'],
+      inputShape: [4],
+      columns: ['a', 'b', 'c', 'd', 'species'],
+      labelColumn: 'species',
+    });
+    expect(loaded).toMatchObject({
+      'data.source': 'csv',
+      'data.file': 'iris.csv',
+      'data.rows': '150',
+      'data.classes': '3',
+      'data.inputShape': '4',
+      'data.labelColumn': 'species',
+      'data.poolSize': '150',
+    });
+    const spec = checkForm(loaded).check;
+    expect(spec.ok && spec.spec.data).toMatchObject({
+      sha256: 'b'.repeat(64),
+      labelColumn: 'species',
+    });
+    const back = withFieldChange(loaded, 'data.source', 'gaussian');
+    expect([back['data.file'], back['data.sha256'], back['data.labelColumn']]).toEqual([
+      '',
+      '',
+      '',
+    ]);
+    expect(specInputFromForm(back).data).not.toHaveProperty('file');
   });
 
   it('leaves ViT-only fields out of the spec unless the family is vit', () => {

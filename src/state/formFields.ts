@@ -15,7 +15,14 @@ import {
 } from '../engine/experiment/index.ts';
 import type { SpecPath } from '../engine/experiment/fields.ts';
 // The catalog only (plain data): the page must not load the dataset reader or tfjs.
-import { isShippedDataset, SHIPPED_DATASETS } from '../engine/data/catalog.ts';
+import {
+  isShippedDataset,
+  isShippedTable,
+  isUserSource,
+  SHIPPED_DATASETS,
+  SHIPPED_TABLES,
+} from '../engine/data/catalog.ts';
+import type { UserDataSummary } from '../engine/data/userDataSummary.ts';
 
 /**
  * The experiment form, declared once: each entry is one spec field (by its dotted path),
@@ -31,17 +38,74 @@ export interface FieldDef {
   group: 'Experiment' | 'Data' | 'Model' | 'Sweep' | 'Training' | 'Search';
   kind: FieldKind;
   options?: readonly string[];
+  /** What a select shows for some of its options, where the value alone says too little. */
+  optionLabels?: Readonly<Record<string, string>>;
   hint?: string;
+  /**
+   * Fields that are part of the spec but not typed in: the user's data panel sets them when
+   * a file is loaded, and shows them (and their messages) itself.
+   */
+  hidden?: (values: FormValues) => boolean;
   /** Fields that only mean something for some specs (ViT's patch size, say) are hidden otherwise and left out of the spec. */
   appliesTo?: (values: FormValues) => boolean;
 }
 
 const isVit = (values: FormValues) => values['model.family'] === 'vit';
+const isOwnData = (values: FormValues) => isUserSource(values['data.source'] ?? '');
+const always = () => true;
+
+/** The data-panel fields: set by loading a file, never typed. */
+export const USER_DATA_FIELDS = ['data.file', 'data.sha256', 'data.rows', 'data.labelColumn'];
 
 export const FORM_FIELDS: readonly FieldDef[] = [
   { path: 'name', label: 'Name', group: 'Experiment', kind: 'text' },
   { path: 'seed', label: 'Random seed', group: 'Experiment', kind: 'integer' },
-  { path: 'data.source', label: 'Dataset', group: 'Data', kind: 'select', options: DATA_SOURCES },
+  {
+    path: 'data.source',
+    label: 'Dataset',
+    group: 'Data',
+    kind: 'select',
+    options: DATA_SOURCES,
+    optionLabels: {
+      wine: 'wine (table)',
+      'breast-cancer': 'breast-cancer (table)',
+      iris: 'iris (table)',
+      csv: 'your CSV file…',
+      images: 'your image folder or .zip…',
+    },
+  },
+  {
+    path: 'data.file',
+    label: 'File',
+    group: 'Data',
+    kind: 'text',
+    appliesTo: isOwnData,
+    hidden: always,
+  },
+  {
+    path: 'data.sha256',
+    label: 'SHA-256',
+    group: 'Data',
+    kind: 'text',
+    appliesTo: isOwnData,
+    hidden: always,
+  },
+  {
+    path: 'data.rows',
+    label: 'Rows',
+    group: 'Data',
+    kind: 'integer',
+    appliesTo: isOwnData,
+    hidden: always,
+  },
+  {
+    path: 'data.labelColumn',
+    label: 'Label column',
+    group: 'Data',
+    kind: 'text',
+    appliesTo: (values) => values['data.source'] === 'csv',
+    hidden: always,
+  },
   {
     path: 'data.inputs',
     label: 'Inputs',
@@ -56,9 +120,10 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     label: 'Input shape',
     group: 'Data',
     kind: 'integerList',
-    hint: 'e.g. 20, or 28, 28, 1; fixed by a real dataset',
+    hint: 'e.g. 20, or 28, 28, 1; fixed by a real dataset; your images are resized to it',
+    hidden: (values) => values['data.source'] === 'csv',
   },
-  { path: 'data.classes', label: 'Classes', group: 'Data', kind: 'integer' },
+  { path: 'data.classes', label: 'Classes', group: 'Data', kind: 'integer', hidden: isOwnData },
   { path: 'data.labels', label: 'Labels', group: 'Data', kind: 'select', options: LABEL_MODES },
   {
     path: 'data.labelNoise',
@@ -234,22 +299,55 @@ export type FormValues = Record<string, string>;
  */
 export function withFieldChange(values: FormValues, path: string, text: string): FormValues {
   const next = { ...values, [path]: text };
-  if (path !== 'data.source') return next;
-  if (!isShippedDataset(text)) {
-    next['data.inputs'] = 'real';
-    return next;
-  }
-  const shipped = SHIPPED_DATASETS[text];
-  next['data.inputShape'] = shipped.inputShape.join(', ');
-  next['data.classes'] = String(shipped.classes);
+  if (path !== 'data.source' || text === values['data.source']) return next;
   if (!next['data.inputs']) next['data.inputs'] = 'real';
-  const cap = (field: string, limit: number) => {
-    const value = Number(next[field]);
-    if (Number.isFinite(value) && value > limit) next[field] = String(limit);
-  };
-  cap('data.poolSize', shipped.trainCount);
-  cap('data.testSize', shipped.testCount);
+  // What identified the user's data belongs to the data it was loaded from.
+  for (const field of USER_DATA_FIELDS) next[field] = '';
+  if (isShippedDataset(text)) {
+    const shipped = SHIPPED_DATASETS[text];
+    next['data.inputShape'] = shipped.inputShape.join(', ');
+    next['data.classes'] = String(shipped.classes);
+    capAt(next, 'data.poolSize', shipped.trainCount);
+    capAt(next, 'data.testSize', shipped.testCount);
+  } else if (isShippedTable(text)) {
+    const table = SHIPPED_TABLES[text];
+    next['data.inputShape'] = String(table.features);
+    next['data.classes'] = String(table.classes);
+    fitInRows(next, table.rows);
+  } else if (isUserSource(text)) {
+    next['data.inputShape'] = '';
+    next['data.classes'] = '';
+  } else {
+    next['data.inputs'] = 'real';
+  }
   return next;
+}
+
+/**
+ * The form after the user's data is loaded: the source, the file's name and hash, and what
+ * the file fixes (rows, classes, shape, label column); pool and test sizes shrink to fit.
+ */
+export function withUserData(values: FormValues, summary: UserDataSummary): FormValues {
+  const next = withFieldChange(values, 'data.source', summary.source);
+  next['data.file'] = summary.file;
+  next['data.sha256'] = summary.sha256;
+  next['data.rows'] = String(summary.rows);
+  next['data.classes'] = String(summary.classes);
+  next['data.inputShape'] = summary.inputShape.join(', ');
+  next['data.labelColumn'] = summary.labelColumn ?? '';
+  fitInRows(next, summary.rows);
+  return next;
+}
+
+function capAt(values: FormValues, field: string, limit: number): void {
+  const value = Number(values[field]);
+  if (Number.isFinite(value) && value > limit) values[field] = String(limit);
+}
+
+/** Pool and test sizes drawn from one table of `rows`: at most a fifth for testing. */
+function fitInRows(values: FormValues, rows: number): void {
+  capAt(values, 'data.testSize', Math.floor(rows / 5));
+  capAt(values, 'data.poolSize', rows - Number(values['data.testSize'] || 0));
 }
 
 /** The form's text for a spec (every field of FORM_FIELDS). */

@@ -1,6 +1,8 @@
 import type { ExperimentSpec, ProbeRecord } from '../engine/index.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
+import { isUserSource } from '../engine/data/catalog.ts';
 import { useRunStore } from './runStore.ts';
+import { storedUserData } from './userDataStore.ts';
 import { TrainingWorkerClient, type WorkerLike } from './workerClient.ts';
 
 /** The lab's one worker client, reporting to the run store. */
@@ -20,13 +22,20 @@ const client = new TrainingWorkerClient(
   },
 );
 
-/** Starts a run in a fresh worker (see TrainingWorkerClient). */
-export function startRun(
+/**
+ * Starts a run in a fresh worker (see TrainingWorkerClient). A spec on the user's own data
+ * takes it from this browser's store; without it, the engine names the file to load.
+ */
+export async function startRun(
   spec: ExperimentSpec,
   backend: BackendChoice,
   options: { runId?: string; replay?: ProbeRecord[] } = {},
-): void {
-  client.start(spec, backend, options);
+): Promise<void> {
+  const userData =
+    isUserSource(spec.data.source) && spec.data.sha256
+      ? await storedUserData(spec.data.sha256)
+      : undefined;
+  client.start(spec, backend, { ...options, userData });
 }
 
 export const pauseRun = (): void => client.pause();

@@ -1,4 +1,4 @@
-import type { ExperimentSpec, ProbeRecord } from '../engine/index.ts';
+import type { ExperimentSpec, ProbeRecord, UserDataFile } from '../engine/index.ts';
 import type { BackendChoice, WorkerCommand, WorkerMessage } from '../worker/protocol.ts';
 
 /** Worker messages are applied to the store in batches at most this often (≈10 per second). */
@@ -62,7 +62,7 @@ export class TrainingWorkerClient {
   start(
     spec: ExperimentSpec,
     backend: BackendChoice,
-    options: { runId?: string; replay?: ProbeRecord[] } = {},
+    options: { runId?: string; replay?: ProbeRecord[]; userData?: UserDataFile } = {},
   ): void {
     this.disposeWorker();
     this.pending = [];
@@ -76,7 +76,13 @@ export class TrainingWorkerClient {
       event.preventDefault();
       this.crash(`The training worker crashed: ${event.message || 'unknown error'}`);
     };
-    worker.postMessage({ kind: 'start', spec, backend, replay: options.replay });
+    worker.postMessage({
+      kind: 'start',
+      spec,
+      backend,
+      replay: options.replay,
+      userData: options.userData,
+    });
   }
 
   pause(): void {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useFormCheck } from '../state/configStore.ts';
 import { useRunStore } from '../state/runStore.ts';
 import { isActivePhase } from '../state/runTypes.ts';
+import { useMissingUserData } from '../state/userDataStore.ts';
 import { EmcChart } from './charts/EmcChart.tsx';
 import { ProbeChart } from './charts/ProbeChart.tsx';
 import { SearchTrace } from './charts/SearchTrace.tsx';
@@ -29,6 +30,7 @@ export function App() {
   const [large, setLarge] = useState(false);
   const problems = formCheck.check.ok ? 0 : formCheck.check.errors.length;
   const validSpec = formCheck.check.ok ? formCheck.check.spec : undefined;
+  const missingData = useMissingUserData(validSpec);
 
   return (
     <div className={`app${large ? ' projector' : ''}`}>
@@ -66,7 +68,11 @@ export function App() {
         </aside>
         <main>
           <PresetGallery busy={running} />
-          <RunControls spec={validSpec} problems={problems} />
+          <RunControls
+            spec={missingData ? undefined : validSpec}
+            problems={problems}
+            blocked={missingData}
+          />
           <SharePanel spec={validSpec} />
           <div className="charts">
             <EmcChart />

@@ -1,3 +1,4 @@
+import { useLocalDataStore } from '../state/userDataStore.ts';
 import { useEffect } from 'react';
 import { startAutosave } from '../state/autosave.ts';
 import { useHistoryStore } from '../state/historyStore.ts';
@@ -12,6 +13,7 @@ export function useAppServices(): void {
   useEffect(() => {
     const stopUrlSync = startUrlSync();
     const stopAutosave = startAutosave();
+    void useLocalDataStore.getState().refresh();
     useHistoryStore
       .getState()
       .findInterrupted()

@@ -77,6 +77,7 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
       onEvent: forward,
       control: gate.control,
       replay: command.replay,
+      userData: command.userData,
       // Relative to the page, so the lab also works from a subfolder; the service worker caches them.
       files: fetchDatasetFiles(new URL(`${import.meta.env.BASE_URL}data/`, self.location.href)),
       environment: { adapter: backend.adapter, floatPrecision: backend.floatPrecision },

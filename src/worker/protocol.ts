@@ -2,7 +2,7 @@
  * The one message protocol between the lab page and its training worker. Type-only: both
  * sides import it, neither imports the other's code. Every message has a `kind`.
  */
-import type { EngineEvent, ExperimentSpec, ProbeRecord } from '../engine/index.ts';
+import type { EngineEvent, ExperimentSpec, ProbeRecord, UserDataFile } from '../engine/index.ts';
 
 /** Backends in fallback order; "auto" walks it from the top. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -26,7 +26,14 @@ export interface BackendInfo {
 
 export type WorkerCommand =
   /** `replay`: probes of an interrupted run of the same spec, reused instead of retrained. */
-  | { kind: 'start'; spec: ExperimentSpec; backend: BackendChoice; replay?: ProbeRecord[] }
+  /** `userData`: the user's own data, for a spec on "csv" or "images" (never leaves the machine). */
+  | {
+      kind: 'start';
+      spec: ExperimentSpec;
+      backend: BackendChoice;
+      replay?: ProbeRecord[];
+      userData?: UserDataFile;
+    }
   | { kind: 'pause' }
   | { kind: 'resume' }
   | { kind: 'stop' };

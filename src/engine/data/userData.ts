@@ -1,6 +1,7 @@
 import type { DataSpec } from '../experiment/index.ts';
 import { MAX_MEMORY_BYTES, formatBytes } from '../experiment/memory.ts';
 import type { UserSource } from './catalog.ts';
+import { describeDataMismatch, describeSummary, type UserDataSummary } from './userDataSummary.ts';
 import { readCsv } from './csv.ts';
 import { sha256Hex } from './hash.ts';
 import {
@@ -13,6 +14,8 @@ import {
 import { imageDraw, type ImageSplits, pixelStatistics } from './images.ts';
 import { gatherRows, splitRows, type Table, tableDraw } from './tables.ts';
 
+export { describeDataMismatch, describeSummary, type UserDataSummary } from './userDataSummary.ts';
+
 /**
  * The user's own data as the platform hands it over: a CSV file's bytes, or the files of a
  * folder of class folders (a chosen folder, a directory, or a .zip already unzipped).
@@ -21,21 +24,6 @@ import { gatherRows, splitRows, type Table, tableDraw } from './tables.ts';
 export type UserDataFile =
   | { kind: 'csv'; name: string; bytes: Uint8Array }
   | { kind: 'images'; name: string; entries: ImageEntry[] };
-
-/** What a loaded file is, as the form shows it and a spec records it. */
-export interface UserDataSummary {
-  source: UserSource;
-  file: string;
-  sha256: string;
-  rows: number;
-  classes: number;
-  /** Class i's label as the data names it (first-seen order for csv, folder names sorted). */
-  classNames: string[];
-  inputShape: number[];
-  /** csv: every column, in file order (one is the label column). */
-  columns: string[];
-  labelColumn?: string;
-}
 
 export interface UserDataOptions {
   labelColumn?: string;
@@ -133,42 +121,6 @@ export async function readUserData(
       images,
     },
   };
-}
-
-/**
- * How a loaded file differs from the one a spec names, for people ("it has 150 rows, the
- * experiment's wine.csv has 178"); undefined when it is the same data.
- */
-export function describeDataMismatch(
-  expected: Pick<DataSpec, 'file' | 'sha256' | 'rows' | 'classes' | 'inputShape'>,
-  loaded: UserDataSummary,
-): string | undefined {
-  if (loaded.sha256 === expected.sha256) {
-    const shape = loaded.inputShape.join(',') === expected.inputShape.join(',');
-    return shape && loaded.classes === expected.classes
-      ? undefined
-      : `${loaded.file} is the right data, but read as ${describeSummary(loaded)} where the experiment expects ${expected.classes} classes and inputs [${expected.inputShape.join(', ')}]`;
-  }
-  const differences = [
-    loaded.rows !== expected.rows ? `${loaded.rows} rows, not ${expected.rows}` : undefined,
-    loaded.classes !== expected.classes
-      ? `${loaded.classes} classes, not ${expected.classes}`
-      : undefined,
-    loaded.source === 'csv' && loaded.inputShape[0] !== expected.inputShape[0]
-      ? `${loaded.inputShape[0]} features, not ${expected.inputShape[0]}`
-      : undefined,
-  ].filter((difference) => difference !== undefined);
-  const what = differences.length > 0 ? differences.join(', ') : 'the same size but other values';
-  return `${loaded.file} is not the data this experiment was made with: it has ${what} (SHA-256 ${loaded.sha256.slice(0, 12)}…, expected ${expected.file ?? 'a file'} with ${(expected.sha256 ?? '').slice(0, 12)}…)`;
-}
-
-/** "178 rows, 13 features, 3 classes" or "120 images 28×28×1, 4 classes". */
-export function describeSummary(
-  summary: Pick<UserDataSummary, 'source' | 'rows' | 'classes' | 'inputShape'>,
-): string {
-  return summary.source === 'csv'
-    ? `${summary.rows} rows, ${summary.inputShape[0]} features, ${summary.classes} classes`
-    : `${summary.rows} images ${summary.inputShape.join('×')}, ${summary.classes} classes`;
 }
 
 /** The user's data, decoded as the spec says and checked to be the data it names. */

@@ -1,5 +1,8 @@
+import { Fragment } from 'react';
+import { isUserSource } from '../../engine/data/catalog.ts';
 import { type FormCheck, useConfigStore } from '../../state/configStore.ts';
 import { type FieldDef, FORM_FIELDS } from '../../state/formFields.ts';
+import { UserDataPanel } from '../data/UserDataPanel.tsx';
 import { FormField } from './FormField.tsx';
 
 const GROUPS = ['Experiment', 'Data', 'Model', 'Sweep', 'Training', 'Search'] as const;
@@ -29,15 +32,21 @@ export function ExperimentForm({
           <legend>{group}</legend>
           {FORM_FIELDS.filter(
             (field: FieldDef) =>
-              field.group === group && (!field.appliesTo || field.appliesTo(values)),
+              field.group === group &&
+              (!field.appliesTo || field.appliesTo(values)) &&
+              !field.hidden?.(values),
           ).map((field) => (
-            <FormField
-              key={field.path}
-              field={field}
-              value={values[field.path] ?? ''}
-              errors={formCheck.errorsByField[field.path] ?? []}
-              onChange={(text) => setValue(field.path, text)}
-            />
+            <Fragment key={field.path}>
+              <FormField
+                field={field}
+                value={values[field.path] ?? ''}
+                errors={formCheck.errorsByField[field.path] ?? []}
+                onChange={(text) => setValue(field.path, text)}
+              />
+              {field.path === 'data.source' && isUserSource(values['data.source'] ?? '') && (
+                <UserDataPanel errorsByField={formCheck.errorsByField} disabled={disabled} />
+              )}
+            </Fragment>
           ))}
         </fieldset>
       ))}

@@ -26,7 +26,7 @@ export function FormField({ field, value, errors, onChange }: FormFieldProps) {
         <select {...common} value={value} onChange={(event) => onChange(event.target.value)}>
           {field.options?.map((option) => (
             <option key={option} value={option}>
-              {option}
+              {field.optionLabels?.[option] ?? option}
             </option>
           ))}
         </select>

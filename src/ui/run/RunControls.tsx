@@ -10,7 +10,16 @@ import { useNow } from './useNow.ts';
 import { useRunShortcuts } from './useRunShortcuts.ts';
 
 /** Run, Pause/Resume and Stop, the backend choice, progress and time left. */
-export function RunControls({ spec, problems }: { spec?: ExperimentSpec; problems: number }) {
+export function RunControls({
+  spec,
+  problems,
+  blocked,
+}: {
+  spec?: ExperimentSpec;
+  problems: number;
+  /** Why a valid experiment cannot run here (its data is missing, say). */
+  blocked?: string;
+}) {
   const run = useRunStore();
   const backend = useConfigStore((state) => state.backend);
   const setBackend = useConfigStore((state) => state.setBackend);
@@ -67,6 +76,11 @@ export function RunControls({ spec, problems }: { spec?: ExperimentSpec; problem
       {problems > 0 && (
         <p className="field-error" role="alert" data-testid="form-problems">
           Fix {problems} problem{problems > 1 ? 's' : ''} in the experiment to run it.
+        </p>
+      )}
+      {blocked && (
+        <p className="field-error" data-testid="run-blocked">
+          {blocked}
         </p>
       )}
       <p role="status" data-testid="run-status" data-phase={run.phase}>

@@ -1,0 +1,153 @@
+import { encode as encodePng } from 'fast-png';
+import { zipSync } from 'fflate';
+import type { Page } from '@playwright/test';
+import { expect, runButton, runStatus, setField, test } from './fixtures.ts';
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+});
+
+/** Two well-separated blobs in 3-D, sorted by class as files often are. */
+function blobsCsv(): string {
+  const rows = ['height,weight,age,kind'];
+  for (let i = 0; i < 40; i++) {
+    const far = i >= 20;
+    rows.push(
+      `${(far ? 5 : 0) + (i % 5) * 0.1},${(far ? 5 : 0) + (i % 4) * 0.1},${i % 3},${far ? 'tall' : 'short'}`,
+    );
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+const csvFile = (text: string, name = 'blobs.csv') => ({
+  name,
+  mimeType: 'text/csv',
+  buffer: Buffer.from(text),
+});
+
+/** A zip of two class folders of 6×6 gray PNGs: vertical and horizontal bars. */
+function barsZip() {
+  const files: Record<string, Uint8Array> = {};
+  for (let offset = 0; offset < 6; offset++) {
+    for (const vertical of [true, false]) {
+      const data = new Uint8Array(36);
+      for (let i = 0; i < 6; i++) data[vertical ? i * 6 + offset : offset * 6 + i] = 255;
+      files[`bars/${vertical ? 'vertical' : 'horizontal'}/${offset}.png`] = encodePng({
+        width: 6,
+        height: 6,
+        channels: 1,
+        depth: 8,
+        data,
+      });
+    }
+  }
+  return { name: 'bars.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files)) };
+}
+
+/** A quick search on WASM: one or two narrow MLPs, a coarse bracket. */
+async function fillQuickSearch(page: Page, widths: string): Promise<void> {
+  await setField(page, 'Widths', widths);
+  await setField(page, 'Batch size', 'full');
+  await setField(page, 'Step cap per probe', '2000');
+  await setField(page, 'Patience (epochs)', '20');
+  await setField(page, 'Precision', '0.25');
+  await page.getByLabel('Training backend').selectOption('wasm');
+}
+
+async function runToEnd(page: Page): Promise<void> {
+  await runButton(page).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 100_000 });
+}
+
+test('a CSV chosen in the lab is summarized, trains, and shows its EMC points', async ({
+  page,
+}) => {
+  await page.getByLabel('Dataset', { exact: true }).selectOption('csv');
+  await page.getByLabel('Choose a CSV file…').setInputFiles(csvFile(blobsCsv()));
+  const summary = page.getByTestId('data-summary');
+  await expect(summary).toContainText('blobs.csv: 40 rows, 3 features, 2 classes');
+  await expect(summary).toContainText('short → 0, tall → 1');
+  await expect(page.getByLabel('Pool size', { exact: true })).toHaveValue('40');
+  await fillQuickSearch(page, '2, 4');
+  await runToEnd(page);
+  const table = page.getByTestId('results-table');
+  await expect(table.locator('tbody tr')).toHaveCount(2);
+  await expect(page.locator('.event-log')).toContainText('blobs.csv, your own data');
+  // The label column is a choice; with "age" as the label, "kind" would be a feature, and
+  // it is not numeric: refused, naming the cell, and the experiment keeps its label column.
+  await page.getByLabel('Label column').selectOption('age');
+  await expect(page.getByTestId('data-error')).toHaveText(
+    'blobs.csv: Row 2, column "kind": "short" is not a number.',
+  );
+  await expect(page.getByLabel('Label column')).toHaveValue('kind');
+  await expect(summary).toContainText('40 rows, 3 features, 2 classes');
+});
+
+test('a malformed CSV names the row and column at fault and keeps the form', async ({ page }) => {
+  await setField(page, 'Name', 'My careful experiment');
+  await page.getByLabel('Dataset', { exact: true }).selectOption('csv');
+  await page
+    .getByLabel('Choose a CSV file…')
+    .setInputFiles(csvFile('a,b,kind\n1,2,x\n3,oops,y\n', 'broken.csv'));
+  await expect(page.getByTestId('data-error')).toHaveText(
+    'broken.csv: Row 3, column "b": "oops" is not a number.',
+  );
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('My careful experiment');
+  await expect(page.getByTestId('data-summary')).toHaveCount(0);
+  await expect(runButton(page)).toBeDisabled();
+  // Fixed, the same name chosen again loads.
+  await page
+    .getByLabel('Choose a CSV file…')
+    .setInputFiles(csvFile('a,b,kind\n1,2,x\n3,4,y\n', 'broken.csv'));
+  await expect(page.getByTestId('data-summary')).toContainText('broken.csv: 2 rows');
+  await expect(page.getByTestId('data-error')).toHaveCount(0);
+});
+
+test('a zip of class folders of images trains', async ({ page }) => {
+  await page.getByLabel('Dataset', { exact: true }).selectOption('images');
+  await page.getByLabel('Choose a .zip…').setInputFiles(barsZip());
+  await expect(page.getByTestId('data-summary')).toContainText(
+    'bars.zip: 12 images 6×6×1, 2 classes',
+  );
+  await expect(page.getByTestId('data-classes')).toContainText('horizontal → 0, vertical → 1');
+  await expect(page.getByLabel('Input shape', { exact: true })).toHaveValue('6, 6, 1');
+  await fillQuickSearch(page, '2');
+  await runToEnd(page);
+  await expect(page.getByTestId('results-table').locator('tbody tr')).toHaveCount(1);
+});
+
+test('a link to an experiment on private data says which file to load, and refuses another', async ({
+  page,
+  browser,
+}) => {
+  await page.getByLabel('Dataset', { exact: true }).selectOption('csv');
+  await page.getByLabel('Choose a CSV file…').setInputFiles(csvFile(blobsCsv()));
+  await fillQuickSearch(page, '2');
+  await runToEnd(page);
+  await page.getByLabel('with results').check();
+  const link = await page.getByTestId('share-link').inputValue();
+
+  // A fresh browser: its IndexedDB does not hold blobs.csv.
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.goto(link);
+  const required = other.getByTestId('data-required');
+  await expect(required).toContainText('private data that this browser does not hold');
+  await expect(required).toContainText('blobs.csv (40 rows, 3 features, 2 classes; SHA-256');
+  // The results embedded in the link show without the data.
+  await expect(other.getByTestId('results-table').locator('tbody tr')).toHaveCount(1);
+  await expect(runButton(other)).toBeDisabled();
+
+  await other
+    .getByLabel('Choose a CSV file…')
+    .setInputFiles(csvFile('x,kind\n1,a\n2,b\n', 'blobs.csv'));
+  await expect(other.getByTestId('data-error')).toContainText(
+    'blobs.csv is not the data this experiment was made with: it has 2 rows, not 40, 1 features, not 3',
+  );
+  await expect(required).toBeVisible();
+
+  await other.getByLabel('Choose a CSV file…').setInputFiles(csvFile(blobsCsv()));
+  await expect(other.getByTestId('data-summary')).toContainText('blobs.csv: 40 rows');
+  await expect(runButton(other)).toBeEnabled();
+  await context.close();
+});

@@ -1,0 +1,43 @@
+import { readZip } from '../../engine/data/imageFolder.ts';
+import type { UserDataFile } from '../../engine/data/userData.ts';
+
+/**
+ * The files a person chose or dropped, as the engine reads them: one CSV; one .zip of class
+ * folders; or a folder's files (their webkitRelativePath keeps the class folders).
+ */
+export async function userDataFromFiles(
+  source: 'csv' | 'images',
+  files: readonly File[],
+): Promise<{ ok: true; file: UserDataFile } | { ok: false; error: string }> {
+  if (files.length === 0) return { ok: false, error: 'No file was chosen.' };
+  const first = files[0] as File;
+  const bytes = async (file: File) => new Uint8Array(await file.arrayBuffer());
+  if (source === 'csv') {
+    if (files.length > 1) return { ok: false, error: 'Choose one CSV file.' };
+    if (/\.zip$/i.test(first.name)) {
+      return {
+        ok: false,
+        error: `${first.name} is a zip: choose "your image folder or .zip" as the dataset for class folders of images.`,
+      };
+    }
+    return { ok: true, file: { kind: 'csv', name: first.name, bytes: await bytes(first) } };
+  }
+  if (files.length === 1 && /\.zip$/i.test(first.name)) {
+    const entries = readZip(await bytes(first), first.name);
+    return entries.ok
+      ? { ok: true, file: { kind: 'images', name: first.name, entries: entries.value } }
+      : entries;
+  }
+  if (files.length === 1 && /\.csv$/i.test(first.name)) {
+    return {
+      ok: false,
+      error: `${first.name} is a CSV: choose "your CSV file" as the dataset for tables.`,
+    };
+  }
+  const path = (file: File) => file.webkitRelativePath || file.name;
+  const folder = path(first).split('/')[0] ?? 'images';
+  const entries = await Promise.all(
+    files.map(async (file) => ({ path: path(file), bytes: await bytes(file) })),
+  );
+  return { ok: true, file: { kind: 'images', name: folder, entries } };
+}
