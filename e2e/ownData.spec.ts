@@ -1,5 +1,9 @@
+import AxeBuilder from '@axe-core/playwright';
 import { encode as encodePng } from 'fast-png';
 import { zipSync } from 'fflate';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, runButton, runStatus, setField, test } from './fixtures.ts';
 
@@ -25,8 +29,8 @@ const csvFile = (text: string, name = 'blobs.csv') => ({
   buffer: Buffer.from(text),
 });
 
-/** A zip of two class folders of 6×6 gray PNGs: vertical and horizontal bars. */
-function barsZip() {
+/** Two class folders of 6×6 gray PNGs: vertical and horizontal bars. */
+function barImages(): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {};
   for (let offset = 0; offset < 6; offset++) {
     for (const vertical of [true, false]) {
@@ -41,7 +45,23 @@ function barsZip() {
       });
     }
   }
-  return { name: 'bars.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files)) };
+  return files;
+}
+
+const barsZip = () => ({
+  name: 'bars.zip',
+  mimeType: 'application/zip',
+  buffer: Buffer.from(zipSync(barImages())),
+});
+
+/** The same images as a folder on disk, for the folder picker. */
+function barsFolder(): string {
+  const root = mkdtempSync(join(tmpdir(), 'emc-bars-'));
+  for (const [path, bytes] of Object.entries(barImages())) {
+    mkdirSync(join(root, dirname(path)), { recursive: true });
+    writeFileSync(join(root, path), bytes);
+  }
+  return join(root, 'bars');
 }
 
 /** A quick search on WASM: one or two narrow MLPs, a coarse bracket. */
@@ -68,6 +88,9 @@ test('a CSV chosen in the lab is summarized, trains, and shows its EMC points', 
   await expect(summary).toContainText('blobs.csv: 40 rows, 3 features, 2 classes');
   await expect(summary).toContainText('short → 0, tall → 1');
   await expect(page.getByLabel('Pool size', { exact: true })).toHaveValue('40');
+  // The data panel (pickers, summary, label column) passes the accessibility audit.
+  const audit = await new AxeBuilder({ page }).include('[data-testid="user-data"]').analyze();
+  expect(audit.violations.map((v) => `${v.id} (${v.impact})`)).toEqual([]);
   await fillQuickSearch(page, '2, 4');
   await runToEnd(page);
   const table = page.getByTestId('results-table');
@@ -103,13 +126,21 @@ test('a malformed CSV names the row and column at fault and keeps the form', asy
   await expect(page.getByTestId('data-error')).toHaveCount(0);
 });
 
-test('a zip of class folders of images trains', async ({ page }) => {
+test('a folder of class folders of images, or its zip, trains', async ({ page }) => {
   await page.getByLabel('Dataset', { exact: true }).selectOption('images');
+  await page.getByLabel('Choose a folder…').setInputFiles(barsFolder());
+  await expect(page.getByTestId('data-summary')).toContainText('bars: 12 images 6×6×1, 2 classes');
+  const folderHash = await page.getByTestId('data-summary').locator('code').getAttribute('title');
   await page.getByLabel('Choose a .zip…').setInputFiles(barsZip());
   await expect(page.getByTestId('data-summary')).toContainText(
     'bars.zip: 12 images 6×6×1, 2 classes',
   );
   await expect(page.getByTestId('data-classes')).toContainText('horizontal → 0, vertical → 1');
+  // The same images, so the same data: the hash does not depend on how they came.
+  await expect(page.getByTestId('data-summary').locator('code')).toHaveAttribute(
+    'title',
+    folderHash ?? '',
+  );
   await expect(page.getByLabel('Input shape', { exact: true })).toHaveValue('6, 6, 1');
   await fillQuickSearch(page, '2');
   await runToEnd(page);
@@ -147,6 +178,10 @@ test('a link to an experiment on private data says which file to load, and refus
   await expect(required).toBeVisible();
 
   await other.getByLabel('Choose a CSV file…').setInputFiles(csvFile(blobsCsv()));
+  await expect(other.getByTestId('data-summary')).toContainText('blobs.csv: 40 rows');
+  await expect(runButton(other)).toBeEnabled();
+  // Kept in IndexedDB: a reload still has the data.
+  await other.reload();
   await expect(other.getByTestId('data-summary')).toContainText('blobs.csv: 40 rows');
   await expect(runButton(other)).toBeEnabled();
   await context.close();

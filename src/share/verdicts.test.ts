@@ -45,5 +45,9 @@ describe('describeExperiment', () => {
     expect(describeExperiment(specFixture())).toBe(
       'linear classifier on gaussian [4], true labels, pool 20',
     );
+    const own = specFixture({
+      data: { source: 'csv', file: 'blobs.csv', sha256: 'c'.repeat(64), rows: 60, inputShape: [2] },
+    });
+    expect(describeExperiment(own)).toBe('linear classifier on blobs.csv, true labels, pool 20');
   });
 });

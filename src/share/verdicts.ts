@@ -123,5 +123,7 @@ export function describeExperiment(spec: ExperimentSpec): string {
     model.depth === 0
       ? 'linear classifier'
       : `${model.family.toUpperCase()} ${model.depth}×{${sweep.widths.join(', ')}} ${model.activation}`;
-  return `${models} on ${data.source}${shape}, ${data.labels} labels, pool ${data.poolSize}`;
+  // The user's own data is known by its file.
+  const source = data.file ?? data.source;
+  return `${models} on ${source}${shape}, ${data.labels} labels, pool ${data.poolSize}`;
 }
