@@ -1,5 +1,5 @@
 import { readZip } from '../../engine/data/imageFolder.ts';
-import type { UserDataFile } from '../../engine/data/userData.ts';
+import { MAX_USER_FILE_BYTES, type UserDataFile } from '../../engine/data/userData.ts';
 
 /**
  * The files a person chose or dropped, as the engine reads them: one CSV; one .zip of class
@@ -11,6 +11,15 @@ export async function userDataFromFiles(
 ): Promise<{ ok: true; file: UserDataFile } | { ok: false; error: string }> {
   if (files.length === 0) return { ok: false, error: 'No file was chosen.' };
   const first = files[0] as File;
+  // Refused before anything is read: a 3 GB file must not freeze the tab to be refused.
+  const size = files.reduce((sum, file) => sum + file.size, 0);
+  if (size > MAX_USER_FILE_BYTES) {
+    const name = files.length === 1 ? first.name : `These ${files.length} files`;
+    return {
+      ok: false,
+      error: `${name}: ${Math.round(size / 1024 ** 2)} MB is more than the ${MAX_USER_FILE_BYTES / 1024 ** 2} MB of data EMC Lab reads (its memory budget is 2 GB).`,
+    };
+  }
   const bytes = async (file: File) => new Uint8Array(await file.arrayBuffer());
   if (source === 'csv') {
     if (files.length > 1) return { ok: false, error: 'Choose one CSV file.' };
