@@ -104,6 +104,18 @@ test('a CSV chosen in the lab is summarized, trains, and shows its EMC points', 
   );
   await expect(page.getByLabel('Label column')).toHaveValue('kind');
   await expect(summary).toContainText('40 rows, 3 features, 2 classes');
+
+  // Stored data comes back in one click, and can be forgotten.
+  await page.getByLabel('Dataset', { exact: true }).selectOption('gaussian');
+  await page.getByLabel('Dataset', { exact: true }).selectOption('csv');
+  await expect(page.getByTestId('data-summary')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Use blobs.csv' }).click();
+  await expect(summary).toContainText('blobs.csv: 40 rows');
+  await page.getByRole('button', { name: 'Forget this data' }).click();
+  await expect(page.getByTestId('data-required')).toContainText('blobs.csv');
+  await expect(page.getByRole('button', { name: 'Use blobs.csv' })).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('data-required')).toContainText('blobs.csv');
 });
 
 test('a malformed CSV names the row and column at fault and keeps the form', async ({ page }) => {

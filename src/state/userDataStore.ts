@@ -1,4 +1,4 @@
-import { createStore, entries, get, set, type UseStore } from 'idb-keyval';
+import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
 import { create } from 'zustand';
 import { isUserSource } from '../engine/data/catalog.ts';
 import type { UserDataFile } from '../engine/data/userData.ts';
@@ -29,6 +29,8 @@ interface LocalDataState {
   refresh(): Promise<void>;
   /** Stores a loaded file; resolves once it is safely in IndexedDB. */
   add(file: UserDataFile, summary: UserDataSummary): Promise<void>;
+  /** Deletes stored data from this browser. */
+  forget(sha256: string): Promise<void>;
 }
 
 export const useLocalDataStore = create<LocalDataState>()((setState) => ({
@@ -58,6 +60,18 @@ export const useLocalDataStore = create<LocalDataState>()((setState) => ({
     }
     kept.set(summary.sha256, file);
     setState((state) => ({ summaries: { ...state.summaries, [summary.sha256]: summary } }));
+  },
+  forget: async (sha256) => {
+    kept.delete(sha256);
+    try {
+      await del(sha256, datasets());
+    } catch (error) {
+      setState({ unavailable: describeStorageError(error) });
+    }
+    setState((state) => {
+      const { [sha256]: _, ...rest } = state.summaries;
+      return { summaries: rest };
+    });
   },
 }));
 

@@ -31,6 +31,7 @@ export function UserDataPanel({
   const ready = useLocalDataStore((state) => state.ready);
   const unavailable = useLocalDataStore((state) => state.unavailable);
   const addData = useLocalDataStore((state) => state.add);
+  const forget = useLocalDataStore((state) => state.forget);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<string>();
   // Set to the hash a person chose to replace; a new hash (another link) asks again.
@@ -96,6 +97,10 @@ export function UserDataPanel({
   }
 
   const fieldErrors = USER_DATA_FIELDS.flatMap((field) => errorsByField[field] ?? []);
+  // Data loaded before, of this kind: one click to use it again.
+  const others = Object.values(summaries).filter(
+    (summary) => summary.source === source && summary.sha256 !== sha256,
+  );
   return (
     <div
       className={`user-data${dragging ? ' dragging' : ''}`}
@@ -152,6 +157,16 @@ export function UserDataPanel({
             />
           </>
         )}
+        {stored && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={disabled}
+            onClick={() => void forget(sha256)}
+          >
+            Forget this data
+          </button>
+        )}
         {required && (
           <button
             type="button"
@@ -163,6 +178,23 @@ export function UserDataPanel({
           </button>
         )}
       </div>
+      {others.length > 0 && !required && (
+        <ul className="stored-data" aria-label="Data stored in this browser">
+          {others.map((summary) => (
+            <li key={summary.sha256}>
+              <button
+                type="button"
+                className="secondary"
+                disabled={disabled}
+                onClick={() => applyUserData(summary)}
+              >
+                Use {summary.file}
+              </button>{' '}
+              {describeSummary(summary)}
+            </li>
+          ))}
+        </ul>
+      )}
       <p className="hint">…or drop {source === 'csv' ? 'a CSV file' : 'a .zip'} here.</p>
       {busy && (
         <p role="status" data-testid="data-busy">
