@@ -6,6 +6,11 @@ import {
   type ExperimentResults,
   type ExperimentSpec,
   runExperiment,
+  measureGeneralization,
+  mergeShards,
+  type ProbeRecord,
+  type ShardId,
+  shardingProblem,
   type SpecCheck,
   readSpec,
   type UserDataFile,
@@ -22,7 +27,9 @@ import { lowerBoundsOf } from '../share/verdicts.ts';
 import { diskDatasetFiles } from './datasetFiles.ts';
 import { formatLabelGap } from './labelGapTable.ts';
 import { choosePresetVariant, formatPresetList } from './presetChoice.ts';
+import { installNodeWebGpu, vulkanDriverDeclared } from './nodeWebGpu.ts';
 import { ProgressLine } from './progress.ts';
+import { earlierShardProbes, parseShard, ShardCheckpoint } from './shards.ts';
 import { withUserData } from './userDataFile.ts';
 
 export const EXIT_OK = 0;
@@ -31,8 +38,10 @@ export const EXIT_INVALID = 2;
 export const EXIT_INTERRUPTED = 130;
 
 const USAGE = `Usage:
-  emc-lab run SPEC.json [--out RESULTS.json] [--backend auto|wasm|cpu] [--quiet]
-  emc-lab run --preset ID [--variant K] [--out RESULTS.json] [--backend auto|wasm|cpu] [--quiet]
+  emc-lab run SPEC.json [--out RESULTS.json] [--backend auto|wasm|cpu|webgpu] [--quiet]
+  emc-lab run SPEC.json --shard I/N --out PART.json [--backend …] [--quiet]
+  emc-lab run --preset ID [--variant K] [--out RESULTS.json] [--backend auto|wasm|cpu|webgpu] [--quiet]
+  emc-lab merge PART.json... [--out RESULTS.json] [--backend …] [--quiet]
   emc-lab presets
   emc-lab validate SPEC.json
   emc-lab gap TRUE-RESULTS.json RANDOM-RESULTS.json
@@ -40,6 +49,13 @@ const USAGE = `Usage:
 run       measures EMC for every model of the spec's sweep and writes the results JSON
           (to stdout without --out); progress goes to stderr. With --preset, the spec is
           variant K of that preset (--variant may be left out when it has only one).
+          --shard I/N runs shard I of N of the sweep's (width, seed) jobs and writes partial
+          results (kept up to date as probes finish; a re-run continues from them). I may be
+          "auto": JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm
+          array). Needs "warmStart": false in the spec's search when the sweep has several
+          widths.
+merge     joins every shard's partial results into the results one process would have
+          written (it trains the generalization probes when the spec has a test split).
 presets   lists the presets, one per line: id, finding and title, variants (K=label),
           separated by tabs.
 validate  checks a spec and names every problem.
@@ -48,12 +64,16 @@ gap       sets EMC(true labels) - EMC(random labels) beside the generalization g
           gap is measured at one N shared by every width (the true-label run's smallest
           EMC); rows whose EMC is only a lower bound are shown but left out of r.
 
---backend auto (the default) times a few training steps of the spec's first model on wasm
-and on cpu and trains on the faster; the timings go to stderr.
+--backend auto (the default) times a few training steps of the spec's first model on wasm,
+cpu and, where a Vulkan driver is installed, webgpu, and trains on the fastest; the timings
+go to stderr. webgpu runs on the GPU through Dawn's Node bindings (npm package webgpu) and
+needs a Vulkan loader and driver (without a GPU: VK_ICD_FILENAMES=/usr/lib/chromium/
+vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium uses the software driver of
+Debian's chromium).
 
 Exit codes: 0 success, 1 the run failed, 2 invalid spec or arguments, 130 interrupted.`;
 
-const BACKENDS = ['auto', 'wasm', 'cpu'] as const;
+const BACKENDS = ['auto', 'wasm', 'cpu', 'webgpu'] as const;
 type NodeBackend = (typeof BACKENDS)[number];
 
 /** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
@@ -75,6 +95,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   if (command === 'gap') return gap(specPath, extra[0]);
+  if (command === 'merge')
+    return merge(
+      [specPath, ...extra].filter((p) => p !== undefined),
+      values,
+    );
   if (!specPath && values.preset === undefined) {
     const needs = command === 'run' ? 'a SPEC.json or --preset ID' : 'a SPEC.json';
     process.stderr.write(`emc-lab: ${command} needs ${needs}\n\n${USAGE}\n`);
@@ -102,7 +127,25 @@ export async function main(argv: string[]): Promise<number> {
     );
     return EXIT_OK;
   }
-  return run(check.spec, values, resolved.userData);
+  let shard: ShardId | undefined;
+  if (values.shard !== undefined) {
+    const parsedShard = parseShard(values.shard);
+    const problem = parsedShard.ok
+      ? shardingProblem(check.spec, parsedShard.value)
+      : parsedShard.error;
+    if (problem || !parsedShard.ok) {
+      process.stderr.write(`emc-lab: ${problem}\n`);
+      return EXIT_INVALID;
+    }
+    if (!values.out) {
+      process.stderr.write(
+        'emc-lab: --shard needs --out PART.json: the partial results are merged later, and a re-run continues from them\n',
+      );
+      return EXIT_INVALID;
+    }
+    shard = parsedShard.value;
+  }
+  return run(check.spec, { ...values, shard }, resolved.userData);
 }
 
 /** Where the spec to measure comes from: a SPEC.json path, or a preset and its variant. */
@@ -155,18 +198,22 @@ function parseCli(argv: string[]) {
       quiet: { type: 'boolean', short: 'q', default: false },
       preset: { type: 'string' },
       variant: { type: 'string' },
+      shard: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const [command = 'help', specPath, ...extra] = positionals;
-  if (!['run', 'presets', 'validate', 'gap', 'help'].includes(command)) {
+  if (!['run', 'presets', 'validate', 'gap', 'merge', 'help'].includes(command)) {
     throw new Error(`unknown command "${command}"`);
   }
   if (command === 'presets' && specPath !== undefined) {
     throw new Error(`unexpected argument "${specPath}"`);
   }
-  const extraAllowed = command === 'gap' ? 1 : 0;
+  const extraAllowed = command === 'gap' ? 1 : command === 'merge' ? Infinity : 0;
   if (extra.length > extraAllowed) throw new Error(`unexpected argument "${extra[extraAllowed]}"`);
+  if (command !== 'run' && values.shard !== undefined) {
+    throw new Error(`--shard goes with run, not ${command}`);
+  }
   if (command !== 'run' && (values.preset !== undefined || values.variant !== undefined)) {
     throw new Error(`--preset and --variant go with run, not ${command}`);
   }
@@ -208,17 +255,34 @@ async function readSpecFile(
 
 async function run(
   spec: ExperimentSpec,
-  options: { out?: string; backend: NodeBackend; quiet: boolean },
+  options: { out?: string; backend: NodeBackend; quiet: boolean; shard?: ShardId },
   userData?: UserDataFile,
 ): Promise<number> {
   const progress = new ProgressLine(process.stderr, options.quiet);
+  const { shard, out } = options;
+  let replay: ProbeRecord[] = [];
+  if (shard && out) {
+    const earlier = await earlierShardProbes(out, spec, shard);
+    if (!earlier.ok) {
+      process.stderr.write(`emc-lab: ${earlier.error}\n`);
+      return EXIT_INVALID;
+    }
+    replay = earlier.value;
+    if (replay.length > 0) {
+      progress.note(
+        `continuing shard ${shard.index}/${shard.count}: ${replay.length} probes of ${out} are reused, not retrained`,
+      );
+    }
+  }
+  let backend: SelectedBackend;
   try {
-    const measurement = await selectBackend(options.backend, spec);
-    if (measurement && !options.quiet) progress.note(measurement);
+    backend = await selectBackend(options.backend, spec);
+    if (backend.measurement && !options.quiet) progress.note(backend.measurement);
   } catch (error) {
     process.stderr.write(`emc-lab: ${(error as Error).message}\n`);
     return EXIT_FAILED;
   }
+  const checkpoint = shard && out ? new ShardCheckpoint(out, shard) : undefined;
   const abort = new AbortController();
   const onInterrupt = () => {
     progress.note('interrupted: finishing the current step, then writing partial results');
@@ -228,9 +292,15 @@ async function run(
   let results: ExperimentResults;
   try {
     results = await runExperiment(spec, {
-      onEvent: (event: EngineEvent) => progress.update(event),
+      onEvent: (event: EngineEvent) => {
+        progress.update(event);
+        checkpoint?.onEvent(event);
+      },
       files: diskDatasetFiles(),
       userData,
+      shard,
+      replay,
+      environment: backend.adapter ? { adapter: backend.adapter } : undefined,
       control: {
         signal: abort.signal,
         // Lets the SIGINT handler run during training (the steps themselves are synchronous).
@@ -243,6 +313,7 @@ async function run(
     return EXIT_FAILED;
   } finally {
     process.off('SIGINT', onInterrupt);
+    await checkpoint?.settled();
   }
   progress.done();
   const json = `${JSON.stringify(results, null, 2)}\n`;
@@ -289,24 +360,106 @@ async function gap(truePath: string | undefined, randomPath: string | undefined)
   return EXIT_OK;
 }
 
-/** Starts the chosen backend; for "auto", the faster by measurement, described in the answer. */
-async function selectBackend(
-  backend: NodeBackend,
-  spec: ExperimentSpec,
-): Promise<string | undefined> {
+interface SelectedBackend {
+  /** For auto: every timing and the choice, in words. */
+  measurement?: string;
+  /** The WebGPU adapter, when training on webgpu. */
+  adapter?: string;
+}
+
+/** Starts the chosen backend; for "auto", the fastest by measurement, described in the answer. */
+async function selectBackend(backend: NodeBackend, spec: ExperimentSpec): Promise<SelectedBackend> {
   // Production mode silences tfjs' advice to install tfjs-node (which downloads a binary and
   // so is not an option here), keeping stderr for our own progress.
   tf.enableProdMode();
-  if (backend !== 'cpu') {
+  if (backend !== 'cpu' && backend !== 'webgpu') {
     await import('@tensorflow/tfjs-backend-wasm');
     tuneWasmKernels();
   }
-  if (backend === 'auto') {
-    return describeMeasuredChoice(
-      await chooseFastestBackend(['wasm', 'cpu'], spec, startTfBackend),
-    );
+  let adapter: string | undefined;
+  let webgpuProblem: string | undefined;
+  if (backend === 'webgpu' || (backend === 'auto' && vulkanDriverDeclared())) {
+    const gpu = await installNodeWebGpu();
+    if (gpu.ok) adapter = gpu.adapter;
+    else webgpuProblem = gpu.reason;
+  } else if (backend === 'auto') {
+    webgpuProblem = 'no Vulkan driver installed';
   }
+  if (backend === 'auto') {
+    const choice = await chooseFastestBackend(['wasm', 'cpu', 'webgpu'], spec, async (name) =>
+      name === 'webgpu' && webgpuProblem ? webgpuProblem : startTfBackend(name),
+    );
+    return {
+      measurement: describeMeasuredChoice(choice),
+      adapter: choice.chosen === 'webgpu' ? adapter : undefined,
+    };
+  }
+  if (webgpuProblem) throw new Error(`the webgpu backend cannot start: ${webgpuProblem}`);
   const problem = await startTfBackend(backend);
   if (problem) throw new Error(`the ${backend} backend failed to start: ${problem}`);
-  return undefined;
+  return { adapter };
+}
+
+/** Joins shards' partial results; trains the generalization probes when there is a test split. */
+async function merge(
+  paths: string[],
+  options: { out?: string; backend: NodeBackend; quiet: boolean },
+): Promise<number> {
+  if (paths.length === 0) {
+    process.stderr.write(`emc-lab: merge needs the shards' partial results files\n\n${USAGE}\n`);
+    return EXIT_INVALID;
+  }
+  const parts: { name: string; results: ExperimentResults }[] = [];
+  for (const path of paths) {
+    let contents: string;
+    try {
+      contents = await readFile(path, 'utf8');
+    } catch (error) {
+      process.stderr.write(
+        `emc-lab: cannot read ${path} (${(error as NodeJS.ErrnoException).code})\n`,
+      );
+      return EXIT_INVALID;
+    }
+    const parsed = parseResultsFile(contents);
+    if (!parsed.ok) {
+      process.stderr.write(`emc-lab: ${path}: ${parsed.error}\n`);
+      return EXIT_INVALID;
+    }
+    parts.push({ name: path, results: parsed.results });
+  }
+  const merged = mergeShards(parts);
+  if (!merged.ok) {
+    process.stderr.write(`emc-lab: cannot merge: ${merged.error}\n`);
+    return EXIT_INVALID;
+  }
+  let { results } = merged;
+  if (results.spec.data.testSize > 0) {
+    const progress = new ProgressLine(process.stderr, options.quiet);
+    try {
+      const backend = await selectBackend(options.backend, results.spec);
+      if (backend.measurement && !options.quiet) progress.note(backend.measurement);
+      if (!options.quiet) progress.note('measuring generalization at the N every width fits');
+      // Your own data is read as the spec names it, relative to the current folder.
+      const withData = await withUserData(results.spec, 'merged.json');
+      if (!withData.ok) throw new Error(withData.error);
+      results = await measureGeneralization(results, {
+        files: diskDatasetFiles(),
+        userData: withData.userData,
+        onEvent: (event) => progress.update(event),
+      });
+    } catch (error) {
+      progress.done();
+      process.stderr.write(`emc-lab: the merge failed: ${(error as Error).message}\n`);
+      return EXIT_FAILED;
+    }
+    progress.done();
+  }
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  if (options.out) {
+    await writeFile(options.out, json);
+    process.stderr.write(`emc-lab: ${parts.length} shards merged into ${options.out}\n`);
+  } else {
+    process.stdout.write(json);
+  }
+  return EXIT_OK;
 }

@@ -21,6 +21,13 @@ export {
   type UserDataSummary,
   type UserSource,
 } from './data/index.ts';
-export { type RunOptions, runExperiment } from './run.ts';
+export { measureGeneralization, type RunOptions, runExperiment } from './run.ts';
+export {
+  firstDifference,
+  mergeShards,
+  type MergeResult,
+  type ShardId,
+  shardingProblem,
+} from './shards.ts';
 export * from './experiment/index.ts';
 export { ENGINE_VERSION } from './version.ts';

@@ -185,6 +185,16 @@ export const resultsDocumentSchema = z.strictObject({
   version: z.literal(RESULTS_VERSION),
   points: z.array(pointResultSchema).max(64),
   probes: z.array(probeRecordSchema).max(100_000),
+  /**
+   * Set on one shard's partial results (emc-lab run --shard I/N): it holds only the
+   * (width, seed) jobs of shard `index` of `count`; emc-lab merge joins the shards.
+   */
+  shard: z
+    .strictObject({
+      index: z.number().int().min(1).max(10_000),
+      count: z.number().int().min(1).max(10_000),
+    })
+    .optional(),
 });
 
 export type StopReason = (typeof STOP_REASONS)[number];

@@ -19,6 +19,7 @@ import {
 } from './results.ts';
 import { parallelGallopThenBisect } from './search/gallopThenBisect.ts';
 import { measureGeneralizationAtSharedSize } from './sharedSizeGeneralization.ts';
+import { type ShardId, shardingProblem, shardOfJob } from './shards.ts';
 import {
   type ExperimentSpec,
   parseSpec,
@@ -44,6 +45,11 @@ export interface RunOptions {
   files?: DatasetFiles;
   /** The user's own data, for a spec whose source is "csv" or "images" (checked by hash). */
   userData?: UserDataFile;
+  /**
+   * Run only shard `index` of `count` (1-based) of the sweep's (width, seed) jobs, for a
+   * sweep spread over machines (see shards.ts); the results are partial, for mergeShards.
+   */
+  shard?: ShardId;
 }
 
 /**
@@ -57,6 +63,11 @@ export async function runExperiment(
 ): Promise<ExperimentResults> {
   const spec = parseSpec(specInput);
   const emit = (event: EngineEvent) => options.onEvent?.(event);
+  const shardProblem = options.shard && shardingProblem(spec, options.shard);
+  if (shardProblem) throw new Error(shardProblem);
+  const inShard = (pointIndex: number, seedIndex: number) =>
+    !options.shard ||
+    shardOfJob(spec, pointIndex, seedIndex, options.shard.count) === options.shard.index;
   const data = new RepeatData(
     spec.data,
     spec.seed,
@@ -75,6 +86,7 @@ export async function runExperiment(
     finishedAt: null,
     points: [],
     probes: [],
+    ...(options.shard ? { shard: { ...options.shard } } : {}),
   });
   emit({
     kind: 'run-started',
@@ -92,16 +104,22 @@ export async function runExperiment(
   try {
     let guess = spec.search.start;
     for (const [pointIndex, plan] of plans.entries()) {
+      const seedIndices = Array.from({ length: spec.search.seeds }, (_, i) => i).filter((i) =>
+        inShard(pointIndex, i),
+      );
+      if (seedIndices.length === 0) continue;
       const point = await measurePoint(spec, plan, pointIndex, data, guess, results, {
         ...options,
         replayed: replay,
+        seedIndices,
       });
       results.points.push(point);
       emit({ kind: 'point-finished', point });
       // Warm start: a wider model's EMC is near the previous one's, so start the search there.
-      guess = Math.max(1, Math.round(point.emcMean));
+      if (spec.search.warmStart) guess = Math.max(1, Math.round(point.emcMean));
     }
-    if (spec.data.testSize > 0) {
+    // Generalization needs every point's EMC: a shard leaves it to the merge.
+    if (spec.data.testSize > 0 && !options.shard) {
       results.points = await measureGeneralizationAtSharedSize({
         points: results.points,
         seeds: spec.search.seeds,
@@ -133,7 +151,7 @@ async function measurePoint(
   data: RepeatData,
   guess: number | undefined,
   results: ExperimentResults,
-  options: RunOptions & { replayed: Map<string, ProbeRecord> },
+  options: RunOptions & { replayed: Map<string, ProbeRecord>; seedIndices: number[] },
 ): Promise<PointResult> {
   const started = performance.now();
   const emit = (event: EngineEvent) => options.onEvent?.(event);
@@ -147,7 +165,7 @@ async function measurePoint(
   const seeds: SeedResult[] = [];
   const pointProbes: ProbeRecord[] = [];
 
-  for (let seedIndex = 0; seedIndex < spec.search.seeds; seedIndex++) {
+  for (const seedIndex of options.seedIndices) {
     const { seed } = repeatSeeds(spec, seedIndex);
     const probeInput = searchProbeInput(spec, plan, data, seedIndex, options.control);
     const testAccuracyAt = new Map<number, number | null>();
@@ -236,6 +254,39 @@ async function measurePoint(
     // Measured once every point is: it needs the smallest EMC of the whole sweep.
     generalization: null,
   };
+}
+
+/**
+ * The generalization step of a run, for finished points that were measured apart (the
+ * merged shards of a sweep): the same probes, on the same data, as runExperiment trains
+ * after its last point. Results without a test split come back as they are.
+ */
+export async function measureGeneralization(
+  results: ExperimentResults,
+  options: Pick<RunOptions, 'files' | 'userData' | 'onEvent' | 'control'> = {},
+): Promise<ExperimentResults> {
+  const { spec } = results;
+  if (spec.data.testSize === 0) return results;
+  const data = new RepeatData(
+    spec.data,
+    spec.seed,
+    await openDataset(spec.data, options.files, options.userData),
+  );
+  try {
+    const plans = spec.sweep.widths.map((width) =>
+      planModel(spec.model, width, data.first.inputShape, data.first.classes),
+    );
+    const points = await measureGeneralizationAtSharedSize({
+      points: results.points,
+      seeds: spec.search.seeds,
+      probeInput: (pointIndex, seedIndex) =>
+        searchProbeInput(spec, plans[pointIndex] as ModelPlan, data, seedIndex, options.control),
+      onEvent: options.onEvent,
+    });
+    return { ...results, points };
+  } finally {
+    data.dispose();
+  }
 }
 
 /**

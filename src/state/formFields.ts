@@ -29,7 +29,8 @@ import type { UserDataSummary } from '../engine/data/userDataSummary.ts';
  * how it is edited, and how its text becomes a spec value. Form, validation messages and
  * spec conversion all read this list, so a new spec field is one new line here.
  */
-export type FieldKind = 'text' | 'number' | 'integer' | 'select' | 'integerList' | 'batchSize';
+export type FieldKind =
+  'text' | 'number' | 'integer' | 'select' | 'boolean' | 'integerList' | 'batchSize';
 
 export interface FieldDef {
   /** Checked against the spec's own fields by the compiler: a typo does not build. */
@@ -288,6 +289,13 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     // CNN and ViT probes train one at a time; hidden for them, the spec keeps its default 1.
     appliesTo: (values) => values['model.family'] === 'mlp' || values['model.depth'] === '0',
   },
+  {
+    path: 'search.warmStart',
+    label: 'Warm start',
+    group: 'Search',
+    kind: 'boolean',
+    hint: "start each width at the previous width's EMC; off: widths are independent jobs",
+  },
 ];
 
 export type FormValues = Record<string, string>;
@@ -386,6 +394,8 @@ function parseFieldText(kind: FieldKind, text: string): unknown {
     case 'text':
     case 'select':
       return text;
+    case 'boolean':
+      return text === 'true';
     case 'number':
     case 'integer':
       return Number(text);

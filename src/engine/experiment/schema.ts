@@ -336,6 +336,12 @@ export const searchSpecSchema = z.strictObject({
    * model leaves the GPU idle.
    */
   parallel: int(1, MAX_PARALLEL).default(1),
+  /**
+   * Start each width's search at the previous width's EMC (true: fewer probes for a sweep).
+   * false starts every width at search.start (or a quarter of its parameters), so widths
+   * and seeds are independent jobs: what a sweep sharded over a cluster needs.
+   */
+  warmStart: z.boolean().default(true),
 });
 
 export const experimentSpecSchema = z

@@ -22,11 +22,12 @@ export function FormField({ field, value, errors, onChange }: FormFieldProps) {
   return (
     <div className={`form-field${errors.length ? ' invalid' : ''}`}>
       <label htmlFor={id}>{field.label}</label>
-      {field.kind === 'select' ? (
+      {field.kind === 'select' || field.kind === 'boolean' ? (
         <select {...common} value={value} onChange={(event) => onChange(event.target.value)}>
-          {field.options?.map((option) => (
+          {(field.kind === 'boolean' ? ['true', 'false'] : field.options)?.map((option) => (
             <option key={option} value={option}>
-              {field.optionLabels?.[option] ?? option}
+              {field.optionLabels?.[option] ??
+                (field.kind === 'boolean' ? (option === 'true' ? 'yes' : 'no') : option)}
             </option>
           ))}
         </select>

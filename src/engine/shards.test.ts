@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { ExperimentResults } from './results.ts';
+import { measureGeneralization, runExperiment } from './run.ts';
+import { mergeShards, shardingProblem, shardOfJob } from './shards.ts';
+import { specFixture } from './testFixtures.ts';
+
+/** Three MLP widths × two seeds on random labels, with a test split: six independent jobs. */
+const sweep = (overrides: { search?: object } = {}) =>
+  specFixture({
+    data: { inputShape: [6], classes: 2, labels: 'random', poolSize: 60, testSize: 20 },
+    model: { family: 'mlp', depth: 1 },
+    sweep: { widths: [1, 2, 4] },
+    train: { maxSteps: 400, patience: 15 },
+    search: { precision: 0.2, seeds: 2, warmStart: false, ...overrides.search },
+  });
+
+/** What two runs must share: everything but the clock. */
+function science(results: ExperimentResults) {
+  return {
+    points: results.points.map(({ wallMs: _, ...point }) => point),
+    probes: results.probes.map(({ wallMs: _, ...probe }) => probe),
+  };
+}
+
+async function shards(count: number) {
+  const spec = sweep();
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => ({
+      name: `part-${i + 1}.json`,
+      results: await runExperiment(spec, { shard: { index: i + 1, count } }),
+    })),
+  );
+}
+
+describe('sharded sweeps', () => {
+  it('deals the (width, seed) jobs round robin', () => {
+    const spec = sweep();
+    const jobs = [0, 1, 2].flatMap((p) => [0, 1].map((s) => shardOfJob(spec, p, s, 4)));
+    expect(jobs).toEqual([1, 2, 3, 4, 1, 2]);
+  });
+
+  it('refuses shards that do not exist, and a warm-started sweep', () => {
+    expect(shardingProblem(sweep(), { index: 0, count: 3 })).toMatch(/shards are numbered 1 to 3/);
+    expect(shardingProblem(sweep(), { index: 4, count: 3 })).toMatch(/shard 4\/3 does not exist/);
+    expect(shardingProblem(sweep({ search: { warmStart: true } }), { index: 1, count: 3 })).toMatch(
+      /set "warmStart": false/,
+    );
+    expect(shardingProblem(sweep(), { index: 2, count: 3 })).toBeUndefined();
+  });
+
+  it('three shards merged equal one run, probes and generalization included (cpu)', async () => {
+    const single = await runExperiment(sweep());
+    const parts = await shards(3);
+    for (const part of parts) {
+      expect(part.results.points.every((p) => p.generalization === null)).toBe(true);
+      expect(part.results.shard?.count).toBe(3);
+    }
+    // Given in any order.
+    const merged = mergeShards([parts[2], parts[0], parts[1]] as typeof parts);
+    if (!merged.ok) throw new Error(merged.error);
+    expect(merged.results.shard).toBeUndefined();
+    const complete = await measureGeneralization(merged.results);
+    expect(science(complete)).toEqual(science(single));
+    expect(single.points[0]?.generalization).not.toBeNull();
+  });
+
+  it('refuses parts that do not make one sweep, naming them', async () => {
+    const parts = await shards(2);
+    const [one, two] = parts as [(typeof parts)[0], (typeof parts)[0]];
+    const error = (list: typeof parts) => {
+      const merged = mergeShards(list);
+      return merged.ok ? 'merged' : merged.error;
+    };
+    expect(error([one])).toBe('shard 2/2 is missing');
+    expect(error([one, { ...two, name: 'copy.json', results: one.results }])).toBe(
+      'shard 1/2 is given twice: part-1.json and copy.json',
+    );
+    const otherSpec = { ...two.results, spec: { ...two.results.spec, seed: 9 } };
+    expect(error([one, { ...two, results: otherSpec }])).toBe(
+      'part-1.json and part-2.json are shards of different experiments (their specs differ at seed)',
+    );
+    const otherVersion = {
+      ...two.results,
+      environment: { ...two.results.environment, engineVersion: '0.0.1' },
+    };
+    expect(error([one, { ...two, results: otherVersion }])).toMatch(
+      /were written by different versions \(engineVersion .* and 0\.0\.1\)/,
+    );
+    const unfinished = { ...two.results, status: 'cancelled' as const };
+    expect(error([one, { ...two, results: unfinished }])).toBe(
+      'part-2.json is unfinished (status cancelled): run shard 2/2 again to finish it',
+    );
+    const whole = { ...two.results, shard: undefined };
+    expect(error([one, { ...two, results: whole }])).toBe(
+      "part-2.json is not a shard's results (it was not written by run --shard)",
+    );
+    expect(
+      error([one, { ...two, results: { ...two.results, shard: { index: 2, count: 3 } } }]),
+    ).toBe('part-1.json is one of 2 shards but part-2.json is one of 3');
+  });
+
+  it('refuses to run a shard of a warm-started sweep', async () => {
+    await expect(
+      runExperiment(sweep({ search: { warmStart: true } }), { shard: { index: 1, count: 2 } }),
+    ).rejects.toThrow(/warmStart/);
+  });
+});

@@ -1,0 +1,178 @@
+import type { ExperimentSpec } from './experiment/index.ts';
+import {
+  type ExperimentResults,
+  findNonMonotone,
+  mean,
+  type PointResult,
+  type ProbeRecord,
+  resultsDocument,
+  type SeedResult,
+  sampleStd,
+} from './results.ts';
+
+/**
+ * A sweep is (width, seed) jobs; a shard is every count-th of them. Spread over the array
+ * jobs of a cluster (Kubernetes, Slurm), the shards' partial results merge into the results
+ * one process would have written: each job's search depends only on the spec, provided the
+ * search does not warm-start a width at the previous width's EMC.
+ */
+export interface ShardId {
+  /** 1-based: shard 1 of 3 is the first. */
+  index: number;
+  count: number;
+}
+
+/** The shard (1-based) that runs job (pointIndex, seedIndex): round robin, so wide and narrow widths spread evenly. */
+export function shardOfJob(
+  spec: Pick<ExperimentSpec, 'search'>,
+  pointIndex: number,
+  seedIndex: number,
+  count: number,
+): number {
+  return ((pointIndex * spec.search.seeds + seedIndex) % count) + 1;
+}
+
+/** Why this spec cannot be sharded so, or undefined. */
+export function shardingProblem(spec: ExperimentSpec, shard: ShardId): string | undefined {
+  if (!Number.isInteger(shard.count) || shard.count < 1) {
+    return `a sweep is split into a whole number of shards, not ${shard.count}`;
+  }
+  if (!Number.isInteger(shard.index) || shard.index < 1 || shard.index > shard.count) {
+    return `shard ${shard.index}/${shard.count} does not exist: shards are numbered 1 to ${shard.count}`;
+  }
+  if (spec.search.warmStart && spec.sweep.widths.length > 1) {
+    return 'this sweep warm-starts each width at the previous width\'s EMC (search.warmStart, true by default), so its widths cannot run apart; set "warmStart": false in its search section to shard it';
+  }
+  return undefined;
+}
+
+export type MergeResult = { ok: true; results: ExperimentResults } | { ok: false; error: string };
+
+/**
+ * Joins the partial results of every shard of one sweep into the results one process would
+ * have written (generalization aside: it needs every point, see measureGeneralization).
+ * Refuses parts of other specs or engine versions, repeated or missing shards, and
+ * unfinished ones, naming the files.
+ */
+export function mergeShards(
+  parts: readonly { name: string; results: ExperimentResults }[],
+): MergeResult {
+  const fail = (error: string): MergeResult => ({ ok: false, error });
+  if (parts.length === 0) return fail('no parts to merge');
+  for (const { name, results } of parts) {
+    if (!results.shard)
+      return fail(`${name} is not a shard's results (it was not written by run --shard)`);
+    if (results.status !== 'complete') {
+      return fail(
+        `${name} is unfinished (status ${results.status}): run shard ${results.shard.index}/${results.shard.count} again to finish it`,
+      );
+    }
+  }
+  const [first, ...rest] = parts as [(typeof parts)[number], ...typeof parts];
+  const count = (first.results.shard as ShardId).count;
+  for (const part of rest) {
+    const shard = part.results.shard as ShardId;
+    if (shard.count !== count) {
+      return fail(
+        `${first.name} is one of ${count} shards but ${part.name} is one of ${shard.count}`,
+      );
+    }
+    const difference = firstDifference(first.results.spec, part.results.spec);
+    if (difference !== undefined) {
+      return fail(
+        `${first.name} and ${part.name} are shards of different experiments (their specs differ at ${difference})`,
+      );
+    }
+    for (const field of ['engineVersion', 'tfjsVersion'] as const) {
+      if (part.results.environment[field] !== first.results.environment[field]) {
+        return fail(
+          `${first.name} and ${part.name} were written by different versions (${field} ${first.results.environment[field]} and ${part.results.environment[field]}); run every shard with one version`,
+        );
+      }
+    }
+  }
+  const byIndex = new Map<number, string>();
+  for (const { name, results } of parts) {
+    const index = (results.shard as ShardId).index;
+    const earlier = byIndex.get(index);
+    if (earlier) return fail(`shard ${index}/${count} is given twice: ${earlier} and ${name}`);
+    byIndex.set(index, name);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
+  if (missing.length > 0) {
+    return fail(
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`,
+    );
+  }
+
+  const spec = first.results.spec;
+  const points: PointResult[] = [];
+  const probes: ProbeRecord[] = [];
+  for (const [pointIndex] of spec.sweep.widths.entries()) {
+    const parts_ = parts.flatMap(({ results }) =>
+      results.points.filter((p) => p.index === pointIndex),
+    );
+    const seeds: SeedResult[] = parts_
+      .flatMap((p) => p.seeds)
+      .sort((a, b) => a.seedIndex - b.seedIndex);
+    if (seeds.length !== spec.search.seeds || seeds.some((s, i) => s.seedIndex !== i)) {
+      return fail(`the parts do not hold every seed of point ${pointIndex + 1} exactly once`);
+    }
+    const pointProbes = seeds.flatMap((s) =>
+      parts.flatMap(({ results }) =>
+        results.probes.filter((p) => p.pointIndex === pointIndex && p.seedIndex === s.seedIndex),
+      ),
+    );
+    probes.push(...pointProbes);
+    const model = parts_[0] as PointResult;
+    const emcs = seeds.map((s) => s.emc);
+    points.push({
+      index: pointIndex,
+      width: model.width,
+      model: model.model,
+      parameterCount: model.parameterCount,
+      emcMean: mean(emcs),
+      emcStd: sampleStd(emcs),
+      budgetLimited: seeds.some((s) => s.budgetLimited),
+      seeds,
+      nonMonotone: findNonMonotone(pointProbes),
+      wallMs: parts_.reduce((sum, p) => sum + p.wallMs, 0),
+      generalization: null,
+    });
+  }
+  const times = parts.map(({ results }) => results);
+  const backends = [...new Set(times.map((r) => r.environment.backend))];
+  return {
+    ok: true,
+    results: resultsDocument({
+      status: 'complete',
+      spec,
+      environment: { ...first.results.environment, backend: backends.join('+') },
+      dataset: first.results.dataset,
+      startedAt: times.map((r) => r.startedAt).sort()[0] as string,
+      finishedAt: times
+        .map((r) => r.finishedAt ?? '')
+        .sort()
+        .at(-1) as string,
+      points,
+      probes,
+    }),
+  };
+}
+
+/** The dotted path of the first leaf where two JSON values differ (key order aside), or undefined. */
+export function firstDifference(a: unknown, b: unknown, path = ''): string | undefined {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    return Object.is(a, b) ? undefined : path || '(the whole spec)';
+  }
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  for (const key of keys) {
+    const found = firstDifference(
+      (a as Record<string, unknown>)[key],
+      (b as Record<string, unknown>)[key],
+      path ? `${path}.${key}` : key,
+    );
+    if (found) return found;
+  }
+  return undefined;
+}
