@@ -331,24 +331,9 @@ async function gap(truePath: string | undefined, randomPath: string | undefined)
     process.stderr.write(`emc-lab: gap needs two results files\n\n${USAGE}\n`);
     return EXIT_INVALID;
   }
-  const runs: ExperimentResults[] = [];
-  for (const path of [truePath, randomPath]) {
-    let contents: string;
-    try {
-      contents = await readFile(path, 'utf8');
-    } catch (error) {
-      process.stderr.write(
-        `emc-lab: cannot read ${path} (${(error as NodeJS.ErrnoException).code})\n`,
-      );
-      return EXIT_INVALID;
-    }
-    const parsed = parseResultsFile(contents);
-    if (!parsed.ok) {
-      process.stderr.write(`emc-lab: ${path}: ${parsed.error}\n`);
-      return EXIT_INVALID;
-    }
-    runs.push(parsed.results);
-  }
+  const read = await readResultsFiles([truePath, randomPath]);
+  if (!read) return EXIT_INVALID;
+  const runs = read.map((part) => part.results);
   const [trueRun, randomRun] = runs as [ExperimentResults, ExperimentResults];
   const problem = labelPairProblem(trueRun, randomRun);
   if (problem) {
@@ -409,24 +394,8 @@ async function merge(
     process.stderr.write(`emc-lab: merge needs the shards' partial results files\n\n${USAGE}\n`);
     return EXIT_INVALID;
   }
-  const parts: { name: string; results: ExperimentResults }[] = [];
-  for (const path of paths) {
-    let contents: string;
-    try {
-      contents = await readFile(path, 'utf8');
-    } catch (error) {
-      process.stderr.write(
-        `emc-lab: cannot read ${path} (${(error as NodeJS.ErrnoException).code})\n`,
-      );
-      return EXIT_INVALID;
-    }
-    const parsed = parseResultsFile(contents);
-    if (!parsed.ok) {
-      process.stderr.write(`emc-lab: ${path}: ${parsed.error}\n`);
-      return EXIT_INVALID;
-    }
-    parts.push({ name: path, results: parsed.results });
-  }
+  const parts = await readResultsFiles(paths);
+  if (!parts) return EXIT_INVALID;
   const merged = mergeShards(parts);
   if (!merged.ok) {
     process.stderr.write(`emc-lab: cannot merge: ${merged.error}\n`);
@@ -462,4 +431,29 @@ async function merge(
     process.stdout.write(json);
   }
   return EXIT_OK;
+}
+
+/** Reads results files, or says on stderr which one cannot be read and why (then undefined). */
+async function readResultsFiles(
+  paths: string[],
+): Promise<{ name: string; results: ExperimentResults }[] | undefined> {
+  const read: { name: string; results: ExperimentResults }[] = [];
+  for (const path of paths) {
+    let contents: string;
+    try {
+      contents = await readFile(path, 'utf8');
+    } catch (error) {
+      process.stderr.write(
+        `emc-lab: cannot read ${path} (${(error as NodeJS.ErrnoException).code})\n`,
+      );
+      return undefined;
+    }
+    const parsed = parseResultsFile(contents);
+    if (!parsed.ok) {
+      process.stderr.write(`emc-lab: ${path}: ${parsed.error}\n`);
+      return undefined;
+    }
+    read.push({ name: path, results: parsed.results });
+  }
+  return read;
 }
