@@ -1,6 +1,15 @@
 import type { ExperimentSpec } from '../engine/experiment/index.ts';
-import { decodeLink, encodeLink } from '../share/linkCodec.ts';
+import {
+  LESSON,
+  type LessonStep,
+  lessonPreset,
+  lessonStepFromHash,
+  withLessonStep,
+} from '../presets/lessons.ts';
+import { decodeLink, encodeLink, LINK_PARAM } from '../share/linkCodec.ts';
 import { checkForm, useConfigStore } from './configStore.ts';
+import { useLessonStore } from './lessonStore.ts';
+import { loadPreset } from './presetActions.ts';
 import { useNoticeStore } from './noticeStore.ts';
 import { useRunStore } from './runStore.ts';
 
@@ -38,7 +47,8 @@ export function startUrlSync(): () => void {
 
 /** Puts a spec in the URL; "push" for explicit actions (loading a preset), so Back works. */
 export function writeUrl(spec: ExperimentSpec, mode: 'replace' | 'push'): void {
-  const { fragment } = encodeLink(spec);
+  // An open lesson keeps its step beside the experiment (#lesson=3&e=…).
+  const fragment = withLessonStep(encodeLink(spec).fragment, useLessonStore.getState().step);
   // Unchanged spec: keep the URL as it is (it may carry embedded results).
   if (fragment === lastWritten) return;
   lastWritten = fragment;
@@ -47,13 +57,22 @@ export function writeUrl(spec: ExperimentSpec, mode: 'replace' | 'push'): void {
 }
 
 function applyLink(hash: string): void {
+  const step = lessonStepFromHash(hash);
+  if (step !== undefined) {
+    useLessonStore.getState().open(step);
+    // A lesson link without an experiment opens the step's own demo.
+    if (!new URLSearchParams(hash.slice(1)).has(LINK_PARAM)) {
+      loadPreset(lessonPreset(LESSON[step - 1] as LessonStep));
+      return;
+    }
+  }
   const decoded = decodeLink(hash);
   if (decoded.kind === 'none') return;
   if (decoded.kind === 'error') {
     useNoticeStore.getState().push('error', decoded.message);
     return;
   }
-  lastWritten = encodeLink(decoded.spec).fragment;
+  lastWritten = withLessonStep(encodeLink(decoded.spec).fragment, step);
   useConfigStore.getState().loadSpec(decoded.spec);
   if (decoded.results) useRunStore.getState().showResults(decoded.results, 'link');
   if (decoded.warning) useNoticeStore.getState().push('warn', decoded.warning);

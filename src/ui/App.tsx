@@ -18,6 +18,12 @@ import { ResultsTable } from './results/ResultsTable.tsx';
 import { BackendBadge } from './run/BackendBadge.tsx';
 import { RunControls } from './run/RunControls.tsx';
 import { SharePanel } from './share/SharePanel.tsx';
+import { FitTransitionView } from './charts/FitTransitionView.tsx';
+import { LessonPanel } from './lesson/LessonPanel.tsx';
+import { ModelDiagramView, shapeOf } from './model/ModelDiagramView.tsx';
+import { LESSON, type LessonStep, lessonPreset } from '../presets/lessons.ts';
+import { useLessonStore } from '../state/lessonStore.ts';
+import { loadPreset } from '../state/presetActions.ts';
 import { useAppServices } from './useAppServices.ts';
 import { describeExperiment } from '../share/verdicts.ts';
 import './styles.css';
@@ -30,6 +36,16 @@ export function App() {
   const [large, setLarge] = useState(false);
   const problems = formCheck.check.ok ? 0 : formCheck.check.errors.length;
   const validSpec = formCheck.check.ok ? formCheck.check.spec : undefined;
+  // The diagram keeps the last valid model while a field is being typed.
+  const [lastValid, setLastValid] = useState(validSpec);
+  if (validSpec && validSpec !== lastValid) setLastValid(validSpec);
+  const diagramSpec = validSpec ?? lastValid;
+  const lessonStep = useLessonStore((state) => state.step);
+  const closeLesson = useLessonStore((state) => state.close);
+  const startLesson = () => {
+    useLessonStore.getState().open(1);
+    loadPreset(lessonPreset(LESSON[0] as LessonStep));
+  };
   const missingData = useMissingUserData(validSpec);
 
   return (
@@ -45,6 +61,15 @@ export function App() {
           onClick={() => setLarge(!large)}
         >
           Projector mode
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          aria-pressed={lessonStep !== undefined}
+          disabled={running}
+          onClick={() => (lessonStep === undefined ? startLesson() : closeLesson())}
+        >
+          Lesson
         </button>
       </header>
       <Notices />
@@ -65,8 +90,21 @@ export function App() {
           ) : (
             <ExperimentForm formCheck={formCheck} disabled={running} />
           )}
+          {diagramSpec && (
+            // The model the form describes, redrawn as it changes (its first sweep width).
+            <ModelDiagramView
+              shape={shapeOf(diagramSpec, diagramSpec.sweep.widths[0] ?? 1)}
+              compact={large}
+              note={
+                diagramSpec.sweep.widths.length > 1
+                  ? `First of ${diagramSpec.sweep.widths.length} widths: `
+                  : ''
+              }
+            />
+          )}
         </aside>
         <main>
+          <LessonPanel busy={running} />
           <PresetGallery busy={running} />
           <RunControls
             spec={missingData ? undefined : validSpec}
@@ -79,6 +117,7 @@ export function App() {
             <ProbeChart />
             <SearchTrace />
           </div>
+          <FitTransitionView />
           <PinnedRuns />
           <ResultsTable />
           <LabelGapPanel />

@@ -9,7 +9,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { PointResult } from '../../engine/index.ts';
+import type { ExperimentSpec, PointResult } from '../../engine/index.ts';
+import type { ModelShape } from '../../engine/experiment/modelShapes.ts';
 import { useCompareStore } from '../../state/compareStore.ts';
 import { useRunStore } from '../../state/runStore.ts';
 import { useComparisonLabels } from '../../state/useComparisonLabels.ts';
@@ -20,20 +21,20 @@ import {
   type MarkerProps,
   PinnedMarker,
 } from './EmcMarkers.tsx';
+import { shapeOf, ModelDiagramView } from '../model/ModelDiagramView.tsx';
+import { OKABE_ITO } from './palette.ts';
 
-/** The current run's colour. */
-const CURRENT = '#e63946';
+/** The current run's colour (Okabe–Ito vermillion; its markers also differ in shape). */
+const CURRENT = OKABE_ITO.vermillion;
 
-/** Colours for pinned runs, in order; the current run is always red. */
+/** Colours for pinned runs, in order: the rest of Okabe and Ito's palette. */
 const PALETTE = [
-  '#1d3557',
-  '#2a9d8f',
-  '#f4a261',
-  '#8e44ad',
-  '#6c757d',
-  '#0077b6',
-  '#b5838d',
-  '#588157',
+  OKABE_ITO.blue,
+  OKABE_ITO.bluishGreen,
+  OKABE_ITO.orange,
+  OKABE_ITO.reddishPurple,
+  OKABE_ITO.skyBlue,
+  OKABE_ITO.black,
 ];
 
 interface EmcDatum {
@@ -44,14 +45,17 @@ interface EmcDatum {
   model: string;
   /** Only a lower bound: drawn as a hollow triangle. */
   budgetLimited: boolean;
+  /** The model's architecture, drawn in the tooltip. */
+  shape?: ModelShape;
 }
 
 /** The main result: EMC against parameter count, log–log, with the samples = parameters line. */
 export function EmcChart() {
   const points = useRunStore((state) => state.points);
+  const spec = useRunStore((state) => state.spec);
   const planned = useRunStore((state) => state.planned);
   const pinned = useCompareStore((state) => state.pinned);
-  const data = points.filter((p) => p.emcMean > 0).map(toDatum);
+  const data = points.filter((p) => p.emcMean > 0).map((p) => toDatum(p, spec));
   const measured = data.filter((d) => !d.budgetLimited);
   const limited = data.filter((d) => d.budgetLimited);
   const hidden = points.length - data.length;
@@ -60,7 +64,7 @@ export function EmcChart() {
     id: run.id,
     name: labels.pinned[index] ?? `run ${index + 1}`,
     color: PALETTE[index % PALETTE.length] as string,
-    data: run.results.points.filter((p) => p.emcMean > 0).map(toDatum),
+    data: run.results.points.filter((p) => p.emcMean > 0).map((p) => toDatum(p, run.results.spec)),
   }));
   const currentName = labels.current !== undefined ? `current (${labels.current})` : 'EMC';
   const anyLimited =
@@ -93,7 +97,9 @@ export function EmcChart() {
       data-series={overlays.length + (points.length > 0 ? 1 : 0)}
       data-budget-limited-points={limited.length}
     >
-      <figcaption>EMC vs parameter count</figcaption>
+      <figcaption>
+        EMC vs parameter count <TableLink />
+      </figcaption>
       <ResponsiveContainer width="100%" height={300}>
         <ScatterChart margin={{ top: 10, right: 20, bottom: 20, left: 10 }}>
           <CartesianGrid strokeDasharray="3 3" />
@@ -117,7 +123,7 @@ export function EmcChart() {
             label={{ value: 'EMC (samples)', angle: -90, position: 'insideLeft' }}
             allowDataOverflow
           />
-          <Tooltip formatter={(value) => compact(Number(value))} />
+          <Tooltip content={<EmcTooltip />} />
           <Legend verticalAlign="top" />
           <Scatter
             name="samples = parameters"
@@ -180,7 +186,7 @@ export function EmcChart() {
   );
 }
 
-export function toDatum(point: PointResult): EmcDatum {
+export function toDatum(point: PointResult, spec?: ExperimentSpec): EmcDatum {
   const lows = point.seeds.map((s) => s.bracket[0]);
   const highs = point.seeds.map((s) => s.bracket[1] ?? s.bracket[0]);
   const low = Math.min(point.emcMean - point.emcStd, ...lows);
@@ -191,7 +197,38 @@ export function toDatum(point: PointResult): EmcDatum {
     error: [Math.max(0, point.emcMean - low), Math.max(0, high - point.emcMean)],
     model: point.model,
     budgetLimited: point.budgetLimited,
+    shape: spec ? shapeOf(spec, point.width) : undefined,
   };
+}
+
+/** A hovered point: its model, drawn, its parameters and EMC. */
+function EmcTooltip({ active, payload }: { active?: boolean; payload?: { payload?: EmcDatum }[] }) {
+  const datum = payload?.[0]?.payload;
+  if (!active || !datum || datum.model === undefined) return null;
+  return (
+    <div className="emc-tooltip" data-testid="emc-tooltip">
+      <strong>{datum.model}</strong>: EMC {datum.budgetLimited ? '≥ ' : ''}
+      {compact(datum.emc)}, {compact(datum.params)} parameters
+      {datum.shape && <ModelDiagramView shape={datum.shape} compact />}
+    </div>
+  );
+}
+
+/** Every chart's text alternative is the results table: one click (or key) away. */
+export function TableLink() {
+  return (
+    <button
+      type="button"
+      className="link-button"
+      onClick={() => {
+        const table = document.querySelector<HTMLElement>('[data-testid="results-table"]');
+        table?.scrollIntoView({ block: 'center' });
+        table?.focus();
+      }}
+    >
+      (as a table)
+    </button>
+  );
 }
 
 export function compact(value: number): string {

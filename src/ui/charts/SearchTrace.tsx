@@ -1,3 +1,4 @@
+import { TableLink } from './EmcChart.tsx';
 import {
   CartesianGrid,
   Legend,
@@ -28,7 +29,9 @@ export function SearchTrace() {
       data-probes={probes.length}
       data-inconclusive={inconclusive.length}
     >
-      <figcaption>Search trace</figcaption>
+      <figcaption>
+        Search trace <TableLink />
+      </figcaption>
       <ResponsiveContainer width="100%" height={240}>
         <ScatterChart margin={{ top: 10, right: 10, bottom: 20, left: 10 }}>
           <CartesianGrid strokeDasharray="3 3" />

@@ -1,25 +1,11 @@
-import { parseSpec } from '../../engine/experiment/index.ts';
 import { missingFeatures } from '../../presets/availability.ts';
-import { PRESETS, type Preset, variantSpec } from '../../presets/presets.ts';
-import { useConfigStore } from '../../state/configStore.ts';
-import { writeUrl } from '../../state/urlSync.ts';
-import { runVariants } from '../../state/variantQueue.ts';
+import { PRESETS } from '../../presets/presets.ts';
+import { loadPreset, runPreset } from '../../state/presetActions.ts';
 
 /** The paper's findings as one-click classroom demos. */
 export function PresetGallery({ busy }: { busy: boolean }) {
-  const load = (preset: Preset) => {
-    const spec = parseSpec(variantSpec(preset, 0));
-    useConfigStore.getState().loadSpec(spec);
-    writeUrl(spec, 'push');
-  };
-  const runAll = (preset: Preset) => {
-    load(preset);
-    const variants = preset.variants.map((variant, index) => ({
-      label: variant.label,
-      spec: parseSpec(variantSpec(preset, index)),
-    }));
-    runVariants(variants, useConfigStore.getState().backend);
-  };
+  const load = loadPreset;
+  const runAll = runPreset;
 
   return (
     <details className="presets" data-testid="presets">

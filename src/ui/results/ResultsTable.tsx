@@ -15,7 +15,8 @@ export function PointsTable({ points }: { points: readonly PointResult[] }) {
   const columns = hasTest ? 8 : 7;
   const budgetLimited = points.filter((p) => p.budgetLimited).length;
   return (
-    <table className="results-table" data-testid="results-table">
+    // Focusable: the charts' "as a table" buttons bring it into view for keyboard users.
+    <table className="results-table" data-testid="results-table" tabIndex={-1}>
       <caption>Results</caption>
       <thead>
         <tr>

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { decodeLink, encodeLink } from '../share/linkCodec.ts';
+import { parseSpec } from '../engine/experiment/index.ts';
+import { LESSON, lessonPreset, lessonStepFromHash, withLessonStep } from './lessons.ts';
+import { PRESETS, variantSpec } from './presets.ts';
+
+describe('the lesson', () => {
+  it('walks through the five findings in order, one preset each', () => {
+    expect(LESSON.map((step) => lessonPreset(step).finding)).toEqual([1, 2, 3, 4, 5]);
+    for (const step of LESSON) expect(step.predictions.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('quotes the EMCs the latest bench run measured for each preset', () => {
+    // bench/fidelity.md: "| 1. fewer-samples-than-parameters | 1 | 28.8 | 0 of 3 | MLP: 65 / 130 / 520 |"
+    const fidelity = readFileSync('bench/fidelity.md', 'utf8');
+    for (const step of LESSON) {
+      const row = fidelity.split('\n').find((line) => line.includes(`. ${step.presetId} |`));
+      expect(row, step.presetId).toBeDefined();
+      expect(row?.split('|').at(-2)?.trim()).toBe(step.labEmc);
+    }
+  });
+
+  it('says plainly which finding does not reproduce at lab scale', () => {
+    expect(LESSON.filter((step) => !step.reproduces).map((s) => s.presetId)).toEqual([
+      'relu-vs-tanh-vs-sigmoid',
+    ]);
+    expect(LESSON[4]?.labFinding).toMatch(/does not reproduce/);
+    expect(PRESETS.find((p) => p.id === 'relu-vs-tanh-vs-sigmoid')?.title).toMatch(
+      /Not at this scale/,
+    );
+  });
+});
+
+describe('lesson links', () => {
+  const experiment = encodeLink(
+    parseSpec(variantSpec(PRESETS[2] as (typeof PRESETS)[number], 0)),
+  ).fragment;
+
+  it('open a given step, beside the experiment, which still decodes', () => {
+    const linked = withLessonStep(experiment, 3);
+    expect(linked.startsWith('#lesson=3&e=')).toBe(true);
+    expect(lessonStepFromHash(linked)).toBe(3);
+    const decoded = decodeLink(linked);
+    expect(decoded.kind === 'ok' && decoded.spec.name).toBe(
+      'Finding 3: SGD vs full-batch GD — SGD, batch 16',
+    );
+    // The compressed experiment is kept character for character.
+    expect(withLessonStep(linked, undefined)).toBe(experiment);
+    expect(withLessonStep(withLessonStep(linked, 5), 2)).toBe(`#lesson=2&${experiment.slice(1)}`);
+  });
+
+  it('ignore steps that do not exist, and links from before lesson mode', () => {
+    expect(lessonStepFromHash('#lesson=0')).toBeUndefined();
+    expect(lessonStepFromHash('#lesson=6')).toBeUndefined();
+    expect(lessonStepFromHash('#lesson=two')).toBeUndefined();
+    expect(lessonStepFromHash(experiment)).toBeUndefined();
+    expect(withLessonStep('', 1)).toBe('#lesson=1');
+  });
+});

@@ -1,0 +1,38 @@
+import { create } from 'zustand';
+import { LESSON, withLessonStep } from '../presets/lessons.ts';
+
+/**
+ * Lesson mode's place: which step is open (1-based; none when the lab is used freely) and
+ * what the class predicted at each step. The step lives in the URL (#lesson=3&e=…), so a
+ * link opens the lesson at that step.
+ */
+interface LessonState {
+  step?: number;
+  predictions: Record<number, string>;
+  open(step: number): void;
+  close(): void;
+  predict(step: number, choice: string): void;
+}
+
+export const useLessonStore = create<LessonState>()((set) => ({
+  step: undefined,
+  predictions: {},
+  open: (step) => {
+    const clamped = Math.min(LESSON.length, Math.max(1, Math.round(step)));
+    set({ step: clamped });
+    replaceLessonInUrl(clamped);
+  },
+  close: () => {
+    set({ step: undefined });
+    replaceLessonInUrl(undefined);
+  },
+  predict: (step, choice) =>
+    set((state) => ({ predictions: { ...state.predictions, [step]: choice } })),
+}));
+
+function replaceLessonInUrl(step: number | undefined): void {
+  if (typeof window === 'undefined') return;
+  const next = withLessonStep(window.location.hash, step);
+  if (next !== window.location.hash)
+    window.history.replaceState(null, '', next || window.location.pathname);
+}

@@ -1,0 +1,96 @@
+import { LESSON, lessonPreset } from '../../presets/lessons.ts';
+import { useLessonStore } from '../../state/lessonStore.ts';
+import { loadPreset, runPreset } from '../../state/presetActions.ts';
+import { useRunStore } from '../../state/runStore.ts';
+
+/**
+ * One screen of lesson mode: the question, the class's prediction (made before anything
+ * runs), the demo, what to look at, and, once predicted, what the paper found and what the
+ * lab finds at this scale. Previous and Next walk the five findings; the URL names the step.
+ */
+export function LessonPanel({ busy }: { busy: boolean }) {
+  const step = useLessonStore((state) => state.step);
+  const predictions = useLessonStore((state) => state.predictions);
+  const { open, close, predict } = useLessonStore.getState();
+  const phase = useRunStore((state) => state.phase);
+  if (step === undefined) return null;
+  const lesson = LESSON[step - 1];
+  if (!lesson) return null;
+  const preset = lessonPreset(lesson);
+  const predicted = predictions[step];
+  const go = (next: number) => {
+    open(next);
+    const target = LESSON[next - 1];
+    if (target) loadPreset(lessonPreset(target));
+  };
+
+  return (
+    <section
+      className="lesson"
+      aria-labelledby="lesson-question"
+      data-testid="lesson"
+      data-step={step}
+    >
+      <nav className="lesson-nav" aria-label="Lesson steps">
+        <button type="button" disabled={step === 1 || busy} onClick={() => go(step - 1)}>
+          ← Previous
+        </button>
+        <span className="lesson-progress">
+          Finding {step} of {LESSON.length}
+        </span>
+        <button
+          type="button"
+          disabled={step === LESSON.length || busy}
+          onClick={() => go(step + 1)}
+        >
+          Next →
+        </button>
+        <button type="button" className="secondary" onClick={close}>
+          Leave the lesson
+        </button>
+      </nav>
+      <h2 id="lesson-question">{lesson.question}</h2>
+      <fieldset className="lesson-prediction">
+        <legend>Your prediction, before running</legend>
+        {lesson.predictions.map((choice) => (
+          <label key={choice}>
+            <input
+              type="radio"
+              name={`prediction-${step}`}
+              value={choice}
+              checked={predicted === choice}
+              onChange={() => predict(step, choice)}
+            />{' '}
+            {choice}
+          </label>
+        ))}
+      </fieldset>
+      <div className="buttons">
+        <button type="button" className="primary" disabled={busy} onClick={() => runPreset(preset)}>
+          {preset.variants.length > 1
+            ? `Run the demo (${preset.variants.map((v) => v.label).join(' vs ')})`
+            : 'Run the demo'}
+        </button>
+        {phase === 'finished' && <span role="status">Finished: look at the charts below.</span>}
+      </div>
+      <p>
+        <strong>Look at:</strong> {lesson.lookAt}
+      </p>
+      {predicted === undefined ? (
+        <p className="hint">Make a prediction to see what the paper and the lab found.</p>
+      ) : (
+        <div className="lesson-answer" data-testid="lesson-answer">
+          <p>
+            <strong>The paper:</strong> {lesson.paper}
+          </p>
+          <p>
+            <strong>
+              This lab, at its scale{lesson.reproduces ? '' : ' (does not reproduce)'}:
+            </strong>{' '}
+            {lesson.labFinding}
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
