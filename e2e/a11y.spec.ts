@@ -1,14 +1,11 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { expect, fillTinyExperiment, runButton, runStatus, test } from './fixtures.ts';
-
-/** Serious and critical accessibility violations on the page as it is, by rule and element. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.target.join(' ')}`));
-}
+import {
+  expect,
+  fillTinyExperiment,
+  runButton,
+  runStatus,
+  seriousViolations,
+  test,
+} from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
 
 /** Every test fails if the page logged an error or threw: "no console errors" is a feature. */
@@ -47,4 +48,12 @@ export function trainingHeld(): boolean {
   return (
     self as unknown as { emcLabDebug: { trainingHeld(): boolean } }
   ).emcLabDebug.trainingHeld();
+}
+
+/** Serious and critical accessibility violations on the page as it is, by rule and element. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.target.join(' ')}`));
 }
