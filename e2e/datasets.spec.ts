@@ -13,7 +13,7 @@ async function fillTinyMnist(page: Page, widths: string): Promise<void> {
   await setField(page, 'Batch size', '16');
   await setField(page, 'First budget (epochs, optional)', '40');
   await setField(page, 'Step cap per probe', '640');
-  await setField(page, 'Patience (epochs)', '10');
+  await setField(page, 'Patience (steps)', '40');
   await setField(page, 'Precision', '0.25');
   await setField(page, 'First N', '10');
   await page.getByLabel('Training backend').selectOption('wasm');

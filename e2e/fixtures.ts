@@ -24,7 +24,7 @@ export async function fillTinyExperiment(page: Page): Promise<void> {
   await setField(page, 'Widths', '2, 6');
   await setField(page, 'First budget (epochs, optional)', '20');
   await setField(page, 'Step cap per probe', '160');
-  await setField(page, 'Patience (epochs)', '10');
+  await setField(page, 'Patience (steps)', '10');
   await setField(page, 'Precision', '0.25');
   await setField(page, 'Check fit every (epochs)', '4');
 }

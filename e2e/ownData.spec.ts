@@ -69,7 +69,7 @@ async function fillQuickSearch(page: Page, widths: string): Promise<void> {
   await setField(page, 'Widths', widths);
   await setField(page, 'Batch size', 'full');
   await setField(page, 'Step cap per probe', '2000');
-  await setField(page, 'Patience (epochs)', '20');
+  await setField(page, 'Patience (steps)', '20');
   await setField(page, 'Precision', '0.25');
   await page.getByLabel('Training backend').selectOption('wasm');
 }

@@ -126,7 +126,7 @@ async function browserStepRates(): Promise<{
 /** Specs whose first point both searches measure: a fine precision makes the difference visible. */
 const SEARCH_SPECS = [
   {
-    version: 2 as const,
+    version: 3 as const,
     name: 'MLP 1×16, gaussian d = 16, random labels, precision 2%',
     seed: 1,
     data: {
@@ -149,7 +149,7 @@ const SEARCH_SPECS = [
     search: { precision: 0.02, seeds: 1 },
   },
   {
-    version: 2 as const,
+    version: 3 as const,
     name: 'MLP 1×16 on MNIST, random labels, precision 5%',
     seed: 1,
     data: { source: 'mnist' as const, labels: 'random' as const, poolSize: 1000 },

@@ -27,7 +27,7 @@ describe('benchmark building blocks', () => {
 
   it('finds the same EMC by fixed steps as the search does, with more trainings', async () => {
     const cost = await compareSearchCost({
-      version: 2,
+      version: 3,
       name: 'linear d = 6',
       seed: 3,
       data: { source: 'gaussian', inputShape: [6], classes: 2, labels: 'random', poolSize: 200 },

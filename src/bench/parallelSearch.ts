@@ -18,7 +18,7 @@ export interface ParallelSearchRow {
 
 /** A small MLP, the case where one model leaves a GPU idle; full batch, as in finding 3. */
 export const PARALLEL_SEARCH_SPEC: ExperimentSpecInput = {
-  version: 2,
+  version: 3,
   name: 'MLP 1×8, gaussian d = 8, 4 classes, random labels, full batch, precision 5%',
   seed: 1,
   data: { source: 'gaussian', inputShape: [8], classes: 4, labels: 'random', poolSize: 1000 },

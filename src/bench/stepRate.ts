@@ -92,7 +92,7 @@ function cnn(depth: number): ModelSpec {
 
 function trainSpec(c: StepRateCase, epochs: number): TrainSpec {
   return parseSpec({
-    version: 2,
+    version: 3,
     seed: 1,
     data: { source: 'gaussian', inputShape: c.inputShape, classes: c.classes, poolSize: c.samples },
     model: c.model,

@@ -54,7 +54,7 @@ export function pytorchStepJob(cases: readonly StepRateCase[]) {
  * 100-line PyTorch script reproduces exactly, so the two do the same work per probe.
  */
 export const YARDSTICK_SEARCH_SPEC = {
-  version: 2,
+  version: 3,
   name: 'yardstick: MLP 1×{4, 8, 16}, gaussian d = 16, random labels, full batch',
   seed: 1,
   data: { source: 'gaussian', inputShape: [16], classes: 4, labels: 'random', poolSize: 400 },

@@ -24,7 +24,7 @@ let specPath: string;
 
 /** Three widths × two seeds with a test split: six jobs, and generalization for the merge. */
 const SWEEP = {
-  version: 2,
+  version: 3,
   name: 'sharded sweep',
   seed: 3,
   data: {

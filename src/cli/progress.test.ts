@@ -47,7 +47,8 @@ const limited = pointResult({
   parameterCount: 108,
   emcMean: 96,
   budgetLimited: true,
-  seeds: [seedResult({ emc: 96, bracket: [96, 102], budgetLimited: true })],
+  verified: false,
+  seeds: [seedResult({ emc: 96, bracket: [96, 102], budgetLimited: true, verified: false })],
 });
 
 describe('the CLI progress report', () => {
@@ -121,7 +122,51 @@ describe('the CLI progress report', () => {
     expect(report([{ kind: 'run-finished', results }])).toEqual([
       'run complete: 1 probes',
       '1 of 2 points budget-limited (EMC marked ≥ is a lower bound: MLP 1×8 relu); raise train.maxSteps (now 4,000) to decide them',
+      'verification: 1 of 2 seed results verified, 0 verdicts overturned',
     ]);
     expect(report([{ kind: 'run-finished', results }], true)).toEqual([]);
+  });
+
+  it('says what verification did, and marks an EMC it could not vouch for as unverified', () => {
+    const unverified = pointResult({
+      model: 'MLP 1×16 relu',
+      emcMean: 40,
+      verified: false,
+      seeds: [seedResult({ emc: 40, bracket: [40, 44], verified: false, overturned: 2 })],
+    });
+    const lines = report([
+      runStarted,
+      pointStarted,
+      { kind: 'verification-started', pointIndex: 1, seedIndex: 0, n: 44, steps: 2500 },
+      {
+        kind: 'probe-finished',
+        probe: probeRecord({
+          n: 44,
+          fits: false,
+          stopReason: 'budget',
+          verification: true,
+          steps: 2500,
+          epochs: 2500,
+        }),
+      },
+      { kind: 'point-finished', point: unverified },
+      {
+        kind: 'run-finished',
+        results: {
+          status: 'complete',
+          spec: parseSpec(DEFAULT_SPEC),
+          points: [pointResult(), unverified],
+          probes: [probeRecord()],
+        } as ExperimentResults,
+      },
+    ]);
+    expect(lines.slice(1)).toEqual([
+      'point 2/2 (width 8, 108 params) seed 1: Verifying N = 44: training it again for 2,500 steps without the plateau stop',
+      'point 2/2 (width 8, 108 params) seed 1 N=44: verified: still does not fit after 2,500 steps without the plateau stop, 0.1 s',
+      'MLP 1×16 relu: 56 params, EMC 40.0 [40, 44] (unverified: its decisive "does not fit" was not trained on longer to check it (search.verify))',
+      'run complete: 1 probes',
+      'verification: 1 of 2 seed results verified, 2 verdicts overturned',
+      '1 of 2 points unverified: its decisive "does not fit" was not trained on longer to check it (search.verify): MLP 1×16 relu',
+    ]);
   });
 });

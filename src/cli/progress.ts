@@ -1,5 +1,12 @@
 import type { EngineEvent, ExperimentResults } from '../engine/index.ts';
-import { BUDGET_LIMITED_NOTE, formatCount, probeVerdict } from '../share/verdicts.ts';
+import {
+  BUDGET_LIMITED_NOTE,
+  formatCount,
+  isUnverified,
+  probeVerdict,
+  UNVERIFIED_NOTE,
+  verificationStartedText,
+} from '../share/verdicts.ts';
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 
@@ -48,6 +55,12 @@ export class ProgressLine {
           !this.interactive,
         );
         break;
+      case 'verification-started':
+        this.line(
+          `${this.current} seed ${event.seedIndex + 1}: ${verificationStartedText(event.n, event.steps)}`,
+          !this.interactive,
+        );
+        break;
       case 'probe-finished': {
         const p = event.probe;
         this.line(
@@ -63,7 +76,11 @@ export class ProgressLine {
         const bracket = p.seeds
           .map((s) => `[${s.bracket[0]}, ${s.bracket[1] ?? '≥pool'}]`)
           .join(' ');
-        const note = p.budgetLimited ? ` (${BUDGET_LIMITED_NOTE})` : '';
+        const note = p.budgetLimited
+          ? ` (${BUDGET_LIMITED_NOTE})`
+          : isUnverified(p)
+            ? ` (${UNVERIFIED_NOTE})`
+            : '';
         this.line(
           `${p.model}: ${p.parameterCount} params, EMC ${lowerBound}${p.emcMean.toFixed(1)}${spread} ${bracket}${note}`,
           true,
@@ -86,6 +103,7 @@ export class ProgressLine {
       case 'run-finished':
         this.line(`run ${event.results.status}: ${event.results.probes.length} probes`, true);
         this.budgetSummary(event.results);
+        this.verificationSummary(event.results);
         break;
       case 'error':
         this.line(`error: ${event.message}`, true);
@@ -104,6 +122,25 @@ export class ProgressLine {
       `${limited.length} of ${results.points.length} points budget-limited (EMC marked ≥ is a lower bound: ${models}); raise train.maxSteps (now ${formatCount(results.spec.train.maxSteps)}) to decide them`,
       true,
     );
+  }
+
+  /** After the run: what verification found, and which EMCs it could not vouch for. */
+  private verificationSummary(results: ExperimentResults): void {
+    const seeds = results.points.flatMap((p) => p.seeds);
+    const overturned = seeds.reduce((sum, s) => sum + s.overturned, 0);
+    const unverified = results.points.filter(isUnverified);
+    if (results.spec.search.verify) {
+      this.line(
+        `verification: ${seeds.filter((s) => s.verified).length} of ${seeds.length} seed results verified, ${overturned} verdict${overturned === 1 ? '' : 's'} overturned`,
+        true,
+      );
+    }
+    if (unverified.length > 0) {
+      this.line(
+        `${unverified.length} of ${results.points.length} points ${UNVERIFIED_NOTE}: ${unverified.map((p) => p.model).join(', ')}`,
+        true,
+      );
+    }
   }
 
   note(message: string): void {

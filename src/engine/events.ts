@@ -8,7 +8,9 @@ import type { EpochMetrics } from './train/fitProbe.ts';
  * a test split, generalization-started and one generalization-measured per point; finally
  * run-finished (also for a stopped run, with status "cancelled") or error. With search.parallel > 1, a
  * round-started precedes each round of several probes: their probe-started events come
- * first, then their epochs interleaved, then their results. Every event has a `kind`, so
+ * first, then their epochs interleaved, then their results. When a seed's search ends, a
+ * verification-started and its probe's epochs and probe-finished follow (search.verify),
+ * and after an overturned verdict the search's next probes. Every event has a `kind`, so
  * the worker can forward them as messages unchanged.
  */
 export type EngineEvent =
@@ -26,6 +28,18 @@ export type EngineEvent =
   /** A probe was inconclusive at its budget's end and trains on, from where it stopped. */
   | { kind: 'probe-extended'; pointIndex: number; seedIndex: number; n: number; steps: number }
   | { kind: 'probe-finished'; probe: ProbeRecord }
+  /**
+   * A seed's search ended on a "does not fit" at `n`: that probe trains again for `steps`
+   * with the plateau stop off. Its probe-finished (verification: true) says whether the
+   * verdict held; if it fitted, the search goes on above `n`.
+   */
+  | {
+      kind: 'verification-started';
+      pointIndex: number;
+      seedIndex: number;
+      n: number;
+      steps: number;
+    }
   | { kind: 'point-finished'; point: PointResult }
   /**
    * Every point is measured: each (point, seed) now trains once more at `n`, the smallest

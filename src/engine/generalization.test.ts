@@ -18,7 +18,7 @@ import { pointResult, seedResult } from './testFixtures.ts';
 
 const spec = (labels: 'true' | 'random', overrides: Record<string, unknown> = {}) =>
   parseSpec({
-    version: 2,
+    version: 3,
     name: `MNIST ${labels}`,
     seed: 1,
     data: { source: 'mnist', labels, poolSize: 500, testSize: 100, ...overrides },
@@ -75,6 +75,8 @@ function run(
             bracket: [emc, emc + 1],
             censored: false,
             budgetLimited: false,
+            verified: true,
+            overturned: 0,
             probes: 5,
             // At each point's own EMC: the confounded accuracy the report must not use.
             testAccuracy: 0.5,

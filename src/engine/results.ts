@@ -34,10 +34,17 @@ export function sampleStd(values: readonly number[]): number {
 /** Every (larger N fitted, smaller N failed) pair within one seed's probes. */
 export function findNonMonotone(probes: readonly ProbeRecord[]): PointResult['nonMonotone'] {
   const pairs: PointResult['nonMonotone'] = [];
+  // A "does not fit" that verification overturned was a false verdict, not a failure.
+  const overturned = new Set(
+    probes.filter((p) => p.verification && p.fits).map((p) => `${p.seedIndex}/${p.n}`),
+  );
+  const failures = probes.filter(
+    (p) => !p.fits && !p.verification && !overturned.has(`${p.seedIndex}/${p.n}`),
+  );
   for (const fitted of probes) {
     if (!fitted.fits) continue;
-    for (const failed of probes) {
-      if (!failed.fits && failed.seedIndex === fitted.seedIndex && failed.n < fitted.n) {
+    for (const failed of failures) {
+      if (failed.seedIndex === fitted.seedIndex && failed.n < fitted.n) {
         pairs.push({ fitted: fitted.n, failed: failed.n, seedIndex: fitted.seedIndex });
       }
     }
@@ -47,14 +54,20 @@ export function findNonMonotone(probes: readonly ProbeRecord[]): PointResult['no
 
 /**
  * Whether the search's verdict rests on an inconclusive probe: the smallest N that did not
- * fit (the bracket's upper end) stopped on the step cap instead of converging or diverging.
+ * fit (the bracket's upper end), or any larger N the search tried, stopped on the step cap
+ * instead of converging or diverging. EMC is the largest N that fits; fitting is not
+ * always monotone in N (MNIST, MLP 1×4: N = 465 converged without fitting, N = 850 fitted),
+ * so an undecided larger N leaves the EMC only a lower bound too.
  */
 export function isBudgetLimited(
   bracket: SeedResult['bracket'],
-  seedProbes: readonly Pick<ProbeRecord, 'n' | 'fits' | 'stopReason'>[],
+  seedProbes: readonly (Pick<ProbeRecord, 'n' | 'fits' | 'stopReason'> & {
+    verification?: boolean;
+  })[],
 ): boolean {
   const [, hi] = bracket;
   if (hi === null) return false;
-  const decisive = seedProbes.find((p) => p.n === hi && !p.fits);
-  return decisive?.stopReason === 'budget';
+  return seedProbes.some(
+    (p) => p.n >= hi && !p.fits && !p.verification && p.stopReason === 'budget',
+  );
 }

@@ -73,6 +73,26 @@ export const probeRecordSchema = z.strictObject({
   hessianMax: measured(real),
   /** That check found a saddle (a markedly negative eigenvalue). */
   saddle: z.boolean(),
+  /**
+   * Times training stepped off a saddle (a plateau with clear negative curvature) and went
+   * on instead of stopping. Added within version 2: absent reads as 0.
+   */
+  saddleEscapes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .optional()
+    .transform((v) => v ?? 0),
+  /**
+   * A verification training: the seed's decisive probe at this N trained again for
+   * VERIFY_FACTOR times its steps beyond its stop, with the plateau stop off. Added within
+   * version 2: absent reads as false.
+   */
+  verification: z
+    .boolean()
+    .optional()
+    .transform((v) => v ?? false),
   /** Times the budget was doubled because the run was inconclusive at its end. */
   extensions: z.number().int().min(0).max(1000),
   /**
@@ -97,6 +117,18 @@ export const seedResultSchema = z.strictObject({
    * cap: a larger budget might fit it, so this EMC is only a lower bound.
    */
   budgetLimited: z.boolean(),
+  /**
+   * The decisive probe's "does not fit" held when it was trained VERIFY_FACTOR times longer
+   * without the plateau stop (search.verify). False when it was not verified: verification
+   * off, a censored or budget-limited search, or results of EMC Lab before verification
+   * (absent reads as false).
+   */
+  verified: z
+    .boolean()
+    .optional()
+    .transform((v) => v ?? false),
+  /** Verdicts that verification overturned (the search then went on above them). */
+  overturned: count.optional().transform((v) => v ?? 0),
   probes: count,
   /**
    * Test accuracy of the model trained at this seed's largest fitting N (null without a test
@@ -133,6 +165,11 @@ export const pointResultSchema = z.strictObject({
   emcStd: real.min(0),
   /** Some seed's EMC is budget-limited: the mean is a lower bound. */
   budgetLimited: z.boolean(),
+  /** Every seed's EMC was verified (absent, in results before verification, reads as false). */
+  verified: z
+    .boolean()
+    .optional()
+    .transform((v) => v ?? false),
   seeds: z.array(seedResultSchema).max(20),
   /** Pairs of probes where a larger N fitted but a smaller one did not (kept, never dropped). */
   nonMonotone: z

@@ -10,7 +10,7 @@ import { type ExperimentSpecInput, parseSpec } from './experiment/index.ts';
 /** A sweep small enough for the cpu backend in a few seconds. */
 function smallSpec(overrides: Partial<ExperimentSpecInput> = {}): ExperimentSpecInput {
   return {
-    version: 2,
+    version: 3,
     name: 'small',
     seed: 2,
     data: {
@@ -46,12 +46,18 @@ describe('runExperiment', () => {
     expect(kinds[0]).toBe('run-started');
     expect(kinds.at(-1)).toBe('run-finished');
     expect(kinds.filter((k) => k === 'point-finished')).toHaveLength(2);
-    expect(kinds.filter((k) => k === 'probe-started')).toHaveLength(results.probes.length);
+    const verifications = results.probes.filter((p) => p.verification);
+    expect(kinds.filter((k) => k === 'probe-started')).toHaveLength(
+      results.probes.length - verifications.length,
+    );
+    expect(kinds.filter((k) => k === 'verification-started')).toHaveLength(verifications.length);
     expect(kinds.filter((k) => k === 'probe-finished')).toHaveLength(results.probes.length);
     // Every probe's epochs come between its start and its end.
     for (let i = 0; i < kinds.length; i++) {
       if (kinds[i] === 'epoch')
-        expect(['probe-started', 'epoch', 'probe-extended']).toContain(kinds[i - 1]);
+        expect(['probe-started', 'verification-started', 'epoch', 'probe-extended']).toContain(
+          kinds[i - 1],
+        );
     }
 
     expect(results).toMatchObject({ format: 'emc-lab-results', version: 2, status: 'complete' });
@@ -69,7 +75,13 @@ describe('runExperiment', () => {
         // EMC is the largest fitting probe, and the bracket's top a probe that failed.
         expect(Math.max(0, ...probes.filter((p) => p.fits).map((p) => p.n))).toBe(seed.emc);
         if (seed.bracket[1] !== null && seed.emc > 0) {
-          expect(probes.find((p) => p.n === seed.bracket[1])?.fits).toBe(false);
+          const atTop = probes.filter((p) => p.n === seed.bracket[1]);
+          expect(atTop.every((p) => !p.fits)).toBe(true);
+          // A converged "does not fit" at the top was verified by a longer training.
+          if (atTop[0]?.stopReason === 'converged') {
+            expect(atTop.some((p) => p.verification)).toBe(true);
+            expect(seed.verified).toBe(true);
+          }
         }
         expect(
           seed.testAccuracy === null || (seed.testAccuracy >= 0 && seed.testAccuracy <= 1),
@@ -127,7 +139,7 @@ describe('runExperiment', () => {
 
   it('measures an EMC that grows with parameter count on random labels', async () => {
     const results = await runExperiment({
-      version: 2,
+      version: 3,
       name: 'growth',
       seed: 3,
       data: { source: 'gaussian', inputShape: [8], classes: 4, labels: 'random', poolSize: 500 },
@@ -222,6 +234,66 @@ describe('runExperiment', () => {
       expect(lo).toBeLessThan(seqHi ?? Infinity);
       expect(seqLo).toBeLessThan(hi ?? Infinity);
     }
+  });
+
+  describe('verification', () => {
+    // A stop this impatient calls "does not fit" after a few steps: one step of patience, a
+    // plateau unless the loss halves, any gradient small enough, no learning-rate cut.
+    const impatient = (verify: boolean) =>
+      smallSpec({
+        sweep: { widths: [6] },
+        train: {
+          ...smallSpec().train,
+          maxSteps: 4000,
+          patience: 1,
+          minDelta: 0.5,
+          gradTolerance: 1,
+          lrDecay: 1,
+        },
+        search: { precision: 0.1, seeds: 1, verify },
+      });
+
+    it('overturns a planted false verdict and moves the bracket above it', async () => {
+      const unverified = await runExperiment(impatient(false));
+      const verified = await runExperiment(impatient(true));
+      const [before] = unverified.points[0]?.seeds ?? [];
+      const [after] = verified.points[0]?.seeds ?? [];
+      expect(before?.verified).toBe(false);
+      expect(unverified.points[0]?.verified).toBe(false);
+      // The impatient search's failing N fits when trained on: the verdict was false.
+      const overturning = verified.probes.filter((p) => p.verification && p.fits);
+      expect(overturning.length).toBeGreaterThan(0);
+      expect(after?.overturned).toBe(overturning.length);
+      expect(overturning.map((p) => p.n)).toContain(before?.bracket[1]);
+      expect(after?.emc).toBeGreaterThan(before?.emc ?? Infinity);
+      // The search ends on a verdict that held, or on one verification could not decide.
+      const hi = after?.bracket[1];
+      const last = verified.probes.filter((p) => p.verification).at(-1);
+      if (after?.verified) expect(last).toMatchObject({ n: hi, fits: false });
+      // An overturned verdict is not kept as a non-monotone pair: it was no failure.
+      for (const pair of verified.points[0]?.nonMonotone ?? []) {
+        expect(overturning.map((p) => p.n)).not.toContain(pair.failed);
+      }
+    }, 120_000);
+
+    it('trains each verification for four times the steps of the probe it checks, beyond them', async () => {
+      const results = await runExperiment(
+        smallSpec({
+          sweep: { widths: [2] },
+          train: { ...smallSpec().train, maxSteps: 3000 },
+          search: { precision: 0.1, seeds: 1 },
+        }),
+      );
+      const checks = results.probes.filter((p) => p.verification);
+      expect(checks.length).toBeGreaterThan(0);
+      for (const check of checks) {
+        const probe = results.probes.find(
+          (p) => !p.verification && p.n === check.n && p.pointIndex === check.pointIndex,
+        );
+        expect(probe?.stopReason).toBe('converged');
+        if (!check.fits) expect(check.steps).toBe(5 * (probe?.steps ?? 0));
+      }
+    }, 60_000);
   });
 
   it('refuses search.parallel > 1 for a CNN, naming the field', async () => {

@@ -17,13 +17,15 @@ import {
   type SeedResult,
   sampleStd,
 } from './results.ts';
-import { parallelGallopThenBisect } from './search/gallopThenBisect.ts';
+import { parallelGallopThenBisect, type SearchOutcome } from './search/gallopThenBisect.ts';
 import { measureGeneralizationAtSharedSize } from './sharedSizeGeneralization.ts';
 import { type ShardId, shardingProblem, shardOfJob } from './shards.ts';
 import {
   type ExperimentSpec,
+  MAX_STEPS,
   parseSpec,
   START_FRACTION_OF_PARAMETERS,
+  VERIFY_FACTOR,
 } from './experiment/index.ts';
 import { type EpochMetrics, type FitProbeInput, fitProbe } from './train/fitProbe.ts';
 import { fitProbesStacked } from './train/stackedProbes.ts';
@@ -197,7 +199,7 @@ async function measurePoint(
         if (fresh.length > 1) {
           const trained = await fitProbesStacked({ ...probeInput, ns: fresh, onEpoch, onExtend });
           for (const outcome of trained) {
-            outcomes.set(outcome.n, { pointIndex, seedIndex, ...outcome });
+            outcomes.set(outcome.n, { pointIndex, seedIndex, ...outcome, verification: false });
           }
         } else {
           for (const n of fresh) {
@@ -207,7 +209,7 @@ async function measurePoint(
               onEpoch: (metrics) => onEpoch(n, metrics),
               onExtend: (steps) => onExtend(n, steps),
             });
-            outcomes.set(n, { pointIndex, seedIndex, ...outcome });
+            outcomes.set(n, { pointIndex, seedIndex, ...outcome, verification: false });
           }
         }
       } catch (error) {
@@ -221,12 +223,45 @@ async function measurePoint(
         return probe.fits;
       });
     };
-    const search = await parallelGallopThenBisect(answerRound, {
-      start,
-      max: spec.data.poolSize,
-      precision: spec.search.precision,
-      parallel: spec.search.parallel,
-    });
+    // The search is deterministic given its answers: after a verdict is overturned it runs
+    // again through the answers it has (the overturned N now fits) and goes on above.
+    const answers = new Map<number, boolean>();
+    const answerRemembered = async (ns: readonly number[]): Promise<boolean[]> => {
+      const unknown = ns.filter((n) => !answers.has(n));
+      if (unknown.length > 0) {
+        const fresh = await answerRound(unknown);
+        unknown.forEach((n, i) => answers.set(n, fresh[i] as boolean));
+      }
+      return ns.map((n) => answers.get(n) as boolean);
+    };
+    let overturned = 0;
+    let verified = false;
+    let search: SearchOutcome;
+    for (;;) {
+      search = await parallelGallopThenBisect(answerRemembered, {
+        start,
+        max: spec.data.poolSize,
+        precision: spec.search.precision,
+        parallel: spec.search.parallel,
+      });
+      const hi = search.bracket[1];
+      const decisive =
+        hi === null ? undefined : [...seedProbes].reverse().find((p) => p.n === hi && !p.verification);
+      if (!spec.search.verify || !decisive || decisive.stopReason === 'budget') break;
+      // A diverged loss diverges again on the same seeded trajectory: nothing to verify.
+      if (decisive.stopReason !== 'converged') {
+        verified = true;
+        break;
+      }
+      const check = await verifyVerdict(decisive);
+      record(check);
+      if (!check.fits) {
+        verified = true;
+        break;
+      }
+      overturned++;
+      answers.set(decisive.n, true);
+    }
     seeds.push({
       seedIndex,
       seed,
@@ -234,9 +269,38 @@ async function measurePoint(
       bracket: search.bracket,
       censored: search.censored,
       budgetLimited: isBudgetLimited(search.bracket, seedProbes),
-      probes: search.probes,
+      verified,
+      overturned,
+      probes: seedProbes.length,
       testAccuracy: testAccuracyAt.get(search.emc) ?? null,
     });
+
+    /**
+     * Trains the decisive probe again from its initialization, for VERIFY_FACTOR times its
+     * steps beyond where it stopped, with the plateau stop off. On a deterministic backend
+     * the first steps retrace the probe exactly, so this is the probe trained on from where
+     * it stopped; retraining instead of keeping the model spares memory between probes.
+     */
+    async function verifyVerdict(decisive: ProbeRecord): Promise<ProbeRecord> {
+      const { n } = decisive;
+      const steps = Math.min(MAX_STEPS, decisive.steps * (1 + VERIFY_FACTOR));
+      emit({ kind: 'verification-started', pointIndex, seedIndex, n, steps });
+      const earlier = options.replayed.get(replayKey({ pointIndex, seedIndex, n, verification: true }));
+      if (earlier) return { ...earlier, replayed: true };
+      try {
+        const outcome = await fitProbe({
+          ...probeInput,
+          n,
+          train: { ...spec.train, maxSteps: steps },
+          plateauStops: false,
+          onEpoch: (metrics) => emit({ kind: 'epoch', pointIndex, seedIndex, n, ...metrics }),
+        });
+        return { pointIndex, seedIndex, ...outcome, verification: true };
+      } catch (error) {
+        if (error instanceof RunCancelledError) throw error;
+        throw new ProbeFailedError({ pointIndex, width: plan.width, seedIndex, n }, error);
+      }
+    }
   }
 
   const emcs = seeds.map((s) => s.emc);
@@ -248,6 +312,7 @@ async function measurePoint(
     emcMean: mean(emcs),
     emcStd: sampleStd(emcs),
     budgetLimited: seeds.some((s) => s.budgetLimited),
+    verified: seeds.every((s) => s.verified),
     seeds,
     nonMonotone: findNonMonotone(pointProbes),
     wallMs: performance.now() - started,
@@ -330,8 +395,10 @@ export function repeatSeeds(
   };
 }
 
-function replayKey(probe: Pick<ProbeRecord, 'pointIndex' | 'seedIndex' | 'n'>): string {
-  return `${probe.pointIndex}/${probe.seedIndex}/${probe.n}`;
+function replayKey(
+  probe: Pick<ProbeRecord, 'pointIndex' | 'seedIndex' | 'n'> & { verification?: boolean },
+): string {
+  return `${probe.pointIndex}/${probe.seedIndex}/${probe.n}${probe.verification ? '/verification' : ''}`;
 }
 
 function describeEnvironment(): RunEnvironment {

@@ -134,6 +134,7 @@ export function mergeShards(
       emcMean: mean(emcs),
       emcStd: sampleStd(emcs),
       budgetLimited: seeds.some((s) => s.budgetLimited),
+      verified: seeds.every((s) => s.verified),
       seeds,
       nonMonotone: findNonMonotone(pointProbes),
       wallMs: parts_.reduce((sum, p) => sum + p.wallMs, 0),

@@ -9,7 +9,7 @@ import { pointResult, seedResult } from './testFixtures.ts';
 /** A gaussian sweep with a test split, small enough for the cpu backend in seconds. */
 function specWithTestSplit(seeds: number): ExperimentSpecInput {
   return {
-    version: 2,
+    version: 3,
     name: 'shared N',
     seed: 4,
     data: {

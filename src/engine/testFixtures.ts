@@ -21,7 +21,7 @@ export type SpecOverrides = Partial<Pick<ExperimentSpecInput, 'seed' | 'name'>> 
  */
 export function specFixture(overrides: SpecOverrides = {}): ExperimentSpec {
   const base: ExperimentSpecInput = {
-    version: 2,
+    version: 3,
     seed: 1,
     data: { source: 'gaussian', inputShape: [4], classes: 2, poolSize: 20 },
     model: { family: 'mlp', depth: 0 },
@@ -72,6 +72,8 @@ export function probeRecord(overrides: Partial<ProbeRecord> = {}): ProbeRecord {
     hessianMin: fits ? null : 0.0001,
     hessianMax: fits ? null : 2,
     saddle: false,
+    saddleEscapes: 0,
+    verification: false,
     extensions: 0,
     finalLearningRate: 0.01,
     ...overrides,
@@ -86,6 +88,8 @@ export function seedResult(overrides: Partial<SeedResult> = {}): SeedResult {
     bracket: [20, 22],
     censored: false,
     budgetLimited: false,
+    verified: true,
+    overturned: 0,
     probes: 4,
     testAccuracy: null,
     ...overrides,
@@ -101,6 +105,7 @@ export function pointResult(overrides: Partial<PointResult> = {}): PointResult {
     emcMean: 20,
     emcStd: 0,
     budgetLimited: false,
+    verified: true,
     seeds: [seedResult()],
     nonMonotone: [],
     wallMs: 400,

@@ -1,4 +1,4 @@
-import type { ExperimentSpecInput } from '../engine/experiment/index.ts';
+import { DEFAULT_PATIENCE_STEPS, type ExperimentSpecInput } from '../engine/experiment/index.ts';
 
 /**
  * Classroom demos: one per finding of the paper. Data, not code: a preset is a base spec,
@@ -27,7 +27,7 @@ export interface Preset {
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
 
 const randomLabelsMlp: ExperimentSpecInput = {
-  version: 2,
+  version: 3,
   name: 'MLP on random labels',
   seed: 1,
   data: { source: 'gaussian', inputShape: [10], classes: 4, labels: 'random', poolSize: 800 },
@@ -38,7 +38,7 @@ const randomLabelsMlp: ExperimentSpecInput = {
     learningRate: 0.02,
     batchSize: 'full',
     maxSteps: 20_000,
-    patience: 40,
+    patience: DEFAULT_PATIENCE_STEPS,
     minDelta: 0.0001,
   },
   search: { precision: 0.1, seeds: 1 },
@@ -50,7 +50,7 @@ const momentumToConvergence: ExperimentSpecInput['train'] = {
   learningRate: 0.05,
   batchSize: 32,
   maxSteps: 20_000,
-  patience: 30,
+  patience: DEFAULT_PATIENCE_STEPS,
   minDelta: 0.0001,
 };
 
@@ -88,8 +88,8 @@ export const PRESETS: readonly Preset[] = [
         learningRate: 0.003,
         batchSize: 16,
         maxSteps: 8000,
-        patience: 12,
-        minDelta: 0.001,
+        patience: DEFAULT_PATIENCE_STEPS,
+        minDelta: 0.0001,
       },
       search: { precision: 0.2, seeds: 1, start: 20 },
     },

@@ -44,6 +44,8 @@ const seedTuple = z.tuple([
     .min(0)
     .max(2 ** 32)
     .optional(), // the repeat's initialization seed
+  flag.optional(), // verified (absent: a link from before verification, unverified)
+  z.number().int().min(0).max(10_000).optional(), // verdicts overturned by verification
 ]);
 const pointTuple = z.tuple([
   z.number().int().min(1).max(1e6), // width
@@ -92,6 +94,8 @@ const probeTuple = z.tuple([
   flag.optional(), // converged
   z.number().int().min(0).max(1e9).nullable().optional(), // steps (null: unknown)
   z.number().int().min(0).max(1000).optional(), // budget extensions
+  flag.optional(), // a verification training
+  z.number().int().min(0).max(1_000_000).optional(), // saddle escapes
 ]);
 
 export const compactResultsSchema = z.strictObject({
@@ -124,6 +128,8 @@ export function compactResults(results: ExperimentResults, withProbes: boolean):
         s.testAccuracy === null ? null : round(s.testAccuracy),
         bit(s.budgetLimited),
         s.seed,
+        bit(s.verified),
+        s.overturned,
       ]),
       Math.round(p.wallMs),
       p.model,
@@ -149,6 +155,8 @@ export function compactResults(results: ExperimentResults, withProbes: boolean):
             bit(p.converged),
             Number.isFinite(p.steps) ? p.steps : null,
             p.extensions,
+            bit(p.verification),
+            p.saddleEscapes,
           ]),
         }
       : {}),
@@ -177,6 +185,8 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
       converged,
       steps,
       extensions,
+      verification,
+      saddleEscapes,
     ]) => {
       const stopReason = LINK_STOP_REASONS[reason] ?? 'budget';
       return {
@@ -199,6 +209,8 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
         hessianMax: null,
         // Not carried: a saddle only matters to the training that already decided.
         saddle: false,
+        saddleEscapes: saddleEscapes ?? 0,
+        verification: verification === 1,
         extensions: extensions ?? 0,
         finalLearningRate: Number.NaN,
       };
@@ -211,7 +223,10 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
     ) => {
       const pointProbes = probes.filter((p) => p.pointIndex === index);
       const expandedSeeds = seeds.map(
-        ([emc, lo, hi, probeCount, testAccuracy, budgetLimited, seed], seedIndex) => {
+        (
+          [emc, lo, hi, probeCount, testAccuracy, budgetLimited, seed, verified, overturned],
+          seedIndex,
+        ) => {
           const bracket: [number, number | null] = [lo, hi];
           return {
             seedIndex,
@@ -227,6 +242,8 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
                     pointProbes.filter((p) => p.seedIndex === seedIndex),
                   )
                 : budgetLimited === 1,
+            verified: verified === 1,
+            overturned: overturned ?? 0,
             probes: probeCount,
             testAccuracy,
           };
@@ -240,6 +257,7 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
         emcMean,
         emcStd,
         budgetLimited: expandedSeeds.some((s) => s.budgetLimited),
+        verified: expandedSeeds.every((s) => s.verified),
         seeds: expandedSeeds,
         nonMonotone: pairs
           ? pairs.map(([fitted, failed, seedIndex]) => ({ fitted, failed, seedIndex }))

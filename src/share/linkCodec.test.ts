@@ -16,7 +16,7 @@ import { createRng, type Rng } from '../engine/random.ts';
 import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { decodeLink, encodeLink, MAX_LINK_CHARS } from './linkCodec.ts';
-import { migrateSpec } from '../engine/experiment/index.ts';
+import { DEFAULT_PATIENCE_STEPS, migrateSpec, readSpec } from '../engine/experiment/index.ts';
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng.int(items.length)] as T;
 
@@ -458,14 +458,47 @@ describe('share links', () => {
 describe('spec migrations', () => {
   it('applies one migration per version, in order, up to the current version', () => {
     const migrations = {
-      1: (spec: Record<string, unknown>) => ({ ...spec, renamed: spec.old, old: undefined }),
-      2: (spec: Record<string, unknown>) => ({ ...spec, added: 'default' }),
+      1: (spec: Record<string, unknown>) => ({
+        spec: { ...spec, renamed: spec.old, old: undefined },
+      }),
+      2: (spec: Record<string, unknown>) => ({
+        spec: { ...spec, added: 'default' },
+        note: 'added a field',
+      }),
     };
     const migrated = migrateSpec({ version: 1, old: 5 }, migrations, 3);
     expect(migrated).toEqual({
       ok: true,
       spec: { version: 3, renamed: 5, old: undefined, added: 'default' },
+      notes: ['added a field'],
     });
+  });
+
+  it('reads a version-2 patience of epochs as that many epochs at the pool, in optimizer steps', () => {
+    const v2 = {
+      ...DEFAULT_SPEC,
+      version: 2,
+      data: { source: 'gaussian', inputShape: [10], classes: 2, poolSize: 2000 },
+      train: { ...DEFAULT_SPEC.train, batchSize: 64, patience: 30 },
+    };
+    const check = readSpec(v2);
+    expect(check.ok).toBe(true);
+    if (!check.ok) return;
+    // 30 epochs of ceil(2000 / 64) = 32 steps: the most patient the old spec ever was.
+    expect(check.spec.train.patience).toBe(960);
+    expect(check.spec.search.verify).toBe(true);
+    expect(check.migrationNotes?.[0]).toMatch(/patience of 30 epochs now reads as 960 optimizer steps/);
+  });
+
+  it('never makes a version-2 spec less patient than the default, and says so', () => {
+    const fullBatch = {
+      ...DEFAULT_SPEC,
+      version: 2,
+      train: { ...DEFAULT_SPEC.train, batchSize: 'full', patience: 40 },
+    };
+    const check = readSpec(fullBatch);
+    expect(check.ok && check.spec.train.patience).toBe(DEFAULT_PATIENCE_STEPS);
+    expect(check.ok && check.migrationNotes?.[0]).toMatch(/raised to the default of 500/);
   });
 
   it('says which version can no longer be read when a migration is missing', () => {
@@ -476,6 +509,10 @@ describe('spec migrations', () => {
   });
 
   it('leaves a current spec as it is', () => {
-    expect(migrateSpec({ ...DEFAULT_SPEC })).toEqual({ ok: true, spec: { ...DEFAULT_SPEC } });
+    expect(migrateSpec({ ...DEFAULT_SPEC })).toEqual({
+      ok: true,
+      spec: { ...DEFAULT_SPEC },
+      notes: [],
+    });
   });
 });

@@ -132,13 +132,18 @@ function migrateResultsV1(document: DocumentV1, spec: ExperimentSpec): DocumentV
     hessianMin: null,
     hessianMax: null,
     saddle: false,
+    saddleEscapes: 0,
+    verification: false,
     extensions: 0,
     // Version 1 trained at the spec's learning rate throughout.
     finalLearningRate: spec.train.learningRate,
   }));
   const points: PointResult[] = document.points.map((point) => {
+    // Version 1 verified nothing.
     const seeds = point.seeds.map((seed) => ({
       ...seed,
+      verified: false,
+      overturned: 0,
       budgetLimited: isBudgetLimited(
         seed.bracket,
         probes.filter((p) => p.pointIndex === point.index && p.seedIndex === seed.seedIndex),
@@ -148,6 +153,7 @@ function migrateResultsV1(document: DocumentV1, spec: ExperimentSpec): DocumentV
       ...point,
       seeds,
       budgetLimited: seeds.some((s) => s.budgetLimited),
+      verified: false,
       generalization: null,
     };
   });

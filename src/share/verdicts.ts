@@ -25,6 +25,21 @@ function spent(probe: Pick<ProbeRecord, 'steps' | 'epochs'>): string {
  * "does not fit".
  */
 export function probeVerdict(
+  probe: Pick<ProbeRecord, 'stopReason' | 'steps' | 'epochs' | 'extensions'> &
+    Partial<Pick<ProbeRecord, 'verification' | 'saddleEscapes'>>,
+): string {
+  if (probe.verification) {
+    return probe.stopReason === 'fit'
+      ? `verdict overturned: fits when trained on (${spent(probe)}); the search goes on above it`
+      : `verified: still does not fit ${spent(probe)} without the plateau stop`;
+  }
+  const escapes = probe.saddleEscapes ?? 0;
+  const saddles =
+    escapes > 0 ? `, stepped off ${escapes} saddle${escapes > 1 ? 's' : ''}` : '';
+  return plainVerdict(probe) + saddles;
+}
+
+function plainVerdict(
   probe: Pick<ProbeRecord, 'stopReason' | 'steps' | 'epochs' | 'extensions'>,
 ): string {
   const extended =
@@ -48,6 +63,23 @@ export function probeVerdict(
 
 /** What a budget-limited EMC means and what to do about it, said the same everywhere. */
 export const BUDGET_LIMITED_NOTE = 'budget-limited: a lower bound; raise train.maxSteps';
+
+/** What an unverified EMC means, said the same everywhere. */
+export const UNVERIFIED_NOTE =
+  'unverified: its decisive "does not fit" was not trained on longer to check it (search.verify)';
+
+/** The line that starts a verification, for the lab's log and the CLI. */
+export function verificationStartedText(n: number, steps: number): string {
+  return `Verifying N = ${formatCount(n)}: training it again for ${formatCount(steps)} steps without the plateau stop`;
+}
+
+/**
+ * A point whose EMC is reported plainly: verified, and not a lower bound. A censored or
+ * budget-limited EMC is marked "≥" instead; an unverified one otherwise.
+ */
+export function isUnverified(point: Pick<PointResult, 'verified' | 'budgetLimited' | 'seeds'>) {
+  return !point.verified && !point.budgetLimited && !point.seeds.some((s) => s.censored);
+}
 
 /** Widths whose EMC is only a lower bound in a run, and why. */
 export interface LowerBounds {
@@ -106,12 +138,14 @@ export function agreementSentence(report: Pick<LabelGapReport, 'agreement'>): st
 
 /**
  * A point's EMC as the lab shows it: "≥ 96" when it is only a lower bound, because every N
- * up to the pool fitted (censored) or a decisive probe ran out of steps (budget-limited).
+ * up to the pool fitted (censored) or a decisive probe ran out of steps (budget-limited);
+ * "62 (unverified)" when a seed's verdict was not checked by longer training.
  */
 export function formatEmc(point: PointResult): string {
   const lowerBound = point.budgetLimited || point.seeds.some((s) => s.censored);
   const spread = point.seeds.length > 1 ? ` ± ${point.emcStd.toFixed(1)}` : '';
-  return `${lowerBound ? '≥ ' : ''}${Math.round(point.emcMean * 10) / 10}${spread}`;
+  const unverified = isUnverified(point) ? ' (unverified)' : '';
+  return `${lowerBound ? '≥ ' : ''}${Math.round(point.emcMean * 10) / 10}${spread}${unverified}`;
 }
 
 /** "MLP 1×{4, 8} relu on gaussian [20], random labels, pool 400". */

@@ -1,4 +1,8 @@
-import { type ExperimentSpecInput, SPEC_VERSION } from '../engine/experiment/index.ts';
+import {
+  DEFAULT_PATIENCE_STEPS,
+  type ExperimentSpecInput,
+  SPEC_VERSION,
+} from '../engine/experiment/index.ts';
 
 /**
  * What the lab opens with: small enough to show EMC points within a minute on a laptop
@@ -29,7 +33,7 @@ export const DEFAULT_SPEC: ExperimentSpecInput = {
     // A probe still undecided after this many steps leaves its EMC a lower bound
     // (budget-limited); the first budget is an eighth of it, doubled while inconclusive.
     maxSteps: 4000,
-    patience: 40,
+    patience: DEFAULT_PATIENCE_STEPS,
     minDelta: 0.0001,
   },
   search: { precision: 0.1, seeds: 1 },

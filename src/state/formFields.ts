@@ -224,10 +224,10 @@ export const FORM_FIELDS: readonly FieldDef[] = [
   },
   {
     path: 'train.patience',
-    label: 'Patience (epochs)',
+    label: 'Patience (steps)',
     group: 'Training',
     kind: 'integer',
-    hint: 'plateau: no relative improvement ≥ min delta for this long',
+    hint: 'plateau: no relative improvement ≥ min delta for this many optimizer steps',
   },
   { path: 'train.minDelta', label: 'Min delta', group: 'Training', kind: 'number' },
   {
@@ -295,6 +295,13 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     group: 'Search',
     kind: 'boolean',
     hint: "start each width at the previous width's EMC; off: widths are independent jobs",
+  },
+  {
+    path: 'search.verify',
+    label: 'Verify verdicts',
+    group: 'Search',
+    kind: 'boolean',
+    hint: 'train each seed\'s decisive "does not fit" 4× longer; off: EMCs are shown as unverified',
   },
 ];
 

@@ -1,5 +1,13 @@
 import type { EngineEvent } from '../engine/index.ts';
-import { BUDGET_LIMITED_NOTE, formatCount, formatEmc, probeVerdict } from '../share/verdicts.ts';
+import {
+  BUDGET_LIMITED_NOTE,
+  formatCount,
+  formatEmc,
+  isUnverified,
+  probeVerdict,
+  UNVERIFIED_NOTE,
+  verificationStartedText,
+} from '../share/verdicts.ts';
 import type { WorkerMessage } from '../worker/protocol.ts';
 import { appendLog, percent } from './runLog.ts';
 import type { LogEntry, RunState } from './runTypes.ts';
@@ -94,6 +102,17 @@ function reduceEngineEvent(
           `N = ${event.n} still inconclusive after ${formatCount(event.steps)} steps: training on (budget doubled)`,
         ),
       };
+    case 'verification-started':
+      return {
+        current: {
+          pointIndex: event.pointIndex,
+          seedIndex: event.seedIndex,
+          n: event.n,
+          startedAt: now,
+          curve: [],
+        },
+        log: log('info', verificationStartedText(event.n, event.steps)),
+      };
     case 'probe-finished': {
       const probe = event.probe;
       const atSeconds = (now - (state.startedAt ?? now)) / 1000;
@@ -112,7 +131,9 @@ function reduceEngineEvent(
         points: [...state.points, point],
         log: point.budgetLimited
           ? log('warn', `${text} (${BUDGET_LIMITED_NOTE})`)
-          : log('info', text),
+          : isUnverified(point)
+            ? log('warn', `${text} (${UNVERIFIED_NOTE})`)
+            : log('info', text),
       };
     }
     case 'generalization-started':

@@ -25,7 +25,7 @@ z.config({ jitless: true });
  * Bump SPEC_VERSION only with a migration from the previous version (see share/ later):
  * old links and results files must keep working.
  */
-export const SPEC_VERSION = 2;
+export const SPEC_VERSION = 3;
 
 export const ACTIVATIONS = [
   'relu',
@@ -269,6 +269,19 @@ export const DEFAULT_MAX_STEPS = 20_000;
 export const DEFAULT_GRAD_TOLERANCE = 0.1;
 export const DEFAULT_SADDLE_TOLERANCE = 0.1;
 export const DEFAULT_LR_DECAY = 0.1;
+/**
+ * Optimizer steps without relative loss improvement that make a plateau, and the smallest
+ * relative improvement that counts (chosen by the convergence study, bench/fidelity.md).
+ */
+export const DEFAULT_PATIENCE_STEPS = 500;
+export const DEFAULT_MIN_DELTA = 0.0001;
+/**
+ * A plateau is also judged on at least this many checked epochs, so that at a large N (an
+ * epoch of more steps than the patience) one unlucky epoch cannot end a probe.
+ */
+export const MIN_PLATEAU_CHECKS = 3;
+/** Verification trains the decisive probe for this many times its steps beyond its stop. */
+export const VERIFY_FACTOR = 4;
 /** The first budget when train.maxEpochs is not given: this fraction of the step cap. */
 export const FIRST_BUDGET_FRACTION = 1 / 8;
 /** Without search.start or a better guess the search starts at this fraction of the parameters. */
@@ -292,9 +305,14 @@ export const trainSpecSchema = z
      * doubling, up to maxSteps. Without it the first budget is an eighth of maxSteps.
      */
     maxEpochs: int(1, 100_000).optional(),
-    /** Epochs without relative loss improvement of at least minDelta: a plateau. */
-    patience: int(1, 100_000),
-    minDelta: z.number().min(0).max(1),
+    /**
+     * Optimizer steps (not epochs) without a relative loss improvement of at least minDelta:
+     * a plateau. Counted in steps so that full-batch GD (one step an epoch) and a batch of
+     * 16 are judged over comparable training, and a small N is not judged after a few dozen
+     * updates; the plateau also spans at least MIN_PLATEAU_CHECKS checked epochs.
+     */
+    patience: int(1, MAX_STEPS).default(DEFAULT_PATIENCE_STEPS),
+    minDelta: z.number().min(0).max(1).default(DEFAULT_MIN_DELTA),
     /**
      * A plateau is a converged no-fit only when the full-batch gradient norm has fallen to
      * this fraction of its value at initialization (see README, Fidelity).
@@ -342,6 +360,13 @@ export const searchSpecSchema = z.strictObject({
    * and seeds are independent jobs: what a sweep sharded over a cluster needs.
    */
   warmStart: z.boolean().default(true),
+  /**
+   * Verify every seed's verdict: its decisive probe (the smallest N that did not fit) is
+   * trained again for VERIFY_FACTOR times its steps beyond where it stopped, with the
+   * plateau stop off. If it then fits, the verdict was false and the search goes on above
+   * it; an EMC is reported plainly only when verified.
+   */
+  verify: z.boolean().default(true),
 });
 
 export const experimentSpecSchema = z

@@ -8,7 +8,13 @@ import { type ExperimentSpec, experimentSpecSchema } from './schema.ts';
  * a newer or retired version); `errors` then holds the one reason.
  */
 export type SpecCheck =
-  { ok: true; spec: ExperimentSpec } | { ok: false; errors: string[]; unreadable?: boolean };
+  | {
+      ok: true;
+      spec: ExperimentSpec;
+      /** What migrating an older version reinterpreted, for the person who opened it. */
+      migrationNotes?: string[];
+    }
+  | { ok: false; errors: string[]; unreadable?: boolean };
 
 /**
  * The one door for untrusted specs (a link, a results file, a saved run, the CLI, a form):
@@ -19,7 +25,11 @@ export function readSpec(input: unknown): SpecCheck {
   const migrated = migrateSpec(input);
   if (!migrated.ok) return { ok: false, unreadable: true, errors: [migrated.error] };
   const result = experimentSpecSchema.safeParse(migrated.spec, { reportInput: true });
-  if (result.success) return { ok: true, spec: result.data };
+  if (result.success) {
+    return migrated.notes.length > 0
+      ? { ok: true, spec: result.data, migrationNotes: migrated.notes }
+      : { ok: true, spec: result.data };
+  }
   return { ok: false, errors: result.error.issues.map(describeIssue) };
 }
 

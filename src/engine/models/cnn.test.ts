@@ -66,7 +66,7 @@ describe('CNN', () => {
   it('measures the EMC of a small CNN sweep on random-label noise images, leaking nothing', async () => {
     const before = tf.memory().numTensors;
     const results = await runExperiment({
-      version: 2,
+      version: 3,
       name: 'cnn',
       seed: 4,
       data: {

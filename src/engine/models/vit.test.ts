@@ -175,7 +175,7 @@ describe('ViT', () => {
   });
 
   const vitSpec = (model: Record<string, unknown>, widths = [4]) => ({
-    version: 2,
+    version: 3,
     seed: 1,
     data: { source: 'gaussian', inputShape: [8, 8, 1], classes: 2, poolSize: 64 },
     model: { family: 'vit', depth: 1, ...model },

@@ -23,6 +23,8 @@ export interface Convergence {
   hessianMax: number | null;
   /** A negative eigenvalue beyond train.saddleTolerance × the largest. */
   saddle: boolean;
+  /** The direction of the smallest eigenvalue (flattened parameters), for a saddle escape. */
+  negativeDirection: Float64Array | null;
   converged: boolean;
 }
 
@@ -41,10 +43,12 @@ export async function checkConvergence(
       hessianMin: null,
       hessianMax: null,
       saddle: false,
+      negativeDirection: null,
       converged: false,
     };
   }
-  // The curvature check is reported, not used to reject: its Hessian-vector products are
+  // A saddle does not end the probe: training steps off it and goes on (epochRules). The
+  // gradient test alone decides "converged" here, since the Hessian-vector products are
   // differences of gradients, which the kinks of ReLU networks perturb (README, Fidelity).
   const hessian = await hessianExtremes(surface, { seed });
   return {
@@ -53,6 +57,7 @@ export async function checkConvergence(
     hessianMin: hessian.min,
     hessianMax: hessian.max,
     saddle: isSaddle(hessian.min, hessian.max, train.saddleTolerance),
+    negativeDirection: hessian.min < 0 ? hessian.minDirection : null,
     converged: true,
   };
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainSpec } from '../experiment/index.ts';
 import { checkConvergence, type Convergence } from './convergence.ts';
-import { gradientNorm, type LossSurface, normOf } from './curvature.ts';
+import { gradientNorm, type LossSurface, normOf, parameterNorm, stepAlong } from './curvature.ts';
 import type { ProbeOutcome, StopReason } from './probeOutcome.ts';
 
 type ConvergenceFields = Pick<
@@ -13,7 +13,11 @@ type ConvergenceFields = Pick<
   | 'hessianMin'
   | 'hessianMax'
   | 'saddle'
+  | 'saddleEscapes'
 >;
+
+/** A step off a saddle is this fraction of the parameters' norm (at least this much). */
+export const SADDLE_STEP_FRACTION = 0.01;
 
 /**
  * One probe's convergence measurements: the full-batch gradient norm at initialization
@@ -26,6 +30,7 @@ export class ConvergenceRecord {
   private last: Convergence | undefined;
   private stallSum: tf.Tensor[] | undefined;
   private stallSteps = 0;
+  private escapes = 0;
 
   constructor(
     private readonly surface: LossSurface,
@@ -69,6 +74,18 @@ export class ConvergenceRecord {
     return this.last;
   }
 
+  /**
+   * Steps off the saddle `convergence` found, downhill along its direction of negative
+   * curvature, by SADDLE_STEP_FRACTION of the parameters' norm (at least that much in
+   * absolute terms, for weights near zero).
+   */
+  async escapeSaddle(convergence: Convergence): Promise<void> {
+    this.escapes++;
+    if (!convergence.negativeDirection) return;
+    const length = SADDLE_STEP_FRACTION * Math.max(1, await parameterNorm(this.surface));
+    await stepAlong(this.surface, convergence.negativeDirection, length);
+  }
+
   /** The record's fields; the full-batch gradient is measured at the end. */
   async summary(stop: StopReason): Promise<ConvergenceFields> {
     const finite = (x: number | null | undefined) =>
@@ -82,6 +99,7 @@ export class ConvergenceRecord {
       hessianMin: this.last?.hessianMin ?? null,
       hessianMax: this.last?.hessianMax ?? null,
       saddle: this.last?.saddle ?? false,
+      saddleEscapes: this.escapes,
     };
   }
 

@@ -21,6 +21,8 @@ export interface LossSurface {
   gradient(): tf.Tensor[];
   /** The gradient with the parameters moved by `delta`, which are restored exactly after. */
   gradientAt(delta: readonly tf.Tensor[]): tf.Tensor[];
+  /** Moves the parameters by `delta` for good (off a saddle). */
+  moveBy(delta: readonly tf.Tensor[]): void;
 }
 
 /**
@@ -60,17 +62,7 @@ export function fullBatchSurface(
       const saved = variables.map((v) => tf.clone(v));
       try {
         variables.forEach((v, i) =>
-          tf.tidy(() => {
-            let step = delta[i] as tf.Tensor;
-            if (member) {
-              const after = member.of - member.index - 1;
-              step = step.pad([[member.index, after], ...v.shape.slice(1).map(() => [0, 0])] as [
-                number,
-                number,
-              ][]);
-            }
-            v.assign((saved[i] as tf.Tensor).add(step));
-          }),
+          tf.tidy(() => v.assign((saved[i] as tf.Tensor).add(padded(v, delta[i] as tf.Tensor)))),
         );
         return gradient();
       } finally {
@@ -78,7 +70,19 @@ export function fullBatchSurface(
         tf.dispose(saved);
       }
     },
+    moveBy: (delta) =>
+      variables.forEach((v, i) => tf.tidy(() => v.assign(v.add(padded(v, delta[i] as tf.Tensor))))),
   };
+
+  /** A member's step as a step of the stacked variable (zero for its neighbours). */
+  function padded(v: tf.Variable, step: tf.Tensor): tf.Tensor {
+    if (!member) return step;
+    const after = member.of - member.index - 1;
+    return step.pad([[member.index, after], ...v.shape.slice(1).map(() => [0, 0])] as [
+      number,
+      number,
+    ][]);
+  }
 }
 
 /** Euclidean norm of the full-batch gradient. */
@@ -102,6 +106,8 @@ export interface HessianExtremes {
   min: number;
   /** Largest eigenvalue (the sharpness). */
   max: number;
+  /** Unit vector (all parameters, flattened) of the smallest eigenvalue's Ritz pair. */
+  minDirection: Float64Array;
 }
 
 /** Lanczos iterations: enough for the extreme eigenvalues of the lab's models to settle. */
@@ -146,9 +152,52 @@ export async function hessianExtremes(
     const minus = await gradientAt(-1);
     return plus.map((p, i) => (p - (minus[i] as number)) / (2 * epsilon));
   };
-  const { alphas, betas } = await lanczos(hessianTimes, size, steps, options.seed ?? 1);
-  const eigenvalues = tridiagonalEigenvalues(alphas, betas);
-  return { min: Math.min(...eigenvalues), max: Math.max(...eigenvalues) };
+  const { alphas, betas, basis } = await lanczos(hessianTimes, size, steps, options.seed ?? 1);
+  const { values, vectors } = tridiagonalEigen(alphas, betas);
+  const lowest = values.indexOf(Math.min(...values));
+  // The Ritz vector: the Lanczos basis combined by T's eigenvector of the lowest value.
+  const minDirection = new Float64Array(size);
+  basis.forEach((q, j) => axpy(minDirection, q, (vectors[j] as number[])[lowest] as number));
+  return {
+    min: values[lowest] as number,
+    max: Math.max(...values),
+    minDirection: normalize(minDirection),
+  };
+}
+
+/**
+ * Moves the surface's parameters off a saddle: a step of `length` along `direction`,
+ * pointed downhill (against the gradient's component along it; either way at an exact
+ * saddle, where that component is zero and both sides descend).
+ */
+export async function stepAlong(
+  surface: LossSurface,
+  direction: Float64Array,
+  length: number,
+): Promise<void> {
+  const gradient = await readFlat(surface.gradient());
+  const sign = dot(gradient, direction) > 0 ? -1 : 1;
+  const delta = unflatten(direction, surface.shapes, sign * length);
+  try {
+    surface.moveBy(delta);
+  } finally {
+    tf.dispose(delta);
+  }
+}
+
+/** The parameters' norm: the scale a step off a saddle is measured in. */
+export function parameterNorm(surface: LossSurface): Promise<number> {
+  return normOf(() => surface.parameters());
+}
+
+function unflatten(flat: Float64Array, shapes: number[][], scale: number): tf.Tensor[] {
+  let offset = 0;
+  return shapes.map((shape) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const part = flat.subarray(offset, offset + size);
+    offset += size;
+    return tf.tensor(Float32Array.from(part, (x) => x * scale), shape);
+  });
 }
 
 /**
@@ -160,7 +209,7 @@ async function lanczos(
   size: number,
   steps: number,
   seed: number,
-): Promise<{ alphas: number[]; betas: number[] }> {
+): Promise<{ alphas: number[]; betas: number[]; basis: Float64Array[] }> {
   const rng = createRng(seed);
   const basis: Float64Array[] = [];
   let v = normalize(Float64Array.from({ length: size }, () => rng.normal()));
@@ -177,7 +226,7 @@ async function lanczos(
     betas.push(beta);
     v = w.map((x) => x / beta);
   }
-  return { alphas, betas };
+  return { alphas, betas, basis };
 }
 
 /**
@@ -185,7 +234,18 @@ async function lanczos(
  * `betas`, by cyclic Jacobi rotations on its dense form (at most a few dozen rows).
  */
 export function tridiagonalEigenvalues(alphas: readonly number[], betas: readonly number[]) {
+  return tridiagonalEigen(alphas, betas).values;
+}
+
+/** tridiagonalEigenvalues with the eigenvectors: column i of `vectors` belongs to value i. */
+export function tridiagonalEigen(
+  alphas: readonly number[],
+  betas: readonly number[],
+): { values: number[]; vectors: number[][] } {
   const n = alphas.length;
+  const vectors: number[][] = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
+  );
   const a = Array.from({ length: n }, (_, i) =>
     Array.from({ length: n }, (_, j) =>
       i === j ? (alphas[i] as number) : Math.abs(i - j) === 1 ? (betas[Math.min(i, j)] ?? 0) : 0,
@@ -214,10 +274,15 @@ export function tridiagonalEigenvalues(alphas: readonly number[], betas: readonl
           set(p, k, c * apk - s * aqk);
           set(q, k, s * apk + c * aqk);
         }
+        for (const row of vectors) {
+          const [vkp, vkq] = [row[p] as number, row[q] as number];
+          row[p] = c * vkp - s * vkq;
+          row[q] = s * vkp + c * vkq;
+        }
       }
     }
   }
-  return Array.from({ length: n }, (_, i) => at(i, i));
+  return { values: Array.from({ length: n }, (_, i) => at(i, i)), vectors };
 }
 
 async function readFlat(tensors: tf.Tensor[]): Promise<Float64Array> {

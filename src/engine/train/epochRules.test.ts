@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { TrainSpec } from '../experiment/index.ts';
 import { specFixture } from '../testFixtures.ts';
 import type { Convergence } from './convergence.ts';
-import { type CheckedEpoch, epochShape, judgeCheckedEpoch, probeBudget } from './epochRules.ts';
+import {
+  type CheckedEpoch,
+  epochShape,
+  judgeCheckedEpoch,
+  noSaddleEscapes,
+  probeBudget,
+} from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
 
 function trainSpec(overrides: Record<string, unknown> = {}): TrainSpec {
@@ -18,14 +24,15 @@ function trainSpec(overrides: Record<string, unknown> = {}): TrainSpec {
   }).train;
 }
 
-function convergence(relativeGradNorm: number, train: TrainSpec): Convergence {
+function convergence(relativeGradNorm: number, train: TrainSpec, saddle = false): Convergence {
   const converged = relativeGradNorm <= train.gradTolerance;
   return {
     stallGradNorm: relativeGradNorm,
     relativeGradNorm,
-    hessianMin: converged ? 0.01 : null,
+    hessianMin: converged ? (saddle ? -0.5 : 0.01) : null,
     hessianMax: converged ? 1 : null,
-    saddle: false,
+    saddle: converged && saddle,
+    negativeDirection: null,
     converged,
   };
 }
@@ -36,12 +43,15 @@ async function judgeLosses(
   relativeGradNorm: number,
   train = trainSpec(),
   settled = true,
+  options: { saddleUntilEscapes?: number; plateauStops?: boolean; fitsAfterEpoch?: number } = {},
 ) {
   const n = 10;
   const shape = epochShape(n, train);
   const budget = probeBudget(shape, train);
   const plateau = new PlateauDetector(train.patience, train.minDelta);
+  const saddle = noSaddleEscapes();
   let restarts = 0;
+  let escapes = 0;
   const verdicts = [];
   for (const [i, loss] of losses.entries()) {
     const e: CheckedEpoch = {
@@ -50,21 +60,28 @@ async function judgeLosses(
       shape,
       budget,
       lossSum: loss,
-      runningHits: 5,
+      runningHits: options.fitsAfterEpoch !== undefined && i + 1 > options.fitsAfterEpoch ? n : 5,
       train,
       plateau,
       ungated: false,
-      countCorrect: async () => 7,
-      checkConvergence: async () => convergence(relativeGradNorm, train),
+      countCorrect: async () =>
+        options.fitsAfterEpoch !== undefined && i + 1 > options.fitsAfterEpoch ? n : 7,
+      checkConvergence: async () =>
+        convergence(relativeGradNorm, train, escapes < (options.saddleUntilEscapes ?? 0)),
       // "Settled": the rate has been cut once already; otherwise still the spec's.
       learningRate: settled ? train.learningRate * train.lrDecay : train.learningRate,
       restartStall: () => restarts++,
+      plateauStops: options.plateauStops ?? true,
+      saddle,
+      escapeSaddle: async () => {
+        escapes++;
+      },
     };
     const verdict = await judgeCheckedEpoch(e);
     verdicts.push(verdict);
     if (verdict.stop) break;
   }
-  return { verdicts, restarts, last: verdicts.at(-1) };
+  return { verdicts, restarts, escapes, saddle, last: verdicts.at(-1) };
 }
 
 describe('judgeCheckedEpoch', () => {
@@ -109,6 +126,45 @@ describe('judgeCheckedEpoch', () => {
     const extendedAt = verdicts.filter((v) => v.extended).map((v) => v.metrics.epoch);
     // An eighth of the 100-step cap first (13), doubled while inconclusive, up to the cap.
     expect(extendedAt).toEqual([13, 26, 52]);
+  });
+
+  it('does not end a probe at a saddle: it steps off and trains on at the rate before the cut', async () => {
+    const train = trainSpec();
+    // A plateau at a saddle, then the loss falls once training has left it, and it fits.
+    const losses = [1, 0.5, 0.5, 0.5, 0.5, 0.4, 0.3, 0.2, 0.1];
+    const { verdicts, escapes, last } = await judgeLosses(losses, 0.001, train, true, {
+      saddleUntilEscapes: 1,
+      fitsAfterEpoch: 8,
+    });
+    expect(escapes).toBe(1);
+    const atSaddle = verdicts.find((v) => v.convergence?.saddle);
+    expect(atSaddle?.stop).toBeUndefined();
+    // The settled rate was lr · decay; it goes back to lr.
+    expect(atSaddle?.nextLearningRate).toBeCloseTo(train.learningRate);
+    expect(last?.stop).toBe('fit');
+  });
+
+  it('settles as converged when the step off a "saddle" does not lower the loss (a ReLU kink)', async () => {
+    // Every check reports negative curvature, but the loss never goes below the first
+    // plateau's: the estimate is an artefact of a kink, and the verdict stands.
+    const flat = [1, ...Array.from({ length: 30 }, () => 0.5)];
+    const { escapes, last, saddle } = await judgeLosses(flat, 0.001, trainSpec(), true, {
+      saddleUntilEscapes: 1000,
+    });
+    expect(escapes).toBe(1);
+    expect(saddle.count).toBe(1);
+    expect(last?.stop).toBe('converged');
+    expect(last?.convergence?.saddle).toBe(true);
+  });
+
+  it('with the plateau stop off (verification), trains through converged plateaus to the cap', async () => {
+    const flat = [1, ...Array.from({ length: 99 }, () => 0.5)];
+    const { verdicts, last } = await judgeLosses(flat, 0.001, trainSpec(), true, {
+      plateauStops: false,
+    });
+    expect(verdicts.some((v) => v.convergence?.converged)).toBe(true);
+    expect(last?.stop).toBe('budget');
+    expect(verdicts).toHaveLength(100);
   });
 
   it('starts a new stall whenever the loss improves', async () => {

@@ -102,6 +102,25 @@ export interface CheckedEpoch {
   learningRate: number;
   /** The loss improved (or training goes on at a new step size): a new stall starts. */
   restartStall: () => void;
+  /**
+   * False while verifying a verdict: a converged plateau does not end the probe, training
+   * goes on (learning-rate cuts included) until it fits or the budget ends.
+   */
+  plateauStops: boolean;
+  /** This probe's saddle escapes so far (updated here). */
+  saddle: SaddleEscapes;
+  /** Moves the weights off a saddle, along the negative curvature the check found. */
+  escapeSaddle: (convergence: Convergence) => Promise<void>;
+}
+
+export interface SaddleEscapes {
+  count: number;
+  /** The loss when training last left a saddle: a later plateau must be below it. */
+  lossAtLast: number;
+}
+
+export function noSaddleEscapes(): SaddleEscapes {
+  return { count: 0, lossAtLast: Number.POSITIVE_INFINITY };
 }
 
 export interface CheckedEpochVerdict {
@@ -134,8 +153,9 @@ export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVe
   const stageEnd = e.budget.stageEnds.includes(e.epoch);
   const last = e.epoch >= e.budget.capEpochs;
   const diverged = !Number.isFinite(loss);
-  const plateaued = !diverged && e.plateau.update(e.epoch, loss);
-  if (e.plateau.bestAt === e.epoch) e.restartStall();
+  const steps = e.epoch * e.shape.stepsPerEpoch;
+  const plateaued = !diverged && e.plateau.update(steps, loss);
+  if (e.plateau.bestAt === steps) e.restartStall();
   const checked =
     !diverged &&
     (e.ungated || stageEnd || plateaued || predictions - e.runningHits <= gateSlack(e.n));
@@ -143,25 +163,47 @@ export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVe
   const metrics: EpochMetrics = { epoch: e.epoch, loss, accuracy, checked, runningAccuracy };
   if (checked && accuracy === 1) return { metrics, stop: 'fit' };
   if (diverged) return { metrics, stop: 'diverged' };
-  let convergence: Convergence | undefined;
   if (plateaued) {
-    convergence = await e.checkConvergence();
+    const convergence = await e.checkConvergence();
     // A minimum is confirmed at a smaller step than the one that found it: a stall at the
     // first learning rate may be a valley that a finer step still descends (the bench's
     // convergence study found such false verdicts without this rule).
     const settled = e.learningRate < e.train.learningRate || e.train.lrDecay >= 1;
+    let nextRate = reducedLearningRate(e.learningRate, e.train);
     if (convergence.converged && settled) {
-      return { metrics, stop: 'converged', convergence };
+      const escape = convergence.saddle && !saddleWasAKink(e.saddle, loss, e.train.minDelta);
+      if (escape) {
+        // Negative curvature: training would leave this point. Step along it, and go on at
+        // the learning rate before the last cut (a minimum is then confirmed afresh).
+        await e.escapeSaddle(convergence);
+        e.saddle.count++;
+        e.saddle.lossAtLast = loss;
+        nextRate = Math.min(e.train.learningRate, e.learningRate / e.train.lrDecay);
+      } else if (e.plateauStops) {
+        return { metrics, stop: 'converged', convergence };
+      }
     }
     e.plateau.restart();
     e.restartStall();
+    if (last) return { metrics, stop: 'budget', convergence };
+    return {
+      metrics,
+      convergence,
+      extended: stageEnd,
+      ...(nextRate === undefined ? {} : { nextLearningRate: nextRate }),
+    };
   }
-  if (last) return { metrics, stop: 'budget', convergence };
-  const nextLearningRate = plateaued ? reducedLearningRate(e.learningRate, e.train) : undefined;
-  return {
-    metrics,
-    convergence,
-    extended: stageEnd,
-    ...(nextLearningRate === undefined ? {} : { nextLearningRate }),
-  };
+  if (last) return { metrics, stop: 'budget' };
+  return { metrics, extended: stageEnd };
+}
+
+/**
+ * A saddle estimate that training already acted on without lowering the loss: the step
+ * along the negative curvature and the larger learning rate led back to a plateau no lower
+ * than before. The loss is then at a minimum of the non-smooth ReLU loss, and the negative
+ * eigenvalue an artefact of its kinks (a Hessian-vector product is a difference of
+ * gradients, which a kink between w - εv and w + εv perturbs).
+ */
+function saddleWasAKink(saddle: SaddleEscapes, loss: number, minDelta: number): boolean {
+  return saddle.count > 0 && !(loss < saddle.lossAtLast * (1 - minDelta));
 }

@@ -289,3 +289,61 @@ describe('fitProbe', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('fitProbe at a saddle', () => {
+  // A tanh MLP with every weight zero on balanced labels: the gradient is exactly zero (a
+  // stationary point, so gradient descent alone never moves), and the Hessian's weight
+  // cross terms make it a saddle with a clearly negative eigenvalue.
+  const tanh = planModel({ family: 'mlp', depth: 1, activation: 'tanh' }, 4, [2], 2);
+  const atZero = {
+    ...tanh,
+    build: (seed: number) => {
+      const model = tanh.build(seed);
+      const zeros = model.getWeights().map((w) => tf.zerosLike(w));
+      model.setWeights(zeros);
+      tf.dispose(zeros);
+      return model;
+    },
+  };
+  const saddleTrain = (overrides: SpecOverrides['train'] = {}) =>
+    trainSpec({
+      optimizer: 'sgd',
+      learningRate: 0.5,
+      batchSize: 'full',
+      maxSteps: 3000,
+      patience: 20,
+      ...overrides,
+    });
+  const probeAtSaddle = (train: TrainSpec) =>
+    fitProbe({ plan: atZero, pool, classes: 2, n: 4, order: identity, train, seed: 1 });
+
+  it('is not reported as "does not fit": it steps off along the negative curvature and fits', async () => {
+    const before = tf.memory().numTensors;
+    const outcome = await probeAtSaddle(saddleTrain());
+    expect(outcome.saddleEscapes).toBeGreaterThanOrEqual(1);
+    expect(outcome).toMatchObject({ fits: true, stopReason: 'fit' });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('would have been a false "does not fit" had the saddle been taken for a minimum', async () => {
+    // saddleTolerance 1: no eigenvalue counts as a saddle, as when the flag was advisory.
+    const outcome = await probeAtSaddle(saddleTrain({ saddleTolerance: 1 }));
+    expect(outcome).toMatchObject({ fits: false, stopReason: 'converged', saddleEscapes: 0 });
+    expect(outcome.hessianMin).toBeLessThan(-0.1 * (outcome.hessianMax ?? 0));
+  });
+
+  it('trains through converged plateaus with the plateau stop off (verification)', async () => {
+    // Six samples with a contradiction never fit: the probe runs to its cap.
+    const outcome = await fitProbe({
+      plan: linear,
+      pool,
+      classes: 2,
+      n: 6,
+      order: identity,
+      train: trainSpec({ maxSteps: 400, patience: 10 }),
+      seed: 1,
+      plateauStops: false,
+    });
+    expect(outcome).toMatchObject({ fits: false, stopReason: 'budget', steps: 400 });
+  });
+});

@@ -15,6 +15,7 @@ import {
   epochShape,
   isCheckedEpoch,
   judgeCheckedEpoch,
+  noSaddleEscapes,
   paddedEpochOrder,
   probeBudget,
   shuffleRngFor,
@@ -53,6 +54,11 @@ export interface FitProbeInput {
    * Slower; the bench uses it to measure what the gate saves.
    */
   checkUngated?: boolean;
+  /**
+   * False to verify a verdict: a converged plateau does not end the probe, which trains on
+   * (learning-rate cuts included) until it fits or reaches train.maxSteps.
+   */
+  plateauStops?: boolean;
 }
 
 /**
@@ -94,6 +100,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     subset.labels,
   );
   const convergence = new ConvergenceRecord(surface, train, input.seed);
+  const saddle = noSaddleEscapes();
 
   let epoch = 0;
   let steps = 0;
@@ -128,6 +135,9 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         learningRate,
         checkConvergence: () => convergence.check(),
         restartStall: () => convergence.restartStall(),
+        plateauStops: input.plateauStops !== false,
+        saddle,
+        escapeSaddle: (found) => convergence.escapeSaddle(found),
       });
       const { metrics, stop } = verdict;
       loss = metrics.loss;

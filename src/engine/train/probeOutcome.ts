@@ -22,4 +22,7 @@ export interface EpochMetrics {
 }
 
 /** What one probe found: its record in the results, before it is placed in the search. */
-export type ProbeOutcome = Omit<ProbeRecord, 'pointIndex' | 'seedIndex' | 'replayed'>;
+export type ProbeOutcome = Omit<
+  ProbeRecord,
+  'pointIndex' | 'seedIndex' | 'replayed' | 'verification'
+>;

@@ -18,6 +18,8 @@ import {
   epochShape,
   isCheckedEpoch,
   judgeCheckedEpoch,
+  noSaddleEscapes,
+  type SaddleEscapes,
   paddedEpochOrder,
   shuffleRngFor,
 } from './epochRules.ts';
@@ -49,6 +51,7 @@ interface Member {
   /** The member's N samples, for its fit check and its convergence check. */
   subset: { x: tf.Tensor; y: tf.Tensor1D };
   convergence: ConvergenceRecord;
+  saddle: SaddleEscapes;
   outcome?: ProbeOutcome;
 }
 
@@ -101,6 +104,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       learningRate: train.learningRate,
       subset,
       convergence: new ConvergenceRecord(surface, train, input.seed),
+      saddle: noSaddleEscapes(),
     };
   });
   // Every member's batch is padded to the widest one; padding carries zero weight.
@@ -243,6 +247,9 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       learningRate: m.learningRate,
       checkConvergence: () => m.convergence.check(),
       restartStall: () => m.convergence.restartStall(),
+      plateauStops: input.plateauStops !== false,
+      saddle: m.saddle,
+      escapeSaddle: (found) => m.convergence.escapeSaddle(found),
     });
     const { metrics, stop } = verdict;
     input.onEpoch?.(m.n, metrics);
