@@ -6,7 +6,8 @@ import { DEFAULT_PATIENCE_STEPS, type ExperimentSpecInput } from '../engine/expe
  * what to look for. A preset whose features this version lacks names them in `requires`
  * and is shown as not yet available.
  *
- * Every variant is sized so that each EMC rests on converged probes (no budget-limited
+ * Every point runs 3 seeds, so a comparison can say in how many it holds. Every variant is
+ * sized so that each EMC rests on converged probes (no budget-limited
  * point) at the preset's step cap, in about two minutes on WASM on a 2-core laptop;
  * `npm run bench -- --fidelity` checks both, and trains each decisive probe 4x longer.
  * The explanations say what the lab finds at this scale, also where it differs from the
@@ -41,7 +42,7 @@ const randomLabelsMlp: ExperimentSpecInput = {
     patience: DEFAULT_PATIENCE_STEPS,
     minDelta: 0.0001,
   },
-  search: { precision: 0.1, seeds: 1 },
+  search: { precision: 0.1, seeds: 3 },
 };
 
 /** SGD with momentum on small Gaussian problems: converges within the cap, also for sigmoid. */
@@ -91,7 +92,7 @@ export const PRESETS: readonly Preset[] = [
         patience: DEFAULT_PATIENCE_STEPS,
         minDelta: 0.0001,
       },
-      search: { precision: 0.2, seeds: 1, start: 20 },
+      search: { precision: 0.2, seeds: 3, start: 20 },
     },
     variants: [
       {
