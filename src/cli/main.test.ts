@@ -86,6 +86,23 @@ describe('emc-lab run', () => {
     expect(stderr).toMatch(/linear classifier \(20 → 2\): 42 params, EMC/);
   });
 
+  it('runs a version-2 spec, saying how it now reads its patience of epochs', async () => {
+    const spec = example('linear-random-labels.json');
+    spec.version = 2;
+    spec.data.inputShape = [3];
+    spec.data.poolSize = 20;
+    spec.train.batchSize = 4;
+    spec.train.patience = 200;
+    const out = join(dir, 'v2.json');
+    expect(await main(['run', writeSpec(spec), '--backend', 'cpu', '--out', out])).toBe(EXIT_OK);
+    // 200 epochs of 5 steps at the pool of 20.
+    expect(stderr).toContain('its patience of 200 epochs now reads as 1000 optimizer steps');
+    const results = JSON.parse(readFileSync(out, 'utf8')) as ExperimentResults;
+    expect(results.spec).toMatchObject({ version: 3, train: { patience: 1000 } });
+    expect(results.points[0]?.seeds[0]?.verified).toBe(true);
+    expect(stderr).toMatch(/verification: 1 of 1 seed results verified/);
+  });
+
   it('writes the results JSON to stdout without --out', async () => {
     const spec = example('linear-random-labels.json');
     spec.data.inputShape = [3];

@@ -120,6 +120,7 @@ export async function main(argv: string[]): Promise<number> {
     for (const error of check.errors) process.stderr.write(`  ${error}\n`);
     return EXIT_INVALID;
   }
+  for (const note of check.migrationNotes ?? []) process.stderr.write(`emc-lab: ${note}\n`);
   if (command === 'validate') {
     const { spec } = check;
     process.stdout.write(

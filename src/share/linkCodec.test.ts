@@ -16,6 +16,7 @@ import { createRng, type Rng } from '../engine/random.ts';
 import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { decodeLink, encodeLink, MAX_LINK_CHARS } from './linkCodec.ts';
+import { compactResults } from './compactResults.ts';
 import { DEFAULT_PATIENCE_STEPS, migrateSpec, readSpec } from '../engine/experiment/index.ts';
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng.int(items.length)] as T;
@@ -255,6 +256,71 @@ describe('share links', () => {
     }
   });
 
+  it('round-trips verified and overturned seeds, verification probes and saddle escapes', () => {
+    const spec = parseSpec(DEFAULT_SPEC);
+    const results = resultsFor(spec, 4);
+    const [first, second] = results.points;
+    if (!first || !second) throw new Error('the default spec sweeps several widths');
+    results.points[0] = {
+      ...first,
+      verified: true,
+      seeds: first.seeds.map((s) => ({ ...s, verified: true, overturned: 2 })),
+    };
+    results.points[1] = {
+      ...second,
+      verified: false,
+      seeds: second.seeds.map((s) => ({ ...s, verified: false, overturned: 0 })),
+    };
+    results.probes[2] = probeRecord({
+      n: 22,
+      fits: false,
+      stopReason: 'budget',
+      verification: true,
+    });
+    results.probes[3] = probeRecord({ n: 30, saddleEscapes: 3 });
+    const decoded = decodeLink(encodeLink(spec, results).fragment);
+    if (decoded.kind !== 'ok' || !decoded.results) throw new Error(JSON.stringify(decoded));
+    const { points, probes } = decoded.results;
+    expect(points.slice(0, 2).map((p) => p.verified)).toEqual([true, false]);
+    expect(points[0]?.seeds.map((s) => [s.verified, s.overturned])).toEqual([[true, 2]]);
+    expect(points[1]?.seeds.map((s) => [s.verified, s.overturned])).toEqual([[false, 0]]);
+    expect(probes.map((p) => [p.verification, p.saddleEscapes])).toEqual(
+      results.probes.map((p) => [p.verification, p.saddleEscapes]),
+    );
+  });
+
+  it('reads a link from before verification as unverified, never as verified', () => {
+    const spec = parseSpec(DEFAULT_SPEC);
+    const compact = compactResults(resultsFor(spec, 2), true);
+    // Cut every tuple back to what links carried before verification.
+    const old = {
+      ...compact,
+      points: compact.points.map((p) => {
+        const seeds = (p[4] as unknown[][]).map((s) => s.slice(0, 7));
+        return [...p.slice(0, 4), seeds, ...p.slice(5)];
+      }),
+      probes: compact.probes?.map((p) => p.slice(0, 11)),
+    };
+    const fragment = `#e=${compressToEncodedURIComponent(JSON.stringify({ spec, results: old }))}`;
+    const decoded = decodeLink(fragment);
+    if (decoded.kind !== 'ok' || !decoded.results) throw new Error(JSON.stringify(decoded));
+    expect(decoded.results.points.every((p) => !p.verified)).toBe(true);
+    expect(decoded.results.probes.every((p) => !p.verification && p.saddleEscapes === 0)).toBe(
+      true,
+    );
+  });
+
+  it('opens a version-2 link and says how it read its patience', () => {
+    const v2 = { ...DEFAULT_SPEC, version: 2, train: { ...DEFAULT_SPEC.train, patience: 40 } };
+    const fragment = `#e=${compressToEncodedURIComponent(JSON.stringify({ spec: v2 }))}`;
+    const decoded = decodeLink(fragment);
+    if (decoded.kind !== 'ok') throw new Error(JSON.stringify(decoded));
+    expect(decoded.spec.version).toBe(3);
+    expect(decoded.migrationNotes?.[0]).toMatch(
+      /patience of 40 epochs now reads as 500 optimizer steps/,
+    );
+  });
+
   it('round-trips non-monotone pairs, every seed and the float precision', () => {
     const spec = parseSpec(DEFAULT_SPEC);
     const results = resultsFor(spec, 4);
@@ -487,7 +553,9 @@ describe('spec migrations', () => {
     // 30 epochs of ceil(2000 / 64) = 32 steps: the most patient the old spec ever was.
     expect(check.spec.train.patience).toBe(960);
     expect(check.spec.search.verify).toBe(true);
-    expect(check.migrationNotes?.[0]).toMatch(/patience of 30 epochs now reads as 960 optimizer steps/);
+    expect(check.migrationNotes?.[0]).toMatch(
+      /patience of 30 epochs now reads as 960 optimizer steps/,
+    );
   });
 
   it('never makes a version-2 spec less patient than the default, and says so', () => {

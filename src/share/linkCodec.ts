@@ -16,7 +16,14 @@ const MAX_FRAGMENT_CHARS = 200_000;
 
 export type DecodedLink =
   | { kind: 'none' }
-  | { kind: 'ok'; spec: ExperimentSpec; results?: ExperimentResults; warning?: string }
+  | {
+      kind: 'ok';
+      spec: ExperimentSpec;
+      results?: ExperimentResults;
+      warning?: string;
+      /** What migrating a link of an older version reinterpreted (to tell the person). */
+      migrationNotes?: string[];
+    }
   | { kind: 'error'; message: string };
 
 export interface EncodedLink {
@@ -90,18 +97,25 @@ export function decodeLink(hash: string): DecodedLink {
         : `its experiment is invalid: ${check.errors.slice(0, 3).join('; ')}`,
     );
   }
-  if (rawResults === undefined) return { kind: 'ok', spec: check.spec };
+  const notes = check.migrationNotes ? { migrationNotes: check.migrationNotes } : {};
+  if (rawResults === undefined) return { kind: 'ok', spec: check.spec, ...notes };
 
   const results = compactResultsSchema.safeParse(rawResults);
   if (!results.success) {
     return {
       kind: 'ok',
       spec: check.spec,
+      ...notes,
       warning:
         'The results embedded in this link are damaged and were ignored; run it to see them.',
     };
   }
-  return { kind: 'ok', spec: check.spec, results: expandResults(results.data, check.spec) };
+  return {
+    kind: 'ok',
+    spec: check.spec,
+    results: expandResults(results.data, check.spec),
+    ...notes,
+  };
 }
 
 function refuse(reason: string): DecodedLink {

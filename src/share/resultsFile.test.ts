@@ -52,6 +52,40 @@ describe('results files', () => {
     expect(parsed.results.spec).toEqual(results.spec);
   });
 
+  it('keeps what verification found, and reads a file from before it as unverified', async () => {
+    const results = await runExperiment(tinySpec);
+    const [seed] = results.points[0]?.seeds ?? [];
+    expect(seed?.verified).toBe(true);
+    expect(results.probes.some((p) => p.verification)).toBe(true);
+    const parsed = parseResultsFile(JSON.stringify(results));
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.results.points[0]?.verified).toBe(true);
+    expect(parsed.results.points[0]?.seeds[0]).toMatchObject({ verified: true, overturned: 0 });
+    expect(parsed.results.probes.map((p) => p.verification)).toEqual(
+      results.probes.map((p) => p.verification),
+    );
+
+    // A version-2 file written before verification, with a version-2 spec.
+    const earlier = {
+      ...results,
+      spec: { ...results.spec, version: 2, search: { ...results.spec.search, verify: undefined } },
+      points: results.points.map(({ verified: _, ...point }) => ({
+        ...point,
+        seeds: point.seeds.map(({ verified: _v, overturned: _o, ...s }) => s),
+      })),
+      probes: results.probes
+        .filter((p) => !p.verification)
+        .map(({ verification: _, saddleEscapes: _s, ...p }) => p),
+    };
+    const old = parseResultsFile(JSON.stringify(earlier));
+    if (!old.ok) throw new Error(old.error);
+    expect(old.results.points.map((p) => p.verified)).toEqual([false]);
+    expect(old.results.points[0]?.seeds[0]).toMatchObject({ verified: false, overturned: 0 });
+    expect(old.migrationNotes?.[0]).toMatch(
+      /patience of 10 epochs now reads as 500 optimizer steps/,
+    );
+  });
+
   it('keeps generalization at the shared N, and reads a version-2 file from before it as unmeasured', async () => {
     const results = await runExperiment(tinySpec);
     const measured = results.points[0]?.generalization;

@@ -56,7 +56,14 @@ const documentV2Schema = resultsDocumentSchema;
 type DocumentV1 = z.output<typeof documentV1Schema>;
 type DocumentV2 = z.output<typeof documentV2Schema>;
 
-export type ParsedResults = { ok: true; results: ExperimentResults } | { ok: false; error: string };
+export type ParsedResults =
+  | {
+      ok: true;
+      results: ExperimentResults;
+      /** What migrating the file's older spec reinterpreted (to tell the person). */
+      migrationNotes?: string[];
+    }
+  | { ok: false; error: string };
 
 export function parseResultsFile(contents: string): ParsedResults {
   if (contents.length > MAX_FILE_CHARS) {
@@ -111,7 +118,11 @@ export function parseResultsDocument(json: unknown): ParsedResults {
   }
   const spec = check.spec;
   const document = parsed.data.version === 1 ? migrateResultsV1(parsed.data, spec) : parsed.data;
-  return { ok: true, results: { ...document, spec } };
+  return {
+    ok: true,
+    results: { ...document, spec },
+    ...(check.migrationNotes ? { migrationNotes: check.migrationNotes } : {}),
+  };
 }
 
 /**
