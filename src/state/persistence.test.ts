@@ -49,6 +49,7 @@ describe('saved runs in IndexedDB', () => {
   });
 
   it('loads a run saved by a version before results version 2 as the current version', async () => {
+    await saveRun('a-current', results('running', 1));
     const { createStore } = await import('idb-keyval');
     const store = createStore('emc-lab', 'runs');
     const old = JSON.parse(
@@ -59,6 +60,9 @@ describe('saved runs in IndexedDB', () => {
     expect(loaded?.results.version).toBe(RESULTS_VERSION);
     expect(loaded?.results.points.map((p) => p.budgetLimited)).toEqual([true, true]);
     expect(loaded?.results.probes.every((p) => p.gradNorm === null)).toBe(true);
+    // Its patience counted epochs: the run says how it now reads, so it is not replayed.
+    expect(loaded?.migrationNotes?.[0]).toMatch(/patience of \d+ epochs now reads as/);
+    expect((await loadRun('a-current'))?.migrationNotes).toBeUndefined();
     await deleteRun('old');
   });
 

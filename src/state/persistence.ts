@@ -11,6 +11,8 @@ export interface SavedRun {
   id: string;
   savedAt: string;
   results: ExperimentResults;
+  /** Set when the run was saved by an older EMC Lab and its spec read in a new way. */
+  migrationNotes?: string[];
 }
 
 let store: UseStore | undefined;
@@ -47,5 +49,8 @@ function readSavedRun(value: unknown): SavedRun | undefined {
   const { id, savedAt, results } = value as Record<string, unknown>;
   if (typeof id !== 'string' || typeof savedAt !== 'string') return undefined;
   const parsed = parseResultsDocument(results);
-  return parsed.ok ? { id, savedAt, results: parsed.results } : undefined;
+  if (!parsed.ok) return undefined;
+  return parsed.migrationNotes
+    ? { id, savedAt, results: parsed.results, migrationNotes: parsed.migrationNotes }
+    : { id, savedAt, results: parsed.results };
 }

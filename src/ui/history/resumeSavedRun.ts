@@ -5,13 +5,15 @@ import { startRun } from '../../state/runner.ts';
 
 /**
  * Continues an interrupted run: same spec, same history entry, and every probe it had
- * finished replayed instead of retrained.
+ * finished replayed instead of retrained. A run saved by an older EMC Lab whose spec now
+ * reads differently (patience in epochs) starts afresh: its probes were decided by other
+ * rules, and replaying them would mix two procedures in one EMC.
  */
 export function resumeSavedRun(run: SavedRun): void {
   useConfigStore.getState().loadSpec(run.results.spec);
   useHistoryStore.getState().dismissInterrupted();
   startRun(run.results.spec, useConfigStore.getState().backend, {
     runId: run.id,
-    replay: run.results.probes,
+    replay: run.migrationNotes ? [] : run.results.probes,
   });
 }
