@@ -64,6 +64,7 @@ describe('saved runs in IndexedDB', () => {
     expect(loaded?.migrationNotes?.[0]).toMatch(/patience of \d+ epochs now reads as/);
     expect((await loadRun('a-current'))?.migrationNotes).toBeUndefined();
     await deleteRun('old');
+    await deleteRun('a-current');
   });
 
   it('skips saved entries that no longer validate instead of failing', async () => {
