@@ -21,6 +21,17 @@ describe('classroom presets', () => {
     },
   );
 
+  it('runs at least three seeds per point and verifies every verdict, in every variant', () => {
+    for (const preset of PRESETS) {
+      preset.variants.forEach((_, index) => {
+        const check = readSpec(variantSpec(preset, index));
+        if (!check.ok) throw new Error(check.errors.join('; '));
+        expect(check.spec.search.seeds, preset.id).toBeGreaterThanOrEqual(3);
+        expect(check.spec.search.verify, preset.id).toBe(true);
+      });
+    }
+  });
+
   it('explains each preset in two to four sentences', () => {
     for (const preset of PRESETS) {
       const sentences = preset.explanation.split(/(?<=[.?!])\s+/).filter(Boolean);
