@@ -246,7 +246,9 @@ async function measurePoint(
       });
       const hi = search.bracket[1];
       const decisive =
-        hi === null ? undefined : [...seedProbes].reverse().find((p) => p.n === hi && !p.verification);
+        hi === null
+          ? undefined
+          : [...seedProbes].reverse().find((p) => p.n === hi && !p.verification);
       if (!spec.search.verify || !decisive || decisive.stopReason === 'budget') break;
       // A diverged loss diverges again on the same seeded trajectory: nothing to verify.
       if (decisive.stopReason !== 'converged') {
@@ -285,7 +287,9 @@ async function measurePoint(
       const { n } = decisive;
       const steps = Math.min(MAX_STEPS, decisive.steps * (1 + VERIFY_FACTOR));
       emit({ kind: 'verification-started', pointIndex, seedIndex, n, steps });
-      const earlier = options.replayed.get(replayKey({ pointIndex, seedIndex, n, verification: true }));
+      const earlier = options.replayed.get(
+        replayKey({ pointIndex, seedIndex, n, verification: true }),
+      );
       if (earlier) return { ...earlier, replayed: true };
       try {
         const outcome = await fitProbe({

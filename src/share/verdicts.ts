@@ -34,8 +34,7 @@ export function probeVerdict(
       : `verified: still does not fit ${spent(probe)} without the plateau stop`;
   }
   const escapes = probe.saddleEscapes ?? 0;
-  const saddles =
-    escapes > 0 ? `, stepped off ${escapes} saddle${escapes > 1 ? 's' : ''}` : '';
+  const saddles = escapes > 0 ? `, stepped off ${escapes} saddle${escapes > 1 ? 's' : ''}` : '';
   return plainVerdict(probe) + saddles;
 }
 

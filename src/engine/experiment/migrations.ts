@@ -46,8 +46,7 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
 };
 
 export type Migrated =
-  | { ok: true; spec: Record<string, unknown>; notes: string[] }
-  | { ok: false; error: string };
+  { ok: true; spec: Record<string, unknown>; notes: string[] } | { ok: false; error: string };
 
 /** Brings a spec of any known version up to `target`, or says why it cannot. */
 export function migrateSpec(

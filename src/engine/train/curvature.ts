@@ -196,7 +196,10 @@ function unflatten(flat: Float64Array, shapes: number[][], scale: number): tf.Te
     const size = shape.reduce((a, b) => a * b, 1);
     const part = flat.subarray(offset, offset + size);
     offset += size;
-    return tf.tensor(Float32Array.from(part, (x) => x * scale), shape);
+    return tf.tensor(
+      Float32Array.from(part, (x) => x * scale),
+      shape,
+    );
   });
 }
 
