@@ -1,6 +1,10 @@
 import type { PointResult } from '../../engine/results.ts';
-import { BUDGET_LIMITED_NOTE } from '../../share/verdicts.ts';
-import { formatEmc } from '../../share/verdicts.ts';
+import {
+  BUDGET_LIMITED_NOTE,
+  formatEmc,
+  isUnverified,
+  UNVERIFIED_NOTE,
+} from '../../share/verdicts.ts';
 import { useRunStore } from '../../state/runStore.ts';
 
 /** One row per measured model: the numbers behind the EMC chart. */
@@ -14,6 +18,8 @@ export function PointsTable({ points }: { points: readonly PointResult[] }) {
   const hasTest = points.some((p) => p.seeds.some((s) => s.testAccuracy !== null));
   const columns = hasTest ? 8 : 7;
   const budgetLimited = points.filter((p) => p.budgetLimited).length;
+  const unverified = points.filter((p) => isUnverified(p)).length;
+  const plural = points.length > 1 ? 's' : '';
   return (
     // Focusable: the charts' "as a table" buttons bring it into view for keyboard users.
     <table className="results-table" data-testid="results-table" tabIndex={-1}>
@@ -39,7 +45,11 @@ export function PointsTable({ points }: { points: readonly PointResult[] }) {
           </tr>
         )}
         {points.map((point) => (
-          <tr key={point.index} data-budget-limited={point.budgetLimited ? 'true' : undefined}>
+          <tr
+            key={point.index}
+            data-budget-limited={point.budgetLimited ? 'true' : undefined}
+            data-unverified={isUnverified(point) ? 'true' : undefined}
+          >
             <th scope="row">{point.model}</th>
             <td>{point.parameterCount.toLocaleString()}</td>
             <td>
@@ -50,6 +60,22 @@ export function PointsTable({ points }: { points: readonly PointResult[] }) {
                   <abbr className="budget-limited-tag" title={BUDGET_LIMITED_NOTE}>
                     budget-limited
                   </abbr>
+                </>
+              )}
+              {isUnverified(point) && (
+                <>
+                  {' '}
+                  <abbr className="unverified-tag" title={UNVERIFIED_NOTE}>
+                    unverified
+                  </abbr>
+                </>
+              )}
+              {overturnedIn(point) > 0 && (
+                <>
+                  {' '}
+                  <span className="overturned-tag" data-testid="overturned">
+                    {overturnedText(overturnedIn(point))}
+                  </span>
                 </>
               )}
             </td>
@@ -71,17 +97,37 @@ export function PointsTable({ points }: { points: readonly PointResult[] }) {
           </tr>
         ))}
       </tbody>
-      {budgetLimited > 0 && (
+      {(budgetLimited > 0 || unverified > 0) && (
         <tfoot>
-          <tr>
-            <td colSpan={columns} className="table-note">
-              {budgetLimited} of {points.length} point{points.length > 1 ? 's' : ''}{' '}
-              {budgetLimited > 1 ? 'are' : 'is'} {BUDGET_LIMITED_NOTE}. The smallest N that did not
-              fit was still undecided at the step cap, so ≥ marks the EMC as at least this.
-            </td>
-          </tr>
+          {budgetLimited > 0 && (
+            <tr>
+              <td colSpan={columns} className="table-note">
+                {budgetLimited} of {points.length} point{plural} {budgetLimited > 1 ? 'are' : 'is'}{' '}
+                {BUDGET_LIMITED_NOTE}. The smallest N that did not fit was still undecided at the
+                step cap, so ≥ marks the EMC as at least this.
+              </td>
+            </tr>
+          )}
+          {unverified > 0 && (
+            <tr>
+              <td colSpan={columns} className="table-note" data-testid="unverified-note">
+                {unverified} of {points.length} point{plural} {unverified > 1 ? 'are' : 'is'}{' '}
+                {UNVERIFIED_NOTE}.
+              </td>
+            </tr>
+          )}
         </tfoot>
       )}
     </table>
   );
+}
+
+/** Seed verdicts of a point that verification overturned. */
+function overturnedIn(point: PointResult): number {
+  return point.seeds.reduce((sum, s) => sum + s.overturned, 0);
+}
+
+/** "1 verdict overturned", "3 verdicts overturned". */
+function overturnedText(count: number): string {
+  return `${count} verdict${count > 1 ? 's' : ''} overturned by verification`;
 }
