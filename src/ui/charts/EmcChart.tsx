@@ -20,7 +20,12 @@ import {
   EmcDot,
   type MarkerProps,
   PinnedMarker,
+  SEED_LABEL,
+  SeedMark,
+  UNVERIFIED_LABEL,
+  UnverifiedMarker,
 } from './EmcMarkers.tsx';
+import { isUnverified } from '../../share/verdicts.ts';
 import { shapeOf, ModelDiagramView } from '../model/ModelDiagramView.tsx';
 import { OKABE_ITO } from './palette.ts';
 
@@ -37,14 +42,23 @@ const PALETTE = [
   OKABE_ITO.black,
 ];
 
-interface EmcDatum {
+export interface EmcDatum {
   params: number;
   emc: number;
-  /** [below, above] the mark: the spread of brackets (and seeds) around the mean. */
+  /**
+   * [below, above] the mark: with one seed, its bracket around the EMC; with more, the
+   * spread of the seeds' EMCs around their mean (mean ± std).
+   */
   error: [number, number];
   model: string;
   /** Only a lower bound: drawn as a hollow triangle. */
   budgetLimited: boolean;
+  /** Its decisive "does not fit" was not checked by longer training: a hollow diamond. */
+  unverified: boolean;
+  /** Each seed's EMC, by seed index. */
+  seeds: number[];
+  /** Sample standard deviation of the seeds' EMCs (0 with one seed). */
+  std: number;
   /** The model's architecture, drawn in the tooltip. */
   shape?: ModelShape;
 }
@@ -56,8 +70,10 @@ export function EmcChart() {
   const planned = useRunStore((state) => state.planned);
   const pinned = useCompareStore((state) => state.pinned);
   const data = points.filter((p) => p.emcMean > 0).map((p) => toDatum(p, spec));
-  const measured = data.filter((d) => !d.budgetLimited);
+  const measured = data.filter((d) => !d.budgetLimited && !d.unverified);
   const limited = data.filter((d) => d.budgetLimited);
+  const unverified = data.filter((d) => !d.budgetLimited && d.unverified);
+  const seedMarks = seedMarksOf(data);
   const hidden = points.length - data.length;
   const labels = useComparisonLabels();
   const overlays = pinned.map((run, index) => ({
@@ -69,6 +85,9 @@ export function EmcChart() {
   const currentName = labels.current !== undefined ? `current (${labels.current})` : 'EMC';
   const anyLimited =
     limited.length > 0 || overlays.some((o) => o.data.some((d) => d.budgetLimited));
+  const anyUnverified =
+    unverified.length > 0 ||
+    overlays.some((o) => o.data.some((d) => d.unverified && !d.budgetLimited));
   const params = [
     ...(planned.length > 0
       ? planned.map((p) => p.parameterCount)
@@ -80,7 +99,7 @@ export function EmcChart() {
   const xMin = Math.min(...params) / 1.5;
   const xMax = Math.max(...params) * 1.5;
   const yValues = data
-    .flatMap((d) => [d.emc - d.error[0], d.emc + d.error[1]])
+    .flatMap((d) => [d.emc - d.error[0], d.emc + d.error[1], ...d.seeds])
     .filter((v) => v > 0);
   const yMin = Math.min(xMin, ...yValues) / 1.5;
   const yMax = Math.max(xMax, ...yValues) * 1.5;
@@ -96,6 +115,8 @@ export function EmcChart() {
       data-points={points.length}
       data-series={overlays.length + (points.length > 0 ? 1 : 0)}
       data-budget-limited-points={limited.length}
+      data-unverified-points={unverified.length}
+      data-seed-marks={seedMarks.length}
     >
       <figcaption>
         EMC vs parameter count <TableLink />
@@ -168,12 +189,47 @@ export function EmcChart() {
               <ErrorBar dataKey="error" direction="y" width={6} stroke={CURRENT} />
             </Scatter>
           )}
+          {anyUnverified && (
+            // Its own series too, so the legend explains the diamonds.
+            <Scatter
+              name={UNVERIFIED_LABEL}
+              data={unverified}
+              fill={CURRENT}
+              legendType="diamond"
+              isAnimationActive={false}
+              shape={(props: MarkerProps) => <UnverifiedMarker {...props} color={CURRENT} />}
+            >
+              <ErrorBar dataKey="error" direction="y" width={6} stroke={CURRENT} />
+            </Scatter>
+          )}
+          {seedMarks.length > 0 && (
+            <Scatter
+              name={SEED_LABEL}
+              data={seedMarks}
+              fill={CURRENT}
+              legendType="circle"
+              isAnimationActive={false}
+              shape={(props: MarkerProps) => <SeedMark {...props} color={CURRENT} />}
+            />
+          )}
         </ScatterChart>
       </ResponsiveContainer>
       {anyLimited && (
         <p className="chart-note" data-testid="budget-limited-note">
           Hollow triangles are budget-limited points, lower bounds: the smallest N that did not fit
           was still undecided at the step cap. Raise train.maxSteps to decide them.
+        </p>
+      )}
+      {anyUnverified && (
+        <p className="chart-note" data-testid="unverified-note">
+          Hollow diamonds are unverified points: a decisive &ldquo;does not fit&rdquo; was not
+          trained on longer to check it (search.verify).
+        </p>
+      )}
+      {seedMarks.length > 0 && (
+        <p className="chart-note">
+          With several seeds, small circles are each seed&apos;s EMC and the bar is the mean ± one
+          standard deviation; with one seed, the bar is its bracket.
         </p>
       )}
       {hidden > 0 && (
@@ -187,18 +243,46 @@ export function EmcChart() {
 }
 
 export function toDatum(point: PointResult, spec?: ExperimentSpec): EmcDatum {
-  const lows = point.seeds.map((s) => s.bracket[0]);
-  const highs = point.seeds.map((s) => s.bracket[1] ?? s.bracket[0]);
-  const low = Math.min(point.emcMean - point.emcStd, ...lows);
-  const high = Math.max(point.emcMean + point.emcStd, ...highs);
+  const seeds = [...point.seeds].sort((a, b) => a.seedIndex - b.seedIndex);
+  let error: [number, number];
+  if (seeds.length > 1) {
+    // Several seeds: the mean ± one standard deviation (each seed is drawn on its own).
+    error = [Math.min(point.emcStd, point.emcMean), point.emcStd];
+  } else {
+    const lows = seeds.map((s) => s.bracket[0]);
+    const highs = seeds.map((s) => s.bracket[1] ?? s.bracket[0]);
+    const low = Math.min(point.emcMean, ...lows);
+    const high = Math.max(point.emcMean, ...highs);
+    error = [Math.max(0, point.emcMean - low), Math.max(0, high - point.emcMean)];
+  }
   return {
     params: point.parameterCount,
     emc: point.emcMean,
-    error: [Math.max(0, point.emcMean - low), Math.max(0, high - point.emcMean)],
+    error,
     model: point.model,
     budgetLimited: point.budgetLimited,
+    unverified: isUnverified(point),
+    seeds: seeds.map((s) => s.emc),
+    std: point.emcStd,
     shape: spec ? shapeOf(spec, point.width) : undefined,
   };
+}
+
+/** A small mark per seed of every point with more than one (EMC 0 is off the log axes). */
+export function seedMarksOf(data: readonly EmcDatum[]): { params: number; emc: number }[] {
+  return data
+    .filter((d) => d.seeds.length > 1)
+    .flatMap((d) => d.seeds.filter((emc) => emc > 0).map((emc) => ({ params: d.params, emc })));
+}
+
+/** The tooltip's words for a point: its EMC, whether it is checked, and its seeds. */
+export function tooltipText(datum: EmcDatum): string {
+  const mean = `${datum.budgetLimited ? '≥ ' : ''}${compact(datum.emc)}`;
+  const spread = datum.seeds.length > 1 ? ` ± ${datum.std.toFixed(1)}` : '';
+  const unverified = datum.unverified ? ', unverified' : '';
+  const seeds =
+    datum.seeds.length > 1 ? `; seeds: ${datum.seeds.map((e) => compact(e)).join(', ')}` : '';
+  return `EMC ${mean}${spread}${unverified}, ${compact(datum.params)} parameters${seeds}`;
 }
 
 /** A hovered point: its model, drawn, its parameters and EMC. */
@@ -207,8 +291,7 @@ function EmcTooltip({ active, payload }: { active?: boolean; payload?: { payload
   if (!active || !datum || datum.model === undefined) return null;
   return (
     <div className="emc-tooltip" data-testid="emc-tooltip">
-      <strong>{datum.model}</strong>: EMC {datum.budgetLimited ? '≥ ' : ''}
-      {compact(datum.emc)}, {compact(datum.params)} parameters
+      <strong>{datum.model}</strong>: {tooltipText(datum)}
       {datum.shape && <ModelDiagramView shape={datum.shape} compact />}
     </div>
   );

@@ -2,8 +2,14 @@ import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { pointResult, seedResult } from '../../engine/testFixtures.ts';
-import { toDatum } from './EmcChart.tsx';
-import { BudgetLimitedMarker, EmcDot, PinnedMarker } from './EmcMarkers.tsx';
+import { seedMarksOf, toDatum, tooltipText } from './EmcChart.tsx';
+import {
+  BudgetLimitedMarker,
+  EmcDot,
+  PinnedMarker,
+  SeedMark,
+  UnverifiedMarker,
+} from './EmcMarkers.tsx';
 
 /** A marker's markup, drawn inside an <svg> (which is left out). */
 function inSvg(marker: ReactElement): string {
@@ -42,5 +48,68 @@ describe('EMC chart markers', () => {
     });
     expect(toDatum(limited).budgetLimited).toBe(true);
     expect(toDatum(pointResult()).budgetLimited).toBe(false);
+  });
+
+  it('draws an unverified point as a hollow diamond that says what it is', () => {
+    const html = inSvg(
+      <UnverifiedMarker cx={50} cy={40} color="#e63946" payload={{ model: 'MLP 1×8 relu' }} />,
+    );
+    expect(html).toMatch(/^<polygon class="emc-point unverified" data-unverified="true"/);
+    expect(html).toContain('points="50,33 57,40 50,47 43,40"');
+    expect(html).toContain('<title>MLP 1×8 relu: unverified (verdict not checked)</title>');
+    const pinned = (unverified: boolean) =>
+      inSvg(<PinnedMarker cx={5} cy={5} color="#2a9d8f" payload={{ unverified }} />);
+    expect(pinned(true)).toContain('data-unverified="true"');
+    expect(pinned(false)).not.toContain('unverified');
+  });
+
+  it("draws a seed's EMC as a small mark that is not counted as a point", () => {
+    const html = inSvg(<SeedMark cx={3} cy={4} color="red" />);
+    expect(html).toContain('class="emc-seed"');
+    expect(html).not.toContain('emc-point');
+    expect(inSvg(<SeedMark color="red" />)).toBe('<g></g>');
+  });
+
+  it('gives a point of several seeds its mean ± std and a mark per seed', () => {
+    const point = pointResult({
+      emcMean: 20,
+      emcStd: 2,
+      seeds: [
+        seedResult({ seedIndex: 1, emc: 22, bracket: [22, 24] }),
+        seedResult({ seedIndex: 0, emc: 18, bracket: [18, 30] }),
+        seedResult({ seedIndex: 2, emc: 20, bracket: [20, 21] }),
+      ],
+    });
+    const datum = toDatum(point);
+    expect(datum.error).toEqual([2, 2]);
+    expect(datum.seeds).toEqual([18, 22, 20]);
+    expect(seedMarksOf([datum])).toEqual([
+      { params: 56, emc: 18 },
+      { params: 56, emc: 22 },
+      { params: 56, emc: 20 },
+    ]);
+    expect(tooltipText(datum)).toBe('EMC 20 ± 2.0, 56 parameters; seeds: 18, 22, 20');
+    // One seed: its bracket is the bar, and there is no separate seed mark.
+    const single = toDatum(pointResult({ seeds: [seedResult({ emc: 20, bracket: [20, 22] })] }));
+    expect(single.error).toEqual([0, 2]);
+    expect(seedMarksOf([single])).toEqual([]);
+    expect(tooltipText(single)).toBe('EMC 20, 56 parameters');
+  });
+
+  it('marks an unverified point in its datum and tooltip, never a budget-limited one', () => {
+    const unverified = toDatum(
+      pointResult({ verified: false, seeds: [seedResult({ verified: false })] }),
+    );
+    expect(unverified.unverified).toBe(true);
+    expect(tooltipText(unverified)).toBe('EMC 20, unverified, 56 parameters');
+    const limited = toDatum(
+      pointResult({
+        verified: false,
+        budgetLimited: true,
+        seeds: [seedResult({ verified: false, budgetLimited: true })],
+      }),
+    );
+    expect(limited.unverified).toBe(false);
+    expect(tooltipText(limited)).toBe('EMC ≥ 20, 56 parameters');
   });
 });

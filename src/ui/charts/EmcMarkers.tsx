@@ -4,10 +4,14 @@ import { Symbols } from 'recharts';
 export interface MarkerProps {
   cx?: number;
   cy?: number;
-  payload?: { model?: string; budgetLimited?: boolean };
+  payload?: { model?: string; budgetLimited?: boolean; unverified?: boolean };
 }
 
 export const BUDGET_LIMITED_LABEL = 'budget-limited (lower bound)';
+
+export const UNVERIFIED_LABEL = 'unverified (verdict not checked)';
+
+export const SEED_LABEL = "each seed's EMC";
 
 /** A measured EMC of the current run: a filled dot. */
 export function EmcDot({ cx, cy, color }: MarkerProps & { color: string }) {
@@ -42,9 +46,54 @@ export function BudgetLimitedMarker({ cx, cy, payload, color }: MarkerProps & { 
   );
 }
 
+/**
+ * An unverified EMC: a hollow diamond, since its decisive "does not fit" was not trained on
+ * longer to check it. Titled like the budget-limited triangle.
+ */
+export function UnverifiedMarker({ cx, cy, payload, color }: MarkerProps & { color: string }) {
+  if (cx === undefined || cy === undefined) return <g />;
+  const r = 7;
+  const corners = [
+    [cx, cy - r],
+    [cx + r, cy],
+    [cx, cy + r],
+    [cx - r, cy],
+  ];
+  return (
+    <polygon
+      className="emc-point unverified"
+      data-unverified="true"
+      points={corners.map(([x, y]) => `${x},${y}`).join(' ')}
+      fill="#fff"
+      stroke={color}
+      strokeWidth={2}
+      strokeDasharray="3 2"
+    >
+      <title>{`${payload?.model ? `${payload.model}: ` : ''}${UNVERIFIED_LABEL}`}</title>
+    </polygon>
+  );
+}
+
+/** One seed's EMC, beside its point's mean: a small hollow circle. */
+export function SeedMark({ cx, cy, color }: MarkerProps & { color: string }) {
+  if (cx === undefined || cy === undefined) return <g />;
+  return (
+    <circle
+      className="emc-seed"
+      cx={cx}
+      cy={cy}
+      r={2.5}
+      fill="none"
+      stroke={color}
+      strokeWidth={1.2}
+    />
+  );
+}
+
 /** A pinned run's point: recharts' default symbol, or the budget-limited triangle. */
 export function PinnedMarker(props: MarkerProps & { color: string }) {
   if (props.payload?.budgetLimited) return <BudgetLimitedMarker {...props} />;
+  if (props.payload?.unverified) return <UnverifiedMarker {...props} />;
   if (props.cx === undefined || props.cy === undefined) return <g />;
   return <Symbols cx={props.cx} cy={props.cy} type="circle" size={64} fill={props.color} />;
 }
