@@ -27,6 +27,9 @@ export function pointsCsv(results: ExperimentResults): string {
       point.generalization?.n ?? '',
       point.generalization?.trainAccuracy ?? '',
       point.generalization?.testAccuracy ?? '',
+      seed.verified,
+      seed.overturned,
+      point.verified,
     ]),
   );
   return toCsv(
@@ -54,6 +57,12 @@ export function pointsCsv(results: ExperimentResults): string {
       'gen_n',
       'gen_train_accuracy',
       'gen_test_accuracy',
+      // This seed's decisive "does not fit" held when trained on longer (search.verify).
+      'verified',
+      // This seed's verdicts that verification overturned (the search went on above them).
+      'overturned',
+      // Every seed of the point is verified.
+      'point_verified',
     ],
     rows,
   );
@@ -81,6 +90,9 @@ export function probesCsv(results: ExperimentResults): string {
       'hessian_max',
       'saddle',
       'extensions',
+      // A verification training of the seed's decisive probe, and the saddles stepped off.
+      'verification',
+      'saddle_escapes',
     ],
     results.probes.map((p) => [
       p.pointIndex,
@@ -102,6 +114,8 @@ export function probesCsv(results: ExperimentResults): string {
       known(p.hessianMax),
       p.saddle,
       p.extensions,
+      p.verification,
+      p.saddleEscapes,
     ]),
   );
 }
