@@ -21,3 +21,12 @@ export const useNoticeStore = create<NoticeState>()((set) => ({
     set((state) => ({ notices: [...state.notices.slice(-4), { id: nextId++, level, text }] })),
   dismiss: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
 }));
+
+/**
+ * Says what reading an older spec reinterpreted (a link, a results file or a saved run from
+ * an older EMC Lab), one info notice per note, never silently. `source` names what was
+ * opened: "The link", "results.json", "Saved run “sweep”".
+ */
+export function pushMigrationNotes(source: string, notes: readonly string[] | undefined): void {
+  for (const note of notes ?? []) useNoticeStore.getState().push('info', `${source}: ${note}`);
+}

@@ -10,7 +10,7 @@ import { decodeLink, encodeLink, LINK_PARAM } from '../share/linkCodec.ts';
 import { checkForm, useConfigStore } from './configStore.ts';
 import { useLessonStore } from './lessonStore.ts';
 import { loadPreset } from './presetActions.ts';
-import { useNoticeStore } from './noticeStore.ts';
+import { pushMigrationNotes, useNoticeStore } from './noticeStore.ts';
 import { useRunStore } from './runStore.ts';
 
 /** Typing settles before the URL follows. */
@@ -56,7 +56,8 @@ export function writeUrl(spec: ExperimentSpec, mode: 'replace' | 'push'): void {
   else window.history.replaceState(null, '', fragment);
 }
 
-function applyLink(hash: string): void {
+/** Opens a link: its experiment, its results, and a notice for anything read differently. */
+export function applyLink(hash: string): void {
   const step = lessonStepFromHash(hash);
   if (step !== undefined) {
     useLessonStore.getState().open(step);
@@ -76,4 +77,5 @@ function applyLink(hash: string): void {
   useConfigStore.getState().loadSpec(decoded.spec);
   if (decoded.results) useRunStore.getState().showResults(decoded.results, 'link');
   if (decoded.warning) useNoticeStore.getState().push('warn', decoded.warning);
+  pushMigrationNotes('The link', decoded.migrationNotes);
 }

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useCompareStore } from '../../state/compareStore.ts';
-import { useConfigStore } from '../../state/configStore.ts';
 import { useHistoryStore } from '../../state/historyStore.ts';
+import { viewSavedRun } from '../../state/openResults.ts';
 import type { SavedRun } from '../../state/persistence.ts';
 import { useRunStore } from '../../state/runStore.ts';
 import { resumeSavedRun } from './resumeSavedRun.ts';
@@ -18,10 +18,7 @@ export function HistoryPanel({ busy }: { busy: boolean }) {
     void refresh();
   }, [refresh]);
 
-  const view = (run: SavedRun) => {
-    useConfigStore.getState().loadSpec(run.results.spec);
-    useRunStore.getState().showResults(run.results, 'history', run.id);
-  };
+  const view = (run: SavedRun) => viewSavedRun(run);
 
   return (
     <details className="history" data-testid="history">

@@ -10,8 +10,10 @@ export function InterruptedBanner() {
     <div className="notice warn" role="alert" data-testid="interrupted-banner">
       <span>
         “{run.results.spec.name}” was interrupted after {run.results.probes.length} probes (
-        {run.results.points.length} of {run.results.spec.sweep.widths.length} points). Resume from
-        its last finished probe?
+        {run.results.points.length} of {run.results.spec.sweep.widths.length} points).{' '}
+        {run.migrationNotes
+          ? 'An older EMC Lab saved it, whose rules differ (patience in epochs): run it again from the start?'
+          : 'Resume from its last finished probe?'}
       </span>
       <button type="button" onClick={() => resumeSavedRun(run)}>
         Resume

@@ -1,5 +1,7 @@
 import { useConfigStore } from '../../state/configStore.ts';
 import { useHistoryStore } from '../../state/historyStore.ts';
+import { pushMigrationNotes } from '../../state/noticeStore.ts';
+import { savedRunSource } from '../../state/openResults.ts';
 import type { SavedRun } from '../../state/persistence.ts';
 import { startRun } from '../../state/runner.ts';
 
@@ -12,6 +14,8 @@ import { startRun } from '../../state/runner.ts';
 export function resumeSavedRun(run: SavedRun): void {
   useConfigStore.getState().loadSpec(run.results.spec);
   useHistoryStore.getState().dismissInterrupted();
+  // Never silently: the person learns why the run starts again from its first probe.
+  pushMigrationNotes(`${savedRunSource(run)} starts afresh`, run.migrationNotes);
   startRun(run.results.spec, useConfigStore.getState().backend, {
     runId: run.id,
     replay: run.migrationNotes ? [] : run.results.probes,

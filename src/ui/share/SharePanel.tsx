@@ -3,10 +3,8 @@ import type { ExperimentResults } from '../../engine/results.ts';
 import type { ExperimentSpec } from '../../engine/experiment/index.ts';
 import { pointsCsv, probesCsv } from '../../share/csv.ts';
 import { encodeLink } from '../../share/linkCodec.ts';
-import { parseResultsFile } from '../../share/resultsFile.ts';
-import { useConfigStore } from '../../state/configStore.ts';
 import { useNoticeStore } from '../../state/noticeStore.ts';
-import { useRunStore } from '../../state/runStore.ts';
+import { openResultsFile } from '../../state/openResults.ts';
 import { useLiveResults } from '../../state/useLiveResults.ts';
 import { chartSvg, download, slug, svgToPng } from '../results/download.ts';
 
@@ -71,11 +69,7 @@ export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
 
   const importFile = async (file: File | undefined) => {
     if (!file) return;
-    const parsed = parseResultsFile(await file.text());
-    if (!parsed.ok) return push('error', `${file.name}: ${parsed.error}`);
-    useConfigStore.getState().loadSpec(parsed.results.spec);
-    useRunStore.getState().showResults(parsed.results, 'file');
-    push('info', `Showing results from ${file.name}.`);
+    openResultsFile(file.name, await file.text());
   };
 
   return (
