@@ -16,6 +16,19 @@ import {
 } from './formFields.ts';
 
 describe('the experiment form', () => {
+  it("has a 'Verify verdicts' field that round-trips search.verify, on by default", () => {
+    const field = FORM_FIELDS.find((f) => f.path === 'search.verify');
+    expect(field).toMatchObject({ label: 'Verify verdicts', group: 'Search', kind: 'boolean' });
+    const values = formValuesFromSpec(DEFAULT_SPEC);
+    expect(values['search.verify']).toBe('true');
+    expect(parseSpec(specInputFromForm(values)).search.verify).toBe(true);
+    const off = withFieldChange(values, 'search.verify', 'false');
+    const { check } = checkForm(off);
+    if (!check.ok) throw new Error(check.errors.join('; '));
+    expect(check.spec.search.verify).toBe(false);
+    expect(formValuesFromSpec(check.spec)['search.verify']).toBe('false');
+  });
+
   it('round-trips the default spec through the form text', () => {
     const values = formValuesFromSpec(DEFAULT_SPEC);
     expect(values['sweep.widths']).toBe('4, 8, 16, 32');

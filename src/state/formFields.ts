@@ -11,6 +11,7 @@ import {
   LABEL_MODES,
   MODEL_FAMILIES,
   OPTIMIZERS,
+  searchSpecSchema,
   SPEC_VERSION,
 } from '../engine/experiment/index.ts';
 import type { SpecPath } from '../engine/experiment/fields.ts';
@@ -369,7 +370,10 @@ function fitInRows(values: FormValues, rows: number): void {
 export function formValuesFromSpec(spec: ExperimentSpecInput | ExperimentSpec): FormValues {
   const values: FormValues = {};
   for (const field of FORM_FIELDS) {
-    const value = getPath(spec, field.path);
+    // A yes/no left out of a spec input shows its default: a select has no empty choice.
+    const value =
+      getPath(spec, field.path) ??
+      (field.kind === 'boolean' ? getPath(BOOLEAN_DEFAULTS, field.path) : undefined);
     values[field.path] = Array.isArray(value)
       ? value.join(', ')
       : value === undefined
@@ -423,6 +427,9 @@ export function fieldOfError(message: string): string | undefined {
     .filter((p) => path === p || path.startsWith(`${p}.`))
     .sort((a, b) => b.length - a.length)[0];
 }
+
+/** The defaults of the spec's yes/no fields (all in the search section). */
+const BOOLEAN_DEFAULTS = { search: searchSpecSchema.parse({ precision: 0, seeds: 1 }) };
 
 function getPath(object: unknown, path: string): unknown {
   let current = object;
