@@ -3,6 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { measureParallelSearch, PARALLEL_SEARCH_SPEC } from './parallelSearch.ts';
 import { compareSearchCost } from './searchCost.ts';
 import { measureStepRate } from './stepRate.ts';
+import { parseSpec } from '../engine/experiment/index.ts';
+import {
+  agreement,
+  drawStudySpecs,
+  patientSpec,
+  STUDY_BATCH_SIZES,
+  STUDY_OPTIMIZERS,
+  STUDY_PATIENCES,
+  type StudyPoint,
+} from './widenedStudy.ts';
 
 describe('benchmark building blocks', () => {
   it('measures engine and model.fit step rates on the same model, leaking nothing', async () => {
@@ -71,5 +81,66 @@ describe('benchmark building blocks', () => {
     expect(Math.abs((parallel?.emc as number) - (sequential?.emc as number))).toBeLessThanOrEqual(
       Math.ceil(0.05 * (sequential?.emc as number)) + 2,
     );
+  });
+
+  it('draws the widened study: the same valid, small specs for a seed, covering every factor', () => {
+    const specs = drawStudySpecs();
+    expect(specs.length).toBeGreaterThanOrEqual(20);
+    expect(drawStudySpecs()).toEqual(specs);
+    expect(drawStudySpecs(7)).not.toEqual(specs);
+    const parsed = specs.map((spec) => parseSpec(spec));
+    const patient = specs.map((spec) => parseSpec(patientSpec(spec)));
+    expect(new Set(parsed.map((s) => s.name)).size).toBe(specs.length);
+    for (const [i, spec] of parsed.entries()) {
+      expect(spec.model.family).toBe('mlp');
+      expect(spec.model.depth).toBeLessThanOrEqual(2);
+      expect(spec.sweep.widths.length).toBeLessThanOrEqual(2);
+      expect(spec.search.seeds).toBeLessThanOrEqual(2);
+      expect(spec.search.precision).toBe(0.1);
+      expect(spec.search.verify).toBe(true);
+      expect(spec.data.poolSize).toBeLessThanOrEqual(400);
+      expect(spec.train.maxSteps).toBeLessThanOrEqual(8000);
+      const more = patient[i];
+      expect(more?.train.patience).toBe(4 * spec.train.patience);
+      expect(more?.train.minDelta).toBeCloseTo(spec.train.minDelta / 10, 12);
+      expect(more?.train.maxSteps).toBeGreaterThanOrEqual(spec.train.maxSteps);
+    }
+    const has = (test: (s: (typeof parsed)[number]) => boolean) => parsed.some(test);
+    expect(has((s) => s.train.batchSize === 'full')).toBe(true);
+    expect(has((s) => ['wine', 'breast-cancer', 'iris'].includes(s.data.source))).toBe(true);
+    expect(has((s) => s.data.source === 'mnist' && s.data.labels === 'random')).toBe(true);
+    expect(has((s) => s.data.source === 'mnist' && s.data.labels === 'true')).toBe(true);
+    expect(has((s) => s.data.source === 'gaussian')).toBe(true);
+    for (const optimizer of STUDY_OPTIMIZERS) expect(has((s) => s.train.optimizer === optimizer)).toBe(true);
+    for (const batch of STUDY_BATCH_SIZES) expect(has((s) => s.train.batchSize === batch)).toBe(true);
+    for (const patience of STUDY_PATIENCES) expect(has((s) => s.train.patience === patience)).toBe(true);
+    for (const depth of [0, 1, 2]) expect(has((s) => s.model.depth === depth)).toBe(true);
+  });
+
+  it('compares two EMCs within the search precision, and flags lower bounds', () => {
+    const point = (emcMean: number, marks: Partial<StudyPoint> = {}): StudyPoint => ({
+      width: 8,
+      parameterCount: 100,
+      emcMean,
+      seedEmcs: [emcMean],
+      budgetLimited: false,
+      censored: false,
+      verified: true,
+      seedsVerified: 1,
+      overturned: 0,
+      saddleEscapes: 0,
+      ...marks,
+    });
+    expect(agreement(point(100), point(110), 0.1, true)).toBe('within');
+    expect(agreement(point(3), point(4), 0.1, true)).toBe('within');
+    expect(agreement(point(100), point(120), 0.1, true)).toBe('moved');
+    expect(agreement(point(100, { budgetLimited: true }), point(120), 0.1, true)).toBe(
+      'moved, flagged',
+    );
+    expect(agreement(point(100), point(120, { verified: false }), 0.1, true)).toBe(
+      'moved, flagged',
+    );
+    // The first search is never verified: that alone does not flag it.
+    expect(agreement(point(100, { verified: false }), point(120), 0.1, false)).toBe('moved');
   });
 });
