@@ -3,8 +3,8 @@
 //
 //   npm run bench                 everything (Node, headless Chromium, search, presets)
 //   npm run bench -- --quick      skips the presets (the slowest part)
-//   npm run bench -- --fidelity   only the presets and the convergence study; writes
-//                                 bench/fidelity.md and .json (about 10 minutes)
+//   npm run bench -- --fidelity   only the presets and the widened convergence study;
+//                                 writes bench/fidelity.md and .json (about 25 minutes)
 //   npm run bench -- --yardstick  only PyTorch's ratios and the lab's first-point times;
 //                                 writes bench/yardstick.md (a few minutes)
 import { gotoWhenServed, startPreview } from './preview.ts';
@@ -21,10 +21,16 @@ import {
   type ParallelSearchRow,
 } from '../src/bench/parallelSearch.ts';
 import {
-  type ConvergenceCheck,
-  STUDY_BUDGET_FACTOR,
-  studyConvergence,
-} from '../src/bench/convergenceStudy.ts';
+  drawStudySpecs,
+  formatEmc,
+  MIN_DELTA_DIVISOR,
+  PATIENCE_FACTOR,
+  STUDY_SEED,
+  type StudyRow,
+  type StudySummary,
+  studySpec,
+  summarizeStudy,
+} from '../src/bench/widenedStudy.ts';
 import { compareSearchCost, type SearchCost } from '../src/bench/searchCost.ts';
 import { measureStepRate, STEP_RATE_CASES, type StepRate } from '../src/bench/stepRate.ts';
 import { diskDatasetFiles } from '../src/cli/datasetFiles.ts';
@@ -184,14 +190,28 @@ interface PresetRun {
   /** Points whose EMC is budget-limited, over all variants (the goal is none). */
   budgetLimited: number;
   points: number;
+  /** Seeds per point. */
+  seeds: number;
+  /** Seed results whose verdict verification confirmed, of all seed results. */
+  seedsVerified: number;
+  seedResults: number;
+  /** Verdicts that verification overturned, over all seeds and points. */
+  overturned: number;
+  /** Points not every seed of which was verified. */
+  unverified: number;
   emcs: string[];
 }
 
-/** Every classroom preset end to end, and the convergence study on its decisive probes. */
-async function presetRuns(): Promise<{ runs: PresetRun[]; checks: ConvergenceCheck[] }> {
+interface FidelityRuns {
+  runs: PresetRun[];
+  study: StudyRow[];
+  summary: StudySummary;
+}
+
+/** Every classroom preset end to end, then the widened convergence study. */
+async function presetRuns(): Promise<FidelityRuns> {
   await tf.setBackend('wasm');
   const runs: PresetRun[] = [];
-  const checks: ConvergenceCheck[] = [];
   for (const preset of PRESETS) {
     const started = performance.now();
     const results = [];
@@ -200,63 +220,115 @@ async function presetRuns(): Promise<{ runs: PresetRun[]; checks: ConvergenceChe
     }
     const seconds = (performance.now() - started) / 1000;
     const points = results.flatMap((r) => r.points);
+    const seeds = points.flatMap((p) => p.seeds);
     runs.push({
       preset: `${preset.finding}. ${preset.id}`,
       variants: preset.variants.length,
       seconds,
       budgetLimited: points.filter((p) => p.budgetLimited).length,
       points: points.length,
+      seeds: results[0]?.spec.search.seeds ?? 0,
+      seedsVerified: seeds.filter((s) => s.verified).length,
+      seedResults: seeds.length,
+      overturned: seeds.reduce((sum, s) => sum + s.overturned, 0),
+      unverified: points.filter((p) => !p.verified).length,
       emcs: results.map(
         (r, i) =>
           `${preset.variants[i]?.label}: ${r.points.map((p) => `${p.budgetLimited || p.seeds.some((s) => s.censored) ? '≥' : ''}${Math.round(p.emcMean)}`).join(' / ')}`,
       ),
     });
-    for (const result of results) checks.push(await studyConvergence(result, files));
-    process.stderr.write(`preset ${preset.id}: done\n`);
+    process.stderr.write(`preset ${preset.id}: ${seconds.toFixed(0)} s\n`);
   }
-  for (const spec of SEARCH_SPECS) {
-    checks.push(await studyConvergence(await runExperiment(spec, { files }), files));
+  const studyStarted = performance.now();
+  const study: StudyRow[] = [];
+  for (const spec of drawStudySpecs()) {
+    const row = await studySpec(spec, files);
+    study.push(row);
+    const took = row.first.seconds + row.verified.seconds + row.patient.seconds;
+    process.stderr.write(`study ${row.name.slice(0, 3)}: ${took.toFixed(0)} s\n`);
   }
-  return { runs, checks };
+  const summary = summarizeStudy(study, (performance.now() - studyStarted) / 1000);
+  return { runs, study, summary };
 }
 
-function fidelityReport(runs: PresetRun[], checks: ConvergenceCheck[]): string {
+function fidelityReport({ runs, study, summary }: FidelityRuns): string {
   const presetTable = table(
-    ['preset (node, wasm)', 'runs', 'wall time s', 'budget-limited points', 'EMC per width'],
+    [
+      'preset (node, wasm)',
+      'runs',
+      'seeds',
+      'wall time s',
+      'budget-limited points',
+      'verified seed results',
+      'verdicts overturned',
+      'unverified points',
+      'EMC per width',
+    ],
     runs.map((p) => [
       p.preset,
       String(p.variants),
+      String(p.seeds),
       fixed(p.seconds),
       `${p.budgetLimited} of ${p.points}`,
+      `${p.seedsVerified} of ${p.seedResults}`,
+      String(p.overturned),
+      `${p.unverified} of ${p.points}`,
       p.emcs.join('; '),
     ]),
   );
+  const emcs = (row: StudyRow, run: 'first' | 'verified' | 'patient') =>
+    row[run].points.map((p) => formatEmc(p, run !== 'first')).join(' / ');
+  const agreements = (list: readonly string[]) =>
+    list.every((a) => a === 'within') ? 'within' : list.join(' / ');
   const studyTable = table(
     [
-      'spec',
-      'decisive probes',
-      `converged: fit with ${STUDY_BUDGET_FACTOR}× steps`,
-      `budget-limited: fit with ${STUDY_BUDGET_FACTOR}× cap`,
-      'EMC moves',
-      'study s',
+      'spec (data; MLP depth × widths; optimizer lr, batch; stop)',
+      'seeds',
+      'steps cap',
+      'overturned / verified seeds',
+      'EMC: first search',
+      'EMC: verified',
+      'first → verified',
+      `EMC: patience × ${PATIENCE_FACTOR}, minDelta ÷ ${MIN_DELTA_DIVISOR}`,
+      'verified → patient',
+      'wall s (first / verified / patient)',
     ],
-    checks.map((c) => [
-      c.spec,
-      String(c.decisive),
-      `${c.convergedFlipped} of ${c.converged}`,
-      `${c.budgetFlipped} of ${c.budgetLimited}`,
-      c.moves.length ? c.moves.join('; ') : 'none',
-      fixed(c.seconds),
+    study.map((r) => [
+      r.name,
+      String(r.seeds),
+      String(r.spec.train.maxSteps),
+      `${r.overturned} / ${r.seedsVerified} of ${r.seedCount}`,
+      emcs(r, 'first'),
+      emcs(r, 'verified'),
+      agreements(r.verifyAgreement),
+      emcs(r, 'patient'),
+      agreements(r.patientAgreement),
+      [r.first, r.verified, r.patient].map((run) => fixed(run.seconds)).join(' / '),
     ]),
   );
+  const fraction = (k: number, n: number) => `${k} of ${n} (${Math.round((100 * k) / n)}%)`;
+  const s = summary;
+  const summaryLines = [
+    `- Specs: ${s.specs}, drawn with seed ${STUDY_SEED}; study wall time ${fixed(s.seconds, 0)} s.`,
+    `- Specs with an overturned verdict: ${fraction(s.specsOverturned, s.specs)}; verdicts overturned: ${s.overturned}, over ${s.seedsVerified} verified of ${s.seedCount} seed results.`,
+    `- Specs whose EMC verification moved beyond the precision (first search → verified): ${fraction(s.specsMovedByVerification, s.specs)}.`,
+    `- Specs whose EMC moved beyond the precision with the more patient stop: ${fraction(s.specsMovedByPatience, s.specs)}; of these, ${s.specsMovedByPatienceFlagged} only where a run marks the EMC a lower bound (budget-limited or the whole pool fitted) or unverified, ${s.unflaggedMoves.length} unmarked${s.unflaggedMoves.length ? `: ${s.unflaggedMoves.join('; ')}` : ''}.`,
+    `- Specs with a budget-limited point in some run (EMC a lower bound): ${s.budgetLimitedSpecs.length}${s.budgetLimitedSpecs.length ? `: ${s.budgetLimitedSpecs.map((name) => name.slice(0, 3)).join(', ')}` : ''}.`,
+  ];
   return [
     '### Classroom presets end to end',
     '',
     presetTable,
     '',
-    `### Convergence study: decisive probes trained ${STUDY_BUDGET_FACTOR}× longer`,
+    '### Convergence study, widened: random specs, verified, and with a more patient stop',
+    '',
+    `Each spec runs three times on wasm: the first search alone (search.verify false), the verified search (the default: every seed's decisive probe trained 4× longer beyond its stop without the plateau stop) and the verified search with patience × ${PATIENCE_FACTOR} and minDelta ÷ ${MIN_DELTA_DIVISOR} (and ${PATIENCE_FACTOR}× the step cap, at most 16,000, MNIST 8,000). ≥: a lower bound (budget-limited, or the whole pool fitted); ?: not verified. "within": the EMCs differ by at most max(1, precision × EMC); "moved, flagged": more, where one run marks its EMC a lower bound or unverified; "moved": more, unmarked. MLPs only: a CNN cannot train on wasm in tfjs 4.22, and on the cpu backend a search takes minutes, beyond this study's budget.`,
     '',
     studyTable,
+    '',
+    '**Summary**',
+    '',
+    ...summaryLines,
   ].join('\n');
 }
 
@@ -273,14 +345,15 @@ function table(header: string[], rows: string[][]): string {
 async function fidelity(): Promise<void> {
   tf.enableProdMode();
   const started = performance.now();
-  const { runs, checks } = await presetRuns();
+  const runs = await presetRuns();
   const seconds = (performance.now() - started) / 1000;
-  const report = `${fidelityReport(runs, checks)}\n\nWall time: ${fixed(seconds, 0)} s.`;
+  const presetSeconds = runs.runs.reduce((sum, r) => sum + r.seconds, 0);
+  const report = `${fidelityReport(runs)}\n\nWall time: ${fixed(seconds, 0)} s (presets ${fixed(presetSeconds, 0)} s, study ${fixed(runs.summary.seconds, 0)} s).`;
   process.stdout.write(`${report}\n`);
   mkdirSync('bench', { recursive: true });
   writeFileSync(
     'bench/fidelity.json',
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), runs, checks, seconds }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), ...runs, seconds }, null, 2)}\n`,
   );
   writeFileSync('bench/fidelity.md', `${report}\n`);
 }
@@ -422,7 +495,7 @@ async function main(): Promise<void> {
     `### Parallel search: one EMC point with k probes trained stacked per round (${PARALLEL_SEARCH_SPEC.name})`,
     '',
     parallelTable,
-    ...(fidelityRuns ? ['', fidelityReport(fidelityRuns.runs, fidelityRuns.checks)] : []),
+    ...(fidelityRuns ? ['', fidelityReport(fidelityRuns)] : []),
     '',
     `Benchmark wall time: ${fixed(seconds, 0)} s.`,
   ].join('\n');
