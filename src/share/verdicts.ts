@@ -160,3 +160,58 @@ export function describeExperiment(spec: ExperimentSpec): string {
   const source = data.file ?? data.source;
   return `${models} on ${source}${shape}, ${data.labels} labels, pool ${data.poolSize}`;
 }
+
+/** How often one run's EMC exceeds another's, over (seed, width) pairs both runs measured. */
+export interface DirectionCounts {
+  /** Pairs where the first run's EMC is larger. */
+  more: number;
+  /** Pairs where it is smaller. */
+  fewer: number;
+  /** Pairs with equal EMCs. */
+  ties: number;
+  /** Every pair compared: points paired by width, their seeds by seed index. */
+  pairs: number;
+}
+
+/** Pairs a's points with b's by width and their seeds by seed index, and counts who fits more. */
+export function directionCounts(
+  a: readonly Pick<PointResult, 'width' | 'seeds'>[],
+  b: readonly Pick<PointResult, 'width' | 'seeds'>[],
+): DirectionCounts {
+  const counts: DirectionCounts = { more: 0, fewer: 0, ties: 0, pairs: 0 };
+  const byWidth = new Map(b.map((point) => [point.width, point]));
+  for (const point of a) {
+    const other = byWidth.get(point.width);
+    if (!other) continue;
+    const otherSeeds = new Map(other.seeds.map((s) => [s.seedIndex, s.emc]));
+    for (const seed of point.seeds) {
+      const emc = otherSeeds.get(seed.seedIndex);
+      if (emc === undefined) continue;
+      counts.pairs += 1;
+      if (seed.emc > emc) counts.more += 1;
+      else if (seed.emc < emc) counts.fewer += 1;
+      else counts.ties += 1;
+    }
+  }
+  return counts;
+}
+
+/**
+ * Whether "a fits more than b" holds pair by pair, not only on average: "SGD, batch 16 fits
+ * more than full batch in 6 of 6 (seed, width) pairs", with fewer and ties counted apart.
+ */
+export function directionHolds(
+  a: readonly Pick<PointResult, 'width' | 'seeds'>[],
+  b: readonly Pick<PointResult, 'width' | 'seeds'>[],
+  labels: { a: string; b: string } = { a: 'the first run', b: 'the second' },
+): string {
+  const { more, fewer, ties, pairs } = directionCounts(a, b);
+  if (pairs === 0) {
+    return `${labels.a} and ${labels.b} share no (seed, width) pair to compare.`;
+  }
+  const rest = [fewer > 0 ? `fewer in ${fewer}` : '', ties > 0 ? `ties in ${ties}` : '']
+    .filter(Boolean)
+    .join(', ');
+  const plural = pairs > 1 ? 's' : '';
+  return `${labels.a} fits more than ${labels.b} in ${more} of ${pairs} (seed, width) pair${plural}${rest ? `; ${rest}` : ''}.`;
+}

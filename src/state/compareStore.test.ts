@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../engine/experiment/index.ts';
-import { labelByDifference } from './compareStore.ts';
+import { pointResult, seedResult } from '../engine/testFixtures.ts';
+import { comparisonSentences, labelByDifference } from './compareStore.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 
 const spec = (train: Record<string, unknown>, name = 'x') =>
@@ -21,5 +22,33 @@ describe('labels for overlaid runs', () => {
   it('lists several differing fields', () => {
     const [a] = labelByDifference([spec({ optimizer: 'sgd', learningRate: 0.1 }), spec({})]);
     expect(a).toBe('optimizer: sgd, learningRate: 0.1');
+  });
+});
+
+describe('comparison sentences for pinned runs', () => {
+  const points = (emcs: number[]) =>
+    [4, 8].map((width, index) =>
+      pointResult({
+        index,
+        width,
+        seeds: emcs.map((emc, seedIndex) => seedResult({ seedIndex, emc: emc * (index + 1) })),
+      }),
+    );
+
+  it('compares every later run with the first, led by the one that fits more', () => {
+    const sentences = comparisonSentences([
+      { label: 'full batch', points: points([20, 21, 22]) },
+      { label: 'SGD, batch 16', points: points([30, 31, 32]) },
+      { label: 'sigmoid', points: points([10, 21, 12]) },
+    ]);
+    expect(sentences).toEqual([
+      'SGD, batch 16 fits more than full batch in 6 of 6 (seed, width) pairs.',
+      'full batch fits more than sigmoid in 4 of 6 (seed, width) pairs; ties in 2.',
+    ]);
+  });
+
+  it('says nothing with fewer than two runs', () => {
+    expect(comparisonSentences([])).toEqual([]);
+    expect(comparisonSentences([{ label: 'one', points: points([1]) }])).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
-import type { ExperimentResults } from '../engine/results.ts';
+import type { ExperimentResults, PointResult } from '../engine/results.ts';
 import { leafFields } from '../engine/experiment/fields.ts';
 import type { ExperimentSpec } from '../engine/experiment/index.ts';
+import { directionCounts, directionHolds } from '../share/verdicts.ts';
 
 /** A finished run kept on the EMC chart so later runs can be compared with it. */
 export interface PinnedRun {
@@ -53,5 +54,26 @@ export function labelByDifference(specs: readonly ExperimentSpec[]): string[] {
       .slice(0, 3)
       .map((path) => `${path.split('.').at(-1)}: ${f.get(path) ?? '–'}`)
       .join(', ');
+  });
+}
+
+/** A compared run: its legend label and its points. */
+export interface ComparedRun {
+  label: string;
+  points: readonly PointResult[];
+}
+
+/**
+ * One sentence per run after the first, comparing it with the first (the baseline) pair by
+ * pair, led by the run that fits more in more pairs: "SGD, batch 16 fits more than full
+ * batch in 6 of 6 (seed, width) pairs".
+ */
+export function comparisonSentences(runs: readonly ComparedRun[]): string[] {
+  const [first, ...others] = runs;
+  if (!first) return [];
+  return others.map((other) => {
+    const { more, fewer } = directionCounts(other.points, first.points);
+    const [a, b] = more >= fewer ? [other, first] : [first, other];
+    return directionHolds(a.points, b.points, { a: a.label, b: b.label });
   });
 }

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { labelByDifference, useCompareStore } from './compareStore.ts';
+import { comparisonSentences, labelByDifference, useCompareStore } from './compareStore.ts';
 import { useRunStore } from './runStore.ts';
 
 export interface ComparisonLabels {
@@ -23,4 +23,23 @@ export function useComparisonLabels(): ComparisonLabels {
       current: pinned.length > 0 && spec ? labels.at(-1) : undefined,
     };
   }, [pinned, spec]);
+}
+
+/**
+ * Whether the pinned runs' direction holds pair by pair: one sentence per pinned run after
+ * the first, against the first (a preset's variants are pinned in their order).
+ */
+export function useComparisonSentences(): string[] {
+  const pinned = useCompareStore((state) => state.pinned);
+  const labels = useComparisonLabels();
+  return useMemo(
+    () =>
+      comparisonSentences(
+        pinned.map((run, index) => ({
+          label: labels.pinned[index] ?? `run ${index + 1}`,
+          points: run.results.points,
+        })),
+      ),
+    [pinned, labels],
+  );
 }

@@ -1,5 +1,5 @@
 import { useCompareStore } from '../../state/compareStore.ts';
-import { useComparisonLabels } from '../../state/useComparisonLabels.ts';
+import { useComparisonLabels, useComparisonSentences } from '../../state/useComparisonLabels.ts';
 import { useLiveResults } from '../../state/useLiveResults.ts';
 
 /** Pin the finished run to compare later runs with it; the pinned runs, with remove. */
@@ -10,6 +10,7 @@ export function PinnedRuns() {
   const unpin = useCompareStore((state) => state.unpin);
   const clear = useCompareStore((state) => state.clear);
   const labels = useComparisonLabels();
+  const sentences = useComparisonSentences();
   const canPin = results !== undefined && results.status !== 'running' && results.points.length > 0;
 
   return (
@@ -29,6 +30,14 @@ export function PinnedRuns() {
               </li>
             ))}
           </ul>
+          {sentences.length > 0 && (
+            // Does the direction hold seed by seed and width by width, not only on average?
+            <ul className="direction-holds" data-testid="direction-holds">
+              {sentences.map((sentence) => (
+                <li key={sentence}>{sentence}</li>
+              ))}
+            </ul>
+          )}
           <button type="button" className="secondary" onClick={clear}>
             Clear comparison
           </button>

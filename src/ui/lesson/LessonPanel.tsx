@@ -2,6 +2,7 @@ import { LESSON, lessonPreset } from '../../presets/lessons.ts';
 import { useLessonStore } from '../../state/lessonStore.ts';
 import { loadPreset, runPreset } from '../../state/presetActions.ts';
 import { useRunStore } from '../../state/runStore.ts';
+import { useComparisonSentences } from '../../state/useComparisonLabels.ts';
 
 /**
  * One screen of lesson mode: the question, the class's prediction (made before anything
@@ -13,6 +14,7 @@ export function LessonPanel({ busy }: { busy: boolean }) {
   const predictions = useLessonStore((state) => state.predictions);
   const { open, close, predict } = useLessonStore.getState();
   const phase = useRunStore((state) => state.phase);
+  const sentences = useComparisonSentences();
   if (step === undefined) return null;
   const lesson = LESSON[step - 1];
   if (!lesson) return null;
@@ -89,6 +91,11 @@ export function LessonPanel({ busy }: { busy: boolean }) {
             </strong>{' '}
             {lesson.labFinding}
           </p>
+          {phase === 'finished' && sentences.length > 0 && (
+            <p data-testid="lesson-direction">
+              <strong>Your run, pair by pair:</strong> {sentences.join(' ')}
+            </p>
+          )}
         </div>
       )}
     </section>
