@@ -167,6 +167,17 @@ export function EmcChart() {
               <ErrorBar dataKey="error" direction="y" width={5} stroke={overlay.color} />
             </Scatter>
           ))}
+          {seedMarks.length > 0 && (
+            // Under the means: a hovered seed mark shows its point's tooltip.
+            <Scatter
+              name={SEED_LABEL}
+              data={seedMarks}
+              fill={CURRENT}
+              legendType="circle"
+              isAnimationActive={false}
+              shape={(props: MarkerProps) => <SeedMark {...props} color={CURRENT} />}
+            />
+          )}
           <Scatter
             name={currentName}
             data={measured}
@@ -201,16 +212,6 @@ export function EmcChart() {
             >
               <ErrorBar dataKey="error" direction="y" width={6} stroke={CURRENT} />
             </Scatter>
-          )}
-          {seedMarks.length > 0 && (
-            <Scatter
-              name={SEED_LABEL}
-              data={seedMarks}
-              fill={CURRENT}
-              legendType="circle"
-              isAnimationActive={false}
-              shape={(props: MarkerProps) => <SeedMark {...props} color={CURRENT} />}
-            />
           )}
         </ScatterChart>
       </ResponsiveContainer>
@@ -268,11 +269,20 @@ export function toDatum(point: PointResult, spec?: ExperimentSpec): EmcDatum {
   };
 }
 
+/** One seed's EMC, drawn beside its point's mean; hovering it tells the point. */
+export interface SeedDatum {
+  params: number;
+  emc: number;
+  point: EmcDatum;
+}
+
 /** A small mark per seed of every point with more than one (EMC 0 is off the log axes). */
-export function seedMarksOf(data: readonly EmcDatum[]): { params: number; emc: number }[] {
+export function seedMarksOf(data: readonly EmcDatum[]): SeedDatum[] {
   return data
     .filter((d) => d.seeds.length > 1)
-    .flatMap((d) => d.seeds.filter((emc) => emc > 0).map((emc) => ({ params: d.params, emc })));
+    .flatMap((d) =>
+      d.seeds.filter((emc) => emc > 0).map((emc) => ({ params: d.params, emc, point: d })),
+    );
 }
 
 /** The tooltip's words for a point: its EMC, whether it is checked, and its seeds. */
@@ -286,8 +296,15 @@ export function tooltipText(datum: EmcDatum): string {
 }
 
 /** A hovered point: its model, drawn, its parameters and EMC. */
-function EmcTooltip({ active, payload }: { active?: boolean; payload?: { payload?: EmcDatum }[] }) {
-  const datum = payload?.[0]?.payload;
+function EmcTooltip({
+  active,
+  payload,
+}: {
+  active?: boolean;
+  payload?: { payload?: EmcDatum | SeedDatum }[];
+}) {
+  const hovered = payload?.[0]?.payload;
+  const datum = hovered && 'point' in hovered ? hovered.point : hovered;
   if (!active || !datum || datum.model === undefined) return null;
   return (
     <div className="emc-tooltip" data-testid="emc-tooltip">

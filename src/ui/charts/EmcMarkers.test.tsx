@@ -84,9 +84,9 @@ describe('EMC chart markers', () => {
     expect(datum.error).toEqual([2, 2]);
     expect(datum.seeds).toEqual([18, 22, 20]);
     expect(seedMarksOf([datum])).toEqual([
-      { params: 56, emc: 18 },
-      { params: 56, emc: 22 },
-      { params: 56, emc: 20 },
+      { params: 56, emc: 18, point: datum },
+      { params: 56, emc: 22, point: datum },
+      { params: 56, emc: 20, point: datum },
     ]);
     expect(tooltipText(datum)).toBe('EMC 20 ± 2.0, 56 parameters; seeds: 18, 22, 20');
     // One seed: its bracket is the bar, and there is no separate seed mark.
