@@ -250,6 +250,8 @@ async function measurePoint(
           ? undefined
           : [...seedProbes].reverse().find((p) => p.n === hi && !p.verification);
       if (!spec.search.verify || !decisive || decisive.stopReason === 'budget') break;
+      // A probe replayed from a record that lost its step count cannot be trained 4× longer.
+      if (!Number.isFinite(decisive.steps)) break;
       // A diverged loss diverges again on the same seeded trajectory: nothing to verify.
       if (decisive.stopReason !== 'converged') {
         verified = true;
