@@ -80,15 +80,7 @@ function reduceEngineEvent(
         ),
       };
     case 'probe-started':
-      return {
-        current: {
-          pointIndex: event.pointIndex,
-          seedIndex: event.seedIndex,
-          n: event.n,
-          startedAt: now,
-          curve: [],
-        },
-      };
+      return { current: freshProbe(event, now) };
     case 'epoch': {
       const current = state.current;
       if (!current || current.n !== event.n) return {};
@@ -104,13 +96,7 @@ function reduceEngineEvent(
       };
     case 'verification-started':
       return {
-        current: {
-          pointIndex: event.pointIndex,
-          seedIndex: event.seedIndex,
-          n: event.n,
-          startedAt: now,
-          curve: [],
-        },
+        current: freshProbe(event, now),
         log: log('info', verificationStartedText(event.n, event.steps)),
       };
     case 'probe-finished': {
@@ -182,4 +168,18 @@ function reduceEngineEvent(
         log: log('error', event.message),
       };
   }
+}
+
+/** A probe (or a verification) that has just started training: no epochs yet. */
+function freshProbe(
+  event: { pointIndex: number; seedIndex: number; n: number },
+  now: number,
+): NonNullable<RunState['current']> {
+  return {
+    pointIndex: event.pointIndex,
+    seedIndex: event.seedIndex,
+    n: event.n,
+    startedAt: now,
+    curve: [],
+  };
 }
