@@ -202,9 +202,12 @@ test('a reload mid-run offers to resume from the last finished probe', async ({ 
   await expect(entries).toHaveCount(before - 1);
 });
 
-test('a comparison preset runs each variant and overlays them, labelled', async ({ page }) => {
-  // Both variants train to convergence: about two minutes on wasm.
-  test.setTimeout(360_000);
+test('a comparison preset starts its first variant, and Stop ends the whole comparison', async ({
+  page,
+}) => {
+  // Every preset point runs three seeds and verifies each verdict: a whole comparison takes
+  // minutes, so this checks the wiring; the queue's order and labels have a unit test
+  // (variantQueue.test.ts) and every preset runs end to end in npm run bench -- --fidelity.
   await page.goto('/');
   await page.getByLabel('Training backend').selectOption('wasm');
   await page.getByText('Classroom presets').click();
@@ -212,17 +215,14 @@ test('a comparison preset runs each variant and overlays them, labelled', async 
     .getByTestId('preset-true-vs-random-labels')
     .getByRole('button', { name: 'Run all 2 and compare' })
     .click();
-  await expect(page.getByTestId('pinned-list')).toContainText('random labels', {
-    timeout: 330_000,
-  });
-  await expect(page.getByTestId('pinned-list')).toContainText('true labels');
-  const chart = page.getByTestId('emc-chart');
-  await expect(chart).toContainText('true labels');
-  await expect(chart).toContainText('random labels');
-  await expect(page.getByTestId('results-table')).toContainText('Test acc.');
-  // The preset is sized to converge: no EMC of either run is a budget-limited lower bound.
-  await expect(chart.locator('[data-budget-limited="true"]')).toHaveCount(0);
-  await expect(page.getByTestId('budget-limited-note')).toHaveCount(0);
+  await expect(runStatus(page)).toContainText('Running: point', { timeout: 60_000 });
+  await expect(page.getByLabel('Labels', { exact: true })).toHaveValue('true');
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'cancelled', { timeout: 30_000 });
+  // A stopped variant ends the queue: nothing is pinned, the second variant never starts.
+  await page.waitForTimeout(1_000);
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'cancelled');
+  await expect(page.getByTestId('pinned-list')).toHaveCount(0);
 });
 
 test('the EMC chart exports as SVG and PNG, and the points as CSV', async ({ page }) => {

@@ -1,0 +1,81 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseSpec } from '../engine/experiment/index.ts';
+import { resultsDocument } from '../engine/results.ts';
+import { pointResult } from '../engine/testFixtures.ts';
+import { PRESETS, variantSpec } from '../presets/presets.ts';
+import { useCompareStore } from './compareStore.ts';
+import { useRunStore } from './runStore.ts';
+import { runVariants } from './variantQueue.ts';
+
+// The queue's effect is starting runs; the worker behind them is not what is tested here.
+const started = vi.hoisted(() => [] as string[]);
+vi.mock('./runner.ts', () => ({
+  startRun: (spec: { name: string }) => {
+    started.push(spec.name);
+  },
+}));
+
+const preset = PRESETS.find((p) => p.id === 'true-vs-random-labels');
+if (!preset) throw new Error('missing preset');
+const variants = preset.variants.map((variant, index) => ({
+  label: variant.label,
+  spec: parseSpec(variantSpec(preset, index)),
+}));
+
+/** The run store as a run of `spec` leaves it on reaching `phase`. */
+function finishAs(phase: 'finished' | 'cancelled', index: number) {
+  const spec = variants[index]?.spec;
+  if (!spec) throw new Error('no such variant');
+  useRunStore.setState({ phase: 'running' });
+  useRunStore.setState({
+    phase,
+    results: resultsDocument({
+      status: phase === 'finished' ? 'complete' : 'cancelled',
+      spec,
+      environment: {
+        backend: 'cpu',
+        floatPrecision: 32,
+        tfjsVersion: '4.22.0',
+        engineVersion: 'test',
+        platform: 'test',
+      },
+      dataset: 'gaussian',
+      startedAt: '',
+      finishedAt: null,
+      points: [pointResult()],
+      probes: [],
+    }),
+  });
+}
+
+describe('running a comparison preset', () => {
+  beforeEach(() => {
+    started.length = 0;
+    useCompareStore.getState().clear();
+    useRunStore.setState({ phase: 'idle' });
+  });
+
+  it('runs each variant in turn and pins each finished run with its label, for the overlay', async () => {
+    runVariants(variants, 'cpu');
+    expect(started).toEqual(['Finding 4: true vs random labels — true labels']);
+    finishAs('finished', 0);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(started).toHaveLength(2);
+    expect(started[1]).toBe('Finding 4: true vs random labels — random labels');
+    finishAs('finished', 1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(useCompareStore.getState().pinned.map((p) => p.label)).toEqual([
+      'true labels',
+      'random labels',
+    ]);
+    expect(started).toHaveLength(2);
+  });
+
+  it('ends the queue when a variant is stopped', async () => {
+    runVariants(variants, 'cpu');
+    finishAs('cancelled', 0);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(started).toHaveLength(1);
+    expect(useCompareStore.getState().pinned).toEqual([]);
+  });
+});
