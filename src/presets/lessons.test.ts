@@ -21,10 +21,16 @@ describe('the lesson', () => {
     }
   });
 
-  it('says plainly which finding does not reproduce at lab scale', () => {
+  it('says plainly which findings do not reproduce, or are not settled, at lab scale', () => {
     expect(LESSON.filter((step) => !step.reproduces).map((s) => s.presetId)).toEqual([
+      'fewer-samples-than-parameters',
+      'cnn-vs-mlp',
+      'sgd-vs-full-batch',
       'relu-vs-tanh-vs-sigmoid',
     ]);
+    for (const step of LESSON.filter((s) => !s.reproduces)) {
+      expect(step.labFinding, step.presetId).toMatch(/^Not (settled|at this scale)/);
+    }
     expect(LESSON[4]?.labFinding).toMatch(/does not reproduce/);
     expect(PRESETS.find((p) => p.id === 'relu-vs-tanh-vs-sigmoid')?.title).toMatch(
       /Not at this scale/,

@@ -20,7 +20,7 @@ export interface LessonStep {
    * holds this to: a lesson must not quote numbers the lab no longer measures).
    */
   labEmc: string;
-  /** Whether the finding reproduces at the lab's scale. */
+  /** Whether the finding reproduces at the lab's scale (false also when it is not settled). */
   reproduces: boolean;
 }
 
@@ -35,9 +35,9 @@ export const LESSON: readonly LessonStep[] = [
     paper:
       'Optimizers find minima that fit far fewer samples than the model has parameters: counting parameters overstates what a network fits in practice.',
     labFinding:
-      'Every width lies below the line: widths 4, 8 and 16 (138, 298 and 714 parameters) fit 65, 130 and 520 random labels, all at convergence. Reproduced.',
-    labEmc: 'MLP: 65 / 130 / 520',
-    reproduces: true,
+      'Not settled at this step cap: over 3 seeds, widths 4, 8 and 16 (138, 298 and 714 parameters) fit at least 39, 133 and 554 random labels, each a lower bound (a larger N was still undecided after 20,000 steps), and verification overturned one early "does not fit". Every bound lies below the line, but a bound cannot show that the EMC does.',
+    labEmc: 'MLP: ≥39 / ≥133 / ≥554',
+    reproduces: false,
   },
   {
     presetId: 'cnn-vs-mlp',
@@ -49,9 +49,9 @@ export const LESSON: readonly LessonStep[] = [
     paper:
       'CNNs are more parameter-efficient than MLPs (and ViTs), even on random labels: the architecture, not only the data, decides how much a network fits.',
     labFinding:
-      'The CNNs (1,980 and 3,950 parameters) fit all 300 samples of the pool, so their EMC is at least 300; the MLPs (6,370 and 12,730 parameters) fit 45 and 157. Reproduced.',
-    labEmc: 'CNN: ≥300 / ≥300; MLP: 45 / 157',
-    reproduces: true,
+      'Not settled at this scale: the CNNs (1,980 and 3,950 parameters) fit the whole pool of 300 (at least 300), and the MLPs (6,370 and 12,730 parameters) at least 55 and 197 over 3 seeds, lower bounds too. The CNN bounds are higher per parameter, but bounds on both sides decide nothing.',
+    labEmc: 'CNN: ≥300 / ≥300; MLP: ≥55 / ≥197',
+    reproduces: false,
   },
   {
     presetId: 'sgd-vs-full-batch',
@@ -63,9 +63,9 @@ export const LESSON: readonly LessonStep[] = [
     paper:
       'Stochastic training finds minima that fit more data than full-batch gradient descent: SGD is not only a cheaper way to the same place.',
     labFinding:
-      'Mini-batch SGD fits 58 and 159 samples where full-batch descent fits 40 and 150 (124 and 244 parameters). Reproduced.',
-    labEmc: 'SGD, batch 16: 58 / 159; full-batch GD: 40 / 150',
-    reproduces: true,
+      'Not settled: over 3 seeds, mini-batch SGD fits 78 and 175 samples (124 and 244 parameters), while full-batch descent fits at least 75 and 209, lower bounds that already reach or pass SGD. With one seed and an impatient stop the lab once showed SGD ahead; a more patient, verified run does not.',
+    labEmc: 'SGD, batch 16: 78 / 175; full-batch GD: ≥75 / ≥209',
+    reproduces: false,
   },
   {
     presetId: 'true-vs-random-labels',
@@ -81,8 +81,8 @@ export const LESSON: readonly LessonStep[] = [
     paper:
       'The gap between the EMC on correct labels and on random labels predicts generalization: networks that fit true labels much more easily than noise generalize better.',
     labFinding:
-      'On Gaussian data labelled by a teacher, true labels give EMC 80, 220, 665 and at least 800 against 34, 13, 104 and 156 for random ones, and the panel measures the correlation with the generalization gap. Shown on Gaussian data: MNIST’s true-label probes do not converge within minutes on a CPU.',
-    labEmc: 'true labels: 80 / 220 / 665 / ≥800; random labels: 34 / 13 / 104 / 156',
+      'On Gaussian data labelled by a teacher, over 3 seeds, true labels give EMC at least 58, 70, 610 and 800 against 22, 48, at least 81 and at least 155 for random ones: true labels fit more wherever the comparison is decided (widths 4 and 6), and the panel measures the correlation with the generalization gap. The wider points are lower bounds on both sides.',
+    labEmc: 'true labels: ≥58 / ≥70 / ≥610 / ≥800; random labels: 22 / 48 / ≥81 / ≥155',
     reproduces: true,
   },
   {
@@ -93,8 +93,8 @@ export const LESSON: readonly LessonStep[] = [
     paper:
       'ReLU networks fit more samples than sigmoid or tanh networks of the same size (on images, with networks much larger than here).',
     labFinding:
-      'Not at this scale: tanh (124 and 186) and sigmoid (93 and 209) fit more than ReLU (81 and 141), whose narrow layers lose units that never activate again. The lab does not reproduce this finding with small networks. What would have to change for ReLU to win?',
-    labEmc: 'ReLU: 81 / 141; tanh: 124 / 186; sigmoid: 93 / 209',
+      'Not at this scale: over 3 seeds ReLU fits at least 85 and 159, tanh 108 and at least 175, sigmoid at least 103 and 201, so ReLU is not ahead anywhere the comparison is decided. The lab does not reproduce this finding with small networks. What would have to change for ReLU to win?',
+    labEmc: 'ReLU: ≥85 / 159; tanh: 108 / ≥175; sigmoid: ≥103 / ≥201',
     reproduces: false,
   },
 ];

@@ -86,9 +86,7 @@ export function LessonPanel({ busy }: { busy: boolean }) {
             <strong>The paper:</strong> {lesson.paper}
           </p>
           <p>
-            <strong>
-              This lab, at its scale{lesson.reproduces ? '' : ' (does not reproduce)'}:
-            </strong>{' '}
+            <strong>This lab, at its scale{lesson.reproduces ? '' : ' (not reproduced)'}:</strong>{' '}
             {lesson.labFinding}
           </p>
           {phase === 'finished' && sentences.length > 0 && (
