@@ -322,7 +322,7 @@ function fidelityReport({ runs, study, summary }: FidelityRuns): string {
     '',
     '### Convergence study, widened: random specs, verified, and with a more patient stop',
     '',
-    `Each spec runs three times on wasm: the first search alone (search.verify false), the verified search (the default: every seed's decisive probe trained 4× longer beyond its stop without the plateau stop) and the verified search with patience × ${PATIENCE_FACTOR} and minDelta ÷ ${MIN_DELTA_DIVISOR} (and ${PATIENCE_FACTOR}× the step cap, at most 16,000, MNIST 8,000). ≥: a lower bound (budget-limited, or the whole pool fitted); ?: not verified. "within": the EMCs differ by at most max(1, precision × EMC); "moved, flagged": more, where one run marks its EMC a lower bound or unverified; "moved": more, unmarked. MLPs only: a CNN cannot train on wasm in tfjs 4.22, and on the cpu backend a search takes minutes, beyond this study's budget.`,
+    `Each spec runs three times on wasm: the first search alone (search.verify false), the verified search (the default: every seed's decisive probe trained 4× longer beyond its stop without the plateau stop) and the verified search with patience × ${PATIENCE_FACTOR} and minDelta ÷ ${MIN_DELTA_DIVISOR} (and ${PATIENCE_FACTOR}× the step cap, at most 16,000, MNIST 8,000). ≥: a lower bound (budget-limited, or the whole pool fitted); ?: not verified. "within": the EMCs differ by at most max(1, precision × EMC); "moved, flagged": more, where one run marks its EMC a lower bound or unverified; "moved": more, unmarked. MLPs only: CNNs (which train on wasm through im2col) were left out to keep the study within about ten minutes.`,
     '',
     studyTable,
     '',
