@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainSpec } from '../experiment/index.ts';
 import { checkConvergence, type Convergence } from './convergence.ts';
 import { gradientNorm, type LossSurface, normOf, parameterNorm, stepAlong } from './curvature.ts';
+import { noSaddleEscapes, type SaddleEscapes } from './epochRules.ts';
 import type { ProbeOutcome, StopReason } from './probeOutcome.ts';
 
 type ConvergenceFields = Pick<
@@ -30,7 +31,8 @@ export class ConvergenceRecord {
   private last: Convergence | undefined;
   private stallSum: tf.Tensor[] | undefined;
   private stallSteps = 0;
-  private escapes = 0;
+  /** The probe's saddle escapes: judgeCheckedEpoch counts them here, the summary reports them. */
+  readonly saddle: SaddleEscapes = noSaddleEscapes();
 
   constructor(
     private readonly surface: LossSurface,
@@ -80,7 +82,6 @@ export class ConvergenceRecord {
    * absolute terms, for weights near zero).
    */
   async escapeSaddle(convergence: Convergence): Promise<void> {
-    this.escapes++;
     if (!convergence.negativeDirection) return;
     const length = SADDLE_STEP_FRACTION * Math.max(1, await parameterNorm(this.surface));
     await stepAlong(this.surface, convergence.negativeDirection, length);
@@ -99,7 +100,7 @@ export class ConvergenceRecord {
       hessianMin: this.last?.hessianMin ?? null,
       hessianMax: this.last?.hessianMax ?? null,
       saddle: this.last?.saddle ?? false,
-      saddleEscapes: this.escapes,
+      saddleEscapes: this.saddle.count,
     };
   }
 

@@ -15,7 +15,6 @@ import {
   epochShape,
   isCheckedEpoch,
   judgeCheckedEpoch,
-  noSaddleEscapes,
   paddedEpochOrder,
   probeBudget,
   shuffleRngFor,
@@ -100,7 +99,6 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     subset.labels,
   );
   const convergence = new ConvergenceRecord(surface, train, input.seed);
-  const saddle = noSaddleEscapes();
 
   let epoch = 0;
   let steps = 0;
@@ -136,7 +134,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         checkConvergence: () => convergence.check(),
         restartStall: () => convergence.restartStall(),
         plateauStops: input.plateauStops !== false,
-        saddle,
+        saddle: convergence.saddle,
         escapeSaddle: (found) => convergence.escapeSaddle(found),
       });
       const { metrics, stop } = verdict;

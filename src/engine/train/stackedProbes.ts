@@ -18,8 +18,6 @@ import {
   epochShape,
   isCheckedEpoch,
   judgeCheckedEpoch,
-  noSaddleEscapes,
-  type SaddleEscapes,
   paddedEpochOrder,
   shuffleRngFor,
 } from './epochRules.ts';
@@ -51,7 +49,6 @@ interface Member {
   /** The member's N samples, for its fit check and its convergence check. */
   subset: { x: tf.Tensor; y: tf.Tensor1D };
   convergence: ConvergenceRecord;
-  saddle: SaddleEscapes;
   outcome?: ProbeOutcome;
 }
 
@@ -104,7 +101,6 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       learningRate: train.learningRate,
       subset,
       convergence: new ConvergenceRecord(surface, train, input.seed),
-      saddle: noSaddleEscapes(),
     };
   });
   // Every member's batch is padded to the widest one; padding carries zero weight.
@@ -248,7 +244,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       checkConvergence: () => m.convergence.check(),
       restartStall: () => m.convergence.restartStall(),
       plateauStops: input.plateauStops !== false,
-      saddle: m.saddle,
+      saddle: m.convergence.saddle,
       escapeSaddle: (found) => m.convergence.escapeSaddle(found),
     });
     const { metrics, stop } = verdict;
