@@ -2,6 +2,7 @@ import type { EngineEvent, ExperimentResults } from '../engine/index.ts';
 import {
   BUDGET_LIMITED_NOTE,
   formatCount,
+  isLowerBound,
   isUnverified,
   probeVerdict,
   UNVERIFIED_NOTE,
@@ -72,7 +73,7 @@ export class ProgressLine {
       case 'point-finished': {
         const p = event.point;
         const spread = p.seeds.length > 1 ? ` ± ${p.emcStd.toFixed(1)}` : '';
-        const lowerBound = p.budgetLimited || p.seeds.some((s) => s.censored) ? '≥ ' : '';
+        const lowerBound = isLowerBound(p) ? '≥ ' : '';
         const bracket = p.seeds
           .map((s) => `[${s.bracket[0]}, ${s.bracket[1] ?? '≥pool'}]`)
           .join(' ');

@@ -73,11 +73,19 @@ export function verificationStartedText(n: number, steps: number): string {
 }
 
 /**
- * A point whose EMC is reported plainly: verified, and not a lower bound. A censored or
- * budget-limited EMC is marked "≥" instead; an unverified one otherwise.
+ * A point whose EMC is only a lower bound: every N up to the pool fitted (censored) or a
+ * probe at or above the bracket ran out of steps (budget-limited). Marked "≥".
+ */
+export function isLowerBound(point: Pick<PointResult, 'budgetLimited' | 'seeds'>): boolean {
+  return point.budgetLimited || point.seeds.some((s) => s.censored);
+}
+
+/**
+ * A point whose EMC is not a lower bound but was not verified either (marked "unverified");
+ * a lower bound is marked "≥" instead.
  */
 export function isUnverified(point: Pick<PointResult, 'verified' | 'budgetLimited' | 'seeds'>) {
-  return !point.verified && !point.budgetLimited && !point.seeds.some((s) => s.censored);
+  return !point.verified && !isLowerBound(point);
 }
 
 /** Widths whose EMC is only a lower bound in a run, and why. */
@@ -141,7 +149,7 @@ export function agreementSentence(report: Pick<LabelGapReport, 'agreement'>): st
  * "62 (unverified)" when a seed's verdict was not checked by longer training.
  */
 export function formatEmc(point: PointResult): string {
-  const lowerBound = point.budgetLimited || point.seeds.some((s) => s.censored);
+  const lowerBound = isLowerBound(point);
   const spread = point.seeds.length > 1 ? ` ± ${point.emcStd.toFixed(1)}` : '';
   const unverified = isUnverified(point) ? ' (unverified)' : '';
   return `${lowerBound ? '≥ ' : ''}${Math.round(point.emcMean * 10) / 10}${spread}${unverified}`;
