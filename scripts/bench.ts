@@ -244,7 +244,10 @@ async function presetRuns(): Promise<FidelityRuns> {
   for (const spec of drawStudySpecs()) {
     const row = await studySpec(spec, files);
     study.push(row);
-    const took = row.first.seconds + row.verified.seconds + row.patient.seconds;
+    const took = [row.first, row.verified, row.patient, row.epochMean].reduce(
+      (sum, run) => sum + run.seconds,
+      0,
+    );
     process.stderr.write(`study ${row.name.slice(0, 3)}: ${took.toFixed(0)} s\n`);
   }
   const summary = summarizeStudy(study, (performance.now() - studyStarted) / 1000);
@@ -276,7 +279,7 @@ function fidelityReport({ runs, study, summary }: FidelityRuns): string {
       p.emcs.join('; '),
     ]),
   );
-  const emcs = (row: StudyRow, run: 'first' | 'verified' | 'patient') =>
+  const emcs = (row: StudyRow, run: 'first' | 'verified' | 'patient' | 'epochMean') =>
     row[run].points.map((p) => formatEmc(p, run !== 'first')).join(' / ');
   const agreements = (list: readonly string[]) =>
     list.every((a) => a === 'within') ? 'within' : list.join(' / ');
@@ -291,7 +294,9 @@ function fidelityReport({ runs, study, summary }: FidelityRuns): string {
       'first → verified',
       `EMC: patience × ${PATIENCE_FACTOR}, minDelta ÷ ${MIN_DELTA_DIVISOR}`,
       'verified → patient',
-      'wall s (first / verified / patient)',
+      'EMC: verified, plateau on epoch-mean loss',
+      'epoch-mean → patient',
+      'wall s (first / verified / patient / epoch-mean)',
     ],
     study.map((r) => [
       r.name,
@@ -303,7 +308,9 @@ function fidelityReport({ runs, study, summary }: FidelityRuns): string {
       agreements(r.verifyAgreement),
       emcs(r, 'patient'),
       agreements(r.patientAgreement),
-      [r.first, r.verified, r.patient].map((run) => fixed(run.seconds)).join(' / '),
+      emcs(r, 'epochMean'),
+      agreements(r.epochMeanAgreement),
+      [r.first, r.verified, r.patient, r.epochMean].map((run) => fixed(run.seconds)).join(' / '),
     ]),
   );
   const fraction = (k: number, n: number) => `${k} of ${n} (${Math.round((100 * k) / n)}%)`;
@@ -313,6 +320,8 @@ function fidelityReport({ runs, study, summary }: FidelityRuns): string {
     `- Specs with an overturned verdict: ${fraction(s.specsOverturned, s.specs)}; verdicts overturned: ${s.overturned}, over ${s.seedsVerified} verified of ${s.seedCount} seed results.`,
     `- Specs whose EMC verification moved beyond the precision (first search → verified): ${fraction(s.specsMovedByVerification, s.specs)}.`,
     `- Specs whose EMC moved beyond the precision with the more patient stop: ${fraction(s.specsMovedByPatience, s.specs)}; of these, ${s.specsMovedByPatienceFlagged} only where a run marks the EMC a lower bound (budget-limited or the whole pool fitted) or unverified, ${s.unflaggedMoves.length} unmarked${s.unflaggedMoves.length ? `: ${s.unflaggedMoves.join('; ')}` : ''}.`,
+    `- Plateau reading: with the full-batch loss (the engine's), ${s.unflaggedMoves.length} unmarked move${s.unflaggedMoves.length === 1 ? '' : 's'} against the patient stop; with epochs' mean batch loss, ${s.epochMeanMovedByPatience} spec${s.epochMeanMovedByPatience === 1 ? '' : 's'} moved, ${s.epochMeanUnflaggedMoves.length} unmarked${s.epochMeanUnflaggedMoves.length ? `: ${s.epochMeanUnflaggedMoves.map((name) => name.slice(0, 3)).join(', ')}` : ''}.`,
+    `- Unmarked moves with the patient stop by the patience drawn: ${s.byPatience.map((b) => `${b.patience} steps: ${b.unflagged} of ${b.specs}`).join('; ')}.`,
     `- Specs with a budget-limited point in some run (EMC a lower bound): ${s.budgetLimitedSpecs.length}${s.budgetLimitedSpecs.length ? `: ${s.budgetLimitedSpecs.map((name) => name.slice(0, 3)).join(', ')}` : ''}.`,
   ];
   return [
@@ -322,7 +331,7 @@ function fidelityReport({ runs, study, summary }: FidelityRuns): string {
     '',
     '### Convergence study, widened: random specs, verified, and with a more patient stop',
     '',
-    `Each spec runs three times on wasm: the first search alone (search.verify false), the verified search (the default: every seed's decisive probe trained 4× longer beyond its stop without the plateau stop) and the verified search with patience × ${PATIENCE_FACTOR} and minDelta ÷ ${MIN_DELTA_DIVISOR} (and ${PATIENCE_FACTOR}× the step cap, at most 16,000, MNIST 8,000). ≥: a lower bound (budget-limited, or the whole pool fitted); ?: not verified. "within": the EMCs differ by at most max(1, precision × EMC); "moved, flagged": more, where one run marks its EMC a lower bound or unverified; "moved": more, unmarked. MLPs only: CNNs (which train on wasm through im2col) were left out to keep the study within about ten minutes.`,
+    `Each spec runs four times on wasm: the first search alone (search.verify false), the verified search (the default: every seed's decisive probe trained 4× longer beyond its stop, without the plateau stop and with learning-rate cuts on plateaus of 4× the patience), the verified search with patience × ${PATIENCE_FACTOR} and minDelta ÷ ${MIN_DELTA_DIVISOR} (and ${PATIENCE_FACTOR}× the step cap, at most 16,000, MNIST 8,000), and the verified search with mini-batch plateaus judged on epochs' mean batch loss instead of the full-batch loss (the reading before; compared with the patient stop like the default). ≥: a lower bound (budget-limited, or the whole pool fitted); ?: not verified. "within": the EMCs differ by at most max(1, precision × EMC); "moved, flagged": more, where one run marks its EMC a lower bound or unverified; "moved": more, unmarked. MLPs only: CNNs (which train on wasm through im2col) were left out to keep the study within about ten minutes.`,
     '',
     studyTable,
     '',

@@ -12,6 +12,9 @@ import {
   STUDY_OPTIMIZERS,
   STUDY_PATIENCES,
   type StudyPoint,
+  type StudyRow,
+  type StudyRun,
+  summarizeStudy,
 } from './widenedStudy.ts';
 
 describe('benchmark building blocks', () => {
@@ -142,5 +145,51 @@ describe('benchmark building blocks', () => {
     );
     // The first search is never verified: that alone does not flag it.
     expect(agreement(point(100, { verified: false }), point(120), 0.1, false)).toBe('moved');
+  });
+
+  it('counts unmarked moves per plateau reading and per patience drawn', () => {
+    const run = (emcMean: number): StudyRun => ({
+      seconds: 1,
+      probes: 3,
+      points: [
+        {
+          width: 8,
+          parameterCount: 100,
+          emcMean,
+          seedEmcs: [emcMean],
+          budgetLimited: false,
+          censored: false,
+          verified: true,
+          seedsVerified: 1,
+          overturned: 0,
+          saddleEscapes: 0,
+        },
+      ],
+    });
+    const [a, b] = drawStudySpecs(7, 2) as [StudyRow['spec'], StudyRow['spec']];
+    const row = (spec: StudyRow['spec'], patience: number, moved: boolean, epochMoved: boolean) => ({
+      name: spec.name ?? '',
+      spec: { ...spec, train: { ...spec.train, patience } },
+      precision: 0.1,
+      seeds: 1,
+      first: run(100),
+      verified: run(100),
+      patient: run(moved ? 150 : 100),
+      epochMean: run(epochMoved ? 60 : 100),
+      seedsVerified: 1,
+      seedCount: 1,
+      overturned: 0,
+      verifyAgreement: ['within' as const],
+      patientAgreement: [moved ? ('moved' as const) : ('within' as const)],
+      epochMeanAgreement: [epochMoved ? ('moved' as const) : ('within' as const)],
+    });
+    const summary = summarizeStudy([row(a, 100, true, true), row(b, 500, false, true)], 10);
+    expect(summary.unflaggedMoves).toHaveLength(1);
+    expect(summary.epochMeanMovedByPatience).toBe(2);
+    expect(summary.epochMeanUnflaggedMoves).toHaveLength(2);
+    expect(summary.byPatience).toEqual([
+      { patience: 100, specs: 1, unflagged: 1 },
+      { patience: 500, specs: 1, unflagged: 0 },
+    ]);
   });
 });

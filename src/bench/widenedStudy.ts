@@ -226,6 +226,8 @@ export interface StudyRow {
   first: StudyRun;
   verified: StudyRun;
   patient: StudyRun;
+  /** The verified search with plateaus judged on epochs' mean batch loss (the old reading). */
+  epochMean: StudyRun;
   /** Seeds (of all points) whose verdict verification confirmed, of all seeds. */
   seedsVerified: number;
   seedCount: number;
@@ -235,6 +237,8 @@ export interface StudyRow {
   verifyAgreement: Agreement[];
   /** Verified search → more patient stop, per point. */
   patientAgreement: Agreement[];
+  /** The same, for the verified search with the epoch-mean plateau reading. */
+  epochMeanAgreement: Agreement[];
 }
 
 export function summarizeRun(results: ExperimentResults, seconds: number): StudyRun {
@@ -275,8 +279,10 @@ export function agreement(
 }
 
 /**
- * Runs one drawn spec three times: the first search alone (verify off), the verified search
- * (the engine's default) and the verified search with the more patient stop. On cpu and
+ * Runs one drawn spec four times: the first search alone (verify off), the verified search
+ * (the engine's default), the verified search with the more patient stop, and the verified
+ * search with plateaus judged on epochs' mean batch loss (which reading the patient stop
+ * agrees with more often is the question item 1 of the study asks). On cpu and
  * wasm the same seed gives the same first search, so the first two differ by verification
  * alone (and a width's warm start, which follows the previous width's EMC).
  */
@@ -284,14 +290,18 @@ export async function studySpec(
   spec: ExperimentSpecInput,
   files?: DatasetFiles,
 ): Promise<StudyRow> {
-  const timedRun = async (input: ExperimentSpecInput): Promise<StudyRun> => {
+  const timedRun = async (
+    input: ExperimentSpecInput,
+    plateauOnEpochMean = false,
+  ): Promise<StudyRun> => {
     const started = performance.now();
-    const results = await runExperiment(parseSpec(input), { files });
+    const results = await runExperiment(parseSpec(input), { files, plateauOnEpochMean });
     return summarizeRun(results, (performance.now() - started) / 1000);
   };
   const first = await timedRun({ ...spec, search: { ...spec.search, verify: false } });
   const verified = await timedRun({ ...spec, search: { ...spec.search, verify: true } });
   const patient = await timedRun(patientSpec({ ...spec, search: { ...spec.search, verify: true } }));
+  const epochMean = await timedRun({ ...spec, search: { ...spec.search, verify: true } }, true);
   const parsed = parseSpec(spec);
   const precision = parsed.search.precision;
   const pairwise = (a: StudyRun, b: StudyRun, requireVerified: boolean) =>
@@ -304,12 +314,14 @@ export async function studySpec(
     first,
     verified,
     patient,
+    epochMean,
     seedsVerified: verified.points.reduce((sum, p) => sum + p.seedsVerified, 0),
     seedCount: verified.points.reduce((sum, p) => sum + p.seedEmcs.length, 0),
     overturned: verified.points.reduce((sum, p) => sum + p.overturned, 0),
     // The first search is never verified: only a lower bound or a censored pool marks it.
     verifyAgreement: pairwise(first, verified, false),
     patientAgreement: pairwise(verified, patient, true),
+    epochMeanAgreement: pairwise(epochMean, patient, true),
   };
 }
 
@@ -327,6 +339,11 @@ export interface StudySummary {
   specsMovedByPatienceFlagged: number;
   /** The specs that moved with the patient stop unflagged (the failure the study looks for). */
   unflaggedMoves: string[];
+  /** The same two counts with plateaus judged on epochs' mean batch loss. */
+  epochMeanMovedByPatience: number;
+  epochMeanUnflaggedMoves: string[];
+  /** Unmarked moves with the patient stop per patience drawn (steps → specs, moved). */
+  byPatience: { patience: number; specs: number; unflagged: number }[];
   /** Specs with a budget-limited point in some run. */
   budgetLimitedSpecs: string[];
   seconds: number;
@@ -335,6 +352,7 @@ export interface StudySummary {
 export function summarizeStudy(rows: readonly StudyRow[], seconds: number): StudySummary {
   const movedBy = (row: StudyRow) => row.patientAgreement.some((a) => a !== 'within');
   const unflagged = rows.filter((r) => r.patientAgreement.includes('moved'));
+  const patienceOf = (r: StudyRow) => parseSpec(r.spec).train.patience;
   return {
     specs: rows.length,
     specsOverturned: rows.filter((r) => r.overturned > 0).length,
@@ -347,9 +365,23 @@ export function summarizeStudy(rows: readonly StudyRow[], seconds: number): Stud
     specsMovedByPatienceFlagged: rows.filter((r) => movedBy(r) && !r.patientAgreement.includes('moved'))
       .length,
     unflaggedMoves: unflagged.map((r) => r.name),
+    epochMeanMovedByPatience: rows.filter((r) => r.epochMeanAgreement.some((a) => a !== 'within'))
+      .length,
+    epochMeanUnflaggedMoves: rows
+      .filter((r) => r.epochMeanAgreement.includes('moved'))
+      .map((r) => r.name),
+    byPatience: [...new Set(rows.map(patienceOf))]
+      .sort((a, b) => a - b)
+      .map((patience) => ({
+        patience,
+        specs: rows.filter((r) => patienceOf(r) === patience).length,
+        unflagged: unflagged.filter((r) => patienceOf(r) === patience).length,
+      })),
     budgetLimitedSpecs: rows
       .filter((r) =>
-        [r.first, r.verified, r.patient].some((run) => run.points.some((p) => p.budgetLimited)),
+        [r.first, r.verified, r.patient, r.epochMean].some((run) =>
+          run.points.some((p) => p.budgetLimited),
+        ),
       )
       .map((r) => r.name),
     seconds,

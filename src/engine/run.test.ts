@@ -4,7 +4,7 @@ import type { EngineEvent } from './events.ts';
 import type { ProbeRecord } from './results.ts';
 import { openDataset } from './data/index.ts';
 import { RepeatData } from './data/repeatData.ts';
-import { runExperiment } from './run.ts';
+import { runExperiment, verificationTrain } from './run.ts';
 import { type ExperimentSpecInput, parseSpec } from './experiment/index.ts';
 
 /** A sweep small enough for the cpu backend in a few seconds. */
@@ -275,6 +275,18 @@ describe('runExperiment', () => {
         expect(overturning.map((p) => p.n)).not.toContain(pair.failed);
       }
     }, 120_000);
+
+    it('verifies with a more patient learning-rate schedule: cuts wait 4× the patience at minDelta ÷ 10', () => {
+      const { train } = parseSpec(smallSpec());
+      const verifying = verificationTrain(train, 12_345);
+      expect(verifying).toMatchObject({
+        maxSteps: 12_345,
+        patience: train.patience * 4,
+        minDelta: train.minDelta / 10,
+        learningRate: train.learningRate,
+        lrDecay: train.lrDecay,
+      });
+    });
 
     it('trains each verification for four times the steps of the probe it checks, beyond them', async () => {
       const results = await runExperiment(

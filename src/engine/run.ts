@@ -25,7 +25,9 @@ import {
   MAX_STEPS,
   parseSpec,
   START_FRACTION_OF_PARAMETERS,
+  type TrainSpec,
   VERIFY_FACTOR,
+  VERIFY_MIN_DELTA_DIVISOR,
 } from './experiment/index.ts';
 import { type EpochMetrics, type FitProbeInput, fitProbe } from './train/fitProbe.ts';
 import { fitProbesStacked } from './train/stackedProbes.ts';
@@ -52,6 +54,11 @@ export interface RunOptions {
    * sweep spread over machines (see shards.ts); the results are partial, for mergeShards.
    */
   shard?: ShardId;
+  /**
+   * Judge mini-batch plateaus on epochs' mean batch loss instead of the full-batch loss:
+   * the rule before, kept for the bench's comparison of the two (not part of a spec).
+   */
+  plateauOnEpochMean?: boolean;
 }
 
 /**
@@ -169,7 +176,10 @@ async function measurePoint(
 
   for (const seedIndex of options.seedIndices) {
     const { seed } = repeatSeeds(spec, seedIndex);
-    const probeInput = searchProbeInput(spec, plan, data, seedIndex, options.control);
+    const probeInput = {
+      ...searchProbeInput(spec, plan, data, seedIndex, options.control),
+      plateauOnEpochMean: options.plateauOnEpochMean,
+    };
     const testAccuracyAt = new Map<number, number | null>();
     const seedProbes: ProbeRecord[] = [];
     const record = (probe: ProbeRecord) => {
@@ -281,9 +291,10 @@ async function measurePoint(
 
     /**
      * Trains the decisive probe again from its initialization, for VERIFY_FACTOR times its
-     * steps beyond where it stopped, with the plateau stop off. On a deterministic backend
-     * the first steps retrace the probe exactly, so this is the probe trained on from where
-     * it stopped; retraining instead of keeping the model spares memory between probes.
+     * steps beyond where it stopped, with the plateau stop off and a more patient
+     * learning-rate schedule (verificationTrain): a verdict must hold when training is
+     * longer and when it is more patient. Retraining instead of keeping the model spares
+     * memory between probes.
      */
     async function verifyVerdict(decisive: ProbeRecord): Promise<ProbeRecord> {
       const { n } = decisive;
@@ -297,7 +308,7 @@ async function measurePoint(
         const outcome = await fitProbe({
           ...probeInput,
           n,
-          train: { ...spec.train, maxSteps: steps },
+          train: verificationTrain(spec.train, steps),
           plateauStops: false,
           onEpoch: (metrics) => emit({ kind: 'epoch', pointIndex, seedIndex, n, ...metrics }),
         });
@@ -421,5 +432,19 @@ function describeEnvironment(): RunEnvironment {
     platform: nodeProcess?.versions?.node
       ? `node ${nodeProcess.versions.node} (${nodeProcess.platform})`
       : (userAgent ?? 'unknown'),
+  };
+}
+
+/**
+ * The training of a verification: `steps` long, its learning-rate cuts on plateaus of
+ * VERIFY_FACTOR × the patience at minDelta ÷ VERIFY_MIN_DELTA_DIVISOR (the plateau stop
+ * itself is off while verifying).
+ */
+export function verificationTrain(train: TrainSpec, steps: number): TrainSpec {
+  return {
+    ...train,
+    maxSteps: steps,
+    patience: Math.min(MAX_STEPS, train.patience * VERIFY_FACTOR),
+    minDelta: train.minDelta / VERIFY_MIN_DELTA_DIVISOR,
   };
 }

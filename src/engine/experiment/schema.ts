@@ -282,6 +282,14 @@ export const DEFAULT_MIN_DELTA = 0.0001;
 export const MIN_PLATEAU_CHECKS = 3;
 /** Verification trains the decisive probe for this many times its steps beyond its stop. */
 export const VERIFY_FACTOR = 4;
+/**
+ * Verification is also more patient: its learning-rate cuts wait for a plateau of
+ * VERIFY_FACTOR × patience steps at minDelta ÷ VERIFY_MIN_DELTA_DIVISOR. With the probe's own
+ * patience a short patience cuts the rate to its floor within a few hundred steps, and a
+ * longer run at that rate cannot fit what a more patient schedule fits (the widened study's
+ * S07: SGD, patience 100, EMC 74 verified, 87 with patience × 4).
+ */
+export const VERIFY_MIN_DELTA_DIVISOR = 10;
 /** The first budget when train.maxEpochs is not given: this fraction of the step cap. */
 export const FIRST_BUDGET_FRACTION = 1 / 8;
 /** Without search.start or a better guess the search starts at this fraction of the parameters. */

@@ -40,6 +40,11 @@ export class ConvergenceRecord {
     private readonly seed: number,
   ) {}
 
+  /** The full-batch loss at the current weights (inference mode): the plateau's reading. */
+  fullBatchLoss(): Promise<number> {
+    return this.surface.loss();
+  }
+
   async measureStart(): Promise<void> {
     this.initial = await gradientNorm(this.surface);
   }

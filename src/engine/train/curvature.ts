@@ -23,6 +23,8 @@ export interface LossSurface {
   gradientAt(delta: readonly tf.Tensor[]): tf.Tensor[];
   /** Moves the parameters by `delta` for good (off a saddle). */
   moveBy(delta: readonly tf.Tensor[]): void;
+  /** The full-batch mean loss at the current parameters, in inference mode. */
+  loss(): Promise<number>;
 }
 
 /**
@@ -72,6 +74,19 @@ export function fullBatchSurface(
     },
     moveBy: (delta) =>
       variables.forEach((v, i) => tf.tidy(() => v.assign(v.add(padded(v, delta[i] as tf.Tensor))))),
+    loss: async () => {
+      const total = tf.tidy(() => {
+        let sum: tf.Scalar = tf.scalar(0);
+        for (let start = 0; start < rows; start += EVAL_CHUNK) {
+          const size = Math.min(EVAL_CHUNK, rows - start);
+          sum = sum.add(lossOf(x.slice(start, size), labels.slice(start, size)).mul(size / rows));
+        }
+        return sum;
+      });
+      const value = (await total.data())[0] as number;
+      total.dispose();
+      return value;
+    },
   };
 
   /** A member's step as a step of the stacked variable (zero for its neighbours). */

@@ -43,7 +43,14 @@ async function judgeLosses(
   relativeGradNorm: number,
   train = trainSpec(),
   settled = true,
-  options: { saddleUntilEscapes?: number; plateauStops?: boolean; fitsAfterEpoch?: number } = {},
+  options: {
+    saddleUntilEscapes?: number;
+    plateauStops?: boolean;
+    fitsAfterEpoch?: number;
+    /** The full-batch loss after each epoch (defaults to the epoch's mean batch loss). */
+    fullBatchLosses?: number[];
+    plateauOnEpochMean?: boolean;
+  } = {},
 ) {
   const n = 10;
   const shape = epochShape(n, train);
@@ -52,6 +59,7 @@ async function judgeLosses(
   const saddle = noSaddleEscapes();
   let restarts = 0;
   let escapes = 0;
+  let fullBatchReads = 0;
   const verdicts = [];
   for (const [i, loss] of losses.entries()) {
     const e: CheckedEpoch = {
@@ -59,13 +67,18 @@ async function judgeLosses(
       n,
       shape,
       budget,
-      lossSum: loss,
+      lossSum: loss * shape.stepsPerEpoch,
       runningHits: options.fitsAfterEpoch !== undefined && i + 1 > options.fitsAfterEpoch ? n : 5,
       train,
       plateau,
       ungated: false,
       countCorrect: async () =>
         options.fitsAfterEpoch !== undefined && i + 1 > options.fitsAfterEpoch ? n : 7,
+      fullBatchLoss: async () => {
+        fullBatchReads++;
+        return options.fullBatchLosses?.[i] ?? loss;
+      },
+      plateauOnEpochMean: options.plateauOnEpochMean,
       checkConvergence: async () =>
         convergence(relativeGradNorm, train, escapes < (options.saddleUntilEscapes ?? 0)),
       // "Settled": the rate has been cut once already; otherwise still the spec's.
@@ -81,10 +94,50 @@ async function judgeLosses(
     verdicts.push(verdict);
     if (verdict.stop) break;
   }
-  return { verdicts, restarts, escapes, saddle, last: verdicts.at(-1) };
+  return { verdicts, restarts, escapes, saddle, fullBatchReads, last: verdicts.at(-1) };
 }
 
 describe('judgeCheckedEpoch', () => {
+  // Mini-batches of 2 from N = 10: five steps an epoch. The epochs' mean batch losses
+  // carry one lucky low (0.5) that the next epochs do not beat, while the full-batch loss
+  // keeps falling by 5% an epoch.
+  const miniBatch = () => trainSpec({ batchSize: 2, patience: 20, maxSteps: 1000 });
+  const noisyEpochMeans = [1, 0.5, ...Array.from({ length: 20 }, () => 0.9)];
+  const fallingFullBatch = noisyEpochMeans.map((_, i) => 0.95 ** i);
+
+  it('judges a mini-batch plateau on the full-batch loss, which batch noise does not fake', async () => {
+    const noisy = await judgeLosses(noisyEpochMeans, 0.001, miniBatch(), true, {
+      fullBatchLosses: fallingFullBatch,
+      plateauOnEpochMean: true,
+    });
+    expect(noisy.last?.stop).toBe('converged');
+    const judged = await judgeLosses(noisyEpochMeans, 0.001, miniBatch(), true, {
+      fullBatchLosses: fallingFullBatch,
+    });
+    expect(judged.verdicts.some((v) => v.convergence)).toBe(false);
+    expect(judged.last?.stop).toBeUndefined();
+  });
+
+  it('reads the full-batch loss a few times per patience, not every epoch', async () => {
+    // Patience 20 steps, read every 20 / 5 = 4 steps: each five-step epoch has a reading.
+    const every = await judgeLosses(fallingFullBatch, 0.001, miniBatch(), true, {
+      fullBatchLosses: fallingFullBatch,
+    });
+    expect(every.fullBatchReads).toBe(fallingFullBatch.length);
+    // Patience 100 steps: a reading every 20 steps, every fourth epoch.
+    const sparse = await judgeLosses(
+      fallingFullBatch,
+      0.001,
+      trainSpec({ batchSize: 2, patience: 100, maxSteps: 1000 }),
+      true,
+      { fullBatchLosses: fallingFullBatch },
+    );
+    expect(sparse.fullBatchReads).toBe(Math.ceil(fallingFullBatch.length / 4));
+    // A full batch's epoch loss is its full-batch loss: nothing extra is read.
+    const full = await judgeLosses(fallingFullBatch, 0.001);
+    expect(full.fullBatchReads).toBe(0);
+  });
+
   it('calls a plateau with a tiny gradient converged: a real "does not fit"', async () => {
     const { last } = await judgeLosses([1, 0.5, 0.5, 0.5, 0.5], 0.001);
     expect(last?.stop).toBe('converged');

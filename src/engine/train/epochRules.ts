@@ -96,6 +96,13 @@ export interface CheckedEpoch {
   ungated: boolean;
   /** Runs the full check: correctly classified samples among all N, in inference mode. */
   countCorrect: () => Promise<number>;
+  /** The loss over all N at the current weights, in inference mode. */
+  fullBatchLoss: () => Promise<number>;
+  /**
+   * Judge the plateau on each checked epoch's mean batch loss, as EMC Lab did before
+   * (for the bench's comparison of the two readings; see plateauReading).
+   */
+  plateauOnEpochMean?: boolean;
   /** The paper's convergence check at the current weights (gradient, then curvature). */
   checkConvergence: () => Promise<Convergence>;
   /** The probe's learning rate now (the spec's, or lower after cuts on plateaus). */
@@ -154,8 +161,9 @@ export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVe
   const last = e.epoch >= e.budget.capEpochs;
   const diverged = !Number.isFinite(loss);
   const steps = e.epoch * e.shape.stepsPerEpoch;
-  const plateaued = !diverged && e.plateau.update(steps, loss);
-  if (e.plateau.bestAt === steps) e.restartStall();
+  const reading = diverged ? undefined : await plateauReading(e, loss, steps);
+  const plateaued = reading !== undefined && e.plateau.update(steps, reading);
+  if (reading !== undefined && e.plateau.bestAt === steps) e.restartStall();
   const checked =
     !diverged &&
     (e.ungated || stageEnd || plateaued || predictions - e.runningHits <= gateSlack(e.n));
@@ -171,13 +179,14 @@ export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVe
     const settled = e.learningRate < e.train.learningRate || e.train.lrDecay >= 1;
     let nextRate = reducedLearningRate(e.learningRate, e.train);
     if (convergence.converged && settled) {
-      const escape = convergence.saddle && !saddleWasAKink(e.saddle, loss, e.train.minDelta);
+      const plateauLoss = reading as number;
+      const escape = convergence.saddle && !saddleWasAKink(e.saddle, plateauLoss, e.train.minDelta);
       if (escape) {
         // Negative curvature: training would leave this point. Step along it, and go on at
         // the learning rate before the last cut (a minimum is then confirmed afresh).
         await e.escapeSaddle(convergence);
         e.saddle.count++;
-        e.saddle.lossAtLast = loss;
+        e.saddle.lossAtLast = plateauLoss;
         nextRate = Math.min(e.train.learningRate, e.learningRate / e.train.lrDecay);
       } else if (e.plateauStops) {
         return { metrics, stop: 'converged', convergence };
@@ -195,6 +204,24 @@ export async function judgeCheckedEpoch(e: CheckedEpoch): Promise<CheckedEpochVe
   }
   if (last) return { metrics, stop: 'budget' };
   return { metrics, extended: stageEnd };
+}
+
+/**
+ * The loss the plateau is judged on, or undefined when no reading is due this epoch. With a
+ * full batch (one step an epoch) the epoch's loss is the full-batch loss, read every checked
+ * epoch. With mini-batches the epoch's mean batch loss is an average along a moving
+ * trajectory, and at a few steps an epoch its noise sets lucky bests that the next epochs
+ * do not beat: a plateau mini-batch noise fakes. So a mini-batch probe reads the full-batch
+ * loss in inference mode instead, every patience ÷ PLATEAU_READINGS steps.
+ */
+async function plateauReading(
+  e: CheckedEpoch,
+  epochLoss: number,
+  steps: number,
+): Promise<number | undefined> {
+  if (e.shape.batchSize >= e.n || e.plateauOnEpochMean) return epochLoss;
+  if (!e.plateau.readingDue(steps)) return undefined;
+  return e.fullBatchLoss();
 }
 
 /**

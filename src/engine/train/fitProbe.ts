@@ -58,6 +58,8 @@ export interface FitProbeInput {
    * (learning-rate cuts included) until it fits or reaches train.maxSteps.
    */
   plateauStops?: boolean;
+  /** Judge plateaus on epochs' mean batch loss (the bench's comparison; see epochRules). */
+  plateauOnEpochMean?: boolean;
 }
 
 /**
@@ -134,6 +136,8 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         checkConvergence: () => convergence.check(),
         restartStall: () => convergence.restartStall(),
         plateauStops: input.plateauStops !== false,
+        fullBatchLoss: () => convergence.fullBatchLoss(),
+        plateauOnEpochMean: input.plateauOnEpochMean,
         saddle: convergence.saddle,
         escapeSaddle: (found) => convergence.escapeSaddle(found),
       });

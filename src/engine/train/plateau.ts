@@ -1,5 +1,8 @@
 import { MIN_PLATEAU_CHECKS } from '../experiment/index.ts';
 
+/** Plateau readings per patience window (mini-batch probes; see readingDue). */
+export const PLATEAU_READINGS = 5;
+
 /**
  * Decides when a probe's loss has stopped improving: it has not improved by at least a
  * relative `minDelta` over `patience` optimizer steps, read at (at least `minChecks`)
@@ -11,12 +14,22 @@ export class PlateauDetector {
   private best = Number.POSITIVE_INFINITY;
   private bestStep = 0;
   private checksSinceBest = 0;
+  private lastReading = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly patience: number,
     private readonly minDelta: number,
     private readonly minChecks: number = MIN_PLATEAU_CHECKS,
   ) {}
+
+  /**
+   * Whether a reading is due after `step` steps: every patience ÷ PLATEAU_READINGS steps
+   * (at least MIN_PLATEAU_CHECKS readings fall within any stall of `patience` steps), so a
+   * mini-batch probe pays for a full-batch loss a few times per patience, not every epoch.
+   */
+  readingDue(step: number): boolean {
+    return step - this.lastReading >= Math.max(1, Math.floor(this.patience / PLATEAU_READINGS));
+  }
 
   /** The step count that set the best loss so far (0 before any). */
   get bestAt(): number {
@@ -33,6 +46,7 @@ export class PlateauDetector {
    * `patience` steps and `minChecks` readings.
    */
   update(step: number, loss: number): boolean {
+    this.lastReading = step;
     if (loss < this.best * (1 - this.minDelta) || this.best === Number.POSITIVE_INFINITY) {
       this.best = loss;
       this.bestStep = step;

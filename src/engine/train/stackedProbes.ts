@@ -244,6 +244,8 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       checkConvergence: () => m.convergence.check(),
       restartStall: () => m.convergence.restartStall(),
       plateauStops: input.plateauStops !== false,
+      fullBatchLoss: () => m.convergence.fullBatchLoss(),
+      plateauOnEpochMean: input.plateauOnEpochMean,
       saddle: m.convergence.saddle,
       escapeSaddle: (found) => m.convergence.escapeSaddle(found),
     });
