@@ -45,7 +45,7 @@ cleanup() {
   trap - EXIT INT TERM
   if [ -n "$single_pid" ]; then kill "$single_pid" 2>/dev/null || true; fi
   if [ -f "$state/slurm.conf" ] && [ "${#pids[@]}" -gt 0 ]; then
-    scancel --quiet --full "--user=$(id -un)" 2>/dev/null || true
+    scancel --quiet "--user=$(id -un)" 2>/dev/null || true
     for _ in $(seq 1 30); do
       [ -z "$(squeue -h 2>/dev/null)" ] && break
       sleep 1
@@ -185,36 +185,48 @@ running_file() { grep -q '"status": "running"' "$1" 2>/dev/null; }
 
 # ---- requeue one task mid-shard: once its partial file holds a finished probe
 say "waiting for a task with finished probes to requeue"
+# Fails at once when a task of the array ended otherwise than COMPLETED.
+no_task_failed() {
+  local bad
+  bad=$(scontrol -o show job "$array" |
+    sed -n 's/.*ArrayTaskId=\([0-9]*\) .* JobState=\([A-Z_]*\) .*/\1 \2/p' |
+    grep -vE ' (PENDING|RUNNING|CONFIGURING|COMPLETING|COMPLETED|REQUEUED)$' | head -n 1 || true)
+  [ -z "$bad" ] || fail "task ${bad% *} of the array ended ${bad#* }"
+}
 requeued=""
 kept=0
 tried=" "
 watch_task=""
-task_stopped() { [ "$(field "${array}_${watch_task}" JobState)" != "RUNNING" ]; }
-deadline=$((SECONDS + 300))
+task_pending() { [ "$(field "${array}_${watch_task}" JobState)" = "PENDING" ]; }
+deadline=$((SECONDS + 240))
+polls=0
 while [ -z "$requeued" ]; do
   [ "$SECONDS" -lt "$deadline" ] || fail "no task of the array was caught mid-shard to requeue"
+  polls=$((polls + 1))
+  if [ $((polls % 5)) = 0 ]; then no_task_failed; fi
   for t in $(seq 1 "$tasks"); do
     case "$tried" in *" $t "*) continue ;; esac
     part="$results/part-$t.json"
     running_file "$part" && [ "$(probes "$part")" -ge 1 ] || continue
     [ "$(field "${array}_$t" JobState)" = "RUNNING" ] || continue
-    scontrol requeue "${array}_$t"
     tried+="$t "
+    scontrol requeue "${array}_$t" || continue
     watch_task=$t
-    wait_for 60 "task $t to stop after the requeue" task_stopped
-    # Slurm holds a requeued job back for two minutes (EligibleTime); until it restarts, its
-    # partial file is what the killed task left.
+    # Slurm holds a requeued job back for two minutes (its EligibleTime): while it is pending,
+    # its partial file is what the killed task left.
+    wait_for 60 "task $t to be pending after the requeue" task_pending
     if running_file "$part"; then
       requeued=$t
       kept=$(probes "$part")
-      say "requeued task $t with $kept probes of its shard in $part"
+      say "requeued task $t with $kept finished probes of its shard in $part"
     else
       say "task $t finished its shard before the requeue took effect; trying another task"
     fi
-    # Started now rather than in two minutes.
+    # Restarted now rather than in two minutes.
     scontrol update "JobId=${array}_$t" StartTime=now
     break
   done
+  [ "$tried" != " $(seq -s ' ' 1 "$tasks") " ] || fail "every task finished its shard before it could be requeued"
   sleep 0.2
 done
 
@@ -231,7 +243,7 @@ merge_ended() {
     fail "the merge job can never run: a task of the array did not succeed"
   return 1
 }
-wait_for 600 "the merge job" merge_ended
+wait_for 300 "the merge job" merge_ended
 wait "$single_pid" || fail "the single emc-lab run failed: $(cat "$state/single.log")"
 single_pid=""
 say "array and merge done"
@@ -245,6 +257,8 @@ for t in $(seq 1 "$tasks"); do
 done
 [ "$(field "${array}_${requeued}" Restarts)" = "1" ] ||
   fail "task $requeued restarted $(field "${array}_${requeued}" Restarts) times, not once"
+[ "$(scontrol -o show job "$merge" | wc -l)" = "1" ] ||
+  fail "the merge ran as $(scontrol -o show job "$merge" | wc -l) jobs, not one"
 merge_start=$(field "$merge" StartTime)
 [[ ! "$merge_start" < "$last_end" ]] ||
   fail "the merge started at $merge_start, before the last task ended ($last_end)"

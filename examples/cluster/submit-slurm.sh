@@ -8,7 +8,11 @@ set -eu
 results="${EMC_RESULTS:-results}"
 mkdir -p "$results"
 array=$(sbatch --parsable --output="${results}/slurm-%A_%a.log" examples/cluster/sweep.slurm)
-sbatch --dependency="afterok:${array}" --job-name=emc-merge \
-  --output="${results}/slurm-merge-%j.log" \
-  --wrap "node bin/emc-lab.js merge '${results}'/part-*.json --backend '${EMC_BACKEND:-auto}' --out '${results}/sweep.json'"
+# One merge, even where SBATCH_ARRAY_INX made the sweep's array.
+(
+  unset SBATCH_ARRAY_INX
+  sbatch --dependency="afterok:${array}" --job-name=emc-merge \
+    --output="${results}/slurm-merge-%j.log" \
+    --wrap "node bin/emc-lab.js merge '${results}'/part-*.json --backend '${EMC_BACKEND:-auto}' --out '${results}/sweep.json'"
+)
 echo "submitted the sweep (job ${array}) and its merge; ${results}/sweep.json when both are done"
