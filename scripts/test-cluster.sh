@@ -5,8 +5,8 @@
 #      machine's name, cores and memory; state, sockets and logs in a temporary folder; free
 #      ports), stopped at the end whatever happens.
 #   3. On it, a shrunk copy of examples/cluster/sweep.json (3 widths x 2 seeds, a pool of 60,
-#      400 steps at most) submitted with examples/cluster/submit-slurm.sh as a user would,
-#      as an array of 3 tasks and its merge. One task is requeued (scontrol requeue) once it
+#      400 steps at most: 6 jobs for the 6 tasks of the array) submitted with
+#      examples/cluster/submit-slurm.sh as a user would: the array and its merge. One task is requeued (scontrol requeue) once it
 #      has finished some probes of its shard: it must continue from its partial file, saying
 #      how many probes it reused. The merged results must equal one `emc-lab run` of the same
 #      spec on cpu, probe for probe, and the merge must have started after every task ended.
@@ -164,14 +164,17 @@ node -e '
   spec.train.maxSteps = 400;
   require("node:fs").writeFileSync(to, JSON.stringify(spec, null, 2));' \
   examples/cluster/sweep.json "$spec"
-tasks=3
+# The array as sweep.slurm declares it: its tasks are the shards.
+read -r first last < <(sed -n 's/^#SBATCH --array=\([0-9]*\)-\([0-9]*\)$/\1 \2/p' examples/cluster/sweep.slurm)
+[ -n "${last:-}" ] || fail "examples/cluster/sweep.slurm has no #SBATCH --array=FIRST-LAST line"
+tasks=$((last - first + 1))
 
 # The reference: one process, same spec, on cpu (beside the array: this machine has the cores).
 node bin/emc-lab.js run "$spec" --backend cpu --quiet --out "$state/single.json" \
   2>"$state/single.log" &
 single_pid=$!
 
-submitted=$(EMC_SPEC="$spec" EMC_RESULTS="$results" EMC_BACKEND=cpu SBATCH_ARRAY_INX="1-${tasks}" \
+submitted=$(EMC_SPEC="$spec" EMC_RESULTS="$results" EMC_BACKEND=cpu \
   sh examples/cluster/submit-slurm.sh)
 echo "$submitted"
 array=$(sed -n 's/.*submitted the sweep (job \([0-9]*\)).*/\1/p' <<<"$submitted")
@@ -185,13 +188,16 @@ running_file() { grep -q '"status": "running"' "$1" 2>/dev/null; }
 
 # ---- requeue one task mid-shard: once its partial file holds a finished probe
 say "waiting for a task with finished probes to requeue"
-# Fails at once when a task of the array ended otherwise than COMPLETED.
+# Fails at once when a task of the array ended otherwise than COMPLETED, or the merge started.
 no_task_failed() {
   local bad
   bad=$(scontrol -o show job "$array" |
     sed -n 's/.*ArrayTaskId=\([0-9]*\) .* JobState=\([A-Z_]*\) .*/\1 \2/p' |
     grep -vE ' (PENDING|RUNNING|CONFIGURING|COMPLETING|COMPLETED|REQUEUED)$' | head -n 1 || true)
   [ -z "$bad" ] || fail "task ${bad% *} of the array ended ${bad#* }"
+  # The merge waits for every task, and one has yet to finish.
+  [ "$(field "$merge" JobState)" = "PENDING" ] ||
+    fail "the merge job is $(field "$merge" JobState) while the array still runs"
 }
 requeued=""
 kept=0
@@ -204,7 +210,7 @@ while [ -z "$requeued" ]; do
   [ "$SECONDS" -lt "$deadline" ] || fail "no task of the array was caught mid-shard to requeue"
   polls=$((polls + 1))
   if [ $((polls % 5)) = 0 ]; then no_task_failed; fi
-  for t in $(seq 1 "$tasks"); do
+  for t in $(seq "$first" "$last"); do
     case "$tried" in *" $t "*) continue ;; esac
     part="$results/part-$t.json"
     running_file "$part" && [ "$(probes "$part")" -ge 1 ] || continue
@@ -226,7 +232,7 @@ while [ -z "$requeued" ]; do
     scontrol update "JobId=${array}_$t" StartTime=now
     break
   done
-  [ "$tried" != " $(seq -s ' ' 1 "$tasks") " ] || fail "every task finished its shard before it could be requeued"
+  [ "$tried" != " $(seq -s ' ' "$first" "$last") " ] || fail "every task finished its shard before it could be requeued"
   sleep 0.2
 done
 
@@ -250,7 +256,7 @@ say "array and merge done"
 
 # Every task succeeded, the requeued one restarted once, and the merge started after all ended.
 last_end=""
-for t in $(seq 1 "$tasks"); do
+for t in $(seq "$first" "$last"); do
   [ "$(field "${array}_$t" JobState)" = "COMPLETED" ] || fail "task $t ended $(field "${array}_$t" JobState)"
   end=$(field "${array}_$t" EndTime)
   [[ "$end" > "$last_end" ]] && last_end=$end
@@ -265,7 +271,7 @@ merge_start=$(field "$merge" StartTime)
 
 # The requeued task continued from its partial file: it says so, and trained the rest.
 log="$results/slurm-${array}_${requeued}.log"
-reused="continuing shard ${requeued}/${tasks}: ${kept} probes of $results/part-${requeued}.json are reused, not retrained"
+reused="continuing shard $((requeued - first + 1))/${tasks}: ${kept} probes of $results/part-${requeued}.json are reused, not retrained"
 grep -qF "$reused" "$log" || fail "the log of the requeued task does not say \"$reused\""
 
 node - "$state/single.json" "$results/sweep.json" "$results/part-${requeued}.json" "$kept" <<'EOF'
