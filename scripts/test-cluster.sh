@@ -52,10 +52,11 @@ cleanup() {
     done
   fi
   if [ "$status" != "0" ]; then
-    for log in "$state"/results/slurm-*.log "$state"/slurmctld.log "$state"/slurmd.log; do
+    for log in "$state"/results/slurm-merge-*.log "$state"/results/slurm-*_*.log \
+      "$state"/slurmctld.log "$state"/slurmd.log; do
       [ -f "$log" ] || continue
-      echo "----- ${log#"$state"/} (last 30 lines)" >&2
-      tail -n 30 "$log" >&2
+      echo "----- ${log#"$state"/} (last 12 lines)" >&2
+      tail -n 12 "$log" >&2
     done
   fi
   local pid
@@ -221,6 +222,10 @@ while [ -z "$requeued" ]; do
     # Slurm holds a requeued job back for two minutes (its EligibleTime): while it is pending,
     # its partial file is what the killed task left.
     wait_for 60 "task $t to be pending after the requeue" task_pending
+    # The merge is held by its dependency on the array (not merely queued behind it, which
+    # on one node would look the same in the end).
+    [ "$(field "$merge" Reason)" = "Dependency" ] ||
+      fail "the merge job waits for $(field "$merge" Reason), not for its dependency on the array"
     if running_file "$part"; then
       requeued=$t
       kept=$(probes "$part")
