@@ -6,14 +6,14 @@
 #      ports), stopped at the end whatever happens.
 #   3. On it, a shrunk copy of examples/cluster/sweep.json (3 widths x 2 seeds, a pool of 60,
 #      400 steps at most: 6 jobs for the 6 tasks of the array) submitted with
-#      examples/cluster/submit-slurm.sh as a user would: the array and its merge. One task is requeued (scontrol requeue) once it
-#      has finished some probes of its shard: it must continue from its partial file, saying
-#      how many probes it reused. The merged results must equal one `emc-lab run` of the same
-#      spec on cpu, probe for probe, and the merge must have started after every task ended.
+#      examples/cluster/submit-slurm.sh as a user would: the array and its merge. One task is
+#      requeued (scontrol requeue) once it has finished some probes of its shard: it must
+#      continue from its partial file, saying how many probes it reused. The merge must be held
+#      by its dependency, start after every task ended, and its results must equal one
+#      `emc-lab run` of the same spec on cpu, probe for probe.
 # EMC_KEEP_CLUSTER=1 keeps the temporary folder (logs, results) for a look afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$(pwd)
 
 say() { echo "test:cluster: $*"; }
 fail() {
@@ -66,7 +66,7 @@ cleanup() {
       $SUDO kill -0 "$pid" 2>/dev/null || break
       sleep 0.2
     done
-    $SUDO kill -9 "$pid" 2>/dev/null || true
+    if $SUDO kill -0 "$pid" 2>/dev/null; then $SUDO kill -9 "$pid" 2>/dev/null || true; fi
   done
   if [ "${EMC_KEEP_CLUSTER:-}" = "1" ]; then
     say "kept $state"
