@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSpec } from '../engine/index.ts';
+import { shardOfJob } from '../engine/shards.ts';
+import { parseShard } from './shards.ts';
 
 const text = (name: string) => readFileSync(`examples/cluster/${name}`, 'utf8');
 
@@ -25,9 +27,61 @@ describe('the cluster examples', () => {
     );
     const slurm = text('sweep.slurm');
     expect(slurm).toMatch(/#SBATCH --array=1-6\n/);
-    expect(slurm).toMatch(/--shard auto\/6/);
+    // The shard count is the array's size, so SBATCH_ARRAY_INX (or --array) changes both.
+    expect(slurm).toMatch(/--shard "auto\/\$\{SLURM_ARRAY_TASK_COUNT\}"/);
+    expect(slurm).toMatch(/--out "\$\{results\}\/part-\$\{SLURM_ARRAY_TASK_ID\}\.json"/);
     expect(text('submit-slurm.sh')).toMatch(
-      /--dependency="afterok:\$\{array\}"[\s\S]*merge results\/part-\*\.json/,
+      /--dependency="afterok:\$\{array\}"[\s\S]*merge '\$\{results\}'\/part-\*\.json/,
+    );
+  });
+
+  it("map each Kubernetes index and each Slurm array task to its own shard, and each of the sweep's jobs to one shard", () => {
+    const check = readSpec(JSON.parse(text('sweep.json')));
+    if (!check.ok) throw new Error(check.errors.join('\n'));
+    const job = text('sweep-job.yaml');
+    const number = (pattern: RegExp, source: string) => Number(pattern.exec(source)?.[1]);
+    const completions = number(/completions: (\d+)\n/, job);
+    const shards = number(/--shard auto\/(\d+)/, job);
+    expect(shards).toBe(completions);
+    // Every shard runs at once: a smaller parallelism would queue some behind others.
+    expect(number(/parallelism: (\d+)\n/, job)).toBe(completions);
+    const [, min, max] = /#SBATCH --array=(\d+)-(\d+)\n/.exec(text('sweep.slurm')) ?? [];
+    const first = Number(min);
+    const tasks = Number(max) - first + 1;
+    expect(tasks).toBe(completions);
+
+    const shardOf = (env: NodeJS.ProcessEnv, count: number) => {
+      const parsed = parseShard(`auto/${count}`, env);
+      if (!parsed.ok) throw new Error(parsed.error);
+      return parsed.value;
+    };
+    const each = Array.from({ length: completions }, (_, i) => ({ index: i + 1, count: shards }));
+    const kubernetes = Array.from({ length: completions }, (_, i) =>
+      shardOf({ JOB_COMPLETION_INDEX: String(i) }, shards),
+    );
+    const slurm = Array.from({ length: tasks }, (_, i) =>
+      shardOf(
+        {
+          SLURM_ARRAY_TASK_ID: String(first + i),
+          SLURM_ARRAY_TASK_MIN: String(first),
+          SLURM_ARRAY_TASK_COUNT: String(tasks),
+        },
+        tasks,
+      ),
+    );
+    expect(kubernetes).toEqual(each);
+    expect(slurm).toEqual(each);
+
+    // The 24 (width, seed) jobs: 4 per shard, none in two.
+    const jobsPerShard = new Map<number, number>();
+    check.spec.sweep.widths.forEach((_, point) => {
+      for (let seed = 0; seed < check.spec.search.seeds; seed += 1) {
+        const shard = shardOfJob(check.spec, point, seed, shards);
+        jobsPerShard.set(shard, (jobsPerShard.get(shard) ?? 0) + 1);
+      }
+    });
+    expect([...jobsPerShard.entries()].sort(([a], [b]) => a - b)).toEqual(
+      each.map(({ index }) => [index, 4]),
     );
   });
 
