@@ -95,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'gap') return gap(specPath, extra[0]);
   // A mistyped --out is refused before anything trains, not after.
   if (values.out !== undefined && (command === 'run' || command === 'merge')) {
-    const problem = await outputProblem(values.out);
+    const problem = await outputProblem(values.out, { fileOnly: values.shard !== undefined });
     if (problem) {
       process.stderr.write(`emc-lab: ${problem}\n`);
       return EXIT_INVALID;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,5 +64,14 @@ describe('outputProblem', () => {
       `cannot write ${join(dir, 'no', 'x.json')}: the folder ${join(dir, 'no')} does not exist`,
     );
     expect(await outputProblem(dir)).toBe(`cannot write ${dir}: it is a folder`);
+  });
+
+  it("refuses a pipe as a shard's part, which a re-run would read back and hang on", async () => {
+    const fifo = join(dir, 'part.json');
+    execFileSync('mkfifo', [fifo]);
+    expect(await outputProblem(fifo, { fileOnly: true })).toBe(
+      `cannot use ${fifo}: it is not a regular file`,
+    );
+    expect(await outputProblem(fifo)).toBeUndefined();
   });
 });

@@ -16,9 +16,12 @@ export function failureCode(error: unknown): string {
  * mistyped --out costs seconds, not the run. A new or regular file needs a folder where a
  * file can be created (one is, then removed: a read-only mount passes a permission check);
  * an existing device or pipe (/dev/stdout, `>(…)`) is written in place and needs only
- * write permission.
+ * write permission (unless `fileOnly`).
  */
-export async function outputProblem(path: string): Promise<string | undefined> {
+export async function outputProblem(
+  path: string,
+  { fileOnly = false }: { fileOnly?: boolean } = {},
+): Promise<string | undefined> {
   let info;
   try {
     info = await stat(path);
@@ -27,6 +30,8 @@ export async function outputProblem(path: string): Promise<string | undefined> {
   }
   if (info?.isDirectory()) return `cannot write ${path}: it is a folder`;
   if (info && !info.isFile()) {
+    // A shard's part is read back on a re-run: a pipe would hang it.
+    if (fileOnly) return `cannot use ${path}: it is not a regular file`;
     try {
       await access(path, constants.W_OK);
       return undefined;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { EngineEvent, ExperimentResults } from '../engine/index.ts';
+import { oneLineMessage } from './fatal.ts';
 import { PartialResults } from './partialResults.ts';
 import type { TrainingCommand, TrainingMessage, TrainingRequest } from './trainingThread.ts';
 
@@ -72,7 +73,9 @@ export function trainInThread(
         settle({ kind: 'interrupted' });
       } else settle(message);
     });
-    worker.on('error', (error) => settle({ kind: 'failed', stage: 'run', message: error.message }));
+    worker.on('error', (error) =>
+      settle({ kind: 'failed', stage: 'run', message: oneLineMessage(error) }),
+    );
     worker.on('exit', () => {
       if (interrupted) settle({ kind: 'interrupted', results: partial.document('cancelled') });
       else settle({ kind: 'failed', stage: 'run', message: 'the training thread ended early' });
