@@ -19,7 +19,7 @@ let results: ExperimentResults;
 
 beforeAll(async () => {
   results = await runExperiment(SPEC, { onEvent: (event) => events.push(event) });
-});
+}, 600_000);
 
 describe('PartialResults', () => {
   it('rebuilds from the events every finished probe and point the run itself returns', () => {
