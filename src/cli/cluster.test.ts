@@ -207,7 +207,7 @@ describe('emc-lab run --backend webgpu (Dawn in Node)', () => {
     expect(results.environment.backend).toBe('webgpu');
     expect(results.environment.adapter).toMatch(/swiftshader/i);
     expect(results.points[0]?.emcMean).toBeGreaterThan(0);
-  }, 120_000);
+  }, 600_000);
 
   it('is timed by auto beside wasm and cpu where a Vulkan driver is installed, and skipped where none is', async () => {
     const withDriver = await cli(['run', tiny(), '--out', join(dir, 'auto.json')], {
@@ -230,7 +230,7 @@ describe('emc-lab run --backend webgpu (Dawn in Node)', () => {
     const { VK_ICD_FILENAMES: _, VK_DRIVER_FILES: __, ...noDriver } = process.env;
     const without = await cli(['run', tiny(), '--out', join(dir, 'auto.json')], noDriver);
     expect(without.stderr).toContain('webgpu: no Vulkan driver installed');
-  }, 120_000);
+  }, 600_000);
 
   it('says what to install or set when there is no adapter, without a stack trace', async () => {
     const {
