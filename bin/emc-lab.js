@@ -4,5 +4,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli/main.ts');
+const { EXIT_FAILED, main } = await import('../src/cli/main.ts');
+const { installFatalHandlers } = await import('../src/cli/fatal.ts');
+installFatalHandlers(EXIT_FAILED);
 process.exitCode = await main(process.argv.slice(2));

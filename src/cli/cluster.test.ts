@@ -207,7 +207,7 @@ describe('emc-lab run --backend webgpu (Dawn in Node)', () => {
     expect(results.environment.backend).toBe('webgpu');
     expect(results.environment.adapter).toMatch(/swiftshader/i);
     expect(results.points[0]?.emcMean).toBeGreaterThan(0);
-  }, 120_000);
+  }, 600_000);
 
   it('is timed by auto beside wasm and cpu where a Vulkan driver is installed, and skipped where none is', async () => {
     const withDriver = await cli(['run', tiny(), '--out', join(dir, 'auto.json')], {
@@ -216,13 +216,21 @@ describe('emc-lab run --backend webgpu (Dawn in Node)', () => {
       LD_LIBRARY_PATH: CHROMIUM,
     });
     expect(withDriver.status).toBe(0);
-    expect(withDriver.stderr).toMatch(
-      /Measured one training step of the first model: wasm [^,]+, cpu [^,]+, webgpu [\d.]+ m?s/,
-    );
+    // Every backend was timed ("name: why" would say it was not); how long each took, and
+    // so how its time is worded, depends on how busy the machine is.
+    const measured = /Measured one training step of the first model: (.*?)\. Training on/.exec(
+      withDriver.stderr,
+    )?.[1];
+    const parts = (measured ?? '').split(', ');
+    expect(
+      parts.map((part) => /^\w+/.exec(part)?.[0]),
+      withDriver.stderr,
+    ).toEqual(['wasm', 'cpu', 'webgpu']);
+    for (const part of parts) expect(part).not.toMatch(/^\w+:/);
     const { VK_ICD_FILENAMES: _, VK_DRIVER_FILES: __, ...noDriver } = process.env;
     const without = await cli(['run', tiny(), '--out', join(dir, 'auto.json')], noDriver);
     expect(without.stderr).toContain('webgpu: no Vulkan driver installed');
-  }, 120_000);
+  }, 600_000);
 
   it('says what to install or set when there is no adapter, without a stack trace', async () => {
     const {

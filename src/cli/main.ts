@@ -1,11 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import {
-  type EngineEvent,
   type ExperimentResults,
   type ExperimentSpec,
-  runExperiment,
   measureGeneralization,
   mergeShards,
   type ProbeRecord,
@@ -15,22 +12,18 @@ import {
   readSpec,
   type UserDataFile,
 } from '../engine/index.ts';
-import {
-  chooseFastestBackend,
-  describeMeasuredChoice,
-  startTfBackend,
-} from '../engine/backendChoice.ts';
-import { tuneWasmKernels } from '../engine/kernels/wasmKernels.ts';
 import { labelGapReport, labelPairProblem } from '../engine/generalization.ts';
 import { parseResultsFile } from '../share/resultsFile.ts';
 import { lowerBoundsOf } from '../share/verdicts.ts';
 import { diskDatasetFiles } from './datasetFiles.ts';
 import { formatLabelGap } from './labelGapTable.ts';
+import { BACKENDS, type NodeBackend, selectBackend } from './backendSelection.ts';
+import { describeRescue, outputProblem, saveResults } from './outputFile.ts';
 import { choosePresetVariant, formatPresetList } from './presetChoice.ts';
-import { installNodeWebGpu, vulkanDriverDeclared } from './nodeWebGpu.ts';
 import { ProgressLine } from './progress.ts';
 import { earlierShardProbes, parseShard, ShardCheckpoint } from './shards.ts';
-import { withUserData } from './userDataFile.ts';
+import { trainInThread } from './trainInThread.ts';
+import { type DataFileOptions, withUserData } from './userDataFile.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -39,6 +32,7 @@ export const EXIT_INTERRUPTED = 130;
 
 const USAGE = `Usage:
   emc-lab run SPEC.json [--out RESULTS.json] [--backend auto|wasm|cpu|webgpu] [--quiet]
+                       [--allow-outside-data]
   emc-lab run SPEC.json --shard I/N --out PART.json [--backend …] [--quiet]
   emc-lab run --preset ID [--variant K] [--out RESULTS.json] [--backend auto|wasm|cpu|webgpu] [--quiet]
   emc-lab merge PART.json... [--out RESULTS.json] [--backend …] [--quiet]
@@ -71,10 +65,14 @@ needs a Vulkan loader and driver (without a GPU: VK_ICD_FILENAMES=/usr/lib/chrom
 vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium uses the software driver of
 Debian's chromium).
 
-Exit codes: 0 success, 1 the run failed, 2 invalid spec or arguments, 130 interrupted.`;
+--out is checked before training and written atomically (a temporary file beside it,
+renamed); if it cannot be written after a run, the results go to a rescue file in the temp
+folder (named on stderr). Ctrl-C stops a run within about a second, even mid-step, and
+writes the results so far. data.file must lie in the spec's folder unless
+--allow-outside-data is given.
 
-const BACKENDS = ['auto', 'wasm', 'cpu', 'webgpu'] as const;
-type NodeBackend = (typeof BACKENDS)[number];
+Exit codes: 0 success, 1 the run failed (or its results could not be written where asked),
+2 invalid spec or arguments, 130 interrupted.`;
 
 /** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -95,6 +93,14 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   if (command === 'gap') return gap(specPath, extra[0]);
+  // A mistyped --out is refused before anything trains, not after.
+  if (values.out !== undefined && (command === 'run' || command === 'merge')) {
+    const problem = await outputProblem(values.out, { fileOnly: values.shard !== undefined });
+    if (problem) {
+      process.stderr.write(`emc-lab: ${problem}\n`);
+      return EXIT_INVALID;
+    }
+  }
   if (command === 'merge')
     return merge(
       [specPath, ...extra].filter((p) => p !== undefined),
@@ -109,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     specPath,
     preset: values.preset,
     variant: values.variant,
+    allowOutsideData: values['allow-outside-data'],
   });
   if (!resolved.ok) {
     process.stderr.write(`emc-lab: ${resolved.error}\n`);
@@ -154,6 +161,8 @@ export interface SpecArgs {
   specPath?: string;
   preset?: string;
   variant?: string;
+  /** --allow-outside-data: the spec's data.file may lie outside its folder. */
+  allowOutsideData?: boolean;
 }
 
 /** `origin` names the spec in messages: its path, or the preset and variant. */
@@ -170,6 +179,7 @@ export async function resolveRunSpec({
   specPath,
   preset,
   variant,
+  allowOutsideData,
 }: SpecArgs): Promise<ResolvedSpec> {
   if (preset !== undefined && specPath) {
     return {
@@ -184,7 +194,7 @@ export async function resolveRunSpec({
   }
   if (variant !== undefined) return { ok: false, error: '--variant goes with --preset ID' };
   if (!specPath) return { ok: false, error: 'no spec: give a SPEC.json or --preset ID' };
-  const file = await readSpecFile(specPath);
+  const file = await readSpecFile(specPath, { allowOutside: allowOutsideData });
   if ('error' in file) return file;
   return { ok: true, origin: specPath, ...file };
 }
@@ -200,6 +210,7 @@ function parseCli(argv: string[]) {
       preset: { type: 'string' },
       variant: { type: 'string' },
       shard: { type: 'string' },
+      'allow-outside-data': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -235,6 +246,7 @@ function parseCli(argv: string[]) {
  */
 async function readSpecFile(
   path: string,
+  dataOptions: DataFileOptions,
 ): Promise<{ check: SpecCheck; userData?: UserDataFile } | { ok: false; error: string }> {
   const refused = (error: string) => ({ check: { ok: false as const, errors: [error] } });
   let text: string;
@@ -249,7 +261,7 @@ async function readSpecFile(
   } catch (error) {
     return refused(`not valid JSON: ${(error as Error).message}`);
   }
-  const withData = await withUserData(raw, path);
+  const withData = await withUserData(raw, path, dataOptions);
   if (!withData.ok) return { ok: false, error: `${path}: ${withData.error}` };
   return { check: readSpec(withData.spec), userData: withData.userData };
 }
@@ -275,56 +287,59 @@ async function run(
       );
     }
   }
-  let backend: SelectedBackend;
-  try {
-    backend = await selectBackend(options.backend, spec);
-    if (backend.measurement && !options.quiet) progress.note(backend.measurement);
-  } catch (error) {
-    process.stderr.write(`emc-lab: ${(error as Error).message}\n`);
-    return EXIT_FAILED;
-  }
-  const checkpoint = shard && out ? new ShardCheckpoint(out, shard) : undefined;
-  const abort = new AbortController();
-  const onInterrupt = () => {
-    progress.note('interrupted: finishing the current step, then writing partial results');
-    abort.abort();
-  };
-  process.once('SIGINT', onInterrupt);
-  let results: ExperimentResults;
-  try {
-    results = await runExperiment(spec, {
-      onEvent: (event: EngineEvent) => {
+  const checkpoint =
+    shard && out ? new ShardCheckpoint(out, shard, (problem) => progress.note(problem)) : undefined;
+  const outcome = await trainInThread(
+    { spec, backend: options.backend, userData, shard, replay },
+    {
+      onBackend: (measurement) => {
+        if (measurement && !options.quiet) progress.note(measurement);
+      },
+      onEvent: (event) => {
         progress.update(event);
         checkpoint?.onEvent(event);
       },
-      files: diskDatasetFiles(),
-      userData,
-      shard,
-      replay,
-      environment: backend.adapter ? { adapter: backend.adapter } : undefined,
-      control: {
-        signal: abort.signal,
-        // Lets the SIGINT handler run during training (the steps themselves are synchronous).
-        betweenSteps: () => new Promise((resolve) => setImmediate(resolve)),
-      },
-    });
-  } catch (error) {
-    progress.done();
-    process.stderr.write(`emc-lab: the run failed: ${(error as Error).message}\n`);
-    return EXIT_FAILED;
-  } finally {
-    process.off('SIGINT', onInterrupt);
-    await checkpoint?.settled();
-  }
+      onInterrupt: () =>
+        progress.note('interrupted: stopping the run and writing the results so far'),
+    },
+  );
+  await checkpoint?.settled();
   progress.done();
-  const json = `${JSON.stringify(results, null, 2)}\n`;
-  if (options.out) {
-    await writeFile(options.out, json);
-    process.stderr.write(`emc-lab: results written to ${options.out}\n`);
-  } else {
-    process.stdout.write(json);
+  if (outcome.kind === 'failed') {
+    const what = outcome.stage === 'backend' ? '' : 'the run failed: ';
+    process.stderr.write(`emc-lab: ${what}${outcome.message}\n`);
+    return EXIT_FAILED;
   }
-  return results.status === 'cancelled' ? EXIT_INTERRUPTED : EXIT_OK;
+  if (!outcome.results) {
+    process.stderr.write('emc-lab: interrupted before training started; nothing to write\n');
+    return EXIT_INTERRUPTED;
+  }
+  const written = await writeResults(outcome.results, out, 'results written to');
+  if (!written) return EXIT_FAILED;
+  return outcome.kind === 'interrupted' ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+/**
+ * Writes results to `out` atomically (stdout without one); when that fails, to a rescue
+ * file, saying where in one line. False when they did not reach `out`.
+ */
+async function writeResults(
+  results: ExperimentResults,
+  out: string | undefined,
+  done: string,
+): Promise<boolean> {
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  if (!out) {
+    process.stdout.write(json);
+    return true;
+  }
+  const saved = await saveResults(out, json);
+  if (!saved.ok) {
+    process.stderr.write(`emc-lab: ${describeRescue(saved)}\n`);
+    return false;
+  }
+  process.stderr.write(`emc-lab: ${done} ${out}\n`);
+  return true;
 }
 
 async function gap(truePath: string | undefined, randomPath: string | undefined): Promise<number> {
@@ -346,50 +361,10 @@ async function gap(truePath: string | undefined, randomPath: string | undefined)
   return EXIT_OK;
 }
 
-interface SelectedBackend {
-  /** For auto: every timing and the choice, in words. */
-  measurement?: string;
-  /** The WebGPU adapter, when training on webgpu. */
-  adapter?: string;
-}
-
-/** Starts the chosen backend; for "auto", the fastest by measurement, described in the answer. */
-async function selectBackend(backend: NodeBackend, spec: ExperimentSpec): Promise<SelectedBackend> {
-  // Production mode silences tfjs' advice to install tfjs-node (which downloads a binary and
-  // so is not an option here), keeping stderr for our own progress.
-  tf.enableProdMode();
-  if (backend !== 'cpu' && backend !== 'webgpu') {
-    await import('@tensorflow/tfjs-backend-wasm');
-    tuneWasmKernels();
-  }
-  let adapter: string | undefined;
-  let webgpuProblem: string | undefined;
-  if (backend === 'webgpu' || (backend === 'auto' && vulkanDriverDeclared())) {
-    const gpu = await installNodeWebGpu();
-    if (gpu.ok) adapter = gpu.adapter;
-    else webgpuProblem = gpu.reason;
-  } else if (backend === 'auto') {
-    webgpuProblem = 'no Vulkan driver installed';
-  }
-  if (backend === 'auto') {
-    const choice = await chooseFastestBackend(['wasm', 'cpu', 'webgpu'], spec, async (name) =>
-      name === 'webgpu' && webgpuProblem ? webgpuProblem : startTfBackend(name),
-    );
-    return {
-      measurement: describeMeasuredChoice(choice),
-      adapter: choice.chosen === 'webgpu' ? adapter : undefined,
-    };
-  }
-  if (webgpuProblem) throw new Error(`the webgpu backend cannot start: ${webgpuProblem}`);
-  const problem = await startTfBackend(backend);
-  if (problem) throw new Error(`the ${backend} backend failed to start: ${problem}`);
-  return { adapter };
-}
-
 /** Joins shards' partial results; trains the generalization probes when there is a test split. */
 async function merge(
   paths: string[],
-  options: { out?: string; backend: NodeBackend; quiet: boolean },
+  options: { out?: string; backend: NodeBackend; quiet: boolean; 'allow-outside-data': boolean },
 ): Promise<number> {
   if (paths.length === 0) {
     process.stderr.write(`emc-lab: merge needs the shards' partial results files\n\n${USAGE}\n`);
@@ -410,7 +385,9 @@ async function merge(
       if (backend.measurement && !options.quiet) progress.note(backend.measurement);
       if (!options.quiet) progress.note('measuring generalization at the N every width fits');
       // Your own data is read as the spec names it, relative to the current folder.
-      const withData = await withUserData(results.spec, 'merged.json');
+      const withData = await withUserData(results.spec, 'merged.json', {
+        allowOutside: options['allow-outside-data'],
+      });
       if (!withData.ok) throw new Error(withData.error);
       results = await measureGeneralization(results, {
         files: diskDatasetFiles(),
@@ -424,14 +401,8 @@ async function merge(
     }
     progress.done();
   }
-  const json = `${JSON.stringify(results, null, 2)}\n`;
-  if (options.out) {
-    await writeFile(options.out, json);
-    process.stderr.write(`emc-lab: ${parts.length} shards merged into ${options.out}\n`);
-  } else {
-    process.stdout.write(json);
-  }
-  return EXIT_OK;
+  const written = await writeResults(results, options.out, `${parts.length} shards merged into`);
+  return written ? EXIT_OK : EXIT_FAILED;
 }
 
 /** Reads results files, or says on stderr which one cannot be read and why (then undefined). */

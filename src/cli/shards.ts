@@ -1,15 +1,19 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import {
   type EngineEvent,
-  type ExperimentResults,
   type ExperimentSpec,
   firstDifference,
-  type PointResult,
   type ProbeRecord,
-  resultsDocument,
   type ShardId,
 } from '../engine/index.ts';
+import { resultsDocumentSchema } from '../engine/resultsSchema.ts';
 import { parseResultsFile } from '../share/resultsFile.ts';
+import { failureCode, writeFileAtomically } from './outputFile.ts';
+import { PartialResults } from './partialResults.ts';
+
+/** The most shards a results file may record (its schema's bound, read from it). */
+export const MAX_SHARDS =
+  resultsDocumentSchema.shape.shard.unwrap().shape.count.maxValue ?? Number.MAX_SAFE_INTEGER;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -29,6 +33,14 @@ export function parseShard(text: string, env: NodeJS.ProcessEnv = process.env): 
   const count = Number(match[2]);
   if (count < 1)
     return { ok: false, error: `--shard ${text}: a sweep is split into at least 1 shard` };
+  if (count > MAX_SHARDS) {
+    // A part numbered past what a results file may record would be refused by its own
+    // resume and by merge, after training.
+    return {
+      ok: false,
+      error: `--shard ${text}: a sweep is split into at most ${MAX_SHARDS} shards`,
+    };
+  }
   let index: number;
   if (match[1] === 'auto') {
     const fromEnv = arrayIndex(env);
@@ -100,53 +112,42 @@ export async function earlierShardProbes(
 
 /**
  * Keeps a shard's --out file up to date as probes finish (status "running"), so a task the
- * scheduler kills or preempts loses at most the probe in progress.
+ * scheduler kills or preempts loses at most the probe in progress. Each save is atomic
+ * (outputFile.ts); one that fails is reported once through `onSaveFailed` and the run goes
+ * on (its final results are saved, or rescued, at the end).
  */
 export class ShardCheckpoint {
-  private document: ExperimentResults | undefined;
-  private readonly points: PointResult[] = [];
-  private readonly probes: ProbeRecord[] = [];
+  private readonly partial: PartialResults;
   private writing: Promise<void> = Promise.resolve();
+  private failed = false;
 
   constructor(
     private readonly out: string,
-    private readonly shard: ShardId,
-  ) {}
-
-  onEvent(event: EngineEvent): void {
-    if (event.kind === 'run-started') {
-      this.document = resultsDocument({
-        status: 'running',
-        spec: event.spec,
-        environment: event.environment,
-        dataset: event.dataset,
-        startedAt: new Date().toISOString(),
-        finishedAt: null,
-        points: this.points,
-        probes: this.probes,
-        shard: this.shard,
-      });
-    } else if (event.kind === 'probe-finished') {
-      this.probes.push(event.probe);
-      this.save();
-    } else if (event.kind === 'point-finished') {
-      this.points.push(event.point);
-      this.save();
-    }
+    shard: ShardId,
+    private readonly onSaveFailed: (problem: string) => void = () => undefined,
+  ) {
+    this.partial = new PartialResults(shard);
   }
 
-  /** Waits for the last checkpoint to be on disk. */
+  onEvent(event: EngineEvent): void {
+    if (this.partial.onEvent(event)) this.save();
+  }
+
+  /** Waits for the last checkpoint to be on disk (or to have failed); never rejects. */
   settled(): Promise<void> {
     return this.writing;
   }
 
   private save(): void {
-    const document = this.document;
+    const document = this.partial.document('running');
     if (!document) return;
     const json = `${JSON.stringify(document, null, 2)}\n`;
-    // Written beside, then renamed: a kill mid-write never leaves a torn file.
-    this.writing = this.writing
-      .then(() => writeFile(`${this.out}.partial`, json))
-      .then(() => rename(`${this.out}.partial`, this.out));
+    this.writing = this.writing.then(() =>
+      writeFileAtomically(this.out, json).catch((error: unknown) => {
+        if (!this.failed)
+          this.onSaveFailed(`cannot save the checkpoint ${this.out} (${failureCode(error)})`);
+        this.failed = true;
+      }),
+    );
   }
 }

@@ -1,5 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   describeDataMismatch,
   type ImageEntry,
@@ -14,13 +14,25 @@ import {
 export type SpecWithData =
   { ok: true; spec: unknown; userData?: UserDataFile } | { ok: false; error: string };
 
+/** How far data.file may reach. */
+export interface DataFileOptions {
+  /** --allow-outside-data: data.file may name a file outside the spec's folder. */
+  allowOutside?: boolean;
+}
+
 /**
  * A spec on the user's own data names a file (data.file, relative to the spec file): this
  * reads it, checks it, and fills in what the lab fills in when a file is loaded (hash, rows,
  * classes, input shape). Fields the spec already gives must agree with the file: a spec made
- * in the lab runs only on the data it was made with.
+ * in the lab runs only on the data it was made with. A spec is often someone else's file, so
+ * data.file must stay inside the spec's folder (links followed) unless `allowOutside`: a
+ * spec cannot make the CLI read, and quote in its errors, /etc/passwd or ~/.ssh.
  */
-export async function withUserData(raw: unknown, specPath: string): Promise<SpecWithData> {
+export async function withUserData(
+  raw: unknown,
+  specPath: string,
+  options: DataFileOptions = {},
+): Promise<SpecWithData> {
   const data = (raw as { data?: Record<string, unknown> } | null)?.data;
   if (typeof data !== 'object' || data === null || typeof data.source !== 'string') {
     return { ok: true, spec: raw };
@@ -32,8 +44,9 @@ export async function withUserData(raw: unknown, specPath: string): Promise<Spec
       error: `data.file must name your ${data.source === 'csv' ? 'CSV file' : 'image folder or .zip'}, relative to ${specPath}`,
     };
   }
-  const path = resolve(dirname(specPath), data.file);
-  const file = await readDataPath(path, data.source, data.file);
+  const located = await locateDataFile(specPath, data.file, options);
+  if (!located.ok) return located;
+  const file = await readDataPath(located.value, data.source, data.file);
   if (!file.ok) return file;
   const shape = Array.isArray(data.inputShape) ? (data.inputShape as number[]) : undefined;
   const read = await readUserData(file.value, {
@@ -94,6 +107,56 @@ function conflictWithSpec(
 
 type Read<T> = { ok: true; value: T } | { ok: false; error: string };
 
+const errorCode = (error: unknown) =>
+  (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+
+/**
+ * data.file's real path (links resolved), when it is inside the spec's folder or
+ * `allowOutside`, and a regular file or a folder: a FIFO would hang the read, a device
+ * would never end, so neither is opened.
+ */
+async function locateDataFile(
+  specPath: string,
+  named: string,
+  { allowOutside = false }: DataFileOptions,
+): Promise<Read<string>> {
+  let folder: string;
+  let path: string;
+  try {
+    folder = await realpath(dirname(resolve(specPath)));
+    path = await realpath(resolve(folder, named));
+  } catch (error) {
+    return { ok: false, error: `cannot read data.file ${named} (${errorCode(error)})` };
+  }
+  const inside = relative(folder, path);
+  if (!allowOutside && (inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside))) {
+    return {
+      ok: false,
+      error: `data.file ${named} is outside the spec's folder ${folder} (it is ${path}); move the data beside the spec, or pass --allow-outside-data to read it anyway`,
+    };
+  }
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    return { ok: false, error: `cannot read data.file ${named} (${errorCode(error)})` };
+  }
+  if (!info.isFile() && !info.isDirectory()) {
+    return {
+      ok: false,
+      error: `data.file ${named} is ${specialKind(info)}, not a file or a folder; it was not read`,
+    };
+  }
+  return { ok: true, value: path };
+}
+
+function specialKind(info: import('node:fs').Stats): string {
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'neither a file nor a folder';
+}
+
 /** A CSV file, or a directory or .zip of class folders, as the engine takes it. */
 async function readDataPath(
   path: string,
@@ -102,7 +165,7 @@ async function readDataPath(
 ): Promise<Read<UserDataFile>> {
   const cannot = (error: unknown) => ({
     ok: false as const,
-    error: `cannot read data.file ${named} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    error: `cannot read data.file ${named} (${errorCode(error)})`,
   });
   let info;
   try {
