@@ -44,6 +44,25 @@ test('a worker that crashes mid-run keeps every finished probe and resumes on an
   consoleErrors.length = 0;
 });
 
+test('a worker that closes itself without an error is noticed and the run resumes', async ({
+  page,
+}) => {
+  await startAndWaitForProbes(page, 'cpu');
+  // No error event reaches the page: only the watchdog can tell the worker is gone.
+  await trainingWorker(page).evaluate(() => {
+    setTimeout(() => self.close(), 0);
+  });
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'failed');
+  await expect(runStatus(page)).toContainText('ended without reporting an error');
+  const kept = Number(await page.getByTestId('search-trace').getAttribute('data-probes'));
+  expect(kept).toBeGreaterThanOrEqual(2);
+  const recovery = page.getByTestId('recovery');
+  await expect(recovery).toContainText(`${kept} finished probes are kept`);
+  await recovery.getByRole('button', { name: 'Resume on cpu (same)' }).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 90_000 });
+  await expect(page.getByRole('log')).toContainText('replayed from the interrupted run');
+});
+
 test('a lost GPU device is reported and the run resumes on another backend', async ({
   page,
   consoleErrors,

@@ -3,7 +3,13 @@ import type { BackendChoice } from '../worker/protocol.ts';
 import { isUserSource } from '../engine/data/catalog.ts';
 import { useRunStore } from './runStore.ts';
 import { storedUserData } from './userDataStore.ts';
-import { TrainingWorkerClient, type WorkerLike } from './workerClient.ts';
+import { type LifeLocks, TrainingWorkerClient, type WorkerLike } from './workerClient.ts';
+
+/** Web Locks where the browser has them (all current ones, in a secure context). */
+const lifeLocks: LifeLocks | undefined =
+  typeof navigator !== 'undefined' && 'locks' in navigator
+    ? { whenFree: (name, signal) => navigator.locks.request(name, { signal }, () => undefined) }
+    : undefined;
 
 /** The lab's one worker client, reporting to the run store. */
 const client = new TrainingWorkerClient(
@@ -20,6 +26,8 @@ const client = new TrainingWorkerClient(
     fail: (message, now) => useRunStore.getState().fail(message, now),
     markTerminated: (message, now) => useRunStore.getState().markTerminated(message, now),
   },
+  undefined,
+  { lifeLocks },
 );
 
 /**
