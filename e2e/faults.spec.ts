@@ -84,3 +84,27 @@ test('a lost GPU device is reported and the run resumes on another backend', asy
   expect(consoleErrors.filter((e) => !/device|WebGPU|GPU/i.test(e))).toEqual([]);
   consoleErrors.length = 0;
 });
+
+test('a run goes on in one tab only: another tab says it runs elsewhere, and offers it once freed', async ({
+  page,
+  context,
+}) => {
+  await startAndWaitForProbes(page, 'cpu', 1);
+  // The other tab must find the run saved, as it would after a reload.
+  await page.getByText(/^History/).click();
+  await expect(page.getByTestId('history-entry').first()).toContainText(/[1-9]\d* probes/);
+
+  const other = await context.newPage();
+  await other.goto('/');
+  await expect(other.getByTestId('notice')).toContainText('is running in another tab');
+  await expect(other.getByTestId('interrupted-banner')).toHaveCount(0);
+  await other.getByText(/^History/).click();
+  const entry = other.getByTestId('history-entry').first();
+  await expect(entry).toContainText('running in another tab');
+  await expect(entry.getByRole('button', { name: 'Resume' })).toHaveCount(0);
+
+  // Closing the running tab frees the run: now it is interrupted, and this tab may resume it.
+  await page.close();
+  await expect(other.getByTestId('interrupted-banner')).toContainText('was interrupted after');
+  await expect(entry.getByRole('button', { name: 'Resume' })).toBeVisible();
+});

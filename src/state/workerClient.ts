@@ -245,6 +245,7 @@ export class TrainingWorkerClient {
   }
 }
 
-function newRunId(): string {
+/** A fresh id for a run's history entry (and its tab lock). */
+export function newRunId(): string {
   return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
