@@ -115,3 +115,34 @@ test('a run goes on in one tab only: another tab says it runs elsewhere, and off
   });
   await expect(entry.getByRole('button', { name: 'Resume' })).toBeVisible();
 });
+
+test('the offline cache keeps the lab: not the benchmark page, not an HTML answer for a data file', async ({
+  page,
+  context,
+}) => {
+  await page.goto('/');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload(); // now the service worker controls the page
+  await page.goto('/bench.html');
+  // The preview server answers a missing file with the lab's index (200, text/html).
+  const missing = await page.evaluate(async () => {
+    const response = await fetch('data/no-such-dataset/train.bin');
+    return { status: response.status, type: response.headers.get('content-type') };
+  });
+  expect(missing.status).toBe(200);
+  expect(missing.type).toContain('text/html');
+  const cached = await page.evaluate(async () => {
+    const names = await caches.keys();
+    const hit = await caches.match('data/no-such-dataset/train.bin', { ignoreVary: true });
+    return { names, hit: hit !== undefined };
+  });
+  expect(cached.hit).toBe(false);
+  expect(cached.names.every((name) => name.startsWith('emc-lab:'))).toBe(true);
+
+  await context.setOffline(true);
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'EMC Lab' })).toBeVisible();
+  await context.setOffline(false);
+});
