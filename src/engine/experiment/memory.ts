@@ -18,6 +18,8 @@ const COPIES_PER_PARAMETER = 5;
  * Measured with tf.profile (memory.test.ts).
  */
 const LAYER_COPIES = { mlp: 9, cnn: 8, vit: 12 } as const;
+/** A forward pass alone keeps each layer's matMul, bias sum and activation. */
+const FORWARD_COPIES = 3;
 /** The im2col columns, their gradient and the reshapes between: about three copies. */
 const COLUMN_COPIES = 3;
 /**
@@ -58,15 +60,16 @@ export function estimateMemory(shape: MemoryShape): MemoryEstimate {
   const data = samples * inputs * FLOAT * (2 + members);
   const widest = { ...shape, width: Math.max(...shape.widths) };
   const model = parameterCount(widest) * FLOAT * COPIES_PER_PARAMETER * members;
-  const rows = Math.max(
-    shape.batchSize === 'full' ? shape.poolSize : Math.min(shape.batchSize, shape.poolSize),
-    Math.min(EVAL_CHUNK, shape.poolSize),
-  );
+  const batchRows =
+    shape.batchSize === 'full' ? shape.poolSize : Math.min(shape.batchSize, shape.poolSize);
   const layers = activationsPerSample(widest) - inputs;
+  const columns = im2colColumnsPerSample(widest);
   const family = shape.depth === 0 ? 'mlp' : shape.family;
-  const perSample =
-    inputs + layers * LAYER_COPIES[family] + im2colColumnsPerSample(widest) * COLUMN_COPIES;
-  const activations = rows * perSample * FLOAT * members;
+  const training = batchRows * (inputs + layers * LAYER_COPIES[family] + columns * COLUMN_COPIES);
+  // The fit check runs forward only, chunk by chunk: no gradients, one copy of the columns.
+  const checking =
+    Math.min(EVAL_CHUNK, shape.poolSize) * (inputs + layers * FORWARD_COPIES + columns);
+  const activations = Math.max(training, checking) * FLOAT * members;
   return { data, model, activations, total: data + model + activations };
 }
 
