@@ -43,6 +43,10 @@ class ManualClock implements Clock {
   clearTimeout = (timer: ReturnType<typeof setTimeout> | undefined) => {
     this.timers.delete(timer as unknown as number);
   };
+  /** Advances in steps of `step` ms, so that timers set by timers fire too. */
+  run(ms: number, step = 1_000): void {
+    for (let done = 0; done < ms; done += step) this.advance(Math.min(step, ms - done));
+  }
   advance(ms: number): void {
     this.time += ms;
     for (const [id, timer] of [...this.timers]) {
@@ -216,9 +220,9 @@ describe('the watchdog', () => {
     const worker = workers[0] as FakeWorker;
     worker.emit(paused(false));
     worker.emit({ kind: 'alive' });
-    clock.advance(9_000);
+    clock.run(9_000);
     expect(worker.terminated).toBe(false);
-    clock.advance(1_000);
+    clock.run(1_000);
     expect(worker.terminated).toBe(true);
     expect(applied).toEqual([[paused(false)]]);
     expect(failures(events)).toEqual([
@@ -230,13 +234,25 @@ describe('the watchdog', () => {
     const { client, workers, events, clock } = setup({ timings });
     client.start(specFixture(), 'cpu');
     const worker = workers[0] as FakeWorker;
-    clock.advance(8_000); // one long step (shaders compiling), then an answer
+    clock.run(8_000); // one long step (shaders compiling), then an answer
     worker.emit({ kind: 'alive' });
-    clock.advance(31_000);
+    clock.run(31_000);
     expect(failures(events)).toEqual([]);
-    clock.advance(1_000);
+    clock.run(1_000);
     expect(failures(events)).toHaveLength(1);
     expect(worker.terminated).toBe(true);
+  });
+
+  it('does not count the time the page slept (a laptop lid closed) as the worker’s silence', () => {
+    const { client, workers, events, clock } = setup({ timings });
+    client.start(specFixture(), 'cpu');
+    const worker = workers[0] as FakeWorker;
+    clock.advance(600_000); // one late tick: the page was not running either
+    expect(failures(events)).toEqual([]);
+    expect(worker.sent.at(-1)).toEqual({ kind: 'ping' });
+    worker.emit({ kind: 'alive' });
+    clock.run(30_000);
+    expect(failures(events)).toEqual([]);
   });
 
   it('reports at once a worker that ended without a word, once its life lock comes free', async () => {
@@ -268,7 +284,7 @@ describe('the watchdog', () => {
     expect(watch?.signal.aborted).toBe(true);
     watch?.free();
     await settle();
-    clock.advance(60_000);
+    clock.run(60_000);
     expect(failures(events)).toEqual([]);
     expect(worker.sent.filter((c) => c.kind === 'ping')).toEqual([]);
   });

@@ -84,6 +84,9 @@ export class TrainingWorkerClient {
   private pingTimer: ReturnType<typeof setTimeout> | undefined;
   private lastHeard = 0;
   private longestSilence = 0;
+  /** Silence while the page itself was awake (see heartbeat). */
+  private awakeSilence = 0;
+  private lastTick = 0;
   private lifeLock: string | undefined;
   private lifeLockWatch: AbortController | undefined;
 
@@ -123,7 +126,9 @@ export class TrainingWorkerClient {
       lifeLock: this.lifeLock,
     });
     this.lastHeard = this.clock.now();
+    this.lastTick = this.lastHeard;
     this.longestSilence = 0;
+    this.awakeSilence = 0;
     this.heartbeat(worker);
   }
 
@@ -164,6 +169,7 @@ export class TrainingWorkerClient {
     const now = this.clock.now();
     this.longestSilence = Math.max(this.longestSilence, now - this.lastHeard);
     this.lastHeard = now;
+    this.awakeSilence = 0;
     if (message.kind === 'alive') return;
     if (message.kind === 'life-lock-held') {
       this.watchLifeLock(worker);
@@ -172,12 +178,19 @@ export class TrainingWorkerClient {
     this.enqueue(message);
   }
 
-  /** Pings the worker; gives it up when it has been silent far longer than it ever was. */
+  /**
+   * Pings the worker; gives it up when it has been silent far longer than it ever was. A
+   * late tick (the laptop slept, a background tab's timers were throttled) counts as two
+   * intervals at most: the worker could not answer while the page was not running either.
+   */
   private heartbeat(worker: WorkerLike): void {
     const timings = this.watchdog.timings ?? WATCHDOG_TIMINGS;
     this.pingTimer = this.clock.setTimeout(() => {
       if (worker !== this.worker) return;
-      const silence = this.clock.now() - this.lastHeard;
+      const now = this.clock.now();
+      this.awakeSilence += Math.min(now - this.lastTick, 2 * timings.pingIntervalMs);
+      this.lastTick = now;
+      const silence = this.awakeSilence;
       const limit = Math.max(
         timings.silenceLimitMs,
         timings.longestSilenceFactor * this.longestSilence,
