@@ -87,9 +87,12 @@ export default tseslint.config(
       ),
     ],
   ),
+  ...boundaries(
+    ['src/sw/**'],
+    [forbid('engine|ui|state|worker|share|presets|cli|bench', 'the service worker stands alone')],
+  ),
   ...boundaries(['scripts/**'], [forbid('e2e', 'scripts do not import the browser tests')]),
   // Playwright fixtures call their callback `use`, which is not a React hook.
   { files: ['e2e/**'], rules: { 'react-hooks/rules-of-hooks': 'off' } },
   { files: ['**/*.{js,mjs}'], languageOptions: { globals: globals.node } },
-  { files: ['public/sw.js'], languageOptions: { globals: globals.serviceworker } },
 );

@@ -1,6 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
 
 /**
  * Cross-origin isolation (COOP/COEP) makes SharedArrayBuffer available, which the WASM
@@ -67,7 +68,7 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
-/** Lists every built file for the service worker (public/sw.js) to cache at install. */
+/** Lists every built file for the service worker (src/sw/sw.ts) to cache at install. */
 function precacheManifest(): Plugin {
   return {
     name: 'emc-lab-precache-manifest',
@@ -76,19 +77,82 @@ function precacheManifest(): Plugin {
       // Datasets are not precached (10 MB on a first visit that may never use them): the
       // service worker caches each file when a run first reads it.
       const publicFiles = readdirSync('public', { withFileTypes: true })
-        .filter((entry) => entry.isFile() && entry.name !== 'sw.js')
+        .filter((entry) => entry.isFile())
         .map((entry) => entry.name);
       // The benchmark page (bench.html and its chunk) is not part of the lab.
       const files = [...Object.keys(bundle), ...publicFiles].filter(
-        (file) => !['index.html', 'bench.html'].includes(file) && !file.startsWith('assets/bench-'),
+        (file) =>
+          !['index.html', 'bench.html', 'sw.js'].includes(file) &&
+          !file.startsWith('assets/bench-'),
       );
       this.emitFile({ type: 'asset', fileName: 'precache.json', source: JSON.stringify(files) });
     },
   };
 }
 
+/**
+ * Builds the service worker (src/sw/sw.ts) into dist/sw.js as one classic script (module
+ * service workers are not in every browser), with this build's version written in: the
+ * browser installs a service worker again only when its file changes, and the version names
+ * the cache, so a new build never serves the old build's files.
+ */
+function serviceWorker(): Plugin {
+  return {
+    name: 'emc-lab-service-worker',
+    apply: 'build',
+    async generateBundle(_options, bundle) {
+      const built = await build({
+        configFile: false,
+        publicDir: false,
+        logLevel: 'warn',
+        define: { __EMC_LAB_BUILD__: JSON.stringify(buildVersion(bundle)) },
+        build: {
+          write: false,
+          minify: true,
+          lib: {
+            entry: 'src/sw/sw.ts',
+            formats: ['iife'],
+            name: 'emcLab',
+            fileName: () => 'sw.js',
+          },
+        },
+      });
+      const output = (Array.isArray(built) ? built[0] : built) as {
+        output: Array<{ code?: string }>;
+      };
+      const code = output.output[0]?.code;
+      if (!code) this.error('the service worker did not build');
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source: code });
+    },
+  };
+}
+
+/** A digest of everything the build serves: the bundle and every file under public/. */
+function buildVersion(bundle: Record<string, { type: string; code?: string; source?: unknown }>) {
+  const hash = createHash('sha256');
+  for (const name of Object.keys(bundle).sort()) {
+    const item = bundle[name];
+    hash.update(name);
+    const content = item?.type === 'chunk' ? item.code : item?.source;
+    if (typeof content === 'string' || content instanceof Uint8Array) hash.update(content);
+  }
+  for (const file of readdirSync('public', { recursive: true, withFileTypes: true })) {
+    if (!file.isFile()) continue;
+    const path = `${file.parentPath}/${file.name}`;
+    hash.update(path);
+    hash.update(readFileSync(path));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
 export default defineConfig({
-  plugins: [react(), wasmThreadsSurviveMinification(), contentSecurityPolicy(), precacheManifest()],
+  plugins: [
+    react(),
+    wasmThreadsSurviveMinification(),
+    contentSecurityPolicy(),
+    precacheManifest(),
+    serviceWorker(),
+  ],
   server: { headers: crossOriginIsolation },
   preview: {
     headers: {

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
+import { registerServiceWorker } from './ui/serviceWorker.ts';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
@@ -12,8 +13,5 @@ createRoot(root).render(
 
 // Offline once loaded: the service worker caches the whole build (not in dev, where files
 // change on every edit).
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  navigator.serviceWorker.register('./sw.js').catch((error: unknown) => {
-    console.warn('EMC Lab will not work offline: the service worker failed to register.', error);
-  });
-}
+if (import.meta.env.PROD && 'serviceWorker' in navigator)
+  registerServiceWorker(navigator.serviceWorker);

@@ -4,12 +4,14 @@ export interface Notice {
   id: number;
   level: 'info' | 'warn' | 'error';
   text: string;
+  /** One thing the person can do about it (reload for a new version, say). */
+  action?: { label: string; run(): void };
 }
 
 /** Messages for the person (a broken link, an unreadable file), shown until dismissed. */
 interface NoticeState {
   notices: Notice[];
-  push(level: Notice['level'], text: string): void;
+  push(level: Notice['level'], text: string, action?: Notice['action']): void;
   dismiss(id: number): void;
 }
 
@@ -17,8 +19,10 @@ let nextId = 1;
 
 export const useNoticeStore = create<NoticeState>()((set) => ({
   notices: [],
-  push: (level, text) =>
-    set((state) => ({ notices: [...state.notices.slice(-4), { id: nextId++, level, text }] })),
+  push: (level, text, action) =>
+    set((state) => ({
+      notices: [...state.notices.slice(-4), { id: nextId++, level, text, action }],
+    })),
   dismiss: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
 }));
 

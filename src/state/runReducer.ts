@@ -38,6 +38,9 @@ export function reduce(state: RunState, message: WorkerMessage, now: number): Pa
     case 'paused':
       if (state.phase !== 'running' && state.phase !== 'paused') return {};
       return { phase: message.paused ? 'paused' : 'running' };
+    case 'alive':
+    case 'life-lock-held':
+      return {}; // the worker client's watchdog reads these
     case 'fatal':
       return {
         phase: 'failed',

@@ -1,9 +1,18 @@
 import type { ExperimentSpec, ProbeRecord } from '../engine/index.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import { isUserSource } from '../engine/data/catalog.ts';
+import { useNoticeStore } from './noticeStore.ts';
+import { runLocks } from './runLocks.ts';
 import { useRunStore } from './runStore.ts';
+import { isActivePhase } from './runTypes.ts';
 import { storedUserData } from './userDataStore.ts';
-import { TrainingWorkerClient, type WorkerLike } from './workerClient.ts';
+import { type LifeLocks, newRunId, TrainingWorkerClient, type WorkerLike } from './workerClient.ts';
+
+/** Web Locks where the browser has them (all current ones, in a secure context). */
+const lifeLocks: LifeLocks | undefined =
+  typeof navigator !== 'undefined' && 'locks' in navigator
+    ? { whenFree: (name, signal) => navigator.locks.request(name, { signal }, () => undefined) }
+    : undefined;
 
 /** The lab's one worker client, reporting to the run store. */
 const client = new TrainingWorkerClient(
@@ -20,22 +29,37 @@ const client = new TrainingWorkerClient(
     fail: (message, now) => useRunStore.getState().fail(message, now),
     markTerminated: (message, now) => useRunStore.getState().markTerminated(message, now),
   },
+  undefined,
+  { lifeLocks },
 );
 
+// The tab lets go of its run's lock as soon as the run ends, however it ends.
+useRunStore.subscribe((state, previous) => {
+  if (isActivePhase(previous.phase) && !isActivePhase(state.phase)) void runLocks.release();
+});
+
 /**
- * Starts a run in a fresh worker (see TrainingWorkerClient). A spec on the user's own data
- * takes it from this browser's store; without it, the engine names the file to load.
+ * Starts a run in a fresh worker (see TrainingWorkerClient), unless another tab of this
+ * browser runs it already (see RunLocks). A spec on the user's own data takes it from this
+ * browser's store; without it, the engine names the file to load.
  */
 export async function startRun(
   spec: ExperimentSpec,
   backend: BackendChoice,
   options: { runId?: string; replay?: ProbeRecord[] } = {},
 ): Promise<void> {
+  const runId = options.runId ?? newRunId();
+  if (!(await runLocks.hold(runId))) {
+    useNoticeStore
+      .getState()
+      .push('warn', `“${spec.name}” is running in another tab of this browser; follow it there.`);
+    return;
+  }
   const userData =
     isUserSource(spec.data.source) && spec.data.sha256
       ? await storedUserData(spec.data.sha256)
       : undefined;
-  client.start(spec, backend, { ...options, userData });
+  client.start(spec, backend, { ...options, runId, userData });
 }
 
 export const pauseRun = (): void => client.pause();

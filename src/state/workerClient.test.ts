@@ -4,9 +4,11 @@ import type { WorkerCommand, WorkerMessage } from '../worker/protocol.ts';
 import {
   type Clock,
   FLUSH_INTERVAL_MS,
+  type LifeLocks,
   type RunSink,
   STOP_GRACE_MS,
   TrainingWorkerClient,
+  type WatchdogTimings,
   type WorkerLike,
 } from './workerClient.ts';
 
@@ -41,6 +43,10 @@ class ManualClock implements Clock {
   clearTimeout = (timer: ReturnType<typeof setTimeout> | undefined) => {
     this.timers.delete(timer as unknown as number);
   };
+  /** Advances in steps of `step` ms, so that timers set by timers fire too. */
+  run(ms: number, step = 1_000): void {
+    for (let done = 0; done < ms; done += step) this.advance(Math.min(step, ms - done));
+  }
   advance(ms: number): void {
     this.time += ms;
     for (const [id, timer] of [...this.timers]) {
@@ -52,7 +58,20 @@ class ManualClock implements Clock {
   }
 }
 
-function setup() {
+/** Web Locks held by fake workers: the test says when one comes free. */
+class FakeLifeLocks implements LifeLocks {
+  waiting = new Map<string, { free(): void; signal: AbortSignal }>();
+  whenFree(name: string, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+      this.waiting.set(name, { free: resolve, signal });
+    });
+  }
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function setup(watchdog: { timings?: WatchdogTimings; lifeLocks?: LifeLocks } = {}) {
   const workers: FakeWorker[] = [];
   const applied: WorkerMessage[][] = [];
   const events: string[] = [];
@@ -87,6 +106,7 @@ function setup() {
     },
     sink,
     clock,
+    watchdog,
   );
   return { client, workers, applied, events, clock, setPhase: (p: string) => (phase = p) };
 }
@@ -170,5 +190,102 @@ describe('TrainingWorkerClient', () => {
     expect(applied).toEqual([[paused(true)]]);
     expect(events.at(-1)).toBe('fail The training worker crashed: boom');
     expect(worker.terminated).toBe(true);
+  });
+});
+
+describe('the watchdog', () => {
+  const timings: WatchdogTimings = {
+    pingIntervalMs: 1_000,
+    silenceLimitMs: 10_000,
+    longestSilenceFactor: 4,
+  };
+  const failures = (events: string[]) => events.filter((e) => e.startsWith('fail'));
+
+  it('pings the worker and keeps one that answers, however long the run', () => {
+    const { client, workers, events, clock } = setup({ timings });
+    client.start(specFixture(), 'cpu');
+    const worker = workers[0] as FakeWorker;
+    for (let second = 0; second < 60; second++) {
+      clock.advance(1_000);
+      expect(worker.sent.at(-1)).toEqual({ kind: 'ping' });
+      worker.emit({ kind: 'alive' });
+    }
+    expect(failures(events)).toEqual([]);
+    expect(worker.terminated).toBe(false);
+  });
+
+  it('gives up a silent worker at the limit, keeping what it sent, and never forwards pings', () => {
+    const { client, workers, applied, events, clock } = setup({ timings });
+    client.start(specFixture(), 'cpu');
+    const worker = workers[0] as FakeWorker;
+    worker.emit(paused(false));
+    worker.emit({ kind: 'alive' });
+    clock.run(9_000);
+    expect(worker.terminated).toBe(false);
+    clock.run(1_000);
+    expect(worker.terminated).toBe(true);
+    expect(applied).toEqual([[paused(false)]]);
+    expect(failures(events)).toEqual([
+      'fail The training worker stopped answering (nothing for 10 s, hung or out of memory), so it was stopped.',
+    ]);
+  });
+
+  it('waits longer once one step was long: the limit grows with the longest silence seen', () => {
+    const { client, workers, events, clock } = setup({ timings });
+    client.start(specFixture(), 'cpu');
+    const worker = workers[0] as FakeWorker;
+    clock.run(8_000); // one long step (shaders compiling), then an answer
+    worker.emit({ kind: 'alive' });
+    clock.run(31_000);
+    expect(failures(events)).toEqual([]);
+    clock.run(1_000);
+    expect(failures(events)).toHaveLength(1);
+    expect(worker.terminated).toBe(true);
+  });
+
+  it('does not count the time the page slept (a laptop lid closed) as the worker’s silence', () => {
+    const { client, workers, events, clock } = setup({ timings });
+    client.start(specFixture(), 'cpu');
+    const worker = workers[0] as FakeWorker;
+    clock.advance(600_000); // one late tick: the page was not running either
+    expect(failures(events)).toEqual([]);
+    expect(worker.sent.at(-1)).toEqual({ kind: 'ping' });
+    worker.emit({ kind: 'alive' });
+    clock.run(30_000);
+    expect(failures(events)).toEqual([]);
+  });
+
+  it('reports at once a worker that ended without a word, once its life lock comes free', async () => {
+    const lifeLocks = new FakeLifeLocks();
+    const { client, workers, applied, events } = setup({ timings, lifeLocks });
+    client.start(specFixture(), 'cpu');
+    const worker = workers[0] as FakeWorker;
+    const start = worker.sent[0] as Extract<WorkerCommand, { kind: 'start' }>;
+    expect(start.lifeLock).toMatch(/^emc-lab-worker-/);
+    worker.emit(paused(false));
+    worker.emit({ kind: 'life-lock-held' });
+    lifeLocks.waiting.get(start.lifeLock ?? '')?.free();
+    await settle();
+    expect(applied).toEqual([[paused(false)]]);
+    expect(failures(events)).toEqual([
+      'fail The training worker ended without reporting an error (closed, or stopped by the browser, e.g. for lack of memory).',
+    ]);
+    expect(worker.terminated).toBe(true);
+  });
+
+  it('does not watch a worker it let go: a finished run stops the watch and the pings', async () => {
+    const lifeLocks = new FakeLifeLocks();
+    const { client, workers, events, clock } = setup({ timings, lifeLocks });
+    client.start(specFixture(), 'cpu');
+    const worker = workers[0] as FakeWorker;
+    worker.emit({ kind: 'life-lock-held' });
+    worker.emit({ kind: 'fatal', message: 'no backend' });
+    const watch = [...lifeLocks.waiting.values()][0];
+    expect(watch?.signal.aborted).toBe(true);
+    watch?.free();
+    await settle();
+    clock.run(60_000);
+    expect(failures(events)).toEqual([]);
+    expect(worker.sent.filter((c) => c.kind === 'ping')).toEqual([]);
   });
 });

@@ -29,6 +29,35 @@ export interface RunSink {
   markTerminated(message: string, now: number): void;
 }
 
+/**
+ * The watchdog's timings. A training step runs synchronously, so a busy worker answers no
+ * ping until the step ends: only a silence far longer than any step seen so far in the run
+ * (and at least `silenceLimitMs`) means it hangs. A worker that ended is told apart at once
+ * by its life lock (see LifeLocks), not by waiting.
+ */
+export interface WatchdogTimings {
+  pingIntervalMs: number;
+  silenceLimitMs: number;
+  /** The limit grows to this many times the longest silence the worker has ended so far. */
+  longestSilenceFactor: number;
+}
+
+export const WATCHDOG_TIMINGS: WatchdogTimings = {
+  pingIntervalMs: 5_000,
+  silenceLimitMs: 120_000,
+  longestSilenceFactor: 4,
+};
+
+/**
+ * Web Locks, as the watchdog uses them: a worker holds a lock for its whole life and the
+ * browser releases it however the worker ends (self.close(), an out-of-memory kill), which
+ * sends no error event to the page.
+ */
+export interface LifeLocks {
+  /** Resolves once nobody holds `name`; rejects when `signal` aborts first. */
+  whenFree(name: string, signal: AbortSignal): Promise<void>;
+}
+
 export interface Clock {
   now(): number;
   setTimeout(callback: () => void, ms: number): ReturnType<typeof setTimeout>;
@@ -52,11 +81,20 @@ export class TrainingWorkerClient {
   private pending: WorkerMessage[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private stopTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastHeard = 0;
+  private longestSilence = 0;
+  /** Silence while the page itself was awake (see heartbeat). */
+  private awakeSilence = 0;
+  private lastTick = 0;
+  private lifeLock: string | undefined;
+  private lifeLockWatch: AbortController | undefined;
 
   constructor(
     private readonly createWorker: () => WorkerLike,
     private readonly run: RunSink,
     private readonly clock: Clock = realClock,
+    private readonly watchdog: { timings?: WatchdogTimings; lifeLocks?: LifeLocks } = {},
   ) {}
 
   start(
@@ -69,7 +107,10 @@ export class TrainingWorkerClient {
     this.run.begin(spec, options.runId ?? newRunId());
     const worker = this.createWorker();
     this.worker = worker;
-    worker.onmessage = (message) => this.enqueue(message.data);
+    this.lifeLock = this.watchdog.lifeLocks ? `emc-lab-worker-${newRunId()}` : undefined;
+    worker.onmessage = (message) => {
+      if (worker === this.worker) this.receive(worker, message.data);
+    };
     worker.onmessageerror = () =>
       this.crash('The training worker sent a message that could not be read.');
     worker.onerror = (event) => {
@@ -82,7 +123,13 @@ export class TrainingWorkerClient {
       backend,
       replay: options.replay,
       userData: options.userData,
+      lifeLock: this.lifeLock,
     });
+    this.lastHeard = this.clock.now();
+    this.lastTick = this.lastHeard;
+    this.longestSilence = 0;
+    this.awakeSilence = 0;
+    this.heartbeat(worker);
   }
 
   pause(): void {
@@ -118,6 +165,66 @@ export class TrainingWorkerClient {
     this.disposeWorker();
   }
 
+  private receive(worker: WorkerLike, message: WorkerMessage): void {
+    const now = this.clock.now();
+    this.longestSilence = Math.max(this.longestSilence, now - this.lastHeard);
+    this.lastHeard = now;
+    this.awakeSilence = 0;
+    if (message.kind === 'alive') return;
+    if (message.kind === 'life-lock-held') {
+      this.watchLifeLock(worker);
+      return;
+    }
+    this.enqueue(message);
+  }
+
+  /**
+   * Pings the worker; gives it up when it has been silent far longer than it ever was. A
+   * late tick (the laptop slept, a background tab's timers were throttled) counts as two
+   * intervals at most: the worker could not answer while the page was not running either.
+   */
+  private heartbeat(worker: WorkerLike): void {
+    const timings = this.watchdog.timings ?? WATCHDOG_TIMINGS;
+    this.pingTimer = this.clock.setTimeout(() => {
+      if (worker !== this.worker) return;
+      const now = this.clock.now();
+      this.awakeSilence += Math.min(now - this.lastTick, 2 * timings.pingIntervalMs);
+      this.lastTick = now;
+      const silence = this.awakeSilence;
+      const limit = Math.max(
+        timings.silenceLimitMs,
+        timings.longestSilenceFactor * this.longestSilence,
+      );
+      if (silence >= limit) {
+        this.crash(
+          `The training worker stopped answering (nothing for ${Math.round(silence / 1000)} s, hung or out of memory), so it was stopped.`,
+        );
+        return;
+      }
+      worker.postMessage({ kind: 'ping' });
+      this.heartbeat(worker);
+    }, timings.pingIntervalMs);
+  }
+
+  /** Once the worker holds its life lock, that lock coming free means the worker is gone. */
+  private watchLifeLock(worker: WorkerLike): void {
+    const locks = this.watchdog.lifeLocks;
+    const name = this.lifeLock;
+    if (!locks || !name || this.lifeLockWatch) return;
+    const watch = new AbortController();
+    this.lifeLockWatch = watch;
+    locks.whenFree(name, watch.signal).then(
+      () => {
+        if (worker !== this.worker) return;
+        this.crash(
+          'The training worker ended without reporting an error (closed, or stopped by the browser, e.g. for lack of memory).',
+        );
+      },
+      // Aborted: the client let this worker go on purpose.
+      () => undefined,
+    );
+  }
+
   private enqueue(message: WorkerMessage): void {
     this.pending.push(message);
     const ends =
@@ -143,11 +250,15 @@ export class TrainingWorkerClient {
 
   private disposeWorker(): void {
     this.clock.clearTimeout(this.stopTimer);
+    this.clock.clearTimeout(this.pingTimer);
+    this.lifeLockWatch?.abort();
+    this.lifeLockWatch = undefined;
     this.worker?.terminate();
     this.worker = undefined;
   }
 }
 
-function newRunId(): string {
+/** A fresh id for a run's history entry (and its tab lock). */
+export function newRunId(): string {
   return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }

@@ -40,8 +40,20 @@ self.onmessage = (message: MessageEvent<WorkerCommand>) => {
     case 'stop':
       gate?.stop();
       break;
+    case 'ping':
+      post({ kind: 'alive' });
+      break;
   }
 };
+
+/** Holds the page's life lock until this worker ends, however it ends (see LifeLocks). */
+function holdLifeLock(name: string | undefined): void {
+  if (!name || !('locks' in navigator)) return;
+  void navigator.locks.request(name, () => {
+    post({ kind: 'life-lock-held' });
+    return new Promise<never>(() => {});
+  });
+}
 
 async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
   if (gate) {
@@ -49,6 +61,7 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
     return;
   }
   gate = new StepGate();
+  holdLifeLock(command.lifeLock);
   // A lost GPU makes the next tfjs call fail with an obscure error (a buffer unmapped
   // during mapAsync, say): report the loss itself, and only the loss.
   let lostMessage: string | undefined;

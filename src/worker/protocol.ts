@@ -33,14 +33,22 @@ export type WorkerCommand =
       backend: BackendChoice;
       replay?: ProbeRecord[];
       userData?: UserDataFile;
+      /** A Web Lock the worker holds for its whole life: its release tells the page it ended. */
+      lifeLock?: string;
     }
   | { kind: 'pause' }
   | { kind: 'resume' }
-  | { kind: 'stop' };
+  | { kind: 'stop' }
+  /** The page's heartbeat: the worker answers 'alive' whenever its event loop is free. */
+  | { kind: 'ping' };
 
 export type WorkerMessage =
   | { kind: 'backend'; info: BackendInfo }
   | { kind: 'engine'; event: EngineEvent }
   | { kind: 'paused'; paused: boolean }
+  /** Answers a ping. */
+  | { kind: 'alive' }
+  /** The worker now holds the start command's `lifeLock`. */
+  | { kind: 'life-lock-held' }
   /** Something outside the engine's own error handling went wrong (backend start, a bug). */
   | { kind: 'fatal'; message: string };

@@ -1,5 +1,5 @@
 import { featureCount } from '../data/types.ts';
-import { activationsPerSample, parameterCount } from './modelShapes.ts';
+import { activationsPerSample, im2colColumnsPerSample, parameterCount } from './modelShapes.ts';
 
 /**
  * A conservative estimate of the memory a spec needs, so a sweep that cannot fit is refused
@@ -10,8 +10,18 @@ export const MAX_MEMORY_BYTES = 2 * 1024 ** 3;
 const FLOAT = 4;
 /** Weights, gradients, two Adam slots and one temporary per parameter. */
 const COPIES_PER_PARAMETER = 5;
-/** Activations are kept for the backward pass and gradients of the same size are made. */
-const ACTIVATION_COPIES = 3;
+/**
+ * Tensors of each layer output's size alive at the peak of a training step, the end of the
+ * backward pass: tfjs keeps every forward intermediate (matMul, bias sum, activation) and
+ * every gradient intermediate (an activation's gradient alone is Step, Cast, Multiply)
+ * until the step's tidy ends. ViT blocks add layer norms and softmaxes, each several more.
+ * Measured with tf.profile (memory.test.ts).
+ */
+const LAYER_COPIES = { mlp: 9, cnn: 8, vit: 12 } as const;
+/** A forward pass alone keeps each layer's matMul, bias sum and activation. */
+const FORWARD_COPIES = 3;
+/** The im2col columns, their gradient and the reshapes between: about three copies. */
+const COLUMN_COPIES = 3;
 /**
  * The fit check runs the model on chunks of at most this many samples (fixed-size chunks
  * keep WebGPU's buffer pool small); train/fitProbe.ts uses it, this estimate counts it.
@@ -43,16 +53,23 @@ export interface MemoryEstimate {
 
 export function estimateMemory(shape: MemoryShape): MemoryEstimate {
   const samples = shape.poolSize + shape.testSize;
-  // The samples live once in JS and once on the backend, plus the probe's gathered subset.
-  const data = samples * featureCount(shape.inputShape) * FLOAT * 3;
-  const widest = { ...shape, width: Math.max(...shape.widths) };
   const members = shape.parallel ?? 1;
+  const inputs = featureCount(shape.inputShape);
+  // The samples live once in JS and once on the backend, plus each stacked member's
+  // gathered subset.
+  const data = samples * inputs * FLOAT * (2 + members);
+  const widest = { ...shape, width: Math.max(...shape.widths) };
   const model = parameterCount(widest) * FLOAT * COPIES_PER_PARAMETER * members;
-  const rows = Math.max(
-    shape.batchSize === 'full' ? shape.poolSize : Math.min(shape.batchSize, shape.poolSize),
-    Math.min(EVAL_CHUNK, shape.poolSize),
-  );
-  const activations = rows * activationsPerSample(widest) * FLOAT * ACTIVATION_COPIES * members;
+  const batchRows =
+    shape.batchSize === 'full' ? shape.poolSize : Math.min(shape.batchSize, shape.poolSize);
+  const layers = activationsPerSample(widest) - inputs;
+  const columns = im2colColumnsPerSample(widest);
+  const family = shape.depth === 0 ? 'mlp' : shape.family;
+  const training = batchRows * (inputs + layers * LAYER_COPIES[family] + columns * COLUMN_COPIES);
+  // The fit check runs forward only, chunk by chunk: no gradients, one copy of the columns.
+  const checking =
+    Math.min(EVAL_CHUNK, shape.poolSize) * (inputs + layers * FORWARD_COPIES + columns);
+  const activations = Math.max(training, checking) * FLOAT * members;
   return { data, model, activations, total: data + model + activations };
 }
 

@@ -113,6 +113,24 @@ export function activationsPerSample(shape: ModelShape): number {
 }
 
 /**
+ * Numbers in one sample's im2col columns, summed over the CNN's stages: each 3×3
+ * convolution multiplies a [pixels, 9 · channels in] matrix (models/cnn.ts), nine times its
+ * input. At 128×128×3 that is 442,368 numbers a sample, many times the activations.
+ */
+export function im2colColumnsPerSample(shape: ModelShape): number {
+  if (shape.family !== 'cnn' || shape.depth === 0) return 0;
+  let [height = 1, width = 1, channelsIn = 1] = shape.inputShape;
+  let total = 0;
+  for (const stage of cnnStages(shape)) {
+    total += height * width * 9 * channelsIn;
+    height = stage.height;
+    width = stage.width;
+    channelsIn = stage.channels;
+  }
+  return total;
+}
+
+/**
  * Whether a spec's models can train k at a time (search.parallel > 1): MLPs and linear
  * classifiers, whose layers stack into batched matMuls (models/stackedMlp.ts).
  */

@@ -11,6 +11,7 @@ export function HistoryPanel({ busy }: { busy: boolean }) {
   const runs = useHistoryStore((state) => state.runs);
   const refresh = useHistoryStore((state) => state.refresh);
   const remove = useHistoryStore((state) => state.remove);
+  const runningElsewhere = useHistoryStore((state) => state.runningElsewhere);
   const currentRunId = useRunStore((state) => state.runId);
   const pin = useCompareStore((state) => state.pin);
 
@@ -26,14 +27,20 @@ export function HistoryPanel({ busy }: { busy: boolean }) {
       {runs.length === 0 && <p>Finished and interrupted runs are kept here.</p>}
       <ul>
         {runs.map((run) => {
-          const interrupted = run.results.status === 'running' && run.id !== currentRunId;
+          const elsewhere = runningElsewhere.has(run.id);
+          const interrupted =
+            run.results.status === 'running' && run.id !== currentRunId && !elsewhere;
           return (
             <li key={run.id} data-testid="history-entry">
               <strong>{run.results.spec.name}</strong>{' '}
               <small>
                 {new Date(run.savedAt).toLocaleString()} ·{' '}
-                {interrupted ? 'interrupted' : run.results.status} · {run.results.points.length}{' '}
-                points, {run.results.probes.length} probes
+                {elsewhere
+                  ? 'running in another tab'
+                  : interrupted
+                    ? 'interrupted'
+                    : run.results.status}{' '}
+                · {run.results.points.length} points, {run.results.probes.length} probes
               </small>{' '}
               <button type="button" className="secondary" disabled={busy} onClick={() => view(run)}>
                 View

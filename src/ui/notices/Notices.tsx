@@ -15,6 +15,11 @@ export function Notices() {
           data-testid="notice"
         >
           <span>{notice.text}</span>
+          {notice.action && (
+            <button type="button" onClick={notice.action.run}>
+              {notice.action.label}
+            </button>
+          )}
           <button type="button" className="secondary" onClick={() => dismiss(notice.id)}>
             Dismiss
           </button>

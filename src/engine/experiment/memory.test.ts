@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { planModel } from '../models/index.ts';
+import { type SpecOverrides, specFixture } from '../testFixtures.ts';
+import { fitProbe } from '../train/fitProbe.ts';
+import { fitProbesStacked } from '../train/stackedProbes.ts';
+import { estimateMemory } from './memory.ts';
+import { parseSpec } from './validate.ts';
+
+/**
+ * What the estimate is held to: the memory a probe at the spec's worst case really takes
+ * (the widest model, N = the whole pool, so full batches are as large as they get), measured
+ * on the cpu backend as the host copy of the pool plus tf.profile's peakBytes, the most
+ * bytes of tensors alive at once during the probe: training steps, fit checks and the
+ * convergence check. On cpu every tensor is a JS typed array, so this is the part of the
+ * resident size that grows with the spec; process RSS would add the runtime and tfjs'
+ * code, and it moves with the garbage collector, so it could not hold a 1.5× bound.
+ */
+async function measuredBytes(spec: ReturnType<typeof specFixture>): Promise<number> {
+  const { inputShape, classes, poolSize } = spec.data;
+  const features = inputShape.reduce((a, b) => a * b, 1);
+  const host = Float32Array.from({ length: poolSize * features }, (_, i) => Math.sin(i));
+  const pool = {
+    x: tf.tensor(host, [poolSize, ...inputShape]),
+    y: tf.tensor1d(
+      Array.from({ length: poolSize }, (_, i) => i % classes),
+      'int32',
+    ),
+  };
+  const plan = planModel(spec.model, Math.max(...spec.sweep.widths), [...inputShape], classes);
+  const order = Int32Array.from({ length: poolSize }, (_, i) => i);
+  const members = spec.search.parallel ?? 1;
+  const common = { plan, pool, classes, order, train: spec.train, seed: 1 };
+  const profile = await tf.profile(async () => {
+    if (members > 1)
+      await fitProbesStacked({ ...common, ns: Array<number>(members).fill(poolSize) });
+    else await fitProbe({ ...common, n: poolSize });
+  });
+  tf.dispose([pool.x, pool.y]);
+  return profile.peakBytes + host.byteLength;
+}
+
+function estimatedBytes(spec: ReturnType<typeof specFixture>): number {
+  return estimateMemory({
+    family: spec.model.family,
+    inputShape: spec.data.inputShape,
+    classes: spec.data.classes,
+    poolSize: spec.data.poolSize,
+    testSize: spec.data.testSize,
+    depth: spec.model.depth,
+    widths: spec.sweep.widths,
+    patchSize: spec.model.patchSize,
+    heads: spec.model.heads,
+    mlpRatio: spec.model.mlpRatio,
+    batchSize: spec.train.batchSize,
+    parallel: spec.search.parallel,
+  }).total;
+}
+
+const fullBatch = { batchSize: 'full' as const, maxSteps: 2, optimizer: 'adam' as const };
+const gaussian = (inputShape: number[], poolSize: number) => ({
+  source: 'gaussian' as const,
+  inputShape,
+  classes: 4,
+  poolSize,
+});
+
+describe('the memory estimate', () => {
+  it.each<[string, SpecOverrides]>([
+    [
+      'a CNN (im2col columns)',
+      {
+        data: gaussian([16, 16, 3], 64),
+        model: { family: 'cnn', depth: 2 },
+        sweep: { widths: [8] },
+      },
+    ],
+    [
+      'a ViT (attention)',
+      {
+        data: gaussian([16, 16, 1], 64),
+        model: { family: 'vit', depth: 2 },
+        sweep: { widths: [16] },
+      },
+    ],
+    [
+      'a stacked MLP (4 members)',
+      {
+        data: gaussian([64], 512),
+        model: { family: 'mlp', depth: 2 },
+        sweep: { widths: [64] },
+        search: { precision: 0.1, seeds: 1, parallel: 4 },
+      },
+    ],
+  ])('is at least, and within 1.5× of, what %s takes', async (_, overrides) => {
+    const spec = specFixture({ ...overrides, train: fullBatch });
+    const tensors = tf.memory().numTensors;
+    const measured = await measuredBytes(spec);
+    const estimated = estimatedBytes(spec);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(estimated / measured).toBeGreaterThanOrEqual(1);
+    expect(estimated / measured).toBeLessThanOrEqual(1.5);
+  });
+
+  it('refuses a full-batch CNN on 128×128×3 images whose im2col columns take gigabytes', () => {
+    // 1,000 samples × 442,368 column values × 4 bytes is 1.8 GB per copy of the columns.
+    expect(() =>
+      parseSpec({
+        version: 3,
+        seed: 1,
+        data: { source: 'gaussian', inputShape: [128, 128, 3], classes: 2, poolSize: 1000 },
+        model: { family: 'cnn', depth: 1 },
+        sweep: { widths: [1] },
+        train: { optimizer: 'adam', learningRate: 0.01, batchSize: 'full' },
+        search: { precision: 0.1, seeds: 1 },
+      }),
+    ).toThrow(/would need about [\d.]+ GB of memory/);
+  });
+});
