@@ -1,8 +1,10 @@
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
-import { unzipSync } from 'fflate';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { MAX_POOL_SIZE } from '../experiment/index.ts';
 import { sha256Hex } from './hash.ts';
+import { type ImageEntry, isImagePath, type Read } from './zip.ts';
+
+export { type ImageEntry, type Read, readZip } from './zip.ts';
 
 /**
  * A labelled image folder, read from a directory (CLI), a chosen folder (lab) or a .zip of
@@ -10,11 +12,6 @@ import { sha256Hex } from './hash.ts';
  * are ours, in plain JS, so the lab and the CLI get the same pixels from the same files.
  * Untrusted input: every problem is one message naming its file, never an exception.
  */
-export interface ImageEntry {
-  /** Path inside the folder or zip, "/"-separated, e.g. "pets/cat/001.png". */
-  path: string;
-  bytes: Uint8Array;
-}
 
 /** What a folder holds, before any decoding: enough to show it and to name it in a spec. */
 export interface ImageFolderIndex {
@@ -34,8 +31,6 @@ export interface DecodedImages {
   classNames: string[];
 }
 
-export type Read<T> = { ok: true; value: T } | { ok: false; error: string };
-
 export const IMAGE_LIMITS = {
   maxImages: MAX_POOL_SIZE,
   maxClasses: 100,
@@ -47,31 +42,11 @@ export const IMAGE_LIMITS = {
   maxSourcePixels: 16_000_000,
 } as const;
 
-const IMAGE_FILE = /\.(png|jpe?g)$/i;
-// What operating systems and zip tools leave beside the images.
-const IGNORED = /(^|\/)(__MACOSX|\.[^/]*|Thumbs\.db|desktop\.ini)(\/|$)/i;
-
-/** Unzips a .zip into entries, or says why it cannot. */
-export function readZip(bytes: Uint8Array, name: string): Read<ImageEntry[]> {
-  try {
-    const files = unzipSync(bytes);
-    const entries = Object.entries(files)
-      .filter(([path]) => !path.endsWith('/'))
-      .map(([path, data]) => ({ path, bytes: data }));
-    return { ok: true, value: entries };
-  } catch (error) {
-    return {
-      ok: false,
-      error: `${name} is not a readable zip file (${(error as Error).message}).`,
-    };
-  }
-}
-
 /** Finds the class folders and their images; no image is decoded yet. */
 export async function indexImageFolder(entries: ImageEntry[]): Promise<Read<ImageFolderIndex>> {
   const fail = (error: string) => ({ ok: false as const, error });
   const images = entries
-    .filter((entry) => !IGNORED.test(entry.path) && IMAGE_FILE.test(entry.path))
+    .filter((entry) => isImagePath(entry.path))
     .map((entry) => ({ ...entry, parts: entry.path.split('/').filter((part) => part !== '') }));
   if (images.length === 0) {
     return fail('There are no PNG or JPEG images in it: put each class in its own folder.');

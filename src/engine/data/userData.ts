@@ -3,6 +3,7 @@ import { MAX_MEMORY_BYTES, formatBytes } from '../experiment/memory.ts';
 import type { UserSource } from './catalog.ts';
 import { describeDataMismatch, describeSummary, type UserDataSummary } from './userDataSummary.ts';
 import { readCsv } from './csv.ts';
+import { MAX_USER_FILE_BYTES } from './limits.ts';
 import { sha256Hex } from './hash.ts';
 import {
   type DecodedImages,
@@ -37,8 +38,7 @@ export interface ReadUserData {
   images?: DecodedImages;
 }
 
-/** Files above this are refused before reading: their decoded rows could not fit anyway. */
-export const MAX_USER_FILE_BYTES = 512 * 1024 ** 2;
+export { MAX_USER_FILE_BYTES } from './limits.ts';
 /** The decoded data may use this share of the memory budget; models need the rest. */
 const DATA_SHARE = 4;
 
