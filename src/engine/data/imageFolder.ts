@@ -2,6 +2,7 @@ import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { MAX_POOL_SIZE } from '../experiment/index.ts';
 import { sha256Hex } from './hash.ts';
+import { checkPngData, type ImageHeader, isPng, readImageHeader } from './imageHeaders.ts';
 import { type ImageEntry, isImagePath, type Read } from './zip.ts';
 
 export { type ImageEntry, type Read, readZip } from './zip.ts';
@@ -130,15 +131,13 @@ interface Bitmap {
 /** Decodes one PNG or JPEG to 8-bit gray or RGB (alpha is dropped), or names the problem. */
 export function decodeImage(path: string, bytes: Uint8Array): Read<Bitmap> {
   const fail = (why: string) => ({ ok: false as const, error: `${path} ${why}` });
+  // The header's size is checked before the decoder allocates for it.
+  const header = readImageHeader(bytes, IMAGE_LIMITS.maxSourcePixels);
+  if (!header.ok) return fail(header.why);
   try {
-    if (bytes[0] === 0x89 && bytes[1] === 0x50) {
-      // The header's size is checked before the decoder allocates for it.
-      const header = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      if (bytes.length < 24) return fail('is cut short (no PNG header).');
-      const [width, height] = [header.getUint32(16), header.getUint32(20)];
-      if (width * height > IMAGE_LIMITS.maxSourcePixels) {
-        return fail(`is ${width}×${height}: too large to decode here.`);
-      }
+    if (isPng(bytes)) {
+      const excess = checkPngData(bytes);
+      if (excess) return fail(excess);
       const png = decodePng(bytes);
       let data = png.data;
       let channels = png.channels;
@@ -150,18 +149,15 @@ export function decodeImage(path: string, bytes: Uint8Array): Read<Bitmap> {
         data instanceof Uint16Array ? Uint8Array.from(data, (v) => v >> 8) : Uint8Array.from(data);
       return { ok: true, value: dropAlpha(png.width, png.height, channels, eight) };
     }
-    if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-      const jpeg = decodeJpeg(bytes, {
-        useTArray: true,
-        formatAsRGBA: false,
-        maxResolutionInMP: IMAGE_LIMITS.maxSourcePixels / 1e6,
-        maxMemoryUsageInMB: 512,
-      });
-      const channels = jpeg.data.length / (jpeg.width * jpeg.height);
-      if (channels !== 1 && channels !== 3) return fail('has an unsupported JPEG colour layout.');
-      return { ok: true, value: { ...jpeg, channels, data: jpeg.data } };
-    }
-    return fail('is neither a PNG nor a JPEG image (its first bytes say otherwise).');
+    const jpeg = decodeJpeg(bytes, {
+      useTArray: true,
+      formatAsRGBA: false,
+      maxResolutionInMP: IMAGE_LIMITS.maxSourcePixels / 1e6,
+      maxMemoryUsageInMB: 512,
+    });
+    const channels = jpeg.data.length / (jpeg.width * jpeg.height);
+    if (channels !== 1 && channels !== 3) return fail('has an unsupported JPEG colour layout.');
+    return { ok: true, value: { ...jpeg, channels, data: jpeg.data } };
   } catch (error) {
     return fail(`could not be decoded: ${(error as Error).message}.`);
   }
@@ -186,33 +182,38 @@ export function decodeImageFolder(
   index: ImageFolderIndex,
   size?: readonly [number, number],
 ): Read<DecodedImages> {
-  const bitmaps: Bitmap[] = [];
+  // Sizes and colour from the headers first: absurd claims are refused before decoding.
+  const headers: ImageHeader[] = [];
   for (const image of index.images) {
-    const decoded = decodeImage(image.path, image.bytes);
-    if (!decoded.ok) return decoded;
-    bitmaps.push(decoded.value);
+    const header = readImageHeader(image.bytes, IMAGE_LIMITS.maxSourcePixels);
+    if (!header.ok) return { ok: false, error: `${image.path} ${header.why}` };
+    headers.push(header.value);
   }
   const [height, width] = size ?? [
-    Math.min(IMAGE_LIMITS.defaultMaxSide, ...bitmaps.map((b) => b.height)),
-    Math.min(IMAGE_LIMITS.defaultMaxSide, ...bitmaps.map((b) => b.width)),
+    Math.min(IMAGE_LIMITS.defaultMaxSide, ...headers.map((h) => h.height)),
+    Math.min(IMAGE_LIMITS.defaultMaxSide, ...headers.map((h) => h.width)),
   ];
-  const channels = bitmaps.some((b) => b.channels === 3) ? 3 : 1;
+  const channels = headers.some((h) => h.channels === 3) ? 3 : 1;
   const per = height * width * channels;
-  const pixels = new Uint8Array(bitmaps.length * per);
-  bitmaps.forEach((bitmap, i) => {
-    const resized = resizeArea(bitmap, height, width);
+  const pixels = new Uint8Array(index.images.length * per);
+  // One image at a time, decoded then resized: memory follows the output, not the sources.
+  for (const [i, image] of index.images.entries()) {
+    const decoded = decodeImage(image.path, image.bytes);
+    if (!decoded.ok) return decoded;
+    const resized = resizeArea(decoded.value, height, width);
     const target = pixels.subarray(i * per, (i + 1) * per);
     if (channels === resized.channels) target.set(resized.data);
-    else
+    else if (channels === 3)
       for (let p = 0; p < height * width; p++)
         target.fill(resized.data[p] as number, p * 3, p * 3 + 3);
-  });
+    else return { ok: false, error: `${image.path} decodes in colour where its header says gray.` };
+  }
   return {
     ok: true,
     value: {
       pixels,
       labels: Int32Array.from(index.images, (image) => image.label),
-      rows: bitmaps.length,
+      rows: index.images.length,
       inputShape: [height, width, channels],
       classNames: index.classNames,
     },
