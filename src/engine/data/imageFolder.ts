@@ -159,7 +159,17 @@ export function decodeImage(path: string, bytes: Uint8Array): Read<Bitmap> {
     if (channels !== 1 && channels !== 3) return fail('has an unsupported JPEG colour layout.');
     return { ok: true, value: { ...jpeg, channels, data: jpeg.data } };
   } catch (error) {
-    return fail(`could not be decoded: ${(error as Error).message}.`);
+    // A decoder's own messages name the fault; a TypeError or RangeError is it tripping
+    // over damaged data, which is all a person can be told.
+    const message = error instanceof Error ? error.message.replace(/[\s:.]+$/, '') : String(error);
+    const internal =
+      error instanceof TypeError || error instanceof RangeError || /undefined|NaN/.test(message);
+    const kind = isPng(bytes) ? 'PNG' : 'JPEG';
+    return fail(
+      internal
+        ? `is a damaged ${kind}: its data could not be decoded.`
+        : `could not be decoded: ${message}.`,
+    );
   }
 }
 
