@@ -114,13 +114,13 @@ export function pngDataBytes(
   return total;
 }
 
-// Compressed bytes inflated at a time: at most ~16 MB come out before the count is checked.
-const PUSH_BYTES = 16 * 1024;
+// Compressed bytes inflated at a time: at most ~4 MB come out before the count is checked.
+const PUSH_BYTES = 4 * 1024;
 
 /**
  * Checks that a PNG's pixel data (its IDAT chunks) inflates to no more than its header
  * implies, counting the bytes as they come and stopping past the bound: a 1 KB file that
- * says 4×4 and inflates to 200 MB is refused after inflating little more than 16 MB.
+ * says 4×4 and inflates to 200 MB is refused after inflating little more than 4 MB.
  */
 export function checkPngData(bytes: Uint8Array): string | undefined {
   const header = readPngHeader(bytes);

@@ -41,8 +41,9 @@ export function isImagePath(path: string): boolean {
 }
 
 // Compressed bytes handed to the inflater at a time: deflate expands at most ~1032×, so
-// one step inflates at most ~16 MB before the running count is checked again.
-const PUSH_BYTES = 16 * 1024;
+// one step inflates at most ~4 MB before the running count is checked again
+// (fflate also inflates long runs faster in small steps than in large ones).
+const PUSH_BYTES = 4 * 1024;
 
 /** Unzips the images of a .zip, within `limits`, or says why it cannot. */
 export function readZip(
