@@ -183,6 +183,8 @@ function dropAlpha(width: number, height: number, channels: number, data: Uint8A
   return { width, height, channels: keep, data: out };
 }
 
+const PROGRESS_EVERY_IMAGES = 50;
+
 /**
  * Decodes every image at `size` ([height, width]; default the smallest common size, at
  * most IMAGE_LIMITS.defaultMaxSide per side). Gray stays one channel unless some image is
@@ -191,6 +193,7 @@ function dropAlpha(width: number, height: number, channels: number, data: Uint8A
 export function decodeImageFolder(
   index: ImageFolderIndex,
   size?: readonly [number, number],
+  onDecoded?: (done: number, total: number) => void,
 ): Read<DecodedImages> {
   // Sizes and colour from the headers first: absurd claims are refused before decoding.
   const headers: ImageHeader[] = [];
@@ -217,6 +220,7 @@ export function decodeImageFolder(
       for (let p = 0; p < height * width; p++)
         target.fill(resized.data[p] as number, p * 3, p * 3 + 3);
     else return { ok: false, error: `${image.path} decodes in colour where its header says gray.` };
+    if ((i + 1) % PROGRESS_EVERY_IMAGES === 0) onDecoded?.(i + 1, index.images.length);
   }
   return {
     ok: true,

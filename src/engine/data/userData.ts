@@ -30,6 +30,8 @@ export interface UserDataOptions {
   labelColumn?: string;
   /** images: [height, width] to resize to; default the smallest common size, bounded. */
   size?: readonly [number, number];
+  /** Told what is being done, now and then: "Reading rows… 40%". */
+  onProgress?: (stage: string) => void;
 }
 
 export interface ReadUserData {
@@ -69,6 +71,8 @@ export async function readUserData(
     if (file.bytes.includes(0)) return fail('It is not a text file (it holds zero bytes).');
     const read = readCsv(new TextDecoder().decode(file.bytes), {
       labelColumn: options.labelColumn,
+      onProgress: (fraction) =>
+        options.onProgress?.(`Reading rows… ${Math.round(fraction * 100)}%`),
     });
     if (!read.ok) return fail(read.error);
     const { table } = read;
@@ -100,7 +104,9 @@ export async function readUserData(
   }
   const index = await indexImageFolder(file.entries);
   if (!index.ok) return fail(index.error);
-  const decoded = decodeImageFolder(index.value, options.size);
+  const decoded = decodeImageFolder(index.value, options.size, (done, total) =>
+    options.onProgress?.(`Decoding images… ${done} of ${total}`),
+  );
   if (!decoded.ok) return fail(decoded.error);
   const images = decoded.value;
   const refused = tooLarge(images.pixels.length * 4, `Its ${images.rows} images`);
