@@ -138,6 +138,33 @@ test('a malformed CSV names the row and column at fault and keeps the form', asy
   await expect(page.getByTestId('data-error')).toHaveCount(0);
 });
 
+test('a hostile CSV is read in a worker and refused with the problem named, keeping the form', async ({
+  page,
+}) => {
+  await setField(page, 'Name', 'My careful experiment');
+  await page.getByLabel('Dataset', { exact: true }).selectOption('csv');
+  const workers: string[] = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  // 65,535 columns named over 100,000 one-cell rows: sized from its header, it asked for 26 GB.
+  const header = Array.from({ length: 65_535 }, (_, i) => `c${i}`).join(',');
+  await page
+    .getByLabel('Choose a CSV file…')
+    .setInputFiles(csvFile(`${header}\n${'1\n'.repeat(100_000)}`, 'wide.csv'));
+  await expect(page.getByTestId('data-error')).toHaveText(
+    'wide.csv: Row 2 has 1 cells where the header has 65535 columns.',
+  );
+  expect(workers.some((url) => /readData/.test(url))).toBe(true);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('My careful experiment');
+  await expect(page.getByTestId('data-summary')).toHaveCount(0);
+  // A feature float32 cannot hold is named by row and column.
+  await page
+    .getByLabel('Choose a CSV file…')
+    .setInputFiles(csvFile('a,b,kind\n1,2,x\n3,1e39,y\n', 'huge.csv'));
+  await expect(page.getByTestId('data-error')).toHaveText(
+    'huge.csv: Row 3, column "b": 1e39 is beyond the range of 32-bit floats (±3.4e38), where training computes.',
+  );
+});
+
 test('a folder of class folders of images, or its zip, trains', async ({ page }) => {
   await page.getByLabel('Dataset', { exact: true }).selectOption('images');
   await page.getByLabel('Choose a folder…').setInputFiles(barsFolder());

@@ -2,7 +2,13 @@
  * The one message protocol between the lab page and its training worker. Type-only: both
  * sides import it, neither imports the other's code. Every message has a `kind`.
  */
-import type { EngineEvent, ExperimentSpec, ProbeRecord, UserDataFile } from '../engine/index.ts';
+import type {
+  EngineEvent,
+  ExperimentSpec,
+  ProbeRecord,
+  UserDataFile,
+  UserDataSummary,
+} from '../engine/index.ts';
 
 /** Backends in fallback order; "auto" walks it from the top. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -52,3 +58,22 @@ export type WorkerMessage =
   | { kind: 'life-lock-held' }
   /** Something outside the engine's own error handling went wrong (backend start, a bug). */
   | { kind: 'fatal'; message: string };
+
+/**
+ * The data reader's worker: the user's files are unzipped, decoded and checked there, off
+ * the page's thread (a 257 MB CSV takes seconds), one fresh worker per read.
+ */
+export interface ReadDataRequest {
+  kind: 'read-data';
+  source: 'csv' | 'images';
+  /** Files chosen or dropped, with their paths in a chosen folder (a worker cannot see those). */
+  chosen?: { files: File[]; paths: string[] };
+  /** Or data this browser stored before, read again (with another label column, say). */
+  stored?: UserDataFile;
+  options: { labelColumn?: string; size?: [number, number] };
+}
+
+export type ReadDataReply =
+  | { kind: 'data-progress'; stage: string }
+  | { kind: 'data-read'; file: UserDataFile; summary: UserDataSummary }
+  | { kind: 'data-refused'; error: string };

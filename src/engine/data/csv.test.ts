@@ -84,6 +84,48 @@ describe('readCsv', () => {
     expect(errorOf(wide)).toContain(`at most ${CSV_LIMITS.maxFeatures} are allowed`);
   });
 
+  it('refuses a 65,535-column header over one-cell rows at the first row, allocating nothing for the header', () => {
+    const header = Array.from({ length: 65_535 }, (_, i) => `c${i}`).join(',');
+    const text = `${header}\n${'1\n'.repeat(100_000)}`;
+    expect(errorOf(text)).toBe('Row 2 has 1 cells where the header has 65535 columns.');
+  });
+
+  it('refuses a row with far more cells than the header without splitting all of them', () => {
+    expect(errorOf(`a,b\n1,x\n${'1,'.repeat(1_000_000)}x\n`)).toBe(
+      'Row 3 has more cells where the header has 2 columns.',
+    );
+  });
+
+  it.each(['1e39', '-1e39', '3.5e38'])(
+    'refuses the feature cell %s, which float32 cannot hold, naming its row and column',
+    (cell) => {
+      expect(errorOf(`a,b,y\n1,2,p\n3,${cell},q\n`)).toBe(
+        `Row 3, column "b": ${cell} is beyond the range of 32-bit floats (±3.4e38), where training computes.`,
+      );
+    },
+  );
+
+  it('keeps the largest float32 and anything below it', () => {
+    const t = table('a,y\n3.4028234663852886e38,p\n-1e38,q\n1e-50,p\n');
+    expect(Array.from(t.x)).toEqual([3.4028234663852886e38, Math.fround(-1e38), 0]);
+  });
+
+  it('accepts quoted cells holding commas and line ends (RFC 4180), counting rows as records', () => {
+    const t = table('a,"the\nlabel"\n1,"two,\r\nlines"\n2,b\n3,"two,\r\nlines"\n');
+    expect(t.labelColumn).toBe('the\nlabel');
+    expect(t.classLabels).toEqual(['two,\r\nlines', 'b']);
+    expect(Array.from(t.y)).toEqual([0, 1, 0]);
+    expect(errorOf('a,b\n1,"x\ny"\n2,z\noops,w\n')).toContain('Row 4, column "a"');
+  });
+
+  it.each([
+    ['a,b\n1,"a"b\n2,c\n', 'Row 2, column 2: text follows a closing quote ("a"b…).'],
+    ['a,b\n1,a"b\n2,c\n', 'Row 2, column 2: a quote inside an unquoted cell (a"…).'],
+    ['"a"x,b\n1,c\n', 'Row 1 (the header), column 1: text follows a closing quote'],
+  ])('refuses the stray quote in %j with a clear message', (text, message) => {
+    expect(errorOf(text)).toContain(message);
+  });
+
   it('answers thousands of mutated files with a table or a message, never an exception', () => {
     const rng = createRng(5);
     const alphabet = ['1', '2', '.', ',', '"', '\n', '\r', 'x', '-', 'e', ' ', ''];

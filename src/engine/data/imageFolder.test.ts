@@ -108,7 +108,7 @@ describe('indexImageFolder', () => {
         { path: 'cat/1.png', bytes: grayPng(2, 2, 1) },
         { path: 'dog/2.png', bytes: grayPng(4, 4, 1).slice(0, 40) },
       ]),
-    ).toMatch(/dog\/2\.png could not be decoded/);
+    ).toMatch(/dog\/2\.png is a damaged PNG: its data could not be decoded/);
   });
 });
 

@@ -1,8 +1,11 @@
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
-import { unzipSync } from 'fflate';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { MAX_POOL_SIZE } from '../experiment/index.ts';
 import { sha256Hex } from './hash.ts';
+import { checkPngData, type ImageHeader, isPng, readImageHeader } from './imageHeaders.ts';
+import { type ImageEntry, isImagePath, type Read } from './zip.ts';
+
+export { type ImageEntry, type Read, readZip } from './zip.ts';
 
 /**
  * A labelled image folder, read from a directory (CLI), a chosen folder (lab) or a .zip of
@@ -10,11 +13,6 @@ import { sha256Hex } from './hash.ts';
  * are ours, in plain JS, so the lab and the CLI get the same pixels from the same files.
  * Untrusted input: every problem is one message naming its file, never an exception.
  */
-export interface ImageEntry {
-  /** Path inside the folder or zip, "/"-separated, e.g. "pets/cat/001.png". */
-  path: string;
-  bytes: Uint8Array;
-}
 
 /** What a folder holds, before any decoding: enough to show it and to name it in a spec. */
 export interface ImageFolderIndex {
@@ -34,8 +32,6 @@ export interface DecodedImages {
   classNames: string[];
 }
 
-export type Read<T> = { ok: true; value: T } | { ok: false; error: string };
-
 export const IMAGE_LIMITS = {
   maxImages: MAX_POOL_SIZE,
   maxClasses: 100,
@@ -47,31 +43,11 @@ export const IMAGE_LIMITS = {
   maxSourcePixels: 16_000_000,
 } as const;
 
-const IMAGE_FILE = /\.(png|jpe?g)$/i;
-// What operating systems and zip tools leave beside the images.
-const IGNORED = /(^|\/)(__MACOSX|\.[^/]*|Thumbs\.db|desktop\.ini)(\/|$)/i;
-
-/** Unzips a .zip into entries, or says why it cannot. */
-export function readZip(bytes: Uint8Array, name: string): Read<ImageEntry[]> {
-  try {
-    const files = unzipSync(bytes);
-    const entries = Object.entries(files)
-      .filter(([path]) => !path.endsWith('/'))
-      .map(([path, data]) => ({ path, bytes: data }));
-    return { ok: true, value: entries };
-  } catch (error) {
-    return {
-      ok: false,
-      error: `${name} is not a readable zip file (${(error as Error).message}).`,
-    };
-  }
-}
-
 /** Finds the class folders and their images; no image is decoded yet. */
 export async function indexImageFolder(entries: ImageEntry[]): Promise<Read<ImageFolderIndex>> {
   const fail = (error: string) => ({ ok: false as const, error });
   const images = entries
-    .filter((entry) => !IGNORED.test(entry.path) && IMAGE_FILE.test(entry.path))
+    .filter((entry) => isImagePath(entry.path))
     .map((entry) => ({ ...entry, parts: entry.path.split('/').filter((part) => part !== '') }));
   if (images.length === 0) {
     return fail('There are no PNG or JPEG images in it: put each class in its own folder.');
@@ -155,15 +131,13 @@ interface Bitmap {
 /** Decodes one PNG or JPEG to 8-bit gray or RGB (alpha is dropped), or names the problem. */
 export function decodeImage(path: string, bytes: Uint8Array): Read<Bitmap> {
   const fail = (why: string) => ({ ok: false as const, error: `${path} ${why}` });
+  // The header's size is checked before the decoder allocates for it.
+  const header = readImageHeader(bytes, IMAGE_LIMITS.maxSourcePixels);
+  if (!header.ok) return fail(header.why);
   try {
-    if (bytes[0] === 0x89 && bytes[1] === 0x50) {
-      // The header's size is checked before the decoder allocates for it.
-      const header = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      if (bytes.length < 24) return fail('is cut short (no PNG header).');
-      const [width, height] = [header.getUint32(16), header.getUint32(20)];
-      if (width * height > IMAGE_LIMITS.maxSourcePixels) {
-        return fail(`is ${width}×${height}: too large to decode here.`);
-      }
+    if (isPng(bytes)) {
+      const excess = checkPngData(bytes);
+      if (excess) return fail(excess);
       const png = decodePng(bytes);
       let data = png.data;
       let channels = png.channels;
@@ -175,20 +149,27 @@ export function decodeImage(path: string, bytes: Uint8Array): Read<Bitmap> {
         data instanceof Uint16Array ? Uint8Array.from(data, (v) => v >> 8) : Uint8Array.from(data);
       return { ok: true, value: dropAlpha(png.width, png.height, channels, eight) };
     }
-    if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-      const jpeg = decodeJpeg(bytes, {
-        useTArray: true,
-        formatAsRGBA: false,
-        maxResolutionInMP: IMAGE_LIMITS.maxSourcePixels / 1e6,
-        maxMemoryUsageInMB: 512,
-      });
-      const channels = jpeg.data.length / (jpeg.width * jpeg.height);
-      if (channels !== 1 && channels !== 3) return fail('has an unsupported JPEG colour layout.');
-      return { ok: true, value: { ...jpeg, channels, data: jpeg.data } };
-    }
-    return fail('is neither a PNG nor a JPEG image (its first bytes say otherwise).');
+    const jpeg = decodeJpeg(bytes, {
+      useTArray: true,
+      formatAsRGBA: false,
+      maxResolutionInMP: IMAGE_LIMITS.maxSourcePixels / 1e6,
+      maxMemoryUsageInMB: 512,
+    });
+    const channels = jpeg.data.length / (jpeg.width * jpeg.height);
+    if (channels !== 1 && channels !== 3) return fail('has an unsupported JPEG colour layout.');
+    return { ok: true, value: { ...jpeg, channels, data: jpeg.data } };
   } catch (error) {
-    return fail(`could not be decoded: ${(error as Error).message}.`);
+    // A decoder's own messages name the fault; a TypeError or RangeError is it tripping
+    // over damaged data, which is all a person can be told.
+    const message = error instanceof Error ? error.message.replace(/[\s:.]+$/, '') : String(error);
+    const internal =
+      error instanceof TypeError || error instanceof RangeError || /undefined|NaN/.test(message);
+    const kind = isPng(bytes) ? 'PNG' : 'JPEG';
+    return fail(
+      internal
+        ? `is a damaged ${kind}: its data could not be decoded.`
+        : `could not be decoded: ${message}.`,
+    );
   }
 }
 
@@ -202,6 +183,8 @@ function dropAlpha(width: number, height: number, channels: number, data: Uint8A
   return { width, height, channels: keep, data: out };
 }
 
+const PROGRESS_EVERY_IMAGES = 50;
+
 /**
  * Decodes every image at `size` ([height, width]; default the smallest common size, at
  * most IMAGE_LIMITS.defaultMaxSide per side). Gray stays one channel unless some image is
@@ -210,34 +193,41 @@ function dropAlpha(width: number, height: number, channels: number, data: Uint8A
 export function decodeImageFolder(
   index: ImageFolderIndex,
   size?: readonly [number, number],
+  onDecoded?: (done: number, total: number) => void,
 ): Read<DecodedImages> {
-  const bitmaps: Bitmap[] = [];
+  // Sizes and colour from the headers first: absurd claims are refused before decoding.
+  const headers: ImageHeader[] = [];
   for (const image of index.images) {
-    const decoded = decodeImage(image.path, image.bytes);
-    if (!decoded.ok) return decoded;
-    bitmaps.push(decoded.value);
+    const header = readImageHeader(image.bytes, IMAGE_LIMITS.maxSourcePixels);
+    if (!header.ok) return { ok: false, error: `${image.path} ${header.why}` };
+    headers.push(header.value);
   }
   const [height, width] = size ?? [
-    Math.min(IMAGE_LIMITS.defaultMaxSide, ...bitmaps.map((b) => b.height)),
-    Math.min(IMAGE_LIMITS.defaultMaxSide, ...bitmaps.map((b) => b.width)),
+    Math.min(IMAGE_LIMITS.defaultMaxSide, ...headers.map((h) => h.height)),
+    Math.min(IMAGE_LIMITS.defaultMaxSide, ...headers.map((h) => h.width)),
   ];
-  const channels = bitmaps.some((b) => b.channels === 3) ? 3 : 1;
+  const channels = headers.some((h) => h.channels === 3) ? 3 : 1;
   const per = height * width * channels;
-  const pixels = new Uint8Array(bitmaps.length * per);
-  bitmaps.forEach((bitmap, i) => {
-    const resized = resizeArea(bitmap, height, width);
+  const pixels = new Uint8Array(index.images.length * per);
+  // One image at a time, decoded then resized: memory follows the output, not the sources.
+  for (const [i, image] of index.images.entries()) {
+    const decoded = decodeImage(image.path, image.bytes);
+    if (!decoded.ok) return decoded;
+    const resized = resizeArea(decoded.value, height, width);
     const target = pixels.subarray(i * per, (i + 1) * per);
     if (channels === resized.channels) target.set(resized.data);
-    else
+    else if (channels === 3)
       for (let p = 0; p < height * width; p++)
         target.fill(resized.data[p] as number, p * 3, p * 3 + 3);
-  });
+    else return { ok: false, error: `${image.path} decodes in colour where its header says gray.` };
+    if ((i + 1) % PROGRESS_EVERY_IMAGES === 0) onDecoded?.(i + 1, index.images.length);
+  }
   return {
     ok: true,
     value: {
       pixels,
       labels: Int32Array.from(index.images, (image) => image.label),
-      rows: bitmaps.length,
+      rows: index.images.length,
       inputShape: [height, width, channels],
       classNames: index.classNames,
     },

@@ -3,6 +3,7 @@ import { MAX_MEMORY_BYTES, formatBytes } from '../experiment/memory.ts';
 import type { UserSource } from './catalog.ts';
 import { describeDataMismatch, describeSummary, type UserDataSummary } from './userDataSummary.ts';
 import { readCsv } from './csv.ts';
+import { MAX_USER_FILE_BYTES } from './limits.ts';
 import { sha256Hex } from './hash.ts';
 import {
   type DecodedImages,
@@ -29,6 +30,8 @@ export interface UserDataOptions {
   labelColumn?: string;
   /** images: [height, width] to resize to; default the smallest common size, bounded. */
   size?: readonly [number, number];
+  /** Told what is being done, now and then: "Reading rows… 40%". */
+  onProgress?: (stage: string) => void;
 }
 
 export interface ReadUserData {
@@ -37,8 +40,7 @@ export interface ReadUserData {
   images?: DecodedImages;
 }
 
-/** Files above this are refused before reading: their decoded rows could not fit anyway. */
-export const MAX_USER_FILE_BYTES = 512 * 1024 ** 2;
+export { MAX_USER_FILE_BYTES } from './limits.ts';
 /** The decoded data may use this share of the memory budget; models need the rest. */
 const DATA_SHARE = 4;
 
@@ -69,6 +71,8 @@ export async function readUserData(
     if (file.bytes.includes(0)) return fail('It is not a text file (it holds zero bytes).');
     const read = readCsv(new TextDecoder().decode(file.bytes), {
       labelColumn: options.labelColumn,
+      onProgress: (fraction) =>
+        options.onProgress?.(`Reading rows… ${Math.round(fraction * 100)}%`),
     });
     if (!read.ok) return fail(read.error);
     const { table } = read;
@@ -100,7 +104,9 @@ export async function readUserData(
   }
   const index = await indexImageFolder(file.entries);
   if (!index.ok) return fail(index.error);
-  const decoded = decodeImageFolder(index.value, options.size);
+  const decoded = decodeImageFolder(index.value, options.size, (done, total) =>
+    options.onProgress?.(`Decoding images… ${done} of ${total}`),
+  );
   if (!decoded.ok) return fail(decoded.error);
   const images = decoded.value;
   const refused = tooLarge(images.pixels.length * 4, `Its ${images.rows} images`);

@@ -7,6 +7,7 @@ import {
 } from '../../engine/data/userDataSummary.ts';
 import { useConfigStore } from '../../state/configStore.ts';
 import { USER_DATA_FIELDS } from '../../state/formFields.ts';
+import { readDataOffThread } from '../../state/dataReader.ts';
 import { storedUserData, useLocalDataStore } from '../../state/userDataStore.ts';
 
 /** Classes listed in the summary before "…". */
@@ -55,20 +56,37 @@ export function UserDataPanel({
       .map(Number),
   } as const;
 
-  async function load(file: UserDataFile, options: { labelColumn?: string } = {}) {
+  /** Reads chosen files, or stored data again, in the data reader's worker. */
+  async function load(
+    what: { chosen: File[] } | { stored: UserDataFile; name: string },
+    options: { labelColumn?: string } = {},
+  ) {
     setError(undefined);
-    setBusy(`Reading ${file.name}…`);
+    const name = 'stored' in what ? what.name : (what.chosen[0]?.name ?? 'your data');
+    setBusy(`Reading ${name}…`);
     try {
       const [height = 0, width = 0] = expected.inputShape;
-      // The readers (CSV, PNG, JPEG, zip) load only when someone brings data.
-      const { readUserData } = await import('../../engine/data/userData.ts');
-      const read = await readUserData(file, {
-        labelColumn: options.labelColumn ?? (required ? values['data.labelColumn'] : undefined),
-        size: required && source === 'images' ? [height, width] : undefined,
-      });
+      const read = await readDataOffThread(
+        {
+          source,
+          ...('stored' in what
+            ? { stored: what.stored }
+            : {
+                chosen: {
+                  files: what.chosen,
+                  paths: what.chosen.map((file) => file.webkitRelativePath || file.name),
+                },
+              }),
+          options: {
+            labelColumn: options.labelColumn ?? (required ? values['data.labelColumn'] : undefined),
+            size: required && source === 'images' ? [height, width] : undefined,
+          },
+        },
+        (stage) => setBusy(`${name}: ${stage}`),
+      );
       // A file that cannot be read changes nothing in the form.
       if (!read.ok) return setError(read.error);
-      const { summary } = read.value;
+      const { file, summary } = read;
       if (required) {
         const mismatch = describeDataMismatch(expected, summary);
         if (mismatch) {
@@ -84,16 +102,13 @@ export function UserDataPanel({
   }
 
   async function choose(files: FileList | null) {
-    const { userDataFromFiles } = await import('./chosenFiles.ts');
-    const chosen = await userDataFromFiles(source, Array.from(files ?? []));
-    if (!chosen.ok) return setError(chosen.error);
-    await load(chosen.file);
+    await load({ chosen: Array.from(files ?? []) });
   }
 
   async function changeLabelColumn(column: string) {
     const file = await storedUserData(sha256);
     if (!file) return setError('The data is no longer stored in this browser; choose it again.');
-    await load(file, { labelColumn: column });
+    await load({ stored: file, name: file.name }, { labelColumn: column });
   }
 
   const fieldErrors = USER_DATA_FIELDS.flatMap((field) => errorsByField[field] ?? []);

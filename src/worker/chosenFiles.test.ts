@@ -1,6 +1,6 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { MAX_USER_FILE_BYTES } from '../../engine/data/userData.ts';
+import { MAX_USER_FILE_BYTES } from '../engine/data/userData.ts';
 import { userDataFromFiles } from './chosenFiles.ts';
 
 /** A File as a folder picker gives it: its path inside the chosen folder. */

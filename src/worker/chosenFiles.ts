@@ -1,13 +1,15 @@
-import { readZip } from '../../engine/data/imageFolder.ts';
-import { MAX_USER_FILE_BYTES, type UserDataFile } from '../../engine/data/userData.ts';
+import { readZip } from '../engine/data/imageFolder.ts';
+import { MAX_USER_FILE_BYTES, type UserDataFile } from '../engine/data/userData.ts';
 
 /**
  * The files a person chose or dropped, as the engine reads them: one CSV; one .zip of class
- * folders; or a folder's files (their webkitRelativePath keeps the class folders).
+ * folders; or a folder's files (their webkitRelativePath keeps the class folders). Runs in
+ * the data reader's worker, which does not see webkitRelativePath: the page sends `paths`.
  */
 export async function userDataFromFiles(
   source: 'csv' | 'images',
   files: readonly File[],
+  paths: readonly string[] = files.map((file) => file.webkitRelativePath || file.name),
 ): Promise<{ ok: true; file: UserDataFile } | { ok: false; error: string }> {
   if (files.length === 0) return { ok: false, error: 'No file was chosen.' };
   const first = files[0] as File;
@@ -43,10 +45,9 @@ export async function userDataFromFiles(
       error: `${first.name} is a CSV: choose "your CSV file" as the dataset for tables.`,
     };
   }
-  const path = (file: File) => file.webkitRelativePath || file.name;
-  const folder = path(first).split('/')[0] ?? 'images';
+  const folder = (paths[0] ?? first.name).split('/')[0] ?? 'images';
   const entries = await Promise.all(
-    files.map(async (file) => ({ path: path(file), bytes: await bytes(file) })),
+    files.map(async (file, i) => ({ path: paths[i] ?? file.name, bytes: await bytes(file) })),
   );
   return { ok: true, file: { kind: 'images', name: folder, entries } };
 }

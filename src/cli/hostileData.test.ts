@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Hostile data files given to the executable: each is refused with exit 2 and one line
+ * naming the problem, without a stack trace (the readers bound their work while reading).
+ */
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'emc-hostile-'));
+});
+
+function validate(source: 'csv' | 'images', file: string, bytes: Uint8Array | string) {
+  writeFileSync(join(dir, file), bytes);
+  const spec = JSON.parse(readFileSync('examples/own-data/iris-csv.json', 'utf8'));
+  spec.data = { source, file, poolSize: 10, testSize: 2 };
+  const specPath = join(dir, `${file}.json`);
+  writeFileSync(specPath, JSON.stringify(spec));
+  return spawnSync(process.execPath, ['bin/emc-lab.js', 'validate', specPath], {
+    encoding: 'utf8',
+  });
+}
+
+/**
+ * A zip of deflated entries, each declaring the size given (true or not); CRCs are left 0,
+ * which the reader does not check. Deflating natively keeps a 200 MB bomb cheap to make.
+ */
+function zipOf(entries: [string, Uint8Array, number][]): Uint8Array {
+  const local: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, data, declared] of entries) {
+    const path = new TextEncoder().encode(name);
+    const header = new DataView(new ArrayBuffer(30));
+    header.setUint32(0, 0x04034b50, true);
+    header.setUint16(4, 20, true);
+    header.setUint16(8, 8, true);
+    header.setUint32(18, data.length, true);
+    header.setUint32(22, declared, true);
+    header.setUint16(26, path.length, true);
+    const record = new DataView(new ArrayBuffer(46));
+    record.setUint32(0, 0x02014b50, true);
+    record.setUint16(4, 20, true);
+    record.setUint16(6, 20, true);
+    record.setUint16(10, 8, true);
+    record.setUint32(20, data.length, true);
+    record.setUint32(24, declared, true);
+    record.setUint16(28, path.length, true);
+    record.setUint32(42, offset, true);
+    local.push(new Uint8Array(header.buffer), path, data);
+    central.push(new Uint8Array(record.buffer), path);
+    offset += 30 + path.length + data.length;
+  }
+  const size = central.reduce((sum, part) => sum + part.length, 0);
+  const end = new DataView(new ArrayBuffer(22));
+  end.setUint32(0, 0x06054b50, true);
+  end.setUint16(8, entries.length, true);
+  end.setUint16(10, entries.length, true);
+  end.setUint32(12, size, true);
+  end.setUint32(16, offset, true);
+  return Buffer.concat([...local, ...central, new Uint8Array(end.buffer)]);
+}
+
+function expectOneLineRefusal(result: ReturnType<typeof validate>, message: string) {
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain(message);
+  expect(result.stderr).not.toMatch(/\n\s+at |RangeError|TypeError/);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+}
+
+// Each case starts the executable (tfjs included): slow on a busy machine, bounded by design.
+describe('emc-lab validate on hostile data', { timeout: 180_000 }, () => {
+  it('refuses a CSV whose 65,535-column header sits over one-cell rows', () => {
+    const header = Array.from({ length: 65_535 }, (_, i) => `c${i}`).join(',');
+    const result = validate('csv', 'wide.csv', `${header}\n${'1\n'.repeat(100_000)}`);
+    expectOneLineRefusal(result, 'wide.csv: Row 2 has 1 cells where the header has 65535 columns.');
+  });
+
+  it('refuses a zip of six entries declaring 1 GB each, from its directory', () => {
+    const zip = zipOf(
+      Array.from({ length: 6 }, (_, i): [string, Uint8Array, number] => [
+        `c${i % 2}/${i}.png`,
+        deflateRawSync(new Uint8Array(1024)),
+        1024 ** 3,
+      ]),
+    );
+    const result = validate('images', 'six.zip', zip);
+    expectOneLineRefusal(
+      result,
+      'six.zip: c0/0.png expands to 1.0 GB; one image file may be at most 128 MB.',
+    );
+  });
+
+  it('stops inflating a zip entry that hides 200 MB behind a 1 KB declaration', () => {
+    const zip = zipOf([
+      ['a/1.png', deflateRawSync(new Uint8Array(200 * 1024 ** 2), { level: 9 }), 1024],
+      ['b/1.png', deflateRawSync(new Uint8Array(9)), 9],
+    ]);
+    expect(zip.length).toBeLessThan(300 * 1024);
+    const result = validate('images', 'hidden.zip', zip);
+    expectOneLineRefusal(
+      result,
+      'hidden.zip: a/1.png expands to more than 128 MB; one image file may be at most 128 MB.',
+    );
+  });
+});
