@@ -21,6 +21,7 @@ import {
 } from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
 import { stepGradientsFor } from './stepGradients.ts';
+import { createFusedProbeStep, type FusedProbeStep, fusedStepApplies } from './fusedProbeStep.ts';
 
 export type { EpochMetrics, ProbeOutcome, StopReason } from './probeOutcome.ts';
 import type { EpochMetrics, ProbeOutcome, StopReason } from './probeOutcome.ts';
@@ -85,6 +86,9 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   const model = input.plan.build(input.seed);
   const weights = trainableVariables(model);
   const stepGradients = stepGradientsFor(model, weights, input.plan.dense);
+  const fused = fusedStepApplies(input.plan, batchSize)
+    ? createFusedProbeStep(input.plan, weights, train, subset, batchSize)
+    : undefined;
   const optimizer = createOptimizer(train);
   const shuffleRng = shuffleRngFor(input.seed);
   const plateau = new PlateauDetector(train.patience, train.minDelta);
@@ -111,14 +115,20 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     await convergence.measureStart();
     while (epoch < budget.capEpochs) {
       epoch++;
-      const sums = await trainOneEpoch();
+      const sums = fused ? await fusedEpoch() : await trainOneEpoch();
       if (!isCheckedEpoch(epoch, train, budget)) {
-        sums.dispose();
+        if (!Array.isArray(sums)) sums.dispose();
         continue;
       }
       // One read back per checked epoch: the summed loss and the running hits.
-      const [lossSum, runningHits] = Array.from(await sums.data()) as [number, number];
-      sums.dispose();
+      let lossSum: number;
+      let runningHits: number;
+      if (Array.isArray(sums)) {
+        [lossSum, runningHits] = sums;
+      } else {
+        [lossSum, runningHits] = Array.from(await sums.data()) as [number, number];
+        sums.dispose();
+      }
       const verdict = await judgeCheckedEpoch({
         epoch,
         n,
@@ -129,13 +139,27 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         train,
         plateau,
         ungated: input.checkUngated === true,
-        countCorrect: () => readCorrect(predictWith(model), subset.x, subset.labels),
+        countCorrect: () => {
+          fused?.syncModel();
+          return readCorrect(predictWith(model), subset.x, subset.labels);
+        },
         learningRate,
-        checkConvergence: () => convergence.check(),
-        restartStall: () => convergence.restartStall(),
+        checkConvergence: () => {
+          fused?.syncModel();
+          fused?.flushStall(convergence);
+          return convergence.check();
+        },
+        restartStall: () => {
+          fused?.restartStall();
+          convergence.restartStall();
+        },
         plateauStops: input.plateauStops !== false,
         saddle: convergence.saddle,
-        escapeSaddle: (found) => convergence.escapeSaddle(found),
+        escapeSaddle: async (found) => {
+          fused?.syncModel();
+          await convergence.escapeSaddle(found);
+          fused?.reloadModel();
+        },
       });
       const { metrics, stop } = verdict;
       loss = metrics.loss;
@@ -154,6 +178,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         setLearningRate(optimizer, learningRate);
       }
     }
+    fused?.syncModel();
     const testAccuracy = input.test ? await accuracyOn(predictWith(model), input.test) : null;
     return {
       n,
@@ -174,6 +199,22 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     disposeOptimizer(optimizer);
     convergence.dispose();
     tf.dispose(subset);
+  }
+
+  /** trainOneEpoch with the fused step: the sums are numbers already, nothing to read back. */
+  async function fusedEpoch(): Promise<[number, number]> {
+    const padded = paddedEpochOrder(n, shape, shuffleRng);
+    let lossSum = 0;
+    let hitSum = 0;
+    for (let step = 0; step < stepsPerEpoch; step++) {
+      await checkpoint(input.control);
+      const batch = padded.subarray(step * batchSize, (step + 1) * batchSize);
+      const { loss: cost, hits } = (fused as FusedProbeStep).step(batch, learningRate);
+      lossSum += cost;
+      hitSum += hits;
+      steps++;
+    }
+    return [lossSum, hitSum];
   }
 
   /**
