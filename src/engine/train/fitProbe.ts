@@ -21,7 +21,12 @@ import {
 } from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
 import { stepGradientsFor } from './stepGradients.ts';
-import { createFusedProbeStep, type FusedProbeStep, fusedStepApplies } from './fusedProbeStep.ts';
+import {
+  createFusedProbeStep,
+  type FusedProbeStep,
+  fusedStepApplies,
+  fusedStepSupports,
+} from './fusedProbeStep.ts';
 
 export type { EpochMetrics, ProbeOutcome, StopReason } from './probeOutcome.ts';
 import type { EpochMetrics, ProbeOutcome, StopReason } from './probeOutcome.ts';
@@ -59,6 +64,11 @@ export interface FitProbeInput {
    * (learning-rate cuts included) until it fits or reaches train.maxSteps.
    */
   plateauStops?: boolean;
+  /**
+   * Whether an MLP or linear probe trains with the fused step (train/fusedProbeStep.ts);
+   * by default where it is the faster (fusedStepApplies). The bench sets it both ways.
+   */
+  fusedStep?: boolean;
 }
 
 /**
@@ -86,9 +96,11 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   const model = input.plan.build(input.seed);
   const weights = trainableVariables(model);
   const stepGradients = stepGradientsFor(model, weights, input.plan.dense);
-  const fused = fusedStepApplies(input.plan, batchSize)
-    ? createFusedProbeStep(input.plan, weights, train, subset, batchSize)
-    : undefined;
+  const useFused = input.fusedStep ?? fusedStepApplies(input.plan, batchSize);
+  const fused =
+    useFused && fusedStepSupports(input.plan)
+      ? createFusedProbeStep(input.plan, weights, train, subset, batchSize)
+      : undefined;
   const optimizer = createOptimizer(train);
   const shuffleRng = shuffleRngFor(input.seed);
   const plateau = new PlateauDetector(train.patience, train.minDelta);

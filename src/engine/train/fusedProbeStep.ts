@@ -33,13 +33,18 @@ export interface FusedProbeStep {
  */
 export const FUSED_MAX_MULTIPLY_ADDS_WASM = 400_000;
 
+/** Whether the fused step can train this plan (dense layers, an activation it computes). */
+export function fusedStepSupports(plan: ModelPlan): boolean {
+  return plan.dense !== undefined && isFusedActivation(plan.dense.activation);
+}
+
 /** Whether a probe of this plan trains with the fused step on the running backend. */
 export function fusedStepApplies(
   plan: ModelPlan,
   batchSize: number,
   backend = tf.getBackend(),
 ): boolean {
-  if (!plan.dense || !isFusedActivation(plan.dense.activation)) return false;
+  if (!fusedStepSupports(plan)) return false;
   if (backend === 'cpu') return true;
   if (backend !== 'wasm') return false;
   return batchSize * plan.parameterCount <= FUSED_MAX_MULTIPLY_ADDS_WASM;
