@@ -26,6 +26,7 @@ import {
   type FusedProbeStep,
   fusedStepApplies,
   fusedStepSupports,
+  variablesAccess,
 } from './fusedProbeStep.ts';
 
 export type { EpochMetrics, ProbeOutcome, StopReason } from './probeOutcome.ts';
@@ -99,7 +100,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   const useFused = input.fusedStep ?? fusedStepApplies(input.plan, batchSize);
   const fused =
     useFused && fusedStepSupports(input.plan)
-      ? createFusedProbeStep(input.plan, weights, train, subset, batchSize)
+      ? createFusedProbeStep(input.plan, variablesAccess(weights), train, subset, batchSize)
       : undefined;
   const optimizer = createOptimizer(train);
   const shuffleRng = shuffleRngFor(input.seed);

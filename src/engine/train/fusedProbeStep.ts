@@ -26,12 +26,14 @@ export interface FusedProbeStep {
 /**
  * Where the fused step beats tfjs' kernels: multiply-adds per step (batch × parameters) up
  * to this many on wasm, whose matrix products are XNNPACK's SIMD loops; the fused step's
- * scalar JavaScript catches up with them only while the step's thirty-odd dispatches
- * dominate. Measured on the dev machine (bench: `-- --fused`): 16-32-4 on a full batch of
- * 400 (84k) fused, 784-32-10 at batch 128 (3.3M) not. The cpu backend's products are
- * JavaScript loops too, so there the fused step is never slower.
+ * scalar JavaScript keeps up with them only while the step's thirty-odd dispatches
+ * dominate. Measured on the dev machine (`npm run bench -- --fused`, fused / tfjs steps/s):
+ * 16-8-4 full batch of 100 (17k) 3.5×, 16-32-4 full batch of 400 (270k) 1.1×, 64-64-10
+ * batch 64 (308k) 0.94×, 100-64-10 batch 128 (0.9M) 0.42×, 784-32-10 batch 128 (3.3M)
+ * 0.32×. The cpu backend's products are JavaScript loops too: there the fused step was
+ * 2.6–9.7× faster at every size measured.
  */
-export const FUSED_MAX_MULTIPLY_ADDS_WASM = 400_000;
+export const FUSED_MAX_MULTIPLY_ADDS_WASM = 300_000;
 
 /** Whether the fused step can train this plan (dense layers, an activation it computes). */
 export function fusedStepSupports(plan: ModelPlan): boolean {
@@ -50,14 +52,56 @@ export function fusedStepApplies(
   return batchSize * plan.parameterCount <= FUSED_MAX_MULTIPLY_ADDS_WASM;
 }
 
+/** Where a probe's parameters live in tfjs: read once, written back when the model is read. */
+export interface FusedModelAccess {
+  /** Each parameter's shape as the probe's convergence record holds it. */
+  shapes: number[][];
+  read(): Float32Array[];
+  write(values: readonly Float32Array[]): void;
+}
+
+/** A single model's trainable variables, alternating kernel and bias. */
+export function variablesAccess(weights: readonly tf.Variable[]): FusedModelAccess {
+  return {
+    shapes: weights.map((w) => [...w.shape]),
+    read: () => weights.map((w) => Float32Array.from(w.dataSync())),
+    write: (values) =>
+      weights.forEach((w, p) => {
+        tf.tidy(() => w.assign(tf.tensor(values[p] as Float32Array, w.shape)));
+      }),
+  };
+}
+
+/** Member `index` of stacked variables (a leading axis of members): its own slices. */
+export function memberAccess(variables: readonly tf.Variable[], index: number): FusedModelAccess {
+  return {
+    shapes: variables.map((v) => [1, ...v.shape.slice(1)]),
+    read: () =>
+      variables.map((v) => tf.tidy(() => Float32Array.from(v.slice(index, 1).dataSync()))),
+    write: (values) =>
+      variables.forEach((v, p) => {
+        tf.tidy(() => {
+          const members = v.shape[0] as number;
+          const own = tf.tensor(values[p] as Float32Array, [1, ...v.shape.slice(1)]);
+          const parts = [
+            ...(index > 0 ? [v.slice(0, index)] : []),
+            own,
+            ...(index < members - 1 ? [v.slice(index + 1, members - index - 1)] : []),
+          ];
+          v.assign(parts.length === 1 ? own : tf.concat(parts, 0));
+        });
+      }),
+  };
+}
+
 /**
- * The fused step for a probe of an MLP or linear classifier whose trainable `weights`
+ * The fused step for a probe of an MLP or linear classifier whose parameters (`model`)
  * alternate kernel and bias, on the samples `x` (any shape; each sample flattened) with
- * integer `labels`. Reads x and the weights once.
+ * integer `labels`. Reads x and the parameters once.
  */
 export function createFusedProbeStep(
   plan: ModelPlan,
-  weights: readonly tf.Variable[],
+  model: FusedModelAccess,
   train: TrainSpec,
   samples: { x: tf.Tensor; labels: tf.Tensor1D },
   batchSize: number,
@@ -66,14 +110,14 @@ export function createFusedProbeStep(
   if (activation === undefined || !isFusedActivation(activation)) {
     throw new Error(`${plan.describe()} has no fused step`);
   }
-  const kernels = weights.filter((_, i) => i % 2 === 0);
+  // Kernels are [..., inputs, units]: the layer sizes, whatever leading axis they carry.
+  const kernels = model.shapes.filter((_, i) => i % 2 === 0);
   const sizes = [
-    ...kernels.map((k) => k.shape[0] as number),
-    kernels[kernels.length - 1]?.shape[1] as number,
+    ...kernels.map((shape) => shape[shape.length - 2] as number),
+    kernels[kernels.length - 1]?.at(-1) as number,
   ];
   const x = samples.x.dataSync() as Float32Array;
   const labels = Int32Array.from(samples.labels.dataSync());
-  const read = () => weights.map((w) => w.dataSync() as Float32Array);
   const kernel = new FusedDenseStep(
     {
       sizes,
@@ -83,7 +127,7 @@ export function createFusedProbeStep(
       epsilon: tf.backend().epsilon(),
       batchSize,
     },
-    read(),
+    model.read(),
   );
   const stall = kernel.params.map((p) => new Float32Array(p.length));
   let stallSteps = 0;
@@ -93,8 +137,9 @@ export function createFusedProbeStep(
       const result = kernel.step(x, labels, batch, learningRate);
       kernel.grads.forEach((g, p) => {
         const sum = stall[p] as Float32Array;
-        for (let i = 0; i < g.length; i++)
+        for (let i = 0; i < g.length; i++) {
           sum[i] = Math.fround((sum[i] as number) + (g[i] as number));
+        }
       });
       stallSteps++;
       modelBehind = true;
@@ -102,21 +147,19 @@ export function createFusedProbeStep(
     },
     syncModel() {
       if (!modelBehind) return;
-      weights.forEach((w, p) => {
-        // A copy: the cpu backend keeps the array it is given as the tensor's own values.
-        tf.tidy(() => w.assign(tf.tensor((kernel.params[p] as Float32Array).slice(), w.shape)));
-      });
+      // Copies: the cpu backend keeps the array it is given as the tensor's own values.
+      model.write(kernel.params.map((p) => p.slice()));
       modelBehind = false;
     },
     reloadModel() {
-      read().forEach((values, p) => (kernel.params[p] as Float32Array).set(values));
+      model.read().forEach((values, p) => (kernel.params[p] as Float32Array).set(values));
       modelBehind = false;
     },
     flushStall(convergence) {
       if (stallSteps === 0) return;
       tf.tidy(() => {
         convergence.addStep(
-          stall.map((sum, p) => tf.tensor(sum.slice(), weights[p]?.shape)),
+          stall.map((sum, p) => tf.tensor(sum.slice(), model.shapes[p])),
           stallSteps,
         );
       });

@@ -5,7 +5,7 @@ import { createRng } from '../random.ts';
 import type { ExperimentSpec } from '../experiment/index.ts';
 import { createOptimizer, disposeOptimizer, trainableVariables } from './optimizers.ts';
 import { stepGradientsFor } from './stepGradients.ts';
-import { createFusedProbeStep, fusedStepApplies } from './fusedProbeStep.ts';
+import { createFusedProbeStep, fusedStepApplies, variablesAccess } from './fusedProbeStep.ts';
 
 /** How fast the current tfjs backend trains a spec's first model. */
 export interface StepTiming {
@@ -83,7 +83,7 @@ export async function timeTrainingSteps(
   // dense step where they apply), stacked members' autodiff through the stacked model.
   const fused =
     single && fusedStepApplies(plan, batch)
-      ? createFusedProbeStep(plan, weights, spec.train, { x, labels }, batch)
+      ? createFusedProbeStep(plan, variablesAccess(weights), spec.train, { x, labels }, batch)
       : undefined;
   const batchRows = Int32Array.from({ length: batch }, (_, i) => i);
   const singleStep = single && stepGradientsFor(single, weights, plan.dense);
