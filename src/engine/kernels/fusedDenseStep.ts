@@ -8,10 +8,10 @@ import type { Activation, TrainSpec } from '../experiment/index.ts';
  * dispatch at all; for the small models the lab trains most, a step of tfjs kernels is
  * mostly dispatch (34 of them even in the written-out step, a few microseconds each).
  *
- * The arithmetic is the written-out step's: products and sums accumulate in float32 arrays,
- * the loss in double precision as the fused cross-entropy kernel does, and every optimizer
- * update is tfjs' own, each intermediate rounded to float32 (Math.fround) in the order tfjs
- * computes it, so it differs from the tfjs step only by the order products are summed in.
+ * The arithmetic is the written-out step's: each sum of products is taken in double
+ * precision and stored as float32, the loss too (as the fused cross-entropy kernel does), and
+ * every optimizer update is tfjs' own, each intermediate rounded to float32 (Math.fround) in
+ * the order tfjs computes it; so it differs from the tfjs step by float32 rounding only.
  */
 
 /** The activations the fused step computes (its derivative from the activation's output). */
