@@ -1,4 +1,5 @@
 import type { Activation, TrainSpec } from '../experiment/index.ts';
+import { adamUpdate } from './fusedAdam.ts';
 
 /**
  * A whole training step of a small MLP or linear classifier as one JavaScript function over
@@ -279,12 +280,21 @@ export class FusedDenseStep {
           break;
         case 'adam':
         case 'adamw':
-          adam(value, g, s0 as Float32Array, s1 as Float32Array, {
-            rate,
-            correction1,
-            correction2,
-            epsilon: f(epsilon),
-          });
+          adamUpdate(
+            value,
+            s0 as Float32Array,
+            s1 as Float32Array,
+            g,
+            {
+              beta1: ADAM_BETA1,
+              beta2: ADAM_BETA2,
+              epsilon,
+              learningRate,
+              oneMinusAccBeta1: correction1,
+              oneMinusAccBeta2: correction2,
+            },
+            [value, s0 as Float32Array, s1 as Float32Array],
+          );
           break;
         case 'rmsprop':
           rmsprop(value, g, s0 as Float32Array, s1 as Float32Array, rate, f(epsilon));
@@ -359,33 +369,6 @@ function momentum(value: Float32Array, g: Float32Array, accumulation: Float32Arr
     const acc = f(f(m * (accumulation[i] as number)) + (g[i] as number));
     accumulation[i] = acc;
     value[i] = f(f(minusRate * acc) + (value[i] as number));
-  }
-}
-
-interface AdamStep {
-  rate: number;
-  correction1: number;
-  correction2: number;
-  epsilon: number;
-}
-
-/** kernels/fusedAdam.ts' arithmetic (tfjs' AdamOptimizer, op for op). */
-function adam(value: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep) {
-  const b1 = f(ADAM_BETA1);
-  const b2 = f(ADAM_BETA2);
-  const oneMinusB1 = f(1 - ADAM_BETA1);
-  const oneMinusB2 = f(1 - ADAM_BETA2);
-  const minusRate = f(-s.rate);
-  for (let i = 0; i < value.length; i++) {
-    const gi = g[i] as number;
-    const mi = f(f((m[i] as number) * b1) + f(gi * oneMinusB1));
-    const vi = f(f((v[i] as number) * b2) + f(f(gi * gi) * oneMinusB2));
-    const mHat = f(mi / s.correction1);
-    const vHat = f(vi / s.correction2);
-    const step = f(f(mHat / f(f(Math.sqrt(vHat)) + s.epsilon)) * minusRate);
-    value[i] = f(step + (value[i] as number));
-    m[i] = mi;
-    v[i] = vi;
   }
 }
 
