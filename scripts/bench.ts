@@ -7,6 +7,13 @@
 //                                 writes bench/fidelity.md and .json (about 25 minutes)
 //   npm run bench -- --yardstick  only PyTorch's ratios and the lab's first-point times;
 //                                 writes bench/yardstick.md (a few minutes)
+//   npm run bench -- --fused      only the fused dense step: with and without it on MLPs of
+//                                 growing size, against PyTorch, and the CNNs' engine loop
+//                                 against model.fit; writes bench/fused.md (10+ minutes)
+//   npm run bench -- --fused --interleaved
+//                                 only the PyTorch yardstick models, wasm, at a fifth of
+//                                 their epochs, PyTorch and the engine taking turns three
+//                                 times (best of each): ratios on a busy shared machine
 import { gotoWhenServed, startPreview } from './preview.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -32,7 +39,14 @@ import {
   summarizeStudy,
 } from '../src/bench/widenedStudy.ts';
 import { compareSearchCost, type SearchCost } from '../src/bench/searchCost.ts';
-import { measureStepRate, STEP_RATE_CASES, type StepRate } from '../src/bench/stepRate.ts';
+import {
+  type FusedStepRate,
+  measureFusedStep,
+  measureStepRate,
+  STEP_RATE_CASES,
+  type StepRate,
+} from '../src/bench/stepRate.ts';
+import { FUSED_STEP_CASES, pytorchStepJob, YARDSTICK_STEP_CASES } from '../src/bench/yardstick.ts';
 import { diskDatasetFiles } from '../src/cli/datasetFiles.ts';
 import { runExperiment } from '../src/engine/index.ts';
 import { tuneWasmKernels } from '../src/engine/kernels/wasmKernels.ts';
@@ -41,6 +55,7 @@ import {
   firstPointTimes,
   pytorchComparison,
   pytorchMissing,
+  runPyTorch,
   yardstickTables,
 } from './yardstick.ts';
 
@@ -48,6 +63,7 @@ const PORT = 4175;
 const quick = process.argv.includes('--quick');
 const fidelityOnly = process.argv.includes('--fidelity');
 const yardstickOnly = process.argv.includes('--yardstick');
+const fusedOnly = process.argv.includes('--fused');
 const files = diskDatasetFiles();
 tuneWasmKernels();
 
@@ -517,9 +533,147 @@ async function main(): Promise<void> {
   writeFileSync('bench/latest.md', `${report}\n`);
 }
 
-(fidelityOnly ? fidelity() : yardstickOnly ? yardstickOnlyRun() : main()).catch(
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+/**
+ * The fused dense step alone: engine steps/s with and without it (wasm for every size,
+ * cpu for the small ones), PyTorch's one-thread rate on the yardstick models it covers, and
+ * the CNNs' engine loop against model.fit on wasm.
+ */
+async function fusedRun(): Promise<void> {
+  tf.enableProdMode();
+  const started = performance.now();
+  const missing = pytorchMissing();
+  const interleaved = process.argv.includes('--interleaved');
+  const torchCases = YARDSTICK_STEP_CASES.filter((c) => FUSED_STEP_CASES.includes(c)).map((c) =>
+    interleaved ? { ...c, epochs: Math.max(4, Math.round(c.epochs / 5)) } : c,
+  );
+  const torchRates = new Map<string, number>();
+  const runTorch = () => {
+    if (missing) return undefined;
+    const answer = runPyTorch({ stepRates: pytorchStepJob(torchCases) });
+    for (const r of answer.stepRates) {
+      torchRates.set(r.id, Math.max(torchRates.get(r.id) ?? 0, r.stepsPerSecond));
+    }
+    return answer.torch;
+  };
+  // PyTorch first and alone, as the yardstick runs it.
+  const torchVersion = runTorch();
+  const rows: { backend: string; rate: FusedStepRate }[] = [];
+  const cnns: StepRate[] = [];
+  if (interleaved) {
+    await tf.setBackend('wasm');
+    for (let round = 0; round < 3; round++) {
+      if (round > 0) runTorch();
+      for (const c of torchCases) {
+        const rate = await measureFusedStep(c, 1);
+        const row = rows.find((r) => r.rate.case === c.id);
+        if (!row) rows.push({ backend: 'wasm', rate });
+        else {
+          row.rate.fusedStepsPerSecond = Math.max(
+            row.rate.fusedStepsPerSecond,
+            rate.fusedStepsPerSecond,
+          );
+          row.rate.tfjsStepsPerSecond = Math.max(
+            row.rate.tfjsStepsPerSecond,
+            rate.tfjsStepsPerSecond,
+          );
+        }
+      }
+      process.stderr.write(`fused, interleaved with PyTorch: round ${round + 1} done\n`);
+    }
+  } else {
+    for (const backend of ['wasm', 'cpu']) {
+      await tf.setBackend(backend);
+      await tf.ready();
+      for (const c of FUSED_STEP_CASES) {
+        if (backend === 'cpu' && c.inputShape[0] === 784) continue;
+        rows.push({ backend, rate: await measureFusedStep(c, 3) });
+        process.stderr.write(`fused ${backend} ${c.label}: done\n`);
+      }
+    }
+    await tf.setBackend('wasm');
+    for (const c of STEP_RATE_CASES.filter((s) => s.model.family === 'cnn')) {
+      cnns.push(await measureStepRate(c, 2));
+      process.stderr.write(`cnn wasm ${c.label}: done\n`);
+    }
+  }
+  const torch = torchVersion === undefined ? undefined : { torch: torchVersion };
+  const torchRate = (id: string) => torchRates.get(id);
+  const report = [
+    `### The fused dense step: engine steps/s with it and with tfjs' kernels (Node)`,
+    '',
+    torch
+      ? `PyTorch ${torch.torch}, one thread, on the same models where it has a rate.`
+      : `PyTorch not run: ${missing}.`,
+    '',
+    table(
+      [
+        'model',
+        'backend',
+        'batch × params',
+        'fused steps/s',
+        'tfjs steps/s',
+        'fused / tfjs',
+        'PyTorch steps/s',
+        'PyTorch / fused',
+      ],
+      rows.map(({ backend, rate }) => {
+        const theirs = torchRate(rate.case);
+        return [
+          rate.label,
+          backend,
+          String(rate.multiplyAdds),
+          fixed(rate.fusedStepsPerSecond),
+          fixed(rate.tfjsStepsPerSecond),
+          fixed(rate.fusedStepsPerSecond / rate.tfjsStepsPerSecond, 2),
+          theirs === undefined ? '' : fixed(theirs),
+          theirs === undefined ? '' : `${fixed(theirs / rate.fusedStepsPerSecond, 2)}×`,
+        ];
+      }),
+    ),
+    ...(cnns.length === 0
+      ? []
+      : [
+          '',
+          '### CNNs: engine loop vs model.fit (Node, wasm)',
+          '',
+          table(
+            [
+              'model',
+              'params',
+              'engine steps/s',
+              'model.fit + final check steps/s',
+              'engine / fit',
+            ],
+            cnns.map((r) => [
+              r.label,
+              String(r.parameterCount),
+              fixed(r.engineStepsPerSecond),
+              fixed(r.fitStepsPerSecond),
+              fixed(r.ratio, 2),
+            ]),
+          ),
+        ]),
+    '',
+    `Wall time: ${fixed((performance.now() - started) / 1000, 0)} s.`,
+  ].join('\n');
+  process.stdout.write(`${report}\n`);
+  mkdirSync('bench', { recursive: true });
+  const name = interleaved ? 'bench/fused-interleaved' : 'bench/fused';
+  writeFileSync(
+    `${name}.json`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), torch, torchRates: Object.fromEntries(torchRates), rows, cnns }, null, 2)}\n`,
+  );
+  writeFileSync(`${name}.md`, `${report}\n`);
+}
+
+(fidelityOnly
+  ? fidelity()
+  : yardstickOnly
+    ? yardstickOnlyRun()
+    : fusedOnly
+      ? fusedRun()
+      : main()
+).catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

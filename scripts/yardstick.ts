@@ -45,7 +45,7 @@ export function pytorchMissing(): string | undefined {
   return undefined;
 }
 
-function runPyTorch(job: object): PyTorchAnswer {
+export function runPyTorch(job: object): PyTorchAnswer {
   const result = spawnSync(PYTHON, ['scripts/pytorch_yardstick.py'], {
     input: JSON.stringify(job),
     encoding: 'utf8',

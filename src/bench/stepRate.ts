@@ -112,8 +112,8 @@ function trainSpec(c: StepRateCase, epochs: number): TrainSpec {
   }).train;
 }
 
-/** `repeats` timed runs per loop, interleaved; the best of each counts. */
-export async function measureStepRate(c: StepRateCase, repeats = 3): Promise<StepRate> {
+/** A case's model plan and random-label samples, on the current backend. */
+function caseData(c: StepRateCase) {
   const plan = planModel(c.model, c.width, c.inputShape, c.classes);
   const rng = createRng(7);
   const x = tf.tensor(
@@ -125,20 +125,30 @@ export async function measureStepRate(c: StepRateCase, repeats = 3): Promise<Ste
   const labels = Int32Array.from({ length: c.samples }, () => rng.int(c.classes));
   const y = tf.tensor1d(labels, 'int32');
   const order = permutation(c.samples, createRng(3));
+  /** The engine's probe on all samples for `epochs`; its steps per second. */
+  const engine = async (epochs: number, fusedStep?: boolean) => {
+    const outcome = await fitProbe({
+      plan,
+      pool: { x, y },
+      classes: c.classes,
+      n: c.samples,
+      order,
+      train: trainSpec(c, epochs),
+      seed: 1,
+      ...(fusedStep === undefined ? {} : { fusedStep }),
+    });
+    // A random-label probe this large does not fit within the budget; if it did, it would
+    // have stopped early and its rate would still be steps over time.
+    return outcome.steps / (outcome.wallMs / 1000);
+  };
+  return { plan, x, y, engine };
+}
+
+/** `repeats` timed runs per loop, interleaved; the best of each counts. */
+export async function measureStepRate(c: StepRateCase, repeats = 3): Promise<StepRate> {
+  const { plan, x, y, engine } = caseData(c);
   const stepsPerEpoch = Math.ceil(c.samples / c.batchSize);
   try {
-    const engine = async (epochs: number) => {
-      const outcome = await fitProbe({
-        plan,
-        pool: { x, y },
-        classes: c.classes,
-        n: c.samples,
-        order,
-        train: trainSpec(c, epochs),
-        seed: 1,
-      });
-      return outcome;
-    };
     const targets = tf.tidy(() => tf.oneHot(y, c.classes).toFloat());
     // The plainest loop that answers the same question: model.fit for the budget, then one
     // accuracy over all N samples (the engine checks at least that once, at the end).
@@ -167,10 +177,7 @@ export async function measureStepRate(c: StepRateCase, repeats = 3): Promise<Ste
     let engineStepsPerSecond = 0;
     let fitStepsPerSecond = 0;
     for (let repeat = 0; repeat < repeats; repeat++) {
-      // A random-label probe this large does not fit within the budget; if it did, it would
-      // have stopped early and its rate would still be steps over time.
-      const timed = await engine(c.epochs);
-      engineStepsPerSecond = Math.max(engineStepsPerSecond, timed.steps / (timed.wallMs / 1000));
+      engineStepsPerSecond = Math.max(engineStepsPerSecond, await engine(c.epochs));
       const fitMs = await plain(c.epochs);
       fitStepsPerSecond = Math.max(fitStepsPerSecond, (c.epochs * stepsPerEpoch) / (fitMs / 1000));
     }
@@ -182,6 +189,43 @@ export async function measureStepRate(c: StepRateCase, repeats = 3): Promise<Ste
       engineStepsPerSecond,
       fitStepsPerSecond,
       ratio: engineStepsPerSecond / fitStepsPerSecond,
+    };
+  } finally {
+    tf.dispose([x, y]);
+  }
+}
+
+export interface FusedStepRate {
+  case: string;
+  label: string;
+  /** Multiply-adds of one step's forward pass: batch × parameters (the rule's measure). */
+  multiplyAdds: number;
+  /** The engine's probe loop with the fused step, and with tfjs' kernels (written-out step). */
+  fusedStepsPerSecond: number;
+  tfjsStepsPerSecond: number;
+}
+
+/**
+ * The engine's probe loop on an MLP with the fused step and without it (the written-out
+ * tfjs step), best of `repeats` interleaved runs each: where the fused step pays.
+ */
+export async function measureFusedStep(c: StepRateCase, repeats = 3): Promise<FusedStepRate> {
+  const { plan, x, y, engine } = caseData(c);
+  try {
+    await engine(1, true);
+    await engine(1, false);
+    let fusedStepsPerSecond = 0;
+    let tfjsStepsPerSecond = 0;
+    for (let repeat = 0; repeat < repeats; repeat++) {
+      fusedStepsPerSecond = Math.max(fusedStepsPerSecond, await engine(c.epochs, true));
+      tfjsStepsPerSecond = Math.max(tfjsStepsPerSecond, await engine(c.epochs, false));
+    }
+    return {
+      case: c.id,
+      label: c.label,
+      multiplyAdds: c.batchSize * plan.parameterCount,
+      fusedStepsPerSecond,
+      tfjsStepsPerSecond,
     };
   } finally {
     tf.dispose([x, y]);

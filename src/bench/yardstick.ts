@@ -11,6 +11,18 @@ export const YARDSTICK_STEP_CASES: readonly StepRateCase[] = [
   mlpCase('mlp-16-32-4-full', 'MLP 16-32-4, full batch of 400', 16, 1, 32, 4, 400, 400, 300),
 ];
 
+/**
+ * MLPs from tiny to arithmetic-bound, each trained by the engine with and without the fused
+ * step: where the fused step stops paying on wasm (train/fusedProbeStep.ts' rule).
+ */
+export const FUSED_STEP_CASES: readonly StepRateCase[] = [
+  mlpCase('mlp-16-8-4-full', 'MLP 16-8-4, full batch of 100', 16, 1, 8, 4, 100, 100, 300),
+  YARDSTICK_STEP_CASES[2] as StepRateCase,
+  mlpCase('mlp-64-64-10', 'MLP 64-64-10, batch 64', 64, 1, 64, 10, 512, 64, 40),
+  mlpCase('mlp-100-64-10', 'MLP 100-64-10, batch 128', 100, 1, 64, 10, 1024, 128, 40),
+  YARDSTICK_STEP_CASES[1] as StepRateCase,
+];
+
 function mlpCase(
   id: string,
   label: string,

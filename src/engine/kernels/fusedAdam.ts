@@ -16,7 +16,7 @@ export const ADAM_UPDATE_KERNEL = 'EmcAdamUpdate';
 
 const f = Math.fround;
 
-interface AdamAttrs {
+export interface AdamAttrs {
   beta1: number;
   beta2: number;
   epsilon: number;
@@ -26,8 +26,11 @@ interface AdamAttrs {
   oneMinusAccBeta2: number;
 }
 
-/** newValue, newM, newV from value, m, v and the gradient g, all the same length. */
-function adamUpdate(
+/**
+ * newValue, newM, newV from value, m, v and the gradient g, all the same length (the outputs
+ * may be the inputs themselves: each element is read before it is written).
+ */
+export function adamUpdate(
   value: Float32Array,
   m: Float32Array,
   v: Float32Array,

@@ -49,8 +49,11 @@ export class ConvergenceRecord {
     this.initial = await gradientNorm(this.surface);
   }
 
-  /** Adds one training step's gradients (this probe's own parameters, as the surface's). */
-  addStep(gradients: readonly tf.Tensor[]): void {
+  /**
+   * Adds one training step's gradients (this probe's own parameters, as the surface's), or
+   * the sum of `steps` steps' gradients (the fused step hands them over in one go).
+   */
+  addStep(gradients: readonly tf.Tensor[], steps = 1): void {
     // Called inside a training step's tidy: keep the sums past its end.
     const next = tf.tidy(() =>
       (this.stallSum
@@ -60,7 +63,7 @@ export class ConvergenceRecord {
     );
     tf.dispose(this.stallSum);
     this.stallSum = next;
-    this.stallSteps++;
+    this.stallSteps += steps;
   }
 
   /** The loss improved: the stall, if any, starts again from here. */

@@ -21,6 +21,13 @@ import {
 } from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
 import { stepGradientsFor } from './stepGradients.ts';
+import {
+  createFusedProbeStep,
+  type FusedProbeStep,
+  fusedStepApplies,
+  fusedStepSupports,
+  variablesAccess,
+} from './fusedProbeStep.ts';
 
 export type { EpochMetrics, ProbeOutcome, StopReason } from './probeOutcome.ts';
 import type { EpochMetrics, ProbeOutcome, StopReason } from './probeOutcome.ts';
@@ -60,6 +67,11 @@ export interface FitProbeInput {
   plateauStops?: boolean;
   /** Judge plateaus on epochs' mean batch loss (the bench's comparison; see epochRules). */
   plateauOnEpochMean?: boolean;
+  /**
+   * Whether an MLP or linear probe trains with the fused step (train/fusedProbeStep.ts);
+   * by default where it is the faster (fusedStepApplies). The bench sets it both ways.
+   */
+  fusedStep?: boolean;
 }
 
 /**
@@ -87,6 +99,11 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   const model = input.plan.build(input.seed);
   const weights = trainableVariables(model);
   const stepGradients = stepGradientsFor(model, weights, input.plan.dense);
+  const useFused = input.fusedStep ?? fusedStepApplies(input.plan, batchSize);
+  const fused =
+    useFused && fusedStepSupports(input.plan)
+      ? createFusedProbeStep(input.plan, variablesAccess(weights), train, subset, batchSize)
+      : undefined;
   const optimizer = createOptimizer(train);
   const shuffleRng = shuffleRngFor(input.seed);
   const plateau = new PlateauDetector(train.patience, train.minDelta);
@@ -113,14 +130,20 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     await convergence.measureStart();
     while (epoch < budget.capEpochs) {
       epoch++;
-      const sums = await trainOneEpoch();
+      const sums = fused ? await fusedEpoch() : await trainOneEpoch();
       if (!isCheckedEpoch(epoch, train, budget)) {
-        sums.dispose();
+        if (!Array.isArray(sums)) sums.dispose();
         continue;
       }
       // One read back per checked epoch: the summed loss and the running hits.
-      const [lossSum, runningHits] = Array.from(await sums.data()) as [number, number];
-      sums.dispose();
+      let lossSum: number;
+      let runningHits: number;
+      if (Array.isArray(sums)) {
+        [lossSum, runningHits] = sums;
+      } else {
+        [lossSum, runningHits] = Array.from(await sums.data()) as [number, number];
+        sums.dispose();
+      }
       const verdict = await judgeCheckedEpoch({
         epoch,
         n,
@@ -131,15 +154,32 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         train,
         plateau,
         ungated: input.checkUngated === true,
-        countCorrect: () => readCorrect(predictWith(model), subset.x, subset.labels),
+        countCorrect: () => {
+          fused?.syncModel();
+          return readCorrect(predictWith(model), subset.x, subset.labels);
+        },
         learningRate,
-        checkConvergence: () => convergence.check(),
-        restartStall: () => convergence.restartStall(),
+        checkConvergence: () => {
+          fused?.syncModel();
+          fused?.flushStall(convergence);
+          return convergence.check();
+        },
+        restartStall: () => {
+          fused?.restartStall();
+          convergence.restartStall();
+        },
         plateauStops: input.plateauStops !== false,
-        fullBatchLoss: () => convergence.fullBatchLoss(),
+        fullBatchLoss: () => {
+          fused?.syncModel();
+          return convergence.fullBatchLoss();
+        },
         plateauOnEpochMean: input.plateauOnEpochMean,
         saddle: convergence.saddle,
-        escapeSaddle: (found) => convergence.escapeSaddle(found),
+        escapeSaddle: async (found) => {
+          fused?.syncModel();
+          await convergence.escapeSaddle(found);
+          fused?.reloadModel();
+        },
       });
       const { metrics, stop } = verdict;
       loss = metrics.loss;
@@ -158,6 +198,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         setLearningRate(optimizer, learningRate);
       }
     }
+    fused?.syncModel();
     const testAccuracy = input.test ? await accuracyOn(predictWith(model), input.test) : null;
     return {
       n,
@@ -178,6 +219,22 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     disposeOptimizer(optimizer);
     convergence.dispose();
     tf.dispose(subset);
+  }
+
+  /** trainOneEpoch with the fused step: the sums are numbers already, nothing to read back. */
+  async function fusedEpoch(): Promise<[number, number]> {
+    const padded = paddedEpochOrder(n, shape, shuffleRng);
+    let lossSum = 0;
+    let hitSum = 0;
+    for (let step = 0; step < stepsPerEpoch; step++) {
+      await checkpoint(input.control);
+      const batch = padded.subarray(step * batchSize, (step + 1) * batchSize);
+      const { loss: cost, hits } = (fused as FusedProbeStep).step(batch, learningRate);
+      lossSum += cost;
+      hitSum += hits;
+      steps++;
+    }
+    return [lossSum, hitSum];
   }
 
   /**

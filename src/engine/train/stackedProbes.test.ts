@@ -7,6 +7,7 @@ import type { TrainSpec } from '../experiment/index.ts';
 import { specFixture } from '../testFixtures.ts';
 import { type DeviceSamples, fitProbe, type ProbeOutcome } from './fitProbe.ts';
 import { fitProbesStacked } from './stackedProbes.ts';
+import { fusedStepSupports } from './fusedProbeStep.ts';
 
 function trainSpec(overrides: Record<string, unknown> = {}): TrainSpec {
   return specFixture({
@@ -88,15 +89,16 @@ describe('fitProbesStacked', () => {
       train,
       seed: 9,
     });
-    // Stacked members train by tfjs autodiff; so do these single probes (without `dense`,
-    // fitProbe takes the autodiff step too). The written-out dense step agrees with autodiff
-    // to float rounding (stepGradients.test.ts), which chaotic cases such as full-batch SGD
-    // at 0.5 can amplify into a different stopping epoch.
-    const autodiffPlan = { ...plan, dense: undefined };
+    // Stacked members take the fused step where it applies (each member its own), else tfjs
+    // autodiff; so do these single probes (without `dense`, fitProbe takes the autodiff step
+    // too). The steps agree with each other to float rounding (stepGradients.test.ts,
+    // fusedDenseStep.test.ts), which chaotic cases such as full-batch SGD at 0.5 can amplify
+    // into a different stopping epoch, so each side takes the same one.
+    const singlePlan = fusedStepSupports(plan) ? plan : { ...plan, dense: undefined };
     const single: ProbeOutcome[] = [];
     for (const n of ns) {
       single.push(
-        await fitProbe({ plan: autodiffPlan, pool, test, classes: 3, n, order, train, seed: 9 }),
+        await fitProbe({ plan: singlePlan, pool, test, classes: 3, n, order, train, seed: 9 }),
       );
     }
     expect(stacked.map(comparable)).toEqual(single.map(comparable));

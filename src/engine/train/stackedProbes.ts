@@ -22,6 +22,13 @@ import {
   shuffleRngFor,
 } from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
+import {
+  createFusedProbeStep,
+  type FusedProbeStep,
+  fusedStepApplies,
+  fusedStepSupports,
+  memberAccess,
+} from './fusedProbeStep.ts';
 
 export interface StackedProbesInput extends Omit<FitProbeInput, 'n' | 'onEpoch' | 'onExtend'> {
   /** The N to test, one stacked member each. */
@@ -49,6 +56,8 @@ interface Member {
   /** The member's N samples, for its fit check and its convergence check. */
   subset: { x: tf.Tensor; y: tf.Tensor1D };
   convergence: ConvergenceRecord;
+  /** The member's own fused step, where the probes take it (see fitProbesStacked). */
+  fused?: FusedProbeStep;
   outcome?: ProbeOutcome;
 }
 
@@ -57,7 +66,8 @@ interface Member {
  * computation (see StackedModel), trained in lockstep. Each member sees exactly the batches,
  * initialization and optimizer updates its own fitProbe would (every optimizer we offer is
  * elementwise, so stacking does not couple members), and stops by the same rules; a stopped
- * member rides along with zero loss weight until the last one stops.
+ * member rides along with zero loss weight until the last one stops. Where the fused step
+ * applies (train/fusedProbeStep.ts), each member takes its own instead of the stacked one.
  */
 export async function fitProbesStacked(input: StackedProbesInput): Promise<ProbeOutcome[]> {
   const started = performance.now();
@@ -106,12 +116,34 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
   // Every member's batch is padded to the widest one; padding carries zero weight.
   const width = Math.max(...members.map((m) => m.shape.batchSize));
   const optimizer = createOptimizer(train);
+  // Where the fused step applies, each member takes its own: on the CPU backends a stacked
+  // step costs about k single steps anyway, and the fused one issues no kernel at all.
+  const fusedMembers =
+    (input.fusedStep ?? fusedStepApplies(input.plan, width)) && fusedStepSupports(input.plan);
+  if (fusedMembers) {
+    for (const m of members) {
+      m.fused = createFusedProbeStep(
+        input.plan,
+        memberAccess(model.variables, m.index),
+        train,
+        { x: m.subset.x, labels: m.subset.y },
+        m.shape.batchSize,
+      );
+    }
+  }
+  /** The fused members' sums, as the stacked step keeps them in `sums`. */
+  const fusedSums = new Float64Array(2 * k);
   // Per member: [summed batch losses, running hits] of its current epoch.
   let sums: tf.Tensor2D = tf.zeros([k, 2]);
   try {
     for (const m of members) await m.convergence.measureStart();
     while (members.some((m) => !m.outcome)) {
       await checkpoint(input.control);
+      if (fusedMembers) {
+        fusedSteps();
+        await endEpochs();
+        continue;
+      }
       const { poolIndices, weights } = nextBatches();
       const next = tf.tidy(() => {
         const idx = tf.tensor1d(poolIndices, 'int32');
@@ -181,6 +213,22 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
     }
   }
 
+  /** Each running member's next step by its own fused step. */
+  function fusedSteps(): void {
+    for (const m of members) {
+      if (m.outcome) continue;
+      if (m.stepInEpoch === 0) m.epochOrder = paddedEpochOrder(m.n, m.shape, m.shuffleRng);
+      const { batchSize } = m.shape;
+      const offset = m.stepInEpoch * batchSize;
+      const batch = m.epochOrder.subarray(offset, offset + batchSize);
+      const { loss, hits } = (m.fused as FusedProbeStep).step(batch, m.learningRate);
+      fusedSums[2 * m.index] = (fusedSums[2 * m.index] as number) + loss;
+      fusedSums[2 * m.index + 1] = (fusedSums[2 * m.index + 1] as number) + hits;
+      m.steps++;
+      m.stepInEpoch++;
+    }
+  }
+
   /** The pool indices and loss weights of every member's next batch, advancing each one. */
   function nextBatches(): { poolIndices: Int32Array; weights: Float32Array } {
     const poolIndices = new Int32Array(k * width).fill(order[0] as number);
@@ -214,13 +262,14 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
     }
     const due = ended.filter((m) => isCheckedEpoch(m.epoch, train, m.budget));
     if (due.length > 0) {
-      const values = await sums.data();
+      const values = fusedMembers ? fusedSums : await sums.data();
       for (const m of due) {
         const lossSum = values[2 * m.index] as number;
         const runningHits = values[2 * m.index + 1] as number;
         await endCheckedEpoch(m, lossSum, runningHits);
       }
     }
+    for (const m of ended) fusedSums.fill(0, 2 * m.index, 2 * m.index + 2);
     const keep = new Float32Array(k).fill(1);
     for (const m of ended) keep[m.index] = 0;
     const reset = tf.tidy(() => sums.mul(tf.tensor2d(keep, [k, 1])) as tf.Tensor2D);
@@ -239,15 +288,32 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       train,
       plateau: m.plateau,
       ungated: input.checkUngated === true,
-      countCorrect: () => readCorrect((x) => model.applyMember(m.index, x), m.subset.x, m.subset.y),
+      countCorrect: () => {
+        m.fused?.syncModel();
+        return readCorrect((x) => model.applyMember(m.index, x), m.subset.x, m.subset.y);
+      },
       learningRate: m.learningRate,
-      checkConvergence: () => m.convergence.check(),
-      restartStall: () => m.convergence.restartStall(),
+      checkConvergence: () => {
+        m.fused?.syncModel();
+        m.fused?.flushStall(m.convergence);
+        return m.convergence.check();
+      },
+      restartStall: () => {
+        m.fused?.restartStall();
+        m.convergence.restartStall();
+      },
       plateauStops: input.plateauStops !== false,
-      fullBatchLoss: () => m.convergence.fullBatchLoss(),
+      fullBatchLoss: () => {
+        m.fused?.syncModel();
+        return m.convergence.fullBatchLoss();
+      },
       plateauOnEpochMean: input.plateauOnEpochMean,
       saddle: m.convergence.saddle,
-      escapeSaddle: (found) => m.convergence.escapeSaddle(found),
+      escapeSaddle: async (found) => {
+        m.fused?.syncModel();
+        await m.convergence.escapeSaddle(found);
+        m.fused?.reloadModel();
+      },
     });
     const { metrics, stop } = verdict;
     input.onEpoch?.(m.n, metrics);
@@ -257,6 +323,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
     }
     if (verdict.nextLearningRate !== undefined) m.learningRate = verdict.nextLearningRate;
     if (!stop) return;
+    m.fused?.syncModel();
     const predict = (x: tf.Tensor) => model.applyMember(m.index, x);
     m.outcome = {
       n: m.n,

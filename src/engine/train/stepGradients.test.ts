@@ -87,7 +87,17 @@ describe('the written-out dense step', () => {
       for (const n of [12, 60]) {
         const probePlan = dense ? plan : { ...plan, dense: undefined };
         outcomes.push(
-          await fitProbe({ plan: probePlan, pool, classes: 3, n, order, train, seed: 5 }),
+          // The written-out step, not the fused one that cpu probes take by default.
+          await fitProbe({
+            plan: probePlan,
+            pool,
+            classes: 3,
+            n,
+            order,
+            train,
+            seed: 5,
+            fusedStep: false,
+          }),
         );
       }
       return outcomes;

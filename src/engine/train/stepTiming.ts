@@ -5,6 +5,7 @@ import { createRng } from '../random.ts';
 import type { ExperimentSpec } from '../experiment/index.ts';
 import { createOptimizer, disposeOptimizer, trainableVariables } from './optimizers.ts';
 import { stepGradientsFor } from './stepGradients.ts';
+import { createFusedProbeStep, fusedStepApplies, variablesAccess } from './fusedProbeStep.ts';
 
 /** How fast the current tfjs backend trains a spec's first model. */
 export interface StepTiming {
@@ -78,8 +79,13 @@ export async function timeTrainingSteps(
       : undefined;
   const single = stacked ? undefined : plan.build(spec.seed);
   const weights = stacked ? stacked.variables : trainableVariables(single as tf.LayersModel);
-  // The gradients the run's probes take: a single probe's own step (the written-out dense
-  // step where it applies), stacked members' autodiff through the stacked model.
+  // The step the run's probes take: a single probe's own (the fused step or the written-out
+  // dense step where they apply), stacked members' autodiff through the stacked model.
+  const fused =
+    single && fusedStepApplies(plan, batch)
+      ? createFusedProbeStep(plan, variablesAccess(weights), spec.train, { x, labels }, batch)
+      : undefined;
+  const batchRows = Int32Array.from({ length: batch }, (_, i) => i);
   const singleStep = single && stepGradientsFor(single, weights, plan.dense);
   const gradients = singleStep
     ? () => singleStep(x, labels, targets)
@@ -94,11 +100,13 @@ export async function timeTrainingSteps(
         );
   const optimizer = createOptimizer(spec.train);
   const step = () =>
-    tf.tidy(() => {
-      const computed = gradients();
-      optimizer.applyGradients(computed.grads);
-      return 'loss' in computed ? computed.loss : computed.value;
-    });
+    fused
+      ? tf.scalar(fused.step(batchRows, spec.train.learningRate).loss)
+      : tf.tidy(() => {
+          const computed = gradients();
+          optimizer.applyGradients(computed.grads);
+          return 'loss' in computed ? computed.loss : computed.value;
+        });
   /** Runs `count` steps and waits until the backend has finished them. */
   const run = async (count: number) => {
     const started = performance.now();
