@@ -17,6 +17,7 @@ import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts'
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { decodeLink, encodeLink, MAX_LINK_CHARS } from './linkCodec.ts';
 import { compactResults } from './compactResults.ts';
+import { expandingLink } from './hostileLinks.ts';
 import { DEFAULT_PATIENCE_STEPS, migrateSpec, readSpec } from '../engine/experiment/index.ts';
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng.int(items.length)] as T;
@@ -496,6 +497,11 @@ describe('share links', () => {
       'unknown parts: script',
     ],
     ['a huge fragment', `#e=${'A'.repeat(300_000)}`, 'more than any EMC Lab link'],
+    [
+      'a 3 KB link that expands to 2 M characters',
+      expandingLink(2000),
+      'its data expands to more than 1,000,000 characters',
+    ],
   ])('refuses %s with a message naming the problem', (_, hash, message) => {
     const decoded = decodeLink(hash);
     expect(decoded.kind).toBe('error');
