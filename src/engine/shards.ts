@@ -9,6 +9,7 @@ import {
   type SeedResult,
   sampleStd,
 } from './results.ts';
+import { resultsContradiction } from './resultsConsistency.ts';
 
 /**
  * A sweep is (width, seed) jobs; a shard is every count-th of them. Spread over the array
@@ -67,6 +68,9 @@ export function mergeShards(
         `${name} is unfinished (status ${results.status}): run shard ${results.shard.index}/${results.shard.count} again to finish it`,
       );
     }
+    // A part read from a file was checked when read; one handed over in memory is checked here.
+    const contradiction = resultsContradiction(results);
+    if (contradiction) return fail(`${name} contradicts itself: ${contradiction}`);
   }
   const [first, ...rest] = parts as [(typeof parts)[number], ...typeof parts];
   const count = (first.results.shard as ShardId).count;

@@ -1,6 +1,7 @@
 import { compressToEncodedURIComponent } from 'lz-string';
 import type { ExperimentResults } from '../engine/results.ts';
 import { type ExperimentSpec, readSpec } from '../engine/experiment/index.ts';
+import { resultsContradiction } from '../engine/resultsConsistency.ts';
 import { decompressBounded } from './boundedLz.ts';
 import { compactResults, compactResultsSchema, expandResults } from './compactResults.ts';
 
@@ -121,12 +122,17 @@ export function decodeLink(hash: string): DecodedLink {
         'The results embedded in this link are damaged and were ignored; run it to see them.',
     };
   }
-  return {
-    kind: 'ok',
-    spec: check.spec,
-    results: expandResults(results.data, check.spec),
-    ...notes,
-  };
+  const expanded = expandResults(results.data, check.spec);
+  const contradiction = resultsContradiction(expanded, results.data.probes !== undefined);
+  if (contradiction) {
+    return {
+      kind: 'ok',
+      spec: check.spec,
+      ...notes,
+      warning: `The results embedded in this link contradict themselves (${contradiction}) and were ignored; run it to see them.`,
+    };
+  }
+  return { kind: 'ok', spec: check.spec, results: expanded, ...notes };
 }
 
 function refuse(reason: string): DecodedLink {

@@ -71,7 +71,13 @@ describe('results files', () => {
       spec: { ...results.spec, version: 2, search: { ...results.spec.search, verify: undefined } },
       points: results.points.map(({ verified: _, ...point }) => ({
         ...point,
-        seeds: point.seeds.map(({ verified: _v, overturned: _o, ...s }) => s),
+        // It counted only the search's probes: there were no verification probes.
+        seeds: point.seeds.map(({ verified: _v, overturned: _o, ...s }) => ({
+          ...s,
+          probes: results.probes.filter(
+            (p) => p.pointIndex === point.index && p.seedIndex === s.seedIndex && !p.verification,
+          ).length,
+        })),
       })),
       probes: results.probes
         .filter((p) => !p.verification)
