@@ -68,9 +68,6 @@ export function mergeShards(
         `${name} is unfinished (status ${results.status}): run shard ${results.shard.index}/${results.shard.count} again to finish it`,
       );
     }
-    // A part read from a file was checked when read; one handed over in memory is checked here.
-    const contradiction = resultsContradiction(results);
-    if (contradiction) return fail(`${name} contradicts itself: ${contradiction}`);
   }
   const [first, ...rest] = parts as [(typeof parts)[number], ...typeof parts];
   const count = (first.results.shard as ShardId).count;
@@ -107,6 +104,12 @@ export function mergeShards(
     return fail(
       `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`,
     );
+  }
+  // A part read from a file was checked when read; one handed over in memory is checked
+  // here: an edited EMC would otherwise move the merged mean.
+  for (const { name, results } of parts) {
+    const contradiction = resultsContradiction(results);
+    if (contradiction) return fail(`${name} contradicts itself: ${contradiction}`);
   }
 
   const spec = first.results.spec;
