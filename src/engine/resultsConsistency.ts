@@ -97,8 +97,8 @@ function pointsProblem(results: ExperimentResults, probesCarried: boolean): stri
     if (point.width !== widths[point.index]) {
       return `${at}.width: ${point.width}, but the spec's width ${point.index + 1} is ${widths[point.index]}`;
     }
-    const problem = seedsProblem(results, point, at);
-    if (problem) return problem;
+    const listProblem = seedListProblem(results, point, at);
+    if (listProblem) return listProblem;
     for (const [j, seed] of point.seeds.entries()) {
       const job = jobs.get(`${point.index}/${seed.seedIndex}`) ?? {
         seedIndex: seed.seedIndex,
@@ -110,6 +110,8 @@ function pointsProblem(results: ExperimentResults, probesCarried: boolean): stri
         seedAlone(spec, seed) ?? (probesCarried ? seedAgainstProbes(spec, seed, job) : undefined);
       if (seedProblem) return `${at}.seeds[${j}].${seedProblem}`;
     }
+    const summaryProblem = pointSummaryProblem(point, at);
+    if (summaryProblem) return summaryProblem;
   }
   if (results.status === 'complete' && !shard && results.points.length !== widths.length) {
     return `points: ${results.points.length} measured in a complete run of ${plural(widths.length, 'width')}`;
@@ -128,8 +130,8 @@ function pointsProblem(results: ExperimentResults, probesCarried: boolean): stri
   return undefined;
 }
 
-/** Seeds and the point's summary of them. */
-function seedsProblem(
+/** The point's seeds are the search's (or the shard's), in order. */
+function seedListProblem(
   results: ExperimentResults,
   point: PointResult,
   at: string,
@@ -142,6 +144,11 @@ function seedsProblem(
   if (indices.join() !== expected.join()) {
     return `${at}.seeds: seeds ${indices.map((s) => s + 1).join(', ') || 'none'}, but ${shard ? `shard ${shard.index}/${shard.count} runs` : 'the search runs'} seeds ${expected.map((s) => s + 1).join(', ')} of this point`;
   }
+  return undefined;
+}
+
+/** The point's mean, deviation and flags, derived again from its seeds. */
+function pointSummaryProblem(point: PointResult, at: string): string | undefined {
   const emcs = point.seeds.map((s) => s.emc);
   // Links round the mean and deviation to 4 significant digits.
   const near = (value: number, derived: number) =>

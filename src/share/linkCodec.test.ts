@@ -556,6 +556,36 @@ describe('share links', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('keeps the experiment but ignores results that contradict themselves, naming the field', () => {
+    const spec = parseSpec(DEFAULT_SPEC);
+    const results = resultsFor(spec, 0);
+    const seed = results.points[0]?.seeds[0] as SeedResult;
+    Object.assign(seed, { emc: 1e9, bracket: [1e9, null], censored: true });
+    const decoded = decodeLink(encodeLink(spec, results).fragment);
+    if (decoded.kind !== 'ok') throw new Error(JSON.stringify(decoded));
+    expect(decoded.spec).toEqual(spec);
+    expect(decoded.results).toBeUndefined();
+    expect(decoded.warning).toBe(
+      'The results embedded in this link contradict themselves (points[0].seeds[0].emc: 1000000000 exceeds the pool size 400) and were ignored; run it to see them.',
+    );
+  });
+
+  it('ignores a link whose probes are more than its searches could train', () => {
+    const spec = parseSpec(DEFAULT_SPEC);
+    const results = resultsFor(spec, 0);
+    // A probe at every N the pool has left: far more than a search of 400 samples trains.
+    const seed = results.points[0]?.seeds[0] as SeedResult;
+    for (let n = 14; n <= 400; n++) results.probes.push(probeRecord({ n }));
+    seed.probes += 387;
+    const fragment = `#e=${compressToEncodedURIComponent(JSON.stringify({ spec, results: compactResults(results, true) }))}`;
+    const decoded = decodeLink(fragment);
+    if (decoded.kind !== 'ok') throw new Error(JSON.stringify(decoded));
+    expect(decoded.results).toBeUndefined();
+    expect(decoded.warning).toContain(
+      '(points[0].seeds[0].probes: 389 search probes, more than 22, the most a search of a pool of 400 can train)',
+    );
+  });
+
   it('keeps the experiment but ignores damaged embedded results, with a warning', () => {
     const decoded = decodeLink(
       hashOf({
