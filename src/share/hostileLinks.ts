@@ -1,17 +1,16 @@
 /**
  * Hostile share links for tests (unit and browser): data no EMC Lab writes, built the way
- * an attacker would build it.
+ * an attacker would build it. Imports nothing, so browser tests can load it as it is.
  */
-import { LINK_PARAM } from './linkCodec.ts';
 
 const URI_SAFE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$';
 
 /**
- * A link whose lz-string data is one "a" followed by `tokens` references to the entry being
+ * The data of a link (what follows "#e=") whose lz-string data is one "a" followed by `tokens` references to the entry being
  * defined (lz-string's KwKwK case): entry k is k + 1 characters long, so a few KB expand to
  * about tokens² / 2 characters (2,000 tokens: 2 M characters from a 4 KB link).
  */
-export function expandingLink(tokens: number): string {
+export function expandingLinkData(tokens: number): string {
   const bits: number[] = [];
   const write = (value: number, count: number) => {
     for (let i = 0; i < count; i++) bits.push((value >> i) & 1);
@@ -33,5 +32,5 @@ export function expandingLink(tokens: number): string {
     const value = bits.slice(i, i + 6).reduce((sum, bit) => sum * 2 + bit, 0);
     data += URI_SAFE_ALPHABET[value];
   }
-  return `#${LINK_PARAM}=${data}`;
+  return data;
 }

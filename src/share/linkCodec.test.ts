@@ -23,7 +23,7 @@ import { probeRecord, searchedPoint, seedResult } from '../engine/testFixtures.t
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { decodeLink, encodeLink, MAX_LINK_CHARS } from './linkCodec.ts';
 import { compactResults } from './compactResults.ts';
-import { expandingLink } from './hostileLinks.ts';
+import { expandingLinkData } from './hostileLinks.ts';
 import { DEFAULT_PATIENCE_STEPS, migrateSpec, readSpec } from '../engine/experiment/index.ts';
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng.int(items.length)] as T;
@@ -543,7 +543,7 @@ describe('share links', () => {
     ['a huge fragment', `#e=${'A'.repeat(300_000)}`, 'more than any EMC Lab link'],
     [
       'a 3 KB link that expands to 2 M characters',
-      expandingLink(2000),
+      `#e=${expandingLinkData(2000)}`,
       'its data expands to more than 1,000,000 characters',
     ],
   ])('refuses %s with a message naming the problem', (_, hash, message) => {
