@@ -262,3 +262,68 @@ test('once loaded, the lab works offline', async ({ page, context }) => {
   await expect(page.getByTestId('emc-chart')).toHaveAttribute('data-points', '2');
   await context.setOffline(false);
 });
+
+/**
+ * Opens `hash` on the loaded lab (as a hash change, so start-up work is not counted), waits
+ * for the notice naming the problem, and returns the long tasks (ms) the page ran meanwhile.
+ */
+async function longTasksWhileOpening(
+  page: import('@playwright/test').Page,
+  hash: string,
+  problem: string,
+) {
+  await page.goto('/');
+  await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8, 16, 32');
+  await page.evaluate(() => {
+    const tasks: number[] = [];
+    (window as { __longTasks?: number[] }).__longTasks = tasks;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) tasks.push(entry.duration);
+    }).observe({ type: 'longtask' });
+  });
+  await page.evaluate((next) => {
+    window.location.hash = next;
+  }, hash);
+  await expect(page.getByTestId('notice').first()).toContainText(problem);
+  const tasks = await page.evaluate(() => (window as { __longTasks?: number[] }).__longTasks ?? []);
+  // And the page still answers: the notice can be dismissed, the form shows the default.
+  await page.getByRole('button', { name: 'Dismiss' }).first().click();
+  await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8, 16, 32');
+  return tasks;
+}
+
+test('a link that decompresses to millions of characters is refused while it is read, and the page stays responsive', async ({
+  page,
+}) => {
+  const { expandingLinkData } = await import('../src/share/hostileLinks.ts');
+  // 3 KB of link, 2 M characters once decompressed (a 74 KB one reached 500 M).
+  const tasks = await longTasksWhileOpening(
+    page,
+    `#e=${expandingLinkData(2000)}`,
+    'its data expands to more than 1,000,000 characters, more than any EMC Lab link holds',
+  );
+  expect(Math.max(0, ...tasks)).toBeLessThan(1000);
+});
+
+test('a link whose results contradict themselves opens its experiment and says which number is wrong', async ({
+  page,
+}) => {
+  const { default: lz } = await import('lz-string');
+  await page.goto('/');
+  const link = await page.getByTestId('share-link').inputValue();
+  const { spec } = JSON.parse(
+    lz.decompressFromEncodedURIComponent(link.slice(link.indexOf('#e=') + 3)) as string,
+  );
+  // EMC 1e9 on the default pool of 400.
+  const results = {
+    status: 'complete',
+    backend: 'cpu',
+    points: [[4, 56, 1e9, 0, [[1e9, 1e9, null, 2, null, 0]], 100, 'MLP 1×4 relu']],
+  };
+  const tasks = await longTasksWhileOpening(
+    page,
+    `#e=${lz.compressToEncodedURIComponent(JSON.stringify({ spec, results }))}`,
+    'points[0].seeds[0].emc: 1000000000 exceeds the pool size 400',
+  );
+  expect(Math.max(0, ...tasks)).toBeLessThan(1000);
+});

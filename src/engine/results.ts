@@ -38,13 +38,18 @@ export function findNonMonotone(probes: readonly ProbeRecord[]): PointResult['no
   const overturned = new Set(
     probes.filter((p) => p.verification && p.fits).map((p) => `${p.seedIndex}/${p.n}`),
   );
-  const failures = probes.filter(
-    (p) => !p.fits && !p.verification && !overturned.has(`${p.seedIndex}/${p.n}`),
-  );
+  // Each seed's failures apart: a fit is only paired with its own seed's (linear in seeds).
+  const failuresOf = new Map<number, ProbeRecord[]>();
+  for (const p of probes) {
+    if (p.fits || p.verification || overturned.has(`${p.seedIndex}/${p.n}`)) continue;
+    const list = failuresOf.get(p.seedIndex);
+    if (list) list.push(p);
+    else failuresOf.set(p.seedIndex, [p]);
+  }
   for (const fitted of probes) {
     if (!fitted.fits) continue;
-    for (const failed of failures) {
-      if (failed.seedIndex === fitted.seedIndex && failed.n < fitted.n) {
+    for (const failed of failuresOf.get(fitted.seedIndex) ?? []) {
+      if (failed.n < fitted.n) {
         pairs.push({ fitted: fitted.n, failed: failed.n, seedIndex: fitted.seedIndex });
       }
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExperimentResults } from './results.ts';
+import type { ExperimentResults, PointResult, SeedResult } from './results.ts';
 import { measureGeneralization, runExperiment } from './run.ts';
 import { mergeShards, shardingProblem, shardOfJob } from './shards.ts';
 import { specFixture } from './testFixtures.ts';
@@ -97,6 +97,35 @@ describe('sharded sweeps', () => {
     expect(
       error([one, { ...two, results: { ...two.results, shard: { index: 2, count: 3 } } }]),
     ).toBe('part-1.json is one of 2 shards but part-2.json is one of 3');
+  });
+
+  it('refuses a part whose numbers were edited, naming the part and the field', async () => {
+    const parts = await shards(2);
+    expect(mergeShards(parts).ok).toBe(true);
+    const [one, two] = parts as [(typeof parts)[0], (typeof parts)[0]];
+    const point = two.results.points[0] as PointResult;
+    const edited = (seed: Partial<SeedResult>, pointFields: Partial<PointResult> = {}) => ({
+      ...two,
+      results: {
+        ...two.results,
+        points: [
+          { ...point, ...pointFields, seeds: [{ ...(point.seeds[0] as SeedResult), ...seed }] },
+          ...two.results.points.slice(1),
+        ],
+      },
+    });
+    const error = (part: (typeof parts)[0]) => {
+      const merged = mergeShards([one, part]);
+      return merged.ok ? 'merged' : merged.error;
+    };
+    // An EMC of 9,999 on a pool of 60 would have moved the merged mean to thousands.
+    expect(error(edited({ emc: 9_999, bracket: [9_999, null] }, { emcMean: 9_999 }))).toBe(
+      'part-2.json contradicts itself: points[0].seeds[0].emc: 9999 exceeds the pool size 60',
+    );
+    const [lo] = (point.seeds[0] as SeedResult).bracket;
+    expect(error(edited({ emc: lo + 5, bracket: [lo + 5, lo + 6] }, { emcMean: lo + 5 }))).toMatch(
+      /^part-2\.json contradicts itself: points\[0\]\.seeds\[0\]\.(bracket|probes): /,
+    );
   });
 
   it('refuses to run a shard of a warm-started sweep', async () => {

@@ -9,6 +9,7 @@ import {
   type SeedResult,
   sampleStd,
 } from './results.ts';
+import { resultsContradiction } from './resultsConsistency.ts';
 
 /**
  * A sweep is (width, seed) jobs; a shard is every count-th of them. Spread over the array
@@ -103,6 +104,12 @@ export function mergeShards(
     return fail(
       `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`,
     );
+  }
+  // A part read from a file was checked when read; one handed over in memory is checked
+  // here: an edited EMC would otherwise move the merged mean.
+  for (const { name, results } of parts) {
+    const contradiction = resultsContradiction(results);
+    if (contradiction) return fail(`${name} contradicts itself: ${contradiction}`);
   }
 
   const spec = first.results.spec;

@@ -118,3 +118,68 @@ export function pointResult(overrides: Partial<PointResult> = {}): PointResult {
 export function normalTensor(shape: number[], seed: number): tf.Tensor {
   return tf.tensor(gaussianNoise(tf.util.sizeFromShape(shape), seed), shape);
 }
+
+/**
+ * One seed's search as the engine records it, consistent with itself: N = emc fitted and
+ * emc + 1 did not. By default the failure converged and a longer training (verification)
+ * confirmed it; `undecided` leaves it at the step cap instead (budget-limited, unverified).
+ */
+export function searchedSeed(options: {
+  emc: number;
+  pointIndex?: number;
+  seedIndex?: number;
+  undecided?: boolean;
+  seed?: Partial<SeedResult>;
+}): { seed: SeedResult; probes: ProbeRecord[] } {
+  const { emc, pointIndex = 0, seedIndex = 0, undecided = false } = options;
+  const at = { pointIndex, seedIndex };
+  const failure = undecided
+    ? probeRecord({ ...at, n: emc + 1, fits: false, stopReason: 'budget', converged: false })
+    : probeRecord({ ...at, n: emc + 1, fits: false });
+  const probes = [
+    ...(emc > 0 ? [probeRecord({ ...at, n: emc })] : []),
+    failure,
+    ...(undecided ? [] : [probeRecord({ ...at, n: emc + 1, fits: false, verification: true })]),
+  ];
+  return {
+    seed: seedResult({
+      seedIndex,
+      emc,
+      bracket: [emc, emc + 1],
+      budgetLimited: undecided,
+      verified: !undecided,
+      probes: probes.length,
+      ...options.seed,
+    }),
+    probes,
+  };
+}
+
+/** A point whose seeds are searchedSeed's, with the mean, deviation and flags they give. */
+export function searchedPoint(
+  emcs: readonly number[],
+  overrides: Partial<PointResult> & { index?: number; undecided?: boolean } = {},
+): { point: PointResult; probes: ProbeRecord[] } {
+  const { undecided, ...pointOverrides } = overrides;
+  const index = overrides.index ?? 0;
+  const seeds = emcs.map((emc, seedIndex) =>
+    searchedSeed({ emc, pointIndex: index, seedIndex, undecided }),
+  );
+  const mean = emcs.reduce((a, b) => a + b, 0) / emcs.length;
+  const std =
+    emcs.length < 2
+      ? 0
+      : Math.sqrt(emcs.reduce((sum, e) => sum + (e - mean) ** 2, 0) / (emcs.length - 1));
+  return {
+    point: pointResult({
+      index,
+      emcMean: mean,
+      emcStd: std,
+      budgetLimited: !!undecided,
+      verified: !undecided,
+      seeds: seeds.map((s) => s.seed),
+      ...pointOverrides,
+    }),
+    probes: seeds.flatMap((s) => s.probes),
+  };
+}

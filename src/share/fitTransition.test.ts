@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
+import { createRng, type Rng } from '../engine/random.ts';
+import type { ProbeRecord } from '../engine/results.ts';
 import { coverProbability, fitTransition } from './fitTransition.ts';
 
 describe('coverProbability', () => {
@@ -63,5 +65,67 @@ describe('fitTransition', () => {
       // Undecided at the cap for seed 1; seed 0 failed at 20, so fails at 40.
       { n: 40, known: 1, fitting: 0 },
     ]);
+  });
+
+  /** Many seeds' probes at random N around their brackets, as a long search would leave. */
+  function randomPoint(rng: Rng, seeds: number, probesPerSeed: number) {
+    const probes: ProbeRecord[] = [];
+    const seedResults = Array.from({ length: seeds }, (_, seedIndex) => {
+      const lo = 1 + rng.int(200);
+      const hi = rng.next() < 0.2 ? null : lo + 1 + rng.int(20);
+      for (let i = 0; i < probesPerSeed; i++) {
+        const fits = rng.next() < 0.5;
+        probes.push(
+          probeRecord({
+            seedIndex,
+            n: 1 + rng.int(400),
+            fits,
+            stopReason: fits ? 'fit' : rng.next() < 0.3 ? 'budget' : 'converged',
+          }),
+        );
+      }
+      return seedResult({ seedIndex, emc: lo, bracket: [lo, hi] });
+    });
+    return { point: pointResult({ seeds: seedResults }), probes };
+  }
+
+  it('counts what probing every seed at every N would count (each seed looked up at each N)', () => {
+    const rng = createRng(3);
+    for (let trial = 0; trial < 40; trial++) {
+      const { point, probes } = randomPoint(rng, 1 + rng.int(6), rng.int(60));
+      const { rows, brackets, fractions } = fitTransition(point, probes);
+      const expected = [...new Set(rows.map((r) => r.n))].map((n) => {
+        let known = 0;
+        let fitting = 0;
+        for (const { seedIndex, lo, hi } of brackets) {
+          const probed = rows.find((r) => r.seedIndex === seedIndex && r.n === n);
+          const fits = probed
+            ? probed.outcome === 'undecided'
+              ? undefined
+              : probed.fits
+            : n <= lo
+              ? true
+              : hi !== null && n >= hi
+                ? false
+                : undefined;
+          if (fits !== undefined) known++;
+          if (fits) fitting++;
+        }
+        return { n, known, fitting };
+      });
+      expect(fractions).toEqual(expected);
+    }
+  });
+
+  it('takes steps linear in the probes: 20 seeds × 1,000 probes stay within 20 steps a probe', () => {
+    const { point, probes } = randomPoint(createRng(4), 20, 1000);
+    // Spread N so that most probes have an N of their own, the case a per-N scan of every
+    // seed's probes made quadratic (20,000 probes took 35 s).
+    const spread = probes.map((p, i) => ({ ...p, n: 1 + ((i * 7919) % 40_000) }));
+    const work = { steps: 0 };
+    const { fractions } = fitTransition(point, spread, work);
+    expect(fractions.length).toBeGreaterThan(10_000);
+    expect(work.steps).toBeGreaterThan(spread.length);
+    expect(work.steps).toBeLessThan(20 * spread.length);
   });
 });

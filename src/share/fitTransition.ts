@@ -29,7 +29,18 @@ export interface FitTransition {
   fractions: FractionStep[];
 }
 
-export function fitTransition(point: PointResult, probes: readonly ProbeRecord[]): FitTransition {
+/**
+ * Linear in the probes (n log n with the sort), however many seeds and probes a results
+ * file or link holds: a sweep over the distinct N adds each seed's bracket as two ranges
+ * and each probe as one correction. `work`, when given, counts the steps taken (tests
+ * hold it to a multiple of the input's size).
+ */
+export function fitTransition(
+  point: PointResult,
+  probes: readonly ProbeRecord[],
+  work?: { steps: number },
+): FitTransition {
+  const step = work ? () => work.steps++ : () => {};
   const own = probes.filter((p) => p.pointIndex === point.index);
   const rows: TransitionRow[] = own
     .map((probe) => ({
@@ -50,30 +61,88 @@ export function fitTransition(point: PointResult, probes: readonly ProbeRecord[]
     lo: seed.bracket[0],
     hi: seed.bracket[1],
   }));
-  const ns = [...new Set(rows.map((row) => row.n))].sort((a, b) => a - b);
-  const fractions = ns.map((n) => {
-    let known = 0;
-    let fitting = 0;
-    for (const { seedIndex, lo, hi } of brackets) {
-      // A probe at n answers for its seed; otherwise the search's bracket does, as the
-      // search itself assumes: every N up to lo fits, none from hi on.
-      const probed = rows.find((row) => row.seedIndex === seedIndex && row.n === n);
-      const fits = probed
-        ? probed.outcome === 'undecided'
-          ? undefined
-          : probed.fits
-        : n <= lo
-          ? true
-          : hi !== null && n >= hi
-            ? false
-            : undefined;
-      if (fits === undefined) continue;
-      known++;
-      if (fits) fitting++;
+  return { rows, brackets, fractions: fitFractions(rows, brackets, step) };
+}
+
+type Outcome = boolean | undefined;
+
+/**
+ * For each probed N, the seeds whose outcome is known and those that fit. A probe at N
+ * answers for its seed (the first of the seed's probes at N); otherwise the search's bracket
+ * does, as the search itself assumes: every N up to lo fits, none from hi on.
+ */
+function fitFractions(
+  rows: readonly TransitionRow[],
+  brackets: FitTransition['brackets'],
+  step: () => void,
+): FractionStep[] {
+  const ns: number[] = [];
+  for (const row of rows) {
+    step();
+    if (ns.at(-1) !== row.n) ns.push(row.n);
+  }
+  // Differences over the sorted N: a range of N adds at its start and takes off at its end.
+  const known = new Array<number>(ns.length + 1).fill(0);
+  const fitting = new Array<number>(ns.length + 1).fill(0);
+  const add = (from: number, to: number, outcome: Outcome, sign: 1 | -1) => {
+    if (outcome === undefined || from >= to) return;
+    known[from] = (known[from] as number) + sign;
+    known[to] = (known[to] as number) - sign;
+    if (outcome) {
+      fitting[from] = (fitting[from] as number) + sign;
+      fitting[to] = (fitting[to] as number) - sign;
     }
-    return { n, known, fitting };
+  };
+  const bracketsOf = new Map<number, FitTransition['brackets']>();
+  for (const bracket of brackets) {
+    step();
+    const { seedIndex, lo, hi } = bracket;
+    bracketsOf.set(seedIndex, [...(bracketsOf.get(seedIndex) ?? []), bracket]);
+    const fitsUpTo = firstAbove(ns, lo, step);
+    add(0, fitsUpTo, true, 1);
+    if (hi !== null) add(Math.max(fitsUpTo, firstAbove(ns, hi - 1, step)), ns.length, false, 1);
+  }
+  // Where a seed probed N, its probe replaces what its bracket implied.
+  const answered = new Set<string>();
+  let at = 0;
+  for (const row of rows) {
+    step();
+    if (ns[at] !== row.n) at++;
+    const key = `${row.seedIndex}/${row.n}`;
+    if (answered.has(key)) continue;
+    answered.add(key);
+    const probed: Outcome = row.outcome === 'undecided' ? undefined : row.fits;
+    for (const { lo, hi } of bracketsOf.get(row.seedIndex) ?? []) {
+      step();
+      add(at, at + 1, implied(row.n, lo, hi), -1);
+      add(at, at + 1, probed, 1);
+    }
+  }
+  let knownSoFar = 0;
+  let fittingSoFar = 0;
+  return ns.map((n, i) => {
+    step();
+    knownSoFar += known[i] as number;
+    fittingSoFar += fitting[i] as number;
+    return { n, known: knownSoFar, fitting: fittingSoFar };
   });
-  return { rows, brackets, fractions };
+}
+
+function implied(n: number, lo: number, hi: number | null): Outcome {
+  return n <= lo ? true : hi !== null && n >= hi ? false : undefined;
+}
+
+/** The index of the first of the sorted `ns` above `value` (binary search). */
+function firstAbove(ns: readonly number[], value: number, step: () => void): number {
+  let low = 0;
+  let high = ns.length;
+  while (low < high) {
+    step();
+    const middle = (low + high) >> 1;
+    if ((ns[middle] as number) <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**

@@ -1,6 +1,12 @@
 import { compressToEncodedURIComponent } from 'lz-string';
 import { describe, expect, it } from 'vitest';
-import { type ExperimentResults, RESULTS_VERSION } from '../engine/results.ts';
+import {
+  type ExperimentResults,
+  type PointResult,
+  type ProbeRecord,
+  RESULTS_VERSION,
+  type SeedResult,
+} from '../engine/results.ts';
 import {
   ACTIVATIONS,
   DATA_SOURCES,
@@ -13,10 +19,11 @@ import {
 } from '../engine/experiment/index.ts';
 import { SHIPPED_DATASETS, SHIPPED_TABLES } from '../engine/data/catalog.ts';
 import { createRng, type Rng } from '../engine/random.ts';
-import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
+import { probeRecord, searchedPoint, seedResult } from '../engine/testFixtures.ts';
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { decodeLink, encodeLink, MAX_LINK_CHARS } from './linkCodec.ts';
 import { compactResults } from './compactResults.ts';
+import { expandingLinkData } from './hostileLinks.ts';
 import { DEFAULT_PATIENCE_STEPS, migrateSpec, readSpec } from '../engine/experiment/index.ts';
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng.int(items.length)] as T;
@@ -113,7 +120,39 @@ function randomSpec(rng: Rng): ExperimentSpec {
 
 const hashOf = (payload: unknown) => `#e=${compressToEncodedURIComponent(JSON.stringify(payload))}`;
 
-function resultsFor(spec: ExperimentSpec, probes: number): ExperimentResults {
+/**
+ * A finished run of the spec, consistent with itself: one seed per width, EMC 3 × width,
+ * and `extra` more fitting probes below the EMCs, spread over the points.
+ */
+function resultsFor(spec: ExperimentSpec, extra: number): ExperimentResults {
+  const searched = spec.sweep.widths.map((width, index) =>
+    searchedPoint([width * 3], {
+      index,
+      width,
+      model: `MLP 1×${width} relu`,
+      parameterCount: width * 10,
+      wallMs: 1234.5,
+    }),
+  );
+  const points = searched.map(({ point }) => point);
+  const probes = searched.flatMap((s) => s.probes);
+  for (let i = 0; i < extra; i++) {
+    const point = points[i % points.length] as PointResult;
+    const seed = point.seeds[0] as SeedResult;
+    seed.probes++;
+    probes.push(
+      probeRecord({
+        pointIndex: point.index,
+        n: 1 + Math.floor(i / points.length),
+        epochs: 40,
+        steps: 40,
+        wallMs: 300,
+      }),
+    );
+  }
+  for (const point of points) {
+    for (const seed of point.seeds) seed.testAccuracy = 0.75;
+  }
   return {
     format: 'emc-lab-results',
     version: RESULTS_VERSION,
@@ -129,35 +168,8 @@ function resultsFor(spec: ExperimentSpec, probes: number): ExperimentResults {
     dataset: 'gaussian',
     startedAt: '2026-01-01T00:00:00Z',
     finishedAt: '2026-01-01T00:01:00Z',
-    points: spec.sweep.widths.map((width, index) =>
-      pointResult({
-        index,
-        width,
-        model: `MLP 1×${width} relu`,
-        parameterCount: width * 10,
-        emcMean: width * 3,
-        seeds: [
-          seedResult({
-            seed: 7,
-            emc: width * 3,
-            bracket: [width * 3, width * 3 + 2],
-            probes: 6,
-            testAccuracy: 0.75,
-          }),
-        ],
-        wallMs: 1234.5,
-      }),
-    ),
-    probes: Array.from({ length: probes }, (_, i) =>
-      probeRecord({
-        n: 10 + i,
-        fits: i % 2 === 0,
-        epochs: 40,
-        steps: 40,
-        finalAccuracy: i % 2 === 0 ? 1 : 0.95,
-        wallMs: 300,
-      }),
-    ),
+    points,
+    probes,
   };
 }
 
@@ -220,20 +232,22 @@ describe('share links', () => {
     const results = resultsFor(spec, 4);
     const [first, second] = results.points;
     if (!first || !second) throw new Error('the default spec sweeps several widths');
-    results.points[1] = {
-      ...second,
-      budgetLimited: true,
-      seeds: second.seeds.map((s) => ({ ...s, budgetLimited: true })),
-    };
-    results.probes[3] = probeRecord({
-      pointIndex: 1,
-      n: 30,
-      fits: false,
-      stopReason: 'budget',
-      converged: false,
-      steps: 2500,
-      extensions: 3,
+    // Point 2's smallest failing N ran out of budget, undecided: budget-limited, unverified.
+    const { width, model, parameterCount } = second;
+    const undecided = searchedPoint([24], {
+      index: 1,
+      width,
+      model,
+      parameterCount,
+      undecided: true,
     });
+    results.points[1] = undecided.point;
+    results.probes = [
+      ...results.probes.filter((p) => p.pointIndex !== 1),
+      ...undecided.probes.map((p) =>
+        p.fits ? p : { ...p, steps: 2500, extensions: 3, wallMs: 900 },
+      ),
+    ];
     const decoded = decodeLink(encodeLink(spec, results).fragment);
     if (decoded.kind !== 'ok' || !decoded.results) throw new Error(JSON.stringify(decoded));
     const { points, probes, version } = decoded.results;
@@ -261,23 +275,37 @@ describe('share links', () => {
     const results = resultsFor(spec, 4);
     const [first, second] = results.points;
     if (!first || !second) throw new Error('the default spec sweeps several widths');
+    // Two verdicts below the EMC were overturned: failures that fitted when trained longer.
     results.points[0] = {
       ...first,
       verified: true,
-      seeds: first.seeds.map((s) => ({ ...s, verified: true, overturned: 2 })),
+      seeds: first.seeds.map((s) => ({
+        ...s,
+        verified: true,
+        overturned: 2,
+        probes: s.probes + 4,
+      })),
     };
+    for (const n of [10, 11]) {
+      results.probes.push(
+        probeRecord({ n, fits: false }),
+        probeRecord({ n, fits: true, verification: true }),
+      );
+    }
     results.points[1] = {
       ...second,
       verified: false,
       seeds: second.seeds.map((s) => ({ ...s, verified: false, overturned: 0 })),
     };
+    // The verification of N = 13 spent its longer budget without fitting: the verdict held.
     results.probes[2] = probeRecord({
-      n: 22,
+      n: 13,
       fits: false,
       stopReason: 'budget',
+      converged: false,
       verification: true,
     });
-    results.probes[3] = probeRecord({ n: 30, saddleEscapes: 3 });
+    results.probes[3] = { ...(results.probes[3] as ProbeRecord), saddleEscapes: 3 };
     const decoded = decodeLink(encodeLink(spec, results).fragment);
     if (decoded.kind !== 'ok' || !decoded.results) throw new Error(JSON.stringify(decoded));
     const { points, probes } = decoded.results;
@@ -295,11 +323,16 @@ describe('share links', () => {
     // Cut every tuple back to what links carried before verification.
     const old = {
       ...compact,
+      // Without their verification probes, which links before verification never held.
       points: compact.points.map((p) => {
-        const seeds = (p[4] as unknown[][]).map((s) => s.slice(0, 7));
+        const seeds = (p[4] as number[][]).map((s) => [
+          ...s.slice(0, 3),
+          (s[3] as number) - 1,
+          ...s.slice(4, 7),
+        ]);
         return [...p.slice(0, 4), seeds, ...p.slice(5)];
       }),
-      probes: compact.probes?.map((p) => p.slice(0, 11)),
+      probes: compact.probes?.filter((p) => p[11] !== 1).map((p) => p.slice(0, 11)),
     };
     const fragment = `#e=${compressToEncodedURIComponent(JSON.stringify({ spec, results: old }))}`;
     const decoded = decodeLink(fragment);
@@ -346,13 +379,13 @@ describe('share links', () => {
       hashOf({
         spec: VERSION_ONE_SPEC,
         results: {
-          status: 'complete',
+          status: 'cancelled',
           backend: 'wasm',
-          points: [[4, 40, 14, 0, [[14, 14, 16, 3, null, 0]], 900, 'MLP 1×4 relu']],
+          points: [[4, 40, 14, 0, [[14, 14, 15, 3, null, 0]], 900, 'MLP 1×4 relu']],
           probes: [
             [0, 0, 10, 0, 4, 80, 100, 0.9, 1],
             [0, 0, 14, 1, 0, 80, 100, 1, 0],
-            [0, 0, 16, 0, 4, 300, 300, 0.93, 1],
+            [0, 0, 15, 0, 4, 300, 300, 0.93, 1],
           ],
         },
       }),
@@ -380,18 +413,26 @@ describe('share links', () => {
   });
 
   it('still opens results links written before budget limits, judging them by their probes', () => {
-    const point = (seeds: unknown[]) => [4, 40, 12, 0, seeds, 900, 'MLP 1×4 relu'];
+    const point = (width: number, seeds: (number | null)[][]) => [
+      width,
+      40,
+      seeds[0]?.[0],
+      0,
+      seeds,
+      900,
+      `MLP 1×${width} relu`,
+    ];
     const old = decodeLink(
       hashOf({
         spec: VERSION_ONE_SPEC,
         results: {
           status: 'complete',
           backend: 'webgl',
-          points: [point([[12, 12, 14, 5, null]]), point([[20, 20, 22, 4, null]])],
+          points: [point(4, [[12, 12, 13, 2, null]]), point(8, [[20, 20, 22, 2, null]])],
           probes: [
             // [point, seed, n, fits, stop reason (v1: fit, plateau, budget, diverged), epochs, ms, accuracy]
             [0, 0, 12, 1, 0, 80, 100, 1],
-            [0, 0, 14, 0, 2, 300, 300, 0.93],
+            [0, 0, 13, 0, 2, 300, 300, 0.93],
             [1, 0, 20, 1, 0, 90, 100, 1],
             [1, 0, 22, 0, 1, 150, 200, 0.95],
           ],
@@ -400,7 +441,7 @@ describe('share links', () => {
     );
     if (old.kind !== 'ok' || !old.results) throw new Error(JSON.stringify(old));
     expect(old.spec.train.maxEpochs).toBe(300);
-    // Point 1's decisive N = 14 ran out of epochs; point 2's N = 22 stopped on a plateau.
+    // Point 1's decisive N = 13 ran out of epochs; point 2's N = 22 stopped on a plateau.
     expect(old.results.points.map((p) => p.budgetLimited)).toEqual([true, false]);
     expect(old.results.points.map((p) => p.generalization)).toEqual([null, null]);
     expect(old.results.probes.map((p) => p.stopReason)).toEqual([
@@ -414,7 +455,11 @@ describe('share links', () => {
     const withoutProbes = decodeLink(
       hashOf({
         spec: VERSION_ONE_SPEC,
-        results: { status: 'complete', backend: 'webgl', points: [point([[12, 12, 14, 5, null]])] },
+        results: {
+          status: 'complete',
+          backend: 'webgl',
+          points: [point(4, [[12, 12, 13, 2, null]]), point(8, [[20, 20, 22, 2, null]])],
+        },
       }),
     );
     if (withoutProbes.kind !== 'ok') throw new Error(JSON.stringify(withoutProbes));
@@ -496,6 +541,11 @@ describe('share links', () => {
       'unknown parts: script',
     ],
     ['a huge fragment', `#e=${'A'.repeat(300_000)}`, 'more than any EMC Lab link'],
+    [
+      'a 3 KB link that expands to 2 M characters',
+      `#e=${expandingLinkData(2000)}`,
+      'its data expands to more than 1,000,000 characters',
+    ],
   ])('refuses %s with a message naming the problem', (_, hash, message) => {
     const decoded = decodeLink(hash);
     expect(decoded.kind).toBe('error');
@@ -504,6 +554,36 @@ describe('share links', () => {
       expect(decoded.message).toContain('The default experiment is shown instead.');
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps the experiment but ignores results that contradict themselves, naming the field', () => {
+    const spec = parseSpec(DEFAULT_SPEC);
+    const results = resultsFor(spec, 0);
+    const seed = results.points[0]?.seeds[0] as SeedResult;
+    Object.assign(seed, { emc: 1e9, bracket: [1e9, null], censored: true });
+    const decoded = decodeLink(encodeLink(spec, results).fragment);
+    if (decoded.kind !== 'ok') throw new Error(JSON.stringify(decoded));
+    expect(decoded.spec).toEqual(spec);
+    expect(decoded.results).toBeUndefined();
+    expect(decoded.warning).toBe(
+      'The results embedded in this link contradict themselves (points[0].seeds[0].emc: 1000000000 exceeds the pool size 400) and were ignored; run it to see them.',
+    );
+  });
+
+  it('ignores a link whose probes are more than its searches could train', () => {
+    const spec = parseSpec(DEFAULT_SPEC);
+    const results = resultsFor(spec, 0);
+    // A probe at every N the pool has left: far more than a search of 400 samples trains.
+    const seed = results.points[0]?.seeds[0] as SeedResult;
+    for (let n = 14; n <= 400; n++) results.probes.push(probeRecord({ n }));
+    seed.probes += 387;
+    const fragment = `#e=${compressToEncodedURIComponent(JSON.stringify({ spec, results: compactResults(results, true) }))}`;
+    const decoded = decodeLink(fragment);
+    if (decoded.kind !== 'ok') throw new Error(JSON.stringify(decoded));
+    expect(decoded.results).toBeUndefined();
+    expect(decoded.warning).toContain(
+      '(points[0].seeds[0].probes: 389 search probes, more than 22, the most a search of a pool of 400 can train)',
+    );
   });
 
   it('keeps the experiment but ignores damaged embedded results, with a warning', () => {

@@ -1,6 +1,8 @@
-import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
+import { compressToEncodedURIComponent } from 'lz-string';
 import type { ExperimentResults } from '../engine/results.ts';
 import { type ExperimentSpec, readSpec } from '../engine/experiment/index.ts';
+import { resultsContradiction } from '../engine/resultsConsistency.ts';
+import { decompressBounded } from './boundedLz.ts';
 import { compactResults, compactResultsSchema, expandResults } from './compactResults.ts';
 
 /**
@@ -13,6 +15,13 @@ export const LINK_PARAM = 'e';
 export const MAX_LINK_CHARS = 8_000;
 /** Anything longer is refused before decompression (a hostile link could be huge). */
 const MAX_FRAGMENT_CHARS = 200_000;
+/**
+ * Anything that decompresses to more is refused while it decompresses, before JSON.parse:
+ * lz-string can expand a 74 KB link to 500 M characters. The links EMC Lab writes hold at
+ * most MAX_LINK_CHARS compressed (tens of KB of JSON); old links of any size up to
+ * MAX_FRAGMENT_CHARS that hold a spec and results are far below it.
+ */
+export const MAX_DECOMPRESSED_CHARS = 1_000_000;
 
 export type DecodedLink =
   | { kind: 'none' }
@@ -69,12 +78,15 @@ export function decodeLink(hash: string): DecodedLink {
   const data = new URLSearchParams(fragment).get(LINK_PARAM);
   if (!data) return refuse(`it has no experiment in it (expected "#${LINK_PARAM}=…")`);
 
-  let json: string | null;
-  try {
-    json = decompressFromEncodedURIComponent(data);
-  } catch {
-    json = null;
+  const decompressed = decompressBounded(data, MAX_DECOMPRESSED_CHARS);
+  if (!decompressed.ok) {
+    return refuse(
+      decompressed.reason === 'too long'
+        ? `its data expands to more than ${MAX_DECOMPRESSED_CHARS.toLocaleString('en-US')} characters, more than any EMC Lab link holds`
+        : 'it is truncated or corrupted: its data could not be decompressed',
+    );
   }
+  const json = decompressed.text;
   if (!json) return refuse('it is truncated or corrupted: its data could not be decompressed');
   let payload: unknown;
   try {
@@ -110,12 +122,17 @@ export function decodeLink(hash: string): DecodedLink {
         'The results embedded in this link are damaged and were ignored; run it to see them.',
     };
   }
-  return {
-    kind: 'ok',
-    spec: check.spec,
-    results: expandResults(results.data, check.spec),
-    ...notes,
-  };
+  const expanded = expandResults(results.data, check.spec);
+  const contradiction = resultsContradiction(expanded, results.data.probes !== undefined);
+  if (contradiction) {
+    return {
+      kind: 'ok',
+      spec: check.spec,
+      ...notes,
+      warning: `The results embedded in this link contradict themselves (${contradiction}) and were ignored; run it to see them.`,
+    };
+  }
+  return { kind: 'ok', spec: check.spec, results: expanded, ...notes };
 }
 
 function refuse(reason: string): DecodedLink {

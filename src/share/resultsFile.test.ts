@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../engine/index.ts';
-import { RESULTS_VERSION } from '../engine/results.ts';
+import {
+  type PointResult,
+  type ProbeRecord,
+  RESULTS_VERSION,
+  resultsDocument,
+  type SeedResult,
+} from '../engine/results.ts';
+import { probeRecord, searchedPoint, specFixture } from '../engine/testFixtures.ts';
 import { SPEC_VERSION } from '../engine/experiment/index.ts';
 import { parseResultsDocument, parseResultsFile } from './resultsFile.ts';
 
@@ -71,7 +78,13 @@ describe('results files', () => {
       spec: { ...results.spec, version: 2, search: { ...results.spec.search, verify: undefined } },
       points: results.points.map(({ verified: _, ...point }) => ({
         ...point,
-        seeds: point.seeds.map(({ verified: _v, overturned: _o, ...s }) => s),
+        // It counted only the search's probes: there were no verification probes.
+        seeds: point.seeds.map(({ verified: _v, overturned: _o, ...s }) => ({
+          ...s,
+          probes: results.probes.filter(
+            (p) => p.pointIndex === point.index && p.seedIndex === s.seedIndex && !p.verification,
+          ).length,
+        })),
       })),
       probes: results.probes
         .filter((p) => !p.verification)
@@ -210,5 +223,126 @@ describe('results files', () => {
     const parsed = parseResultsDocument(results);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.error).toContain(path);
+  });
+});
+
+describe('results that contradict themselves', () => {
+  const spec = specFixture({
+    data: { poolSize: 400 },
+    sweep: { widths: [4] },
+    search: { precision: 0.1, seeds: 2 },
+  });
+  /** A complete, consistent run of `spec`: EMC 100 and 120, each verified. */
+  function document() {
+    const { point, probes } = searchedPoint([100, 120], { width: 4 });
+    return {
+      ...resultsDocument({
+        status: 'complete',
+        spec,
+        environment: {
+          backend: 'cpu',
+          floatPrecision: 32,
+          tfjsVersion: '4.22.0',
+          engineVersion: '0.1.0',
+          platform: 'test',
+        },
+        dataset: 'gaussian',
+        startedAt: '2026-01-01T00:00:00Z',
+        finishedAt: '2026-01-01T00:01:00Z',
+        points: [point],
+        probes,
+      }),
+    };
+  }
+  type Edited = ReturnType<typeof document>;
+  const seed = (results: Edited, index: number) => results.points[0]?.seeds[index] as SeedResult;
+
+  it('reads the consistent run', () => {
+    const parsed = parseResultsFile(JSON.stringify(document()));
+    expect(parsed.ok ? 'ok' : parsed.error).toBe('ok');
+  });
+
+  it.each<[string, (results: Edited) => void, string]>([
+    [
+      'an EMC of 1e9 on a pool of 400',
+      (r) => Object.assign(seed(r, 1), { emc: 1e9, bracket: [1e9, null], censored: true }),
+      'points[0].seeds[1].emc: 1000000000 exceeds the pool size 400',
+    ],
+    [
+      'a bracket [300, 3]',
+      (r) => Object.assign(seed(r, 0), { emc: 300, bracket: [300, 3] }),
+      'points[0].seeds[0].bracket: [300, 3] does not close on a fit below a failure',
+    ],
+    [
+      'a bracket wider than the precision',
+      (r) => Object.assign(seed(r, 0), { bracket: [100, 150] }),
+      "points[0].seeds[0].bracket: [100, 150] is wider than the search's precision allows (10)",
+    ],
+    [
+      'a probe on point 99 of a 1-width sweep',
+      (r) => Object.assign(r.probes[0] as ProbeRecord, { pointIndex: 99 }),
+      'probes[0].pointIndex: 99 is not a point of the sweep (it has 1 width)',
+    ],
+    [
+      'a probe beyond the pool',
+      (r) => Object.assign(r.probes[1] as ProbeRecord, { n: 401 }),
+      'probes[1].n: 401 is outside the pool of 400 samples',
+    ],
+    [
+      'a point on another width',
+      (r) => Object.assign(r.points[0] as PointResult, { width: 8 }),
+      "points[0].width: 8, but the spec's width 1 is 4",
+    ],
+    [
+      'a seed missing',
+      (r) => (r.points[0] as PointResult).seeds.pop(),
+      'points[0].seeds: seeds 1, but the search runs seeds 1, 2 of this point',
+    ],
+    [
+      'an edited mean',
+      (r) => Object.assign(r.points[0] as PointResult, { emcMean: 5_002.5 }),
+      "points[0].emcMean: 5002.5, but its seeds' EMCs average 110",
+    ],
+    [
+      'an EMC that no probe fitted',
+      (r) => Object.assign(seed(r, 0), { emc: 95, bracket: [95, 101] }),
+      'points[0].seeds[0].bracket: no probe of this seed fitted its low end 95',
+    ],
+    [
+      'a budget limit the probes do not show',
+      (r) => {
+        Object.assign(seed(r, 0), { budgetLimited: true });
+        Object.assign(r.points[0] as PointResult, { budgetLimited: true });
+      },
+      'points[0].seeds[0].budgetLimited: true, but its probes show false',
+    ],
+    [
+      'a verified verdict without its verification',
+      (r) => {
+        r.probes = r.probes.filter((p) => !(p.verification && p.seedIndex === 0));
+        seed(r, 0).probes--;
+      },
+      'points[0].seeds[0].verified: true, but no verification of its failure at 101 held',
+    ],
+    [
+      'a probe count the probes do not show',
+      (r) => Object.assign(seed(r, 1), { probes: 7 }),
+      'points[0].seeds[1].probes: 7, but the results hold 3 probes of this seed',
+    ],
+    [
+      'more probes than a search of the pool trains',
+      (r) => {
+        for (let n = 1; n <= 40; n++) r.probes.push(probeRecord({ n }));
+        seed(r, 0).probes += 40;
+      },
+      'points[0].seeds[0].probes: 42 search probes, more than 22, the most a search of a pool of 400 can train',
+    ],
+  ])('refuses %s, naming the field', (_, edit, message) => {
+    const results = document();
+    edit(results);
+    const parsed = parseResultsFile(JSON.stringify(results));
+    expect(parsed.ok ? 'accepted' : parsed.error).toBe(
+      `This results file contradicts itself: ${message}.`,
+    );
   });
 });

@@ -16,6 +16,7 @@ import {
   seedResultSchema,
 } from '../engine/resultsSchema.ts';
 import { type ExperimentSpec, readSpec } from '../engine/experiment/index.ts';
+import { resultsContradiction } from '../engine/resultsConsistency.ts';
 
 /**
  * Reads a results document written by the CLI, exported by the lab or saved in IndexedDB:
@@ -118,9 +119,15 @@ export function parseResultsDocument(json: unknown): ParsedResults {
   }
   const spec = check.spec;
   const document = parsed.data.version === 1 ? migrateResultsV1(parsed.data, spec) : parsed.data;
+  const results = { ...document, spec };
+  // Each field is in bounds; together they must also agree with the spec and the probes.
+  const contradiction = resultsContradiction(results);
+  if (contradiction) {
+    return { ok: false, error: `This results file contradicts itself: ${contradiction}.` };
+  }
   return {
     ok: true,
-    results: { ...document, spec },
+    results,
     ...(check.migrationNotes ? { migrationNotes: check.migrationNotes } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { compressToEncodedURIComponent } from 'lz-string';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type ExperimentSpec, parseSpec } from '../engine/experiment/index.ts';
 import { type ExperimentResults, RESULTS_VERSION } from '../engine/results.ts';
-import { pointResult, probeRecord } from '../engine/testFixtures.ts';
+import { pointResult, searchedPoint } from '../engine/testFixtures.ts';
 import { encodeLink } from '../share/linkCodec.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import { useNoticeStore } from './noticeStore.ts';
@@ -21,8 +21,11 @@ const infos = () =>
     .notices.filter((n) => n.level === 'info')
     .map((n) => n.text);
 
-/** A finished run of the spec: a point per width, one probe. */
+/** A finished run of the spec: a point per width, its seed's search. */
 function resultsFor(spec: ExperimentSpec): ExperimentResults {
+  const searched = spec.sweep.widths.map((width, index) =>
+    searchedPoint([10 + index], { index, width }),
+  );
   return {
     format: 'emc-lab-results',
     version: RESULTS_VERSION,
@@ -38,8 +41,8 @@ function resultsFor(spec: ExperimentSpec): ExperimentResults {
     dataset: 'gaussian',
     startedAt: '2026-01-01T00:00:00Z',
     finishedAt: '2026-01-01T00:01:00Z',
-    points: spec.sweep.widths.map((width, index) => pointResult({ index, width })),
-    probes: [probeRecord()],
+    points: searched.map(({ point }) => point),
+    probes: searched.flatMap(({ probes }) => probes),
   };
 }
 

@@ -22,11 +22,11 @@ export function FitTransitionView() {
   const point =
     points.find((p) => p.index === chosen) ?? (points.at(-1) as (typeof points)[number]);
   const transition = fitTransition(point, probes);
+  // A reduce, not Math.max(...rows): a spread of 100,000 arguments overflows the stack.
   const maxN =
-    Math.max(
+    [...transition.rows.map((r) => r.n), ...transition.brackets.map((b) => b.hi ?? b.lo)].reduce(
+      (a, b) => Math.max(a, b),
       2,
-      ...transition.rows.map((r) => r.n),
-      ...transition.brackets.map((b) => b.hi ?? b.lo),
     ) * 1.1;
   const x = (n: number) => PAD.left + (n / maxN) * (W - PAD.left - PAD.right);
   const y = (fraction: number) => PAD.top + (1 - fraction) * (H - PAD.top - PAD.bottom);
