@@ -20,6 +20,8 @@ export interface BackendInfo {
   skipped: string[];
   /** For "auto": each backend's measured step time and the choice, as one sentence. */
   measurement?: string;
+  /** For "auto": timed now, or what it measured fastest for this model family before. */
+  chosenBy?: 'measured' | 'remembered';
   /** Whether the WASM backend may use threads (needs cross-origin isolation). */
   crossOriginIsolated: boolean;
 }
@@ -27,10 +29,12 @@ export interface BackendInfo {
 export type WorkerCommand =
   /** `replay`: probes of an interrupted run of the same spec, reused instead of retrained. */
   /** `userData`: the user's own data, for a spec on "csv" or "images" (never leaves the machine). */
+  /** `remembered`: for "auto", the backend it measured fastest for this model family before. */
   | {
       kind: 'start';
       spec: ExperimentSpec;
       backend: BackendChoice;
+      remembered?: BackendName;
       replay?: ProbeRecord[];
       userData?: UserDataFile;
     }
