@@ -48,9 +48,14 @@ test('runs a small sweep to completion with one EMC point per width', async ({
   const badge = page.getByTestId('backend-badge');
   if (testInfo.project.name === 'webgpu') {
     await expect(badge).toHaveAttribute('data-backend', 'webgpu');
-    await expect(badge).toContainText('swiftshader');
+    await expect(badge).toContainText(
+      'Training on: CPU, through a software GPU (WebGPU on SwiftShader)',
+    );
   } else {
     await expect(badge).toHaveAttribute('data-backend', 'webgl');
+    await expect(badge).toContainText(
+      'Training on: CPU, through a software GPU (WebGL on SwiftShader)',
+    );
     await expect(page.getByTestId('fallback-note')).toContainText('webgpu: no WebGPU adapter');
   }
   await page.screenshot({ path: testInfo.outputPath('finished-run.png'), fullPage: true });

@@ -3,6 +3,7 @@ import { expect, runButton, runStatus, seriousViolations, setField, test } from 
 test('lesson mode steps through the five findings, each asking for a prediction first', async ({
   page,
 }) => {
+  test.slow(); // five steps, each predicted and revealed: minutes on a busy machine
   await page.goto('/');
   await page.getByRole('button', { name: 'Lesson' }).click();
   const lesson = page.getByTestId('lesson');

@@ -92,7 +92,7 @@ export async function startBackend(
   }
   const describe = (name: BackendName, measured?: MeasuredChoice): BackendInfo => ({
     name,
-    adapter: name === 'webgpu' ? adapter : undefined,
+    adapter: name === 'webgpu' ? adapter : name === 'webgl' ? webGlRenderer() : undefined,
     floatPrecision: floatPrecision(name),
     skipped,
     crossOriginIsolated: Boolean(globalThis.crossOriginIsolated),

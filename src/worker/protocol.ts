@@ -12,7 +12,7 @@ export type BackendChoice = 'auto' | BackendName;
 /** Which backend runs, on what, and why the ones before it were skipped. */
 export interface BackendInfo {
   name: BackendName;
-  /** The GPU adapter (vendor, architecture, description) when WebGPU runs. */
+  /** The GPU adapter (vendor, architecture, description) when WebGPU runs; WebGL's renderer. */
   adapter?: string;
   /** 32, or 16 where WebGL computes in half precision (an exact 100% test then may mislead). */
   floatPrecision: number;

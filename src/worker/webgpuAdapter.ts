@@ -5,6 +5,9 @@
  */
 import { softwareRendererIn } from './softwareRenderer.ts';
 
+// The page names software adapters too (the badge), and may import only this worker module.
+export { softwareRendererIn };
+
 export type WebGpuProbe =
   | {
       ok: true;
