@@ -12,7 +12,7 @@ test('loads with the default experiment and a backend badge, without console err
   consoleErrors,
 }, testInfo) => {
   await expect(page.getByRole('heading', { name: 'EMC Lab' })).toBeVisible();
-  await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8, 16, 32');
+  await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8');
   await expect(runButton(page)).toBeEnabled();
   const badge = page.getByTestId('backend-badge');
   if (testInfo.project.name === 'webgpu') {
