@@ -27,6 +27,9 @@ export async function fillTinyExperiment(page: Page): Promise<void> {
   await setField(page, 'Patience (steps)', '10');
   await setField(page, 'Precision', '0.25');
   await setField(page, 'Check fit every (epochs)', '4');
+  // The training of the lab's earlier default, which this experiment was sized with.
+  await setField(page, 'Learning rate', '0.03');
+  await setField(page, 'Min delta', '0.0001');
 }
 
 export async function setField(page: Page, label: string, value: string): Promise<void> {

@@ -3,6 +3,7 @@ import { expect, runButton, runStatus, seriousViolations, setField, test } from 
 test('lesson mode steps through the five findings, each asking for a prediction first', async ({
   page,
 }) => {
+  test.slow(); // five steps, each predicted and revealed: minutes on a busy machine
   await page.goto('/');
   await page.getByRole('button', { name: 'Lesson' }).click();
   const lesson = page.getByTestId('lesson');
@@ -23,7 +24,14 @@ test('lesson mode steps through the five findings, each asking for a prediction 
     );
     await expect(page.getByTestId('lesson-answer')).toHaveCount(0);
     await page.getByRole('radio', { name: prediction }).check();
+    // Predicting reveals nothing: the answers wait for the demo, or for an explicit Reveal.
+    await expect(page.getByTestId('lesson-hidden')).toBeVisible();
+    await expect(page.getByTestId('lesson-answer')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Reveal now' }).click();
     await expect(page.getByTestId('lesson-answer')).toContainText('The paper:');
+    await expect(page.getByTestId('lesson-verdict')).toContainText(
+      `Your prediction, “${prediction}”, is what the paper found.`,
+    );
     if (index === 0) expect(await seriousViolations(page)).toEqual([]);
     if (index < 4) await page.getByRole('button', { name: 'Next →' }).click();
   }

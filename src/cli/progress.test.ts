@@ -121,7 +121,7 @@ describe('the CLI progress report', () => {
     } as ExperimentResults;
     expect(report([{ kind: 'run-finished', results }])).toEqual([
       'run complete: 1 probes',
-      '1 of 2 points budget-limited (EMC marked ≥ is a lower bound: MLP 1×8 relu); raise train.maxSteps (now 4,000) to decide them',
+      '1 of 2 points budget-limited (EMC marked ≥ is a lower bound: MLP 1×8 relu); raise train.maxSteps (now 8,000) to decide them',
       'verification: 1 of 2 seed results verified, 0 verdicts overturned',
     ]);
     expect(report([{ kind: 'run-finished', results }], true)).toEqual([]);

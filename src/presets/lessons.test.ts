@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeLink, encodeLink } from '../share/linkCodec.ts';
 import { parseSpec } from '../engine/experiment/index.ts';
-import { LESSON, lessonPreset, lessonStepFromHash, withLessonStep } from './lessons.ts';
+import {
+  LESSON,
+  lessonPreset,
+  lessonStepFromHash,
+  predictionVerdict,
+  withLessonStep,
+} from './lessons.ts';
 import { PRESETS, variantSpec } from './presets.ts';
 
 describe('the lesson', () => {
@@ -34,6 +40,39 @@ describe('the lesson', () => {
     expect(LESSON[4]?.labFinding).toMatch(/does not reproduce/);
     expect(PRESETS.find((p) => p.id === 'relu-vs-tanh-vs-sigmoid')?.title).toMatch(
       /Not at this scale/,
+    );
+  });
+});
+
+describe("the class's prediction", () => {
+  it('is one of the choices, and so are the answers of the paper and of the lab', () => {
+    for (const step of LESSON) {
+      expect(step.predictions, step.presetId).toContain(step.paperAnswer);
+      if (step.labAnswer !== undefined) expect(step.predictions).toContain(step.labAnswer);
+      // A finding the lab reproduces has the lab's answer; one it does not settle, none.
+      expect(step.labAnswer !== undefined, step.presetId).toBe(step.reproduces);
+    }
+    for (const step of LESSON)
+      expect(new Set(step.predictions).size, step.presetId).toBe(step.predictions.length);
+  });
+
+  it('is compared with the paper and with the lab', () => {
+    const first = LESSON[0] as (typeof LESSON)[number];
+    expect(predictionVerdict(first, 'Fewer than 298')).toBe(
+      'Your prediction, “Fewer than 298”, is what the paper found. This lab does not settle the question at its scale (below).',
+    );
+    expect(predictionVerdict(first, 'About 298')).toContain(
+      'is not what the paper found (“Fewer than 298”)',
+    );
+    const fourth = LESSON[3] as (typeof LESSON)[number];
+    expect(predictionVerdict(fourth, fourth.paperAnswer)).toContain(
+      'This lab agrees at its scale.',
+    );
+    expect(predictionVerdict(fourth, fourth.predictions[1])).toContain(
+      `This lab, at its scale, finds “${fourth.labAnswer}”.`,
+    );
+    expect(predictionVerdict(first, undefined)).toBe(
+      'No prediction was made. The paper’s answer: “Fewer than 298”.',
     );
   });
 });

@@ -22,6 +22,10 @@ export interface LessonStep {
   labEmc: string;
   /** Whether the finding reproduces at the lab's scale (false also when it is not settled). */
   reproduces: boolean;
+  /** The prediction the paper's finding supports (one of `predictions`). */
+  paperAnswer: string;
+  /** The prediction the lab's own measurement supports, when it settles the question. */
+  labAnswer?: string;
 }
 
 export const LESSON: readonly LessonStep[] = [
@@ -38,6 +42,7 @@ export const LESSON: readonly LessonStep[] = [
       'Not settled at this step cap: over 3 seeds, widths 4, 8 and 16 (138, 298 and 714 parameters) fit at least 39, 133 and 554 random labels, each a lower bound (a larger N was still undecided after 20,000 steps), and verification overturned one early "does not fit". Every bound lies below the line, but a bound cannot show that the EMC does.',
     labEmc: 'MLP: ≥39 / ≥133 / ≥554',
     reproduces: false,
+    paperAnswer: 'Fewer than 298',
   },
   {
     presetId: 'cnn-vs-mlp',
@@ -52,6 +57,7 @@ export const LESSON: readonly LessonStep[] = [
       'Not settled at this scale: the CNNs (1,980 and 3,950 parameters) fit the whole pool of 300 (at least 300), and the MLPs (6,370 and 12,730 parameters) at least 55 and 197 over 3 seeds, lower bounds too. The CNN bounds are higher per parameter, but bounds on both sides decide nothing.',
     labEmc: 'CNN: ≥300 / ≥300; MLP: ≥55 / ≥197',
     reproduces: false,
+    paperAnswer: 'The CNN',
   },
   {
     presetId: 'sgd-vs-full-batch',
@@ -66,6 +72,7 @@ export const LESSON: readonly LessonStep[] = [
       'Not settled: over 3 seeds, mini-batch SGD fits 78 and 175 samples (124 and 244 parameters), while full-batch descent fits at least 75 and 209, lower bounds that already reach or pass SGD. With one seed and an impatient stop the lab once showed SGD ahead; a more patient, verified run does not.',
     labEmc: 'SGD, batch 16: 78 / 175; full-batch GD: ≥75 / ≥209',
     reproduces: false,
+    paperAnswer: 'Mini-batch SGD',
   },
   {
     presetId: 'true-vs-random-labels',
@@ -73,8 +80,8 @@ export const LESSON: readonly LessonStep[] = [
       'A network fits more samples with their true labels than with random ones. Does the size of that difference tell us how well it will do on new data?',
     predictions: [
       'Yes: a larger gap goes with better generalization',
-      'No: the two are unrelated',
-      'A larger gap goes with worse generalization',
+      'No: the gap says nothing about new data',
+      'The reverse: a larger gap goes with worse generalization',
     ],
     lookAt:
       'The label gap panel after both runs: EMC(true) − EMC(random) beside each width’s generalization gap, and the correlation r across the sweep.',
@@ -84,6 +91,8 @@ export const LESSON: readonly LessonStep[] = [
       'On Gaussian data labelled by a teacher, over 3 seeds, true labels give EMC at least 58, 70, 610 and 800 against 22, 48, at least 81 and at least 155 for random ones: true labels fit more wherever the comparison is decided (widths 4 and 6), and the panel measures the correlation with the generalization gap. The wider points are lower bounds on both sides.',
     labEmc: 'true labels: ≥58 / ≥70 / ≥610 / ≥800; random labels: 22 / 48 / ≥81 / ≥155',
     reproduces: true,
+    paperAnswer: 'Yes: a larger gap goes with better generalization',
+    labAnswer: 'Yes: a larger gap goes with better generalization',
   },
   {
     presetId: 'relu-vs-tanh-vs-sigmoid',
@@ -96,8 +105,31 @@ export const LESSON: readonly LessonStep[] = [
       'Not at this scale: over 3 seeds ReLU fits at least 85 and 159, tanh 108 and at least 175, sigmoid at least 103 and 201, so ReLU is not ahead anywhere the comparison is decided. The lab does not reproduce this finding with small networks. What would have to change for ReLU to win?',
     labEmc: 'ReLU: ≥85 / 159; tanh: 108 / ≥175; sigmoid: ≥103 / ≥201',
     reproduces: false,
+    paperAnswer: 'ReLU',
   },
 ];
+
+/**
+ * How the class's prediction compares with the paper and with the lab, in one or two
+ * sentences: "Your prediction, “Fewer than 298”, is what the paper found. This lab does not
+ * settle the question at its scale (below)."
+ */
+export function predictionVerdict(step: LessonStep, predicted: string | undefined): string {
+  if (predicted === undefined)
+    return `No prediction was made. The paper’s answer: “${step.paperAnswer}”.`;
+  const mine = `Your prediction, “${predicted}”,`;
+  const paper =
+    predicted === step.paperAnswer
+      ? `${mine} is what the paper found.`
+      : `${mine} is not what the paper found (“${step.paperAnswer}”).`;
+  const lab =
+    step.labAnswer === undefined
+      ? 'This lab does not settle the question at its scale (below).'
+      : predicted === step.labAnswer
+        ? 'This lab agrees at its scale.'
+        : `This lab, at its scale, finds “${step.labAnswer}”.`;
+  return `${paper} ${lab}`;
+}
 
 /** The preset a lesson step runs. */
 export function lessonPreset(step: LessonStep): Preset {

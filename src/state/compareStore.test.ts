@@ -20,8 +20,8 @@ describe('labels for overlaid runs', () => {
   });
 
   it('lists several differing fields', () => {
-    const [a] = labelByDifference([spec({ optimizer: 'sgd', learningRate: 0.1 }), spec({})]);
-    expect(a).toBe('optimizer: sgd, learningRate: 0.1');
+    const [a] = labelByDifference([spec({ optimizer: 'sgd', learningRate: 0.2 }), spec({})]);
+    expect(a).toBe('optimizer: sgd, learningRate: 0.2');
   });
 });
 

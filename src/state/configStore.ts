@@ -8,6 +8,7 @@ import { DEFAULT_SPEC } from './defaultSpec.ts';
 import {
   type FormValues,
   fieldOfError,
+  namingListItem,
   formValuesFromSpec,
   specInputFromForm,
   withFieldChange,
@@ -52,7 +53,8 @@ export function checkForm(values: FormValues): FormCheck {
   if (!check.ok) {
     for (const message of check.errors) {
       const field = fieldOfError(message) ?? '';
-      errorsByField[field] = [...(errorsByField[field] ?? []), message];
+      const named = namingListItem(message, field, values[field] ?? '');
+      errorsByField[field] = [...(errorsByField[field] ?? []), named];
     }
   }
   return { check, errorsByField };

@@ -31,7 +31,7 @@ describe('the experiment form', () => {
 
   it('round-trips the default spec through the form text', () => {
     const values = formValuesFromSpec(DEFAULT_SPEC);
-    expect(values['sweep.widths']).toBe('4, 8, 16, 32');
+    expect(values['sweep.widths']).toBe('4, 8');
     expect(values['train.batchSize']).toBe('full');
     expect(parseSpec(specInputFromForm(values))).toEqual(parseSpec(DEFAULT_SPEC));
   });
@@ -114,6 +114,14 @@ describe('the experiment form', () => {
     const spec = parseSpec(specInputFromForm(values));
     expect(spec.train.batchSize).toBe('full');
     expect(spec.sweep.widths).toEqual([2, 4, 8]);
+  });
+
+  it('names each bad entry of a list field by its place and its text', () => {
+    const values = { ...formValuesFromSpec(DEFAULT_SPEC), 'sweep.widths': '4, -8, x' };
+    const messages = checkForm(values).errorsByField['sweep.widths'] ?? [];
+    expect(messages.map((m) => m.slice(m.indexOf(':') + 2)).join('; ')).toBe(
+      "item 2 '-8' must be at least 1; item 3 'x' is not a number",
+    );
   });
 
   it('files messages about list entries under the list field', () => {

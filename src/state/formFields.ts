@@ -413,11 +413,26 @@ function parseFieldText(kind: FieldKind, text: string): unknown {
     case 'batchSize':
       return text.toLowerCase() === 'full' ? 'full' : Number(text);
     case 'integerList':
-      return text
-        .split(/[\s,]+/)
-        .filter((part) => part !== '')
-        .map(Number);
+      return listItems(text).map(Number);
   }
+}
+
+function listItems(text: string): string[] {
+  return text.split(/[\s,]+/).filter((part) => part !== '');
+}
+
+/**
+ * A message about one entry of a list field, naming the entry as the user typed it:
+ * "sweep.widths.2: must be a number (got NaN)" → "sweep.widths: item 3 'x' is not a number".
+ * Other messages come back unchanged.
+ */
+export function namingListItem(message: string, field: string, text: string): string {
+  const match = /^([\w.]+)\.(\d+): (.*)$/.exec(message);
+  if (!match || match[1] !== field) return message;
+  const index = Number(match[2]);
+  const item = listItems(text)[index] ?? '';
+  const problem = (match[3] as string).replace(/^must be a number \(got NaN\)$/, 'is not a number');
+  return `${field}: item ${index + 1} '${item}' ${problem}`;
 }
 
 /** The form field a validation message ("train.learningRate: ...") belongs to. */

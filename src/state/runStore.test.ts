@@ -243,55 +243,71 @@ describe('the run log and the EMC shown', () => {
 });
 
 describe('progress estimate', () => {
-  it('says nothing about time left before a few probes have finished', () => {
+  it('says nothing about time left before any probe has finished', () => {
     const state = {
       ...useRunStore.getState(),
       planned: [{ width: 4, parameterCount: 56, model: '' }],
     };
-    expect(estimateProgress(state, performance.now()).secondsLeft).toBeUndefined();
+    expect(estimateProgress(state).secondsLeft).toBeUndefined();
   });
 
   it("measures the current probe against the step cap, in epochs of the probe's N", () => {
     const at = (batchSize: number | 'full', epoch: number) =>
-      estimateProgress(
-        {
-          ...useRunStore.getState(),
-          phase: 'running',
-          spec: parseSpec({ ...DEFAULT_SPEC, train: { ...DEFAULT_SPEC.train, batchSize } }),
-          current: {
-            pointIndex: 0,
-            seedIndex: 0,
-            n: 64,
-            startedAt: 0,
-            curve: [{ epoch, loss: 1, accuracy: 0.5 }],
-          },
+      estimateProgress({
+        ...useRunStore.getState(),
+        phase: 'running',
+        spec: parseSpec({
+          ...DEFAULT_SPEC,
+          train: { ...DEFAULT_SPEC.train, batchSize, maxSteps: 4000 },
+        }),
+        current: {
+          pointIndex: 0,
+          seedIndex: 0,
+          n: 64,
+          startedAt: 0,
+          curve: [{ epoch, loss: 1, accuracy: 0.5 }],
         },
-        0,
-      ).probe;
+      }).probe;
     // Full batch: one step per epoch, so 1,000 of 4,000 steps. Batches of 16: four per epoch.
     expect(at('full', 1000)).toBeCloseTo(0.25);
     expect(at(16, 500)).toBeCloseTo(0.5);
   });
 
-  it('extrapolates time left from finished probes', () => {
-    const startedAt = 0;
+  const twoWidths = {
+    phase: 'running' as const,
+    startedAt: 0,
+    planned: [
+      { width: 4, parameterCount: 56, model: '' },
+      { width: 8, parameterCount: 112, model: '' },
+    ],
+  };
+  const timed = (n: number, fits: boolean, pointIndex: number, wallMs: number) => ({
+    ...probeRecord({ n, fits, pointIndex, wallMs }),
+    atSeconds: 1,
+  });
+
+  it("estimates time left from the first probe's measured training time, not the worker's start-up", () => {
+    // 20 s went by, but the one finished probe trained for 2 s: the rest is start-up and
+    // backend timing, which the remaining probes will not pay again.
     const state = {
       ...useRunStore.getState(),
-      phase: 'running' as const,
-      startedAt,
-      planned: [
-        { width: 4, parameterCount: 56, model: '' },
-        { width: 8, parameterCount: 108, model: '' },
-      ],
-      points: [point],
-      probes: [probe(14, true), probe(28, false), probe(21, true), probe(22, false)].map((p) => ({
-        ...p,
-        atSeconds: 1,
-      })),
+      ...twoWidths,
+      probes: [timed(14, true, 0, 2000)],
     };
-    // 4 probes in 8 s; the second point should need about 4 more probes of 2 s each.
-    const progress = estimateProgress(state, 8_000);
-    expect(progress.sweep).toBeCloseTo(0.5);
-    expect(progress.secondsLeft).toBeCloseTo(8);
+    const progress = estimateProgress(state);
+    // Two searches of about 8 probes each, 15 probes left at 2 s each.
+    expect(progress.secondsLeft).toBeCloseTo(30);
+  });
+
+  it('expects a wider point to take longer, in proportion to its parameters', () => {
+    const state = {
+      ...useRunStore.getState(),
+      ...twoWidths,
+      points: [{ ...point, index: 0, parameterCount: 56, wallMs: 4000 }],
+      probes: [timed(14, true, 0, 1000), timed(28, false, 0, 3000), timed(28, true, 1, 1500)],
+    };
+    // The 56-parameter point took 4 s, so the 112-parameter one should take 8 s, of which
+    // 1.5 s are spent.
+    expect(estimateProgress(state).secondsLeft).toBeCloseTo(6.5);
   });
 });

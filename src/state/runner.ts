@@ -1,6 +1,7 @@
 import type { ExperimentSpec, ProbeRecord } from '../engine/index.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import { isUserSource } from '../engine/data/catalog.ts';
+import { noteBackendChoice, rememberedBackend } from './backendMemory.ts';
 import { useNoticeStore } from './noticeStore.ts';
 import { runLocks } from './runLocks.ts';
 import { useRunStore } from './runStore.ts';
@@ -23,7 +24,12 @@ const client = new TrainingWorkerClient(
     }) as unknown as WorkerLike,
   {
     begin: (spec, runId) => useRunStore.getState().begin(spec, runId),
-    apply: (messages, now) => useRunStore.getState().apply(messages, now),
+    apply: (messages, now) => {
+      const family = useRunStore.getState().spec?.model.family;
+      for (const message of messages)
+        if (message.kind === 'backend' && family) noteBackendChoice(family, message.info);
+      useRunStore.getState().apply(messages, now);
+    },
     setPhase: (phase) => useRunStore.getState().setPhase(phase),
     phase: () => useRunStore.getState().phase,
     fail: (message, now) => useRunStore.getState().fail(message, now),
@@ -59,7 +65,8 @@ export async function startRun(
     isUserSource(spec.data.source) && spec.data.sha256
       ? await storedUserData(spec.data.sha256)
       : undefined;
-  client.start(spec, backend, { ...options, runId, userData });
+  const remembered = backend === 'auto' ? rememberedBackend(spec.model.family) : undefined;
+  client.start(spec, backend, { ...options, runId, userData, remembered });
 }
 
 export const pauseRun = (): void => client.pause();

@@ -1,5 +1,10 @@
 import type { ExperimentSpec, ProbeRecord, UserDataFile } from '../engine/index.ts';
-import type { BackendChoice, WorkerCommand, WorkerMessage } from '../worker/protocol.ts';
+import type {
+  BackendChoice,
+  BackendName,
+  WorkerCommand,
+  WorkerMessage,
+} from '../worker/protocol.ts';
 
 /** Worker messages are applied to the store in batches at most this often (≈10 per second). */
 export const FLUSH_INTERVAL_MS = 100;
@@ -100,7 +105,12 @@ export class TrainingWorkerClient {
   start(
     spec: ExperimentSpec,
     backend: BackendChoice,
-    options: { runId?: string; replay?: ProbeRecord[]; userData?: UserDataFile } = {},
+    options: {
+      runId?: string;
+      replay?: ProbeRecord[];
+      userData?: UserDataFile;
+      remembered?: BackendName;
+    } = {},
   ): void {
     this.disposeWorker();
     this.pending = [];
@@ -121,6 +131,7 @@ export class TrainingWorkerClient {
       kind: 'start',
       spec,
       backend,
+      remembered: options.remembered,
       replay: options.replay,
       userData: options.userData,
       lifeLock: this.lifeLock,

@@ -18,6 +18,7 @@ import {
 } from '../engine/backendChoice.ts';
 import type { ExperimentSpec } from '../engine/index.ts';
 import { tuneWasmKernels } from '../engine/kernels/wasmKernels.ts';
+import { softwareRendererIn } from './softwareRenderer.ts';
 import { probeWebGpu } from './webgpuAdapter.ts';
 
 // Vite fingerprints the .wasm files; tell tfjs where each variant went.
@@ -50,14 +51,18 @@ export interface GpuDeviceLike {
 
 /**
  * Starts the backend a run trains on. An explicit choice starts that backend, falling back
- * down the order webgpu → webgl → wasm → cpu if it cannot start. "auto" times the run's
- * first training steps on every backend that starts and keeps the fastest (see
- * chooseFastestBackend). tfjs registers WebGPU without checking for an adapter, so probe
- * for one ourselves first.
+ * down the order webgpu → webgl → wasm → cpu if it cannot start. "auto" starts `remembered`
+ * (what auto measured fastest for this model family in this browser before) when given and
+ * startable; otherwise it times the run's first training steps on every backend that starts
+ * and keeps the fastest (see chooseFastestBackend), never timing a GPU backend that is
+ * recognizably software (seconds of shader compilation to learn it is many times slower
+ * than WASM). tfjs registers WebGPU without checking for an adapter, so probe for one
+ * ourselves first.
  */
 export async function startBackend(
   choice: BackendChoice,
   spec?: ExperimentSpec,
+  remembered?: BackendName,
 ): Promise<BackendInfo> {
   if (choice === 'auto' && !spec) throw new Error('"auto" measures a run: it needs the spec');
   const skipped: string[] = [];
@@ -70,19 +75,41 @@ export async function startBackend(
         skipped.push(`webgpu: ${gpu.reason}`);
         continue;
       }
+      if (choice === 'auto' && gpu.software) {
+        skipped.push(notTimed('webgpu', gpu.software));
+        continue;
+      }
       adapter = gpu.adapter;
+    }
+    if (name === 'webgl' && choice === 'auto') {
+      const software = softwareRendererIn(webGlRenderer());
+      if (software) {
+        skipped.push(notTimed('webgl', software));
+        continue;
+      }
     }
     startable.push(name);
   }
   const describe = (name: BackendName, measured?: MeasuredChoice): BackendInfo => ({
     name,
-    adapter: name === 'webgpu' ? adapter : undefined,
+    adapter: name === 'webgpu' ? adapter : name === 'webgl' ? webGlRenderer() : undefined,
     floatPrecision: floatPrecision(name),
     skipped,
     crossOriginIsolated: Boolean(globalThis.crossOriginIsolated),
     measurement: measured && describeMeasuredChoice(measured),
   });
 
+  if (choice === 'auto' && remembered && startable.includes(remembered)) {
+    const problem = await tryBackend(remembered);
+    if (problem === undefined) {
+      return {
+        ...describe(remembered),
+        chosenBy: 'remembered',
+        measurement: `Training on ${remembered}: auto measured it the fastest for this model family in this browser before (choose a backend by hand to use another).`,
+      };
+    }
+    skipped.push(`${remembered}: ${problem}`);
+  }
   if (choice === 'auto') {
     // The CPU backends first: they compile nothing, and their time lets the GPU backends'
     // timing stop after a step or two when they are clearly slower.
@@ -95,7 +122,7 @@ export async function startBackend(
         skipped.push(`${name}: ${problem}`);
       return problem;
     });
-    return describe(measured.chosen as BackendName, measured);
+    return { ...describe(measured.chosen as BackendName, measured), chosenBy: 'measured' };
   }
   for (const name of startable) {
     const problem = await tryBackend(name);
@@ -103,6 +130,28 @@ export async function startBackend(
     skipped.push(`${name}: ${problem}`);
   }
   throw new Error(`No TensorFlow.js backend could start:\n${skipped.join('\n')}`);
+}
+
+function notTimed(name: BackendName, software: string): string {
+  return `${name}: ${software} is a software renderer (the CPU drawing), so auto does not time it; choose ${name} to train on it`;
+}
+
+/**
+ * The WebGL renderer string, unmasked where the browser allows (Chromium reports e.g.
+ * "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) …), SwiftShader driver)").
+ */
+function webGlRenderer(): string | undefined {
+  if (typeof OffscreenCanvas === 'undefined') return undefined;
+  const canvas = new OffscreenCanvas(1, 1);
+  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as
+    WebGLRenderingContext | WebGL2RenderingContext | null;
+  if (!gl) return undefined;
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(
+    gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '',
+  );
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return renderer || undefined;
 }
 
 const MIN_CORES_FOR_WASM_THREADS = 4;

@@ -70,7 +70,7 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
   let failure: unknown;
   try {
     tf.enableProdMode();
-    const backend = await startBackend(command.backend, command.spec);
+    const backend = await startBackend(command.backend, command.spec, command.remembered);
     post({ kind: 'backend', info: backend });
     device = watchGpuDevice((message) => {
       lostMessage = message;

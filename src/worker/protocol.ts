@@ -18,7 +18,7 @@ export type BackendChoice = 'auto' | BackendName;
 /** Which backend runs, on what, and why the ones before it were skipped. */
 export interface BackendInfo {
   name: BackendName;
-  /** The GPU adapter (vendor, architecture, description) when WebGPU runs. */
+  /** The GPU adapter (vendor, architecture, description) when WebGPU runs; WebGL's renderer. */
   adapter?: string;
   /** 32, or 16 where WebGL computes in half precision (an exact 100% test then may mislead). */
   floatPrecision: number;
@@ -26,6 +26,8 @@ export interface BackendInfo {
   skipped: string[];
   /** For "auto": each backend's measured step time and the choice, as one sentence. */
   measurement?: string;
+  /** For "auto": timed now, or what it measured fastest for this model family before. */
+  chosenBy?: 'measured' | 'remembered';
   /** Whether the WASM backend may use threads (needs cross-origin isolation). */
   crossOriginIsolated: boolean;
 }
@@ -33,10 +35,12 @@ export interface BackendInfo {
 export type WorkerCommand =
   /** `replay`: probes of an interrupted run of the same spec, reused instead of retrained. */
   /** `userData`: the user's own data, for a spec on "csv" or "images" (never leaves the machine). */
+  /** `remembered`: for "auto", the backend it measured fastest for this model family before. */
   | {
       kind: 'start';
       spec: ExperimentSpec;
       backend: BackendChoice;
+      remembered?: BackendName;
       replay?: ProbeRecord[];
       userData?: UserDataFile;
       /** A Web Lock the worker holds for its whole life: its release tells the page it ended. */

@@ -3,10 +3,29 @@
  * and by the worker (before starting tfjs' webgpu backend, whose start-up does not check
  * for a null adapter). No TensorFlow.js here, so the page can import it.
  */
-export type WebGpuProbe = { ok: true; adapter?: string } | { ok: false; reason: string };
+import { softwareRendererIn } from './softwareRenderer.ts';
+
+// The page names software adapters too (the badge), and may import only this worker module.
+export { softwareRendererIn };
+
+export type WebGpuProbe =
+  | {
+      ok: true;
+      adapter?: string;
+      /** Set for a software adapter: which ("SwiftShader"). */
+      software?: string;
+    }
+  | { ok: false; reason: string };
 
 interface AdapterLike {
-  info?: { vendor?: string; architecture?: string; description?: string; device?: string };
+  info?: {
+    vendor?: string;
+    architecture?: string;
+    description?: string;
+    device?: string;
+    isFallbackAdapter?: boolean;
+  };
+  isFallbackAdapter?: boolean;
 }
 
 function webGpu(): { requestAdapter(): Promise<unknown> } | undefined {
@@ -28,7 +47,17 @@ export async function probeWebGpu(): Promise<WebGpuProbe> {
   }
   if (!adapter)
     return { ok: false, reason: 'no WebGPU adapter is available (GPU blocked or absent)' };
-  return { ok: true, adapter: describeAdapter(adapter as AdapterLike) };
+  const description = describeAdapter(adapter as AdapterLike);
+  return { ok: true, adapter: description, software: softwareAdapter(adapter as AdapterLike) };
+}
+
+/** A fallback adapter is the browser's own word for a software one (spec: "isFallbackAdapter"). */
+function softwareAdapter(adapter: AdapterLike): string | undefined {
+  const named = softwareRendererIn(describeAdapter(adapter));
+  if (named) return named;
+  return adapter.info?.isFallbackAdapter || adapter.isFallbackAdapter
+    ? 'a fallback (software) adapter'
+    : undefined;
 }
 
 /** "google swiftshader", "nvidia ampere …": vendor, architecture and description when given. */

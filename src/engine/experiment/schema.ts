@@ -11,7 +11,7 @@ import {
 } from '../data/catalog.ts';
 import { featureCount } from '../data/types.ts';
 import { canStack, VIT_DEFAULTS } from './modelShapes.ts';
-import { estimateMemory, formatBytes, MAX_MEMORY_BYTES } from './memory.ts';
+import { estimateMemory, formatBytes, MAX_MEMORY_BYTES, type MemoryEstimate } from './memory.ts';
 
 // Zod would probe `new Function` to speed up parsing; under the lab's Content-Security-Policy
 // (no unsafe-eval) that probe is a console error. Parsing specs is never a bottleneck.
@@ -461,14 +461,55 @@ export const experimentSpecSchema = z
       parallel: spec.search.parallel,
     });
     if (memory.total > MAX_MEMORY_BYTES) {
-      const dataDominates = memory.data >= memory.model + memory.activations;
+      const cause = memoryCause(memory, spec.train.batchSize);
       ctx.addIssue({
         code: 'custom',
-        path: dataDominates ? ['data', 'poolSize'] : ['sweep', 'widths'],
-        message: `this experiment would need about ${formatBytes(memory.total)} of memory (data ${formatBytes(memory.data)}, widest model ${formatBytes(memory.model)}, activations ${formatBytes(memory.activations)}); at most ${formatBytes(MAX_MEMORY_BYTES)} are allowed. Use ${dataDominates ? 'a smaller pool or input shape' : 'narrower or fewer layers, or smaller batches'}`,
+        path: cause.path,
+        message: `this experiment would need about ${formatBytes(memory.total)} of memory, most of it ${cause.term} (${formatBytes(memory[cause.key])}; data ${formatBytes(memory.data)}, widest model ${formatBytes(memory.model)}, activations ${formatBytes(memory.activations)}); at most ${formatBytes(MAX_MEMORY_BYTES)} are allowed. Use ${cause.remedy}`,
       });
     }
   });
+
+/**
+ * The biggest term of a memory estimate and the field that drives it, so the refusal sits
+ * on the field to change: activations grow with the rows of a step (the whole pool in
+ * full-batch training, else the batch size).
+ */
+function memoryCause(
+  memory: MemoryEstimate,
+  batchSize: number | 'full',
+): { key: 'data' | 'model' | 'activations'; term: string; path: string[]; remedy: string } {
+  const key = (['data', 'model', 'activations'] as const).reduce((a, b) =>
+    memory[b] > memory[a] ? b : a,
+  );
+  if (key === 'data')
+    return {
+      key,
+      term: 'the data',
+      path: ['data', 'poolSize'],
+      remedy: 'a smaller pool or input shape',
+    };
+  if (key === 'model')
+    return {
+      key,
+      term: 'the widest model',
+      path: ['sweep', 'widths'],
+      remedy: 'narrower or fewer layers',
+    };
+  return batchSize === 'full'
+    ? {
+        key,
+        term: 'activations of full batches',
+        path: ['data', 'poolSize'],
+        remedy: 'a smaller pool, or mini-batches',
+      }
+    : {
+        key,
+        term: 'activations',
+        path: ['train', 'batchSize'],
+        remedy: 'smaller batches, or narrower layers',
+      };
+}
 
 /** A spec as written by a person or a file: defaults may be missing. */
 export type ExperimentSpecInput = z.input<typeof experimentSpecSchema>;

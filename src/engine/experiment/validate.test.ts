@@ -125,6 +125,21 @@ describe('readSpec', () => {
     expect(errorsOf(hugePool)[0]).toMatch(/^data\.poolSize: .* a smaller pool or input shape/);
   });
 
+  it('puts a memory refusal on the field behind its biggest term, and names that term', () => {
+    // Full-batch training on a large pool: the activations, not the data, are the cost.
+    const fullBatch: Record<string, unknown> = {
+      ...withField('data.poolSize', 60_000),
+      model: { family: 'mlp', depth: 4 },
+      sweep: { widths: [2048] },
+    };
+    (fullBatch.train as Record<string, unknown>).batchSize = 'full';
+    const [error] = errorsOf(fullBatch);
+    expect(error).toMatch(/^data\.poolSize: .* most of it activations of full batches/);
+    expect(error).toContain('a smaller pool, or mini-batches');
+    (fullBatch.train as Record<string, unknown>).batchSize = 30_000;
+    expect(errorsOf(fullBatch)[0]).toMatch(/^train\.batchSize: .* most of it activations/);
+  });
+
   it('refuses a spec from a newer version with a clear message', () => {
     const errors = errorsOf(withField('version', SPEC_VERSION + 1));
     expect(errors).toHaveLength(1);

@@ -1,4 +1,6 @@
-import { LESSON, lessonPreset } from '../../presets/lessons.ts';
+import { LESSON, lessonPreset, predictionVerdict } from '../../presets/lessons.ts';
+import { useCompareStore } from '../../state/compareStore.ts';
+import { demoHasRun } from '../../state/lessonDemo.ts';
 import { useLessonStore } from '../../state/lessonStore.ts';
 import { loadPreset, runPreset } from '../../state/presetActions.ts';
 import { useRunStore } from '../../state/runStore.ts';
@@ -6,20 +8,25 @@ import { useComparisonSentences } from '../../state/useComparisonLabels.ts';
 
 /**
  * One screen of lesson mode: the question, the class's prediction (made before anything
- * runs), the demo, what to look at, and, once predicted, what the paper found and what the
- * lab finds at this scale. Previous and Next walk the five findings; the URL names the step.
+ * runs), the demo, what to look at, and, once the demo has run (or the teacher reveals it),
+ * what the paper found and what the lab finds at this scale, and how the prediction
+ * compares with both. Previous and Next walk the five findings; the URL names the step.
  */
 export function LessonPanel({ busy }: { busy: boolean }) {
   const step = useLessonStore((state) => state.step);
   const predictions = useLessonStore((state) => state.predictions);
-  const { open, close, predict } = useLessonStore.getState();
+  const revealed = useLessonStore((state) => state.revealed);
+  const { open, close, predict, reveal } = useLessonStore.getState();
   const phase = useRunStore((state) => state.phase);
+  const pinned = useCompareStore((state) => state.pinned);
   const sentences = useComparisonSentences();
   if (step === undefined) return null;
   const lesson = LESSON[step - 1];
   if (!lesson) return null;
   const preset = lessonPreset(lesson);
   const predicted = predictions[step];
+  const demoRan = demoHasRun(preset, pinned);
+  const answered = demoRan || revealed[step] === true;
   const go = (next: number) => {
     open(next);
     const target = LESSON[next - 1];
@@ -78,10 +85,11 @@ export function LessonPanel({ busy }: { busy: boolean }) {
       <p>
         <strong>Look at:</strong> {lesson.lookAt}
       </p>
-      {predicted === undefined ? (
-        <p className="hint">Make a prediction to see what the paper and the lab found.</p>
-      ) : (
+      {answered ? (
         <div className="lesson-answer" data-testid="lesson-answer">
+          <p data-testid="lesson-verdict">
+            <strong>{predictionVerdict(lesson, predicted)}</strong>
+          </p>
           <p>
             <strong>The paper:</strong> {lesson.paper}
           </p>
@@ -89,12 +97,19 @@ export function LessonPanel({ busy }: { busy: boolean }) {
             <strong>This lab, at its scale{lesson.reproduces ? '' : ' (not reproduced)'}:</strong>{' '}
             {lesson.labFinding}
           </p>
-          {phase === 'finished' && sentences.length > 0 && (
+          {demoRan && sentences.length > 0 && (
             <p data-testid="lesson-direction">
               <strong>Your run, pair by pair:</strong> {sentences.join(' ')}
             </p>
           )}
         </div>
+      ) : (
+        <p className="hint" data-testid="lesson-hidden">
+          What the paper and the lab found appears once the demo has run.{' '}
+          <button type="button" className="secondary" onClick={() => reveal(step)}>
+            Reveal now
+          </button>
+        </p>
       )}
     </section>
   );

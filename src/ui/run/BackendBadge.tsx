@@ -1,4 +1,5 @@
 import { useRunStore } from '../../state/runStore.ts';
+import { trainingDevice } from './trainingDevice.ts';
 import { useBackendProbe } from './useBackendProbe.ts';
 
 /** Always says which TensorFlow.js backend trains (or will, before the first run). */
@@ -13,10 +14,9 @@ export function BackendBadge() {
         data-testid="backend-badge"
         data-backend={backend.name}
         // Projector mode shortens the badge; the whole of it stays one hover away.
-        title={`${backend.name}${backend.adapter ? ` (${backend.adapter})` : ''}${precision}`}
+        title={`${trainingDevice(backend)}: tfjs backend ${backend.name}${backend.adapter ? ` (${backend.adapter})` : ''}${precision}`}
       >
-        Backend: <strong>{backend.name}</strong>
-        {backend.adapter ? ` (${backend.adapter})` : ''}
+        Training on: <strong>{trainingDevice(backend)}</strong>
         {precision}
       </output>
     );

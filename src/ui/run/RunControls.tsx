@@ -25,7 +25,7 @@ export function RunControls({
   const setBackend = useConfigStore((state) => state.setBackend);
   const active = isActivePhase(run.phase);
   const now = useNow(active);
-  const progress = estimateProgress(run, now);
+  const progress = estimateProgress(run);
   const skipped = run.backend?.skipped ?? [];
   useRunShortcuts(spec, backend);
 
@@ -106,8 +106,12 @@ export function RunControls({
           Current probe{' '}
           <progress max={1} value={progress.probe} aria-label="Current probe progress" />
         </label>
-        {active && progress.secondsLeft !== undefined && (
-          <span data-testid="eta">about {formatSeconds(progress.secondsLeft)} left</span>
+        {active && (
+          <span data-testid="eta">
+            {progress.secondsLeft === undefined
+              ? 'Time left: estimating…'
+              : `about ${formatSeconds(progress.secondsLeft)} left`}
+          </span>
         )}
       </div>
     </section>
