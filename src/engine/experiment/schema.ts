@@ -371,7 +371,8 @@ export const searchSpecSchema = z.strictObject({
   /**
    * Verify every seed's verdict: its decisive probe (the smallest N that did not fit) is
    * trained again for VERIFY_FACTOR times its steps beyond where it stopped, with the
-   * plateau stop off. If it then fits, the verdict was false and the search goes on above
+   * plateau stop off and learning-rate cuts only on plateaus of VERIFY_FACTOR × the patience
+   * (at minDelta ÷ VERIFY_MIN_DELTA_DIVISOR). If it then fits, the verdict was false and the search goes on above
    * it; an EMC is reported plainly only when verified.
    */
   verify: z.boolean().default(true),
