@@ -380,8 +380,10 @@ async function trainInThreads(
   let started = false;
   const outcome = await trainInJobs({ spec, backend: options.backend, userData }, threads, {
     onBackend: (measurement) => {
-      if (measurement && !quiet) progress.note(measurement);
-      progress.note(`${threads} threads train the sweep's jobs at once`);
+      if (quiet) return;
+      if (measurement) progress.note(measurement);
+      const jobs = points * spec.search.seeds;
+      progress.note(`training the sweep's ${jobs} (width, seed) jobs in ${threads} threads`);
     },
     onEvent: (thread, event) => {
       if (thread === undefined) progress.update(event);
