@@ -178,6 +178,39 @@ describe('--jobs N', () => {
     expect(result.stderr).not.toMatch(/^\[\d\/\d\]/m);
   });
 
+  it('writes on Ctrl-C the probes every thread had finished', async () => {
+    /** Two seeds of one width: small N fit in a few steps, then N past EMC trains on for hours. */
+    const slow = {
+      ...SWEEP,
+      data: { ...SWEEP.data, inputShape: [8], poolSize: 200, testSize: 0 },
+      sweep: { widths: [8] },
+      train: { ...SWEEP.train, maxSteps: 2_000_000, patience: 2_000_000 },
+      search: { precision: 0.1, seeds: 2, warmStart: false },
+    };
+    const out = join(dir, 'interrupted.json');
+    const finished = (thread: number, stderr: string) =>
+      new RegExp(`^\\[${thread}/2\\] .* N=\\d+: fits`, 'm').test(stderr);
+    let interrupted = false;
+    const result = await cli(
+      ['run', writeSpec(slow), '--backend', 'cpu', '--jobs', '2', '--out', out],
+      (stderr, interrupt) => {
+        if (!interrupted && finished(1, stderr) && finished(2, stderr)) {
+          interrupted = true;
+          interrupt();
+        }
+      },
+    );
+    expect(result.status, result.stderr).toBe(130);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as ExperimentResults;
+    expect(results.status).toBe('cancelled');
+    // No point had both seeds finished; each seed's finished probes are there, seed 1's first.
+    expect(results.points).toEqual([]);
+    const seeds = results.probes.map((probe) => probe.seedIndex);
+    expect(seeds).toContain(0);
+    expect(seeds).toContain(1);
+    expect(seeds).toEqual([...seeds].sort());
+  });
+
   it('stops every thread on Ctrl-C, even mid-step, and writes the results so far (exit 130)', async () => {
     /** Two seeds of a CNN whose every step on the cpu backend takes seconds. */
     const heavy = {
