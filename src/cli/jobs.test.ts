@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ExperimentResults, parseSpec } from '../engine/index.ts';
+import { type ExperimentResults, parseSpec, specMemory } from '../engine/index.ts';
 import { parseJobs, threadsFor } from './jobs.ts';
 import { EXIT_INVALID, main } from './main.ts';
 
@@ -92,6 +92,17 @@ describe('--jobs N', () => {
     expect(threadsFor(spec, 2, true)).toEqual({ threads: 2 });
     expect(threadsFor(spec, 16, false)).toEqual({ threads: 4 });
     expect(threadsFor(spec, 1, true)).toEqual({ threads: 1 });
+  });
+
+  it('uses no more threads than free memory holds, saying so when asked for more', () => {
+    const spec = parseSpec(SWEEP);
+    const perThread = specMemory(spec).total;
+    expect(threadsFor(spec, 4, true, perThread * 2.5)).toEqual({
+      threads: 2,
+      note: expect.stringMatching(/^--jobs 4: each thread needs about .* free, so 2 threads/),
+    });
+    expect(threadsFor(spec, 4, false, perThread * 2.5)).toEqual({ threads: 2 });
+    expect(threadsFor(spec, 4, false, perThread / 2)).toEqual({ threads: 1 });
   });
 
   it('runs a warm-started sweep of several widths in one thread, saying why when asked for more', () => {

@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
+import { freemem } from 'node:os';
 import {
   type EngineEvent,
   type ExperimentResults,
   type ExperimentSpec,
+  formatBytes,
   mergeShards,
+  specMemory,
 } from '../engine/index.ts';
 import type { NodeBackend } from './backendSelection.ts';
 import type { Parsed } from './shards.ts';
@@ -20,21 +23,34 @@ export function parseJobs(text: string): Parsed<number> {
 
 /**
  * How many training threads a run of `spec` uses for `jobs` asked: no more than it has
- * (width, seed) jobs, and one when they are not independent (a warm-started sweep of several
- * widths, each starting at the mean EMC over seeds of the width before). `note` says why
- * fewer than asked, when the user asked (`explicit`) for more than one.
+ * (width, seed) jobs, nor than `freeBytes` of memory holds (each thread has its own data and
+ * models: specMemory each), and one when the jobs are not independent (a warm-started sweep
+ * of several widths, each starting at the mean EMC over seeds of the width before). `note`
+ * says why fewer than asked, when the user asked (`explicit`) for more than one.
  */
 export function threadsFor(
   spec: ExperimentSpec,
   jobs: number,
   explicit: boolean,
+  freeBytes = freemem(),
 ): { threads: number; note?: string } {
   if (jobs <= 1) return { threads: 1 };
+  const withNote = (threads: number, why: string) =>
+    explicit ? { threads, note: `--jobs ${jobs}: ${why}` } : { threads };
   if (spec.search.warmStart && spec.sweep.widths.length > 1) {
-    const note = `--jobs ${jobs}: this sweep warm-starts each width at the previous width's EMC (search.warmStart, true by default), so its jobs are not independent; running them in one thread (set "warmStart": false in its search section to run them in parallel)`;
-    return explicit ? { threads: 1, note } : { threads: 1 };
+    return withNote(
+      1,
+      'this sweep warm-starts each width at the previous width\'s EMC (search.warmStart, true by default), so its jobs are not independent; running them in one thread (set "warmStart": false in its search section to run them in parallel)',
+    );
   }
-  return { threads: Math.min(jobs, spec.sweep.widths.length * spec.search.seeds) };
+  const threads = Math.min(jobs, spec.sweep.widths.length * spec.search.seeds);
+  const perThread = specMemory(spec).total;
+  const fit = Math.max(1, Math.floor(freeBytes / perThread));
+  if (fit >= threads) return { threads };
+  return withNote(
+    fit,
+    `each thread needs about ${formatBytes(perThread)} and ${formatBytes(freeBytes)} of memory are free, so ${fit} thread${fit === 1 ? '' : 's'} train at once`,
+  );
 }
 
 export interface JobsHooks {

@@ -11,7 +11,7 @@ import {
 } from '../data/catalog.ts';
 import { featureCount } from '../data/types.ts';
 import { canStack, VIT_DEFAULTS } from './modelShapes.ts';
-import { estimateMemory, formatBytes, MAX_MEMORY_BYTES } from './memory.ts';
+import { estimateMemory, formatBytes, MAX_MEMORY_BYTES, type MemoryEstimate } from './memory.ts';
 
 // Zod would probe `new Function` to speed up parsing; under the lab's Content-Security-Policy
 // (no unsafe-eval) that probe is a console error. Parsing specs is never a bottleneck.
@@ -446,20 +446,7 @@ export const experimentSpecSchema = z
       }
       if (uneven.length > 0 || height % patch !== 0 || width % patch !== 0) return;
     }
-    const memory = estimateMemory({
-      family: spec.model.family,
-      inputShape: spec.data.inputShape,
-      classes: spec.data.classes,
-      poolSize: spec.data.poolSize,
-      testSize: spec.data.testSize,
-      depth: spec.model.depth,
-      widths: spec.sweep.widths,
-      patchSize: spec.model.patchSize,
-      heads: spec.model.heads,
-      mlpRatio: spec.model.mlpRatio,
-      batchSize: spec.train.batchSize,
-      parallel: spec.search.parallel,
-    });
+    const memory = specMemory(spec);
     if (memory.total > MAX_MEMORY_BYTES) {
       const dataDominates = memory.data >= memory.model + memory.activations;
       ctx.addIssue({
@@ -480,3 +467,26 @@ export type TrainSpec = ExperimentSpec['train'];
 export type SearchSpec = ExperimentSpec['search'];
 export type Activation = (typeof ACTIVATIONS)[number];
 export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/**
+ * What one run of `spec` holds in memory, estimated (validation bounds it by
+ * MAX_MEMORY_BYTES; emc-lab run --jobs, by the memory free for its threads).
+ */
+export function specMemory(
+  spec: Pick<ExperimentSpec, 'data' | 'model' | 'sweep' | 'train' | 'search'>,
+): MemoryEstimate {
+  return estimateMemory({
+    family: spec.model.family,
+    inputShape: spec.data.inputShape,
+    classes: spec.data.classes,
+    poolSize: spec.data.poolSize,
+    testSize: spec.data.testSize,
+    depth: spec.model.depth,
+    widths: spec.sweep.widths,
+    patchSize: spec.model.patchSize,
+    heads: spec.model.heads,
+    mlpRatio: spec.model.mlpRatio,
+    batchSize: spec.train.batchSize,
+    parallel: spec.search.parallel,
+  });
+}
