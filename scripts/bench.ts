@@ -14,9 +14,13 @@
 //                                 only the PyTorch yardstick models, wasm, at a fifth of
 //                                 their epochs, PyTorch and the engine taking turns three
 //                                 times (best of each): ratios on a busy shared machine
+//   npm run bench -- --jobs       only emc-lab run --jobs 1 against --jobs 2 on a sweep of
+//                                 independent jobs; writes bench/jobs.md (a few minutes)
 import { gotoWhenServed, startPreview } from './preview.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { chromium } from '@playwright/test';
@@ -48,7 +52,7 @@ import {
 } from '../src/bench/stepRate.ts';
 import { FUSED_STEP_CASES, pytorchStepJob, YARDSTICK_STEP_CASES } from '../src/bench/yardstick.ts';
 import { diskDatasetFiles } from '../src/cli/datasetFiles.ts';
-import { runExperiment } from '../src/engine/index.ts';
+import { type ExperimentResults, runExperiment } from '../src/engine/index.ts';
 import { tuneWasmKernels } from '../src/engine/kernels/wasmKernels.ts';
 import { PRESETS, variantSpec } from '../src/presets/presets.ts';
 import {
@@ -64,6 +68,7 @@ const quick = process.argv.includes('--quick');
 const fidelityOnly = process.argv.includes('--fidelity');
 const yardstickOnly = process.argv.includes('--yardstick');
 const fusedOnly = process.argv.includes('--fused');
+const jobsOnly = process.argv.includes('--jobs');
 const files = diskDatasetFiles();
 tuneWasmKernels();
 
@@ -403,6 +408,107 @@ async function yardstickOnlyRun(): Promise<void> {
   writeFileSync('bench/yardstick.md', `${report}\n`);
 }
 
+/** 4 widths × 2 seeds of random-label MLPs, warmStart false: 8 independent (width, seed) jobs. */
+const JOBS_SWEEP = {
+  version: 3,
+  name: 'jobs bench: MLP widths 2-8 × 2 seeds on 200 random labels',
+  seed: 7,
+  data: {
+    source: 'gaussian',
+    inputShape: [8],
+    classes: 2,
+    labels: 'random',
+    poolSize: 200,
+    testSize: 0,
+  },
+  model: { family: 'mlp', depth: 1, activation: 'relu' },
+  sweep: { widths: [2, 4, 6, 8] },
+  train: { optimizer: 'adam', learningRate: 0.05, batchSize: 'full', maxSteps: 2000 },
+  search: { precision: 0.1, seeds: 2, warmStart: false },
+};
+
+interface JobsRow {
+  jobs: number;
+  seconds: number;
+  probes: number;
+  /** Points and probes equal to --jobs 1's, wall times aside. */
+  sameResults: boolean;
+}
+
+/** `emc-lab run --jobs J` of JOBS_SWEEP on cpu, each in its own process, timed end to end. */
+function jobsSpeedup(): JobsRow[] {
+  const dir = mkdtempSync(join(tmpdir(), 'emc-bench-jobs-'));
+  const spec = join(dir, 'sweep.json');
+  writeFileSync(spec, JSON.stringify(JOBS_SWEEP));
+  const science = (results: ExperimentResults) =>
+    JSON.stringify({
+      points: results.points.map(({ wallMs: _, ...point }) => point),
+      probes: results.probes.map(({ wallMs: _, ...probe }) => probe),
+    });
+  let reference: string | undefined;
+  return [1, 2].map((jobs) => {
+    const out = join(dir, `jobs-${jobs}.json`);
+    const started = performance.now();
+    execFileSync(
+      process.execPath,
+      [
+        'bin/emc-lab.js',
+        'run',
+        spec,
+        '--backend',
+        'cpu',
+        '--quiet',
+        '--jobs',
+        String(jobs),
+        '--out',
+        out,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const results = JSON.parse(readFileSync(out, 'utf8')) as ExperimentResults;
+    reference ??= science(results);
+    process.stderr.write(`emc-lab run --jobs ${jobs}: ${seconds.toFixed(0)} s\n`);
+    return {
+      jobs,
+      seconds,
+      probes: results.probes.length,
+      sameResults: science(results) === reference,
+    };
+  });
+}
+
+function jobsTable(rows: JobsRow[]): string {
+  const one = rows.find((r) => r.jobs === 1)?.seconds ?? Number.NaN;
+  return [
+    `### emc-lab run --jobs: ${JOBS_SWEEP.name} (cpu, warmStart false)`,
+    '',
+    table(
+      ['--jobs', 'wall s', 'probes', 'results as --jobs 1', 'speed-up vs --jobs 1'],
+      rows.map((r) => [
+        String(r.jobs),
+        fixed(r.seconds),
+        String(r.probes),
+        r.sameResults ? 'identical' : 'DIFFERENT',
+        `${fixed(one / r.seconds, 2)}×`,
+      ]),
+    ),
+  ].join('\n');
+}
+
+async function jobsOnlyRun(): Promise<void> {
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.versions.node}`;
+  const rows = jobsSpeedup();
+  const report = `Machine: ${machine}.\n\n${jobsTable(rows)}`;
+  process.stdout.write(`${report}\n`);
+  mkdirSync('bench', { recursive: true });
+  writeFileSync(
+    'bench/jobs.json',
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, rows }, null, 2)}\n`,
+  );
+  writeFileSync('bench/jobs.md', `${report}\n`);
+}
+
 async function main(): Promise<void> {
   tf.enableProdMode();
   const started = performance.now();
@@ -419,6 +525,7 @@ async function main(): Promise<void> {
   const browser = await timed('chromium', browserStepRates);
   const search = await timed('search cost', searchCosts);
   const yardstick = await timed('yardsticks', yardsticks);
+  const jobs = await timed('run --jobs', async () => jobsSpeedup());
   const fidelityRuns = quick ? undefined : await timed('presets and convergence', presetRuns);
   const seconds = (performance.now() - started) / 1000;
 
@@ -520,6 +627,8 @@ async function main(): Promise<void> {
     `### Parallel search: one EMC point with k probes trained stacked per round (${PARALLEL_SEARCH_SPEC.name})`,
     '',
     parallelTable,
+    '',
+    jobsTable(jobs),
     ...(fidelityRuns ? ['', fidelityReport(fidelityRuns)] : []),
     '',
     `Benchmark wall time: ${fixed(seconds, 0)} s.`,
@@ -528,7 +637,7 @@ async function main(): Promise<void> {
   mkdirSync('bench', { recursive: true });
   writeFileSync(
     'bench/latest.json',
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, node, nodeParallel, browser, search, yardstick: { pytorch: yardstick.pytorch, firstPoints: yardstick.firstPoints }, fidelity: fidelityRuns, seconds }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, node, nodeParallel, browser, search, jobs, yardstick: { pytorch: yardstick.pytorch, firstPoints: yardstick.firstPoints }, fidelity: fidelityRuns, seconds }, null, 2)}\n`,
   );
   writeFileSync('bench/latest.md', `${report}\n`);
 }
@@ -672,7 +781,9 @@ async function fusedRun(): Promise<void> {
     ? yardstickOnlyRun()
     : fusedOnly
       ? fusedRun()
-      : main()
+      : jobsOnly
+        ? jobsOnlyRun()
+        : main()
 ).catch((error: unknown) => {
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);

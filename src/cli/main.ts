@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   type ExperimentResults,
@@ -21,8 +22,9 @@ import { BACKENDS, type NodeBackend, selectBackend } from './backendSelection.ts
 import { describeRescue, outputProblem, saveResults } from './outputFile.ts';
 import { choosePresetVariant, formatPresetList } from './presetChoice.ts';
 import { ProgressLine } from './progress.ts';
+import { parseJobs, threadsFor, trainInJobs } from './jobs.ts';
 import { earlierShardProbes, parseShard, ShardCheckpoint } from './shards.ts';
-import { trainInThread } from './trainInThread.ts';
+import { trainInThread, type TrainingOutcome } from './trainInThread.ts';
 import { type DataFileOptions, withUserData } from './userDataFile.ts';
 
 export const EXIT_OK = 0;
@@ -31,10 +33,11 @@ export const EXIT_INVALID = 2;
 export const EXIT_INTERRUPTED = 130;
 
 const USAGE = `Usage:
-  emc-lab run SPEC.json [--out RESULTS.json] [--backend auto|wasm|cpu|webgpu] [--quiet]
-                       [--allow-outside-data]
+  emc-lab run SPEC.json [--out RESULTS.json] [--backend auto|wasm|cpu|webgpu] [--jobs N]
+                       [--quiet] [--allow-outside-data]
   emc-lab run SPEC.json --shard I/N --out PART.json [--backend …] [--quiet]
-  emc-lab run --preset ID [--variant K] [--out RESULTS.json] [--backend auto|wasm|cpu|webgpu] [--quiet]
+  emc-lab run --preset ID [--variant K] [--out RESULTS.json] [--backend auto|wasm|cpu|webgpu]
+                       [--jobs N] [--quiet]
   emc-lab merge PART.json... [--out RESULTS.json] [--backend …] [--quiet]
   emc-lab presets
   emc-lab validate SPEC.json
@@ -48,6 +51,10 @@ run       measures EMC for every model of the spec's sweep and writes the result
           "auto": JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm
           array). Needs "warmStart": false in the spec's search when the sweep has several
           widths.
+          --jobs N trains N of the sweep's (width, seed) jobs at once, in threads of one
+          process (default: the number of cores; results are the same as with --jobs 1).
+          A sweep with "warmStart": true and several widths runs in one thread: each width
+          starts from the one before. Not with --shard (run more shards instead).
 merge     joins every shard's partial results into the results one process would have
           written (it trains the generalization probes when the spec has a test split).
 presets   lists the presets, one per line: id, finding and title, variants (K=label),
@@ -153,7 +160,24 @@ export async function main(argv: string[]): Promise<number> {
     }
     shard = parsedShard.value;
   }
-  return run(check.spec, { ...values, shard }, resolved.userData);
+  let jobs = availableParallelism();
+  if (values.jobs !== undefined) {
+    const parsedJobs = parseJobs(values.jobs);
+    if (!parsedJobs.ok) {
+      process.stderr.write(`emc-lab: ${parsedJobs.error}\n`);
+      return EXIT_INVALID;
+    }
+    jobs = parsedJobs.value;
+    if (shard && jobs > 1) {
+      process.stderr.write(
+        `emc-lab: --jobs ${jobs} does not go with --shard: a shard runs in one thread (split the sweep into more shards instead)\n`,
+      );
+      return EXIT_INVALID;
+    }
+  }
+  const threads = shard ? { threads: 1 } : threadsFor(check.spec, jobs, values.jobs !== undefined);
+  if (threads.note) process.stderr.write(`emc-lab: ${threads.note}\n`);
+  return run(check.spec, { ...values, shard, threads: threads.threads }, resolved.userData);
 }
 
 /** Where the spec to measure comes from: a SPEC.json path, or a preset and its variant. */
@@ -210,6 +234,7 @@ function parseCli(argv: string[]) {
       preset: { type: 'string' },
       variant: { type: 'string' },
       shard: { type: 'string' },
+      jobs: { type: 'string' },
       'allow-outside-data': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -223,8 +248,10 @@ function parseCli(argv: string[]) {
   }
   const extraAllowed = command === 'gap' ? 1 : command === 'merge' ? Infinity : 0;
   if (extra.length > extraAllowed) throw new Error(`unexpected argument "${extra[extraAllowed]}"`);
-  if (command !== 'run' && values.shard !== undefined) {
-    throw new Error(`--shard goes with run, not ${command}`);
+  for (const option of ['shard', 'jobs'] as const) {
+    if (command !== 'run' && values[option] !== undefined) {
+      throw new Error(`--${option} goes with run, not ${command}`);
+    }
   }
   if (command !== 'run' && (values.preset !== undefined || values.variant !== undefined)) {
     throw new Error(`--preset and --variant go with run, not ${command}`);
@@ -268,10 +295,37 @@ async function readSpecFile(
 
 async function run(
   spec: ExperimentSpec,
-  options: { out?: string; backend: NodeBackend; quiet: boolean; shard?: ShardId },
+  options: { out?: string; backend: NodeBackend; quiet: boolean; shard?: ShardId; threads: number },
   userData?: UserDataFile,
 ): Promise<number> {
   const progress = new ProgressLine(process.stderr, options.quiet);
+  const outcome =
+    options.threads > 1
+      ? await trainInThreads(spec, options, userData, progress)
+      : await trainOneThread(spec, options, userData, progress);
+  if (typeof outcome === 'number') return outcome;
+  progress.done();
+  if (outcome.kind === 'failed') {
+    const what = outcome.stage === 'backend' ? '' : 'the run failed: ';
+    process.stderr.write(`emc-lab: ${what}${outcome.message}\n`);
+    return EXIT_FAILED;
+  }
+  if (!outcome.results) {
+    process.stderr.write('emc-lab: interrupted before training started; nothing to write\n');
+    return EXIT_INTERRUPTED;
+  }
+  const written = await writeResults(outcome.results, options.out, 'results written to');
+  if (!written) return EXIT_FAILED;
+  return outcome.kind === 'interrupted' ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+/** The sweep in one training thread (a shard's checkpointed and resumed); a number is an exit code. */
+async function trainOneThread(
+  spec: ExperimentSpec,
+  options: { out?: string; backend: NodeBackend; quiet: boolean; shard?: ShardId },
+  userData: UserDataFile | undefined,
+  progress: ProgressLine,
+): Promise<TrainingOutcome | number> {
   const { shard, out } = options;
   let replay: ProbeRecord[] = [];
   if (shard && out) {
@@ -304,19 +358,50 @@ async function run(
     },
   );
   await checkpoint?.settled();
-  progress.done();
-  if (outcome.kind === 'failed') {
-    const what = outcome.stage === 'backend' ? '' : 'the run failed: ';
-    process.stderr.write(`emc-lab: ${what}${outcome.message}\n`);
-    return EXIT_FAILED;
+  return outcome;
+}
+
+/**
+ * The sweep's jobs in `threads` training threads (jobs.ts): each thread's progress lines
+ * start with [I/N]; the points and the run's summary are reported once, merged.
+ */
+async function trainInThreads(
+  spec: ExperimentSpec,
+  options: { backend: NodeBackend; quiet: boolean; threads: number },
+  userData: UserDataFile | undefined,
+  progress: ProgressLine,
+): Promise<TrainingOutcome> {
+  const { threads, quiet } = options;
+  const points = spec.sweep.widths.length;
+  const lines = Array.from(
+    { length: threads },
+    (_, i) => new ProgressLine(process.stderr, quiet, { prefix: `[${i + 1}/${threads}] `, points }),
+  );
+  let started = false;
+  const outcome = await trainInJobs({ spec, backend: options.backend, userData }, threads, {
+    onBackend: (measurement) => {
+      if (quiet) return;
+      if (measurement) progress.note(measurement);
+      const jobs = points * spec.search.seeds;
+      progress.note(`training the sweep's ${jobs} (width, seed) jobs in ${threads} threads`);
+    },
+    onEvent: (thread, event) => {
+      if (thread === undefined) progress.update(event);
+      else if (event.kind === 'run-started') {
+        if (!started) progress.update(event);
+        started = true;
+      } else if (event.kind !== 'point-finished' && event.kind !== 'run-finished') {
+        lines[thread - 1]?.update(event);
+      }
+    },
+    onInterrupt: () =>
+      progress.note('interrupted: stopping every thread and writing the results so far'),
+  });
+  if (outcome.kind !== 'failed' && outcome.results) {
+    for (const point of outcome.results.points) progress.update({ kind: 'point-finished', point });
+    progress.update({ kind: 'run-finished', results: outcome.results });
   }
-  if (!outcome.results) {
-    process.stderr.write('emc-lab: interrupted before training started; nothing to write\n');
-    return EXIT_INTERRUPTED;
-  }
-  const written = await writeResults(outcome.results, out, 'results written to');
-  if (!written) return EXIT_FAILED;
-  return outcome.kind === 'interrupted' ? EXIT_INTERRUPTED : EXIT_OK;
+  return outcome;
 }
 
 /**

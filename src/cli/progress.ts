@@ -13,7 +13,9 @@ const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 
 /**
  * The CLI's progress report on stderr: one line rewritten in place on a terminal, one line
- * per finished probe and point otherwise (CI logs, pipes).
+ * per finished probe and point otherwise (CI logs, pipes). One thread of a run --jobs
+ * reports through a line of its own: `thread` starts each of its lines, and `points` is the
+ * sweep's size (its run-started event is reported once, by the run's line).
  */
 export class ProgressLine {
   private points = 0;
@@ -23,8 +25,10 @@ export class ProgressLine {
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly quiet: boolean,
+    private readonly thread?: { prefix: string; points: number },
   ) {
     this.interactive = Boolean(stream.isTTY);
+    this.points = thread?.points ?? 0;
   }
 
   update(event: EngineEvent): void {
@@ -153,7 +157,8 @@ export class ProgressLine {
   }
 
   /** `permanent` lines stay; others are overwritten by the next on a terminal. */
-  private line(text: string, permanent = false): void {
+  private line(unprefixed: string, permanent = false): void {
+    const text = `${this.thread?.prefix ?? ''}${unprefixed}`;
     if (this.interactive) {
       this.stream.write(`\r\x1b[2K${text}${permanent ? '\n' : ''}`);
     } else if (permanent) {

@@ -1,7 +1,9 @@
+import type { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { EngineEvent, ExperimentResults } from '../engine/index.ts';
 import { oneLineMessage } from './fatal.ts';
 import { PartialResults } from './partialResults.ts';
+import type { NodeBackend } from './backendSelection.ts';
 import type { TrainingCommand, TrainingMessage, TrainingRequest } from './trainingThread.ts';
 
 /**
@@ -17,7 +19,8 @@ export type TrainingOutcome =
   | { kind: 'failed'; stage: 'backend' | 'run'; message: string };
 
 export interface TrainingHooks {
-  onBackend(measurement: string | undefined): void;
+  /** The backend has started: `backend` is the one training runs on (auto's choice). */
+  onBackend(measurement: string | undefined, backend: NodeBackend): void;
   onEvent(event: EngineEvent): void;
   onInterrupt(): void;
 }
@@ -26,10 +29,13 @@ export interface TrainingHooks {
  * Runs `request` in a training thread (trainingThread.ts), passing its events on. SIGINT
  * asks it to stop at its next step; if it has not within STOP_GRACE_MS, the thread is ended
  * and the results are rebuilt from the events it sent (every probe it had finished).
+ * `interrupts` emits that SIGINT: the process's own, or one shared by several threads
+ * (run --jobs, which also stops them all when one fails).
  */
 export function trainInThread(
   request: TrainingRequest,
   hooks: TrainingHooks,
+  interrupts: Pick<EventEmitter, 'on' | 'off'> = process,
 ): Promise<TrainingOutcome> {
   const worker = new Worker(new URL('./trainingThread.mjs', import.meta.url), {
     workerData: request,
@@ -42,7 +48,7 @@ export function trainInThread(
     const settle = (result: TrainingOutcome) => {
       if (outcome) return;
       outcome = result;
-      process.off('SIGINT', onInterrupt);
+      interrupts.off('SIGINT', onInterrupt);
       clearTimeout(grace);
       void worker.terminate();
       resolve(result);
@@ -57,9 +63,9 @@ export function trainInThread(
         STOP_GRACE_MS,
       );
     };
-    process.on('SIGINT', onInterrupt);
+    interrupts.on('SIGINT', onInterrupt);
     worker.on('message', (message: TrainingMessage) => {
-      if (message.kind === 'backend') hooks.onBackend(message.measurement);
+      if (message.kind === 'backend') hooks.onBackend(message.measurement, message.backend);
       else if (message.kind === 'event') {
         partial.onEvent(message.event);
         hooks.onEvent(message.event);

@@ -1,9 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
 import {
   type EngineEvent,
   type ExperimentResults,
   type ExperimentSpec,
+  measureGeneralization,
   type ProbeRecord,
+  RunCancelledError,
   runExperiment,
   type ShardId,
   type UserDataFile,
@@ -19,11 +22,17 @@ export interface TrainingRequest {
   userData?: UserDataFile;
   shard?: ShardId;
   replay: ProbeRecord[];
+  /**
+   * The merged results of a sweep whose jobs ran apart (run --jobs): the thread measures
+   * only their generalization (see measureGeneralization) instead of running the sweep.
+   */
+  measured?: ExperimentResults;
 }
 
 /** The training thread's messages to the CLI. */
 export type TrainingMessage =
-  | { kind: 'backend'; measurement?: string }
+  /** `backend`: the one training runs on (auto's choice). */
+  | { kind: 'backend'; backend: NodeBackend; measurement?: string }
   | { kind: 'event'; event: EngineEvent }
   | { kind: 'finished'; results: ExperimentResults }
   | { kind: 'failed'; stage: 'backend' | 'run'; message: string };
@@ -46,29 +55,41 @@ async function train(request: TrainingRequest, port: NonNullable<typeof parentPo
   try {
     const selected = await selectBackend(request.backend, request.spec);
     adapter = selected.adapter;
-    send({ kind: 'backend', measurement: selected.measurement });
+    send({
+      kind: 'backend',
+      backend: tf.getBackend() as NodeBackend,
+      measurement: selected.measurement,
+    });
   } catch (error) {
     send({ kind: 'failed', stage: 'backend', message: oneLineMessage(error) });
     port.close();
     return;
   }
+  const options = {
+    onEvent: (event: EngineEvent) => send({ kind: 'event', event }),
+    files: diskDatasetFiles(),
+    userData: request.userData,
+    control: {
+      signal: abort.signal,
+      // Lets the stop message in between steps (the steps themselves are synchronous).
+      betweenSteps: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    },
+  };
+  const { measured } = request;
   try {
-    const results = await runExperiment(request.spec, {
-      onEvent: (event) => send({ kind: 'event', event }),
-      files: diskDatasetFiles(),
-      userData: request.userData,
-      shard: request.shard,
-      replay: request.replay,
-      environment: adapter ? { adapter } : undefined,
-      control: {
-        signal: abort.signal,
-        // Lets the stop message in between steps (the steps themselves are synchronous).
-        betweenSteps: () => new Promise((resolve) => setImmediate(resolve)),
-      },
-    });
+    const results = measured
+      ? await measureGeneralization(measured, options)
+      : await runExperiment(request.spec, {
+          ...options,
+          shard: request.shard,
+          replay: request.replay,
+          environment: adapter ? { adapter } : undefined,
+        });
     send({ kind: 'finished', results });
   } catch (error) {
-    send({ kind: 'failed', stage: 'run', message: oneLineMessage(error) });
+    if (measured && error instanceof RunCancelledError) {
+      send({ kind: 'finished', results: { ...measured, status: 'cancelled' } });
+    } else send({ kind: 'failed', stage: 'run', message: oneLineMessage(error) });
   } finally {
     port.close();
   }

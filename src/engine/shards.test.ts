@@ -128,6 +128,42 @@ describe('sharded sweeps', () => {
     );
   });
 
+  it('joins the shards of a stopped run: every finished probe, the points every seed finished', async () => {
+    const spec = sweep();
+    const [one, two] = await shards(2);
+    // Shard 2 (seed 2 of every width) is stopped once its first width is done.
+    const stop = new AbortController();
+    const stopped = await runExperiment(spec, {
+      shard: { index: 2, count: 2 },
+      control: { signal: stop.signal },
+      onEvent: (event) => {
+        if (event.kind === 'point-finished') stop.abort();
+      },
+    });
+    expect(stopped.status).toBe('cancelled');
+    const parts = [
+      { name: 'thread 1', results: one?.results as ExperimentResults },
+      { name: 'thread 2', results: stopped },
+    ];
+    expect(mergeShards(parts)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/unfinished/),
+    });
+    const merged = mergeShards(parts, { unfinished: true });
+    const complete = mergeShards([one, two] as NonNullable<typeof one>[]);
+    if (!merged.ok || !complete.ok) throw new Error('not merged');
+    expect(merged.results.status).toBe('cancelled');
+    // Width 1 had both seeds; widths 2 and 4 only seed 1.
+    expect(science(merged.results).points).toEqual(science(complete.results).points.slice(0, 1));
+    const finished = [...(one?.results.probes ?? []), ...stopped.probes];
+    expect(merged.results.probes).toHaveLength(finished.length);
+    const order = merged.results.probes.map((p) => p.pointIndex * spec.search.seeds + p.seedIndex);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    // A stopped run's shard may have sent nothing at all.
+    const alone = mergeShards([parts[0] as (typeof parts)[0]], { unfinished: true });
+    expect(alone.ok && alone.results.points).toEqual([]);
+  });
+
   it('refuses to run a shard of a warm-started sweep', async () => {
     await expect(
       runExperiment(sweep({ search: { warmStart: true } }), { shard: { index: 1, count: 2 } }),

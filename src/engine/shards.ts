@@ -54,16 +54,21 @@ export type MergeResult = { ok: true; results: ExperimentResults } | { ok: false
  * have written (generalization aside: it needs every point, see measureGeneralization).
  * Refuses parts of other specs or engine versions, repeated or missing shards, and
  * unfinished ones, naming the files.
+ *
+ * `unfinished`: the shards of a stopped run (emc-lab run --jobs, interrupted) are joined
+ * into what that run stopped as one process would have written: status "cancelled", every
+ * finished probe, and the points whose every seed had finished; shards may be missing.
  */
 export function mergeShards(
   parts: readonly { name: string; results: ExperimentResults }[],
+  { unfinished = false }: { unfinished?: boolean } = {},
 ): MergeResult {
   const fail = (error: string): MergeResult => ({ ok: false, error });
   if (parts.length === 0) return fail('no parts to merge');
   for (const { name, results } of parts) {
     if (!results.shard)
       return fail(`${name} is not a shard's results (it was not written by run --shard)`);
-    if (results.status !== 'complete') {
+    if (results.status !== 'complete' && !unfinished) {
       return fail(
         `${name} is unfinished (status ${results.status}): run shard ${results.shard.index}/${results.shard.count} again to finish it`,
       );
@@ -100,7 +105,7 @@ export function mergeShards(
     byIndex.set(index, name);
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
-  if (missing.length > 0) {
+  if (missing.length > 0 && !unfinished) {
     return fail(
       `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`,
     );
@@ -122,14 +127,20 @@ export function mergeShards(
     const seeds: SeedResult[] = parts_
       .flatMap((p) => p.seeds)
       .sort((a, b) => a.seedIndex - b.seedIndex);
-    if (seeds.length !== spec.search.seeds || seeds.some((s, i) => s.seedIndex !== i)) {
-      return fail(`the parts do not hold every seed of point ${pointIndex + 1} exactly once`);
-    }
-    const pointProbes = seeds.flatMap((s) =>
+    const seedProbes = (seedIndex: number) =>
       parts.flatMap(({ results }) =>
-        results.probes.filter((p) => p.pointIndex === pointIndex && p.seedIndex === s.seedIndex),
-      ),
-    );
+        results.probes.filter((p) => p.pointIndex === pointIndex && p.seedIndex === seedIndex),
+      );
+    if (seeds.length !== spec.search.seeds || seeds.some((s, i) => s.seedIndex !== i)) {
+      if (!unfinished)
+        return fail(`the parts do not hold every seed of point ${pointIndex + 1} exactly once`);
+      // A point some seed of which had not finished: its finished probes, in seed order.
+      for (let seedIndex = 0; seedIndex < spec.search.seeds; seedIndex++) {
+        probes.push(...seedProbes(seedIndex));
+      }
+      continue;
+    }
+    const pointProbes = seeds.flatMap((s) => seedProbes(s.seedIndex));
     probes.push(...pointProbes);
     const model = parts_[0] as PointResult;
     const emcs = seeds.map((s) => s.emc);
@@ -153,7 +164,7 @@ export function mergeShards(
   return {
     ok: true,
     results: resultsDocument({
-      status: 'complete',
+      status: unfinished ? 'cancelled' : 'complete',
       spec,
       environment: { ...first.results.environment, backend: backends.join('+') },
       dataset: first.results.dataset,

@@ -4,7 +4,7 @@ import { planModel } from '../models/index.ts';
 import { type SpecOverrides, specFixture } from '../testFixtures.ts';
 import { fitProbe } from '../train/fitProbe.ts';
 import { fitProbesStacked } from '../train/stackedProbes.ts';
-import { estimateMemory } from './memory.ts';
+import { specMemory } from './schema.ts';
 import { parseSpec } from './validate.ts';
 
 /**
@@ -41,20 +41,7 @@ async function measuredBytes(spec: ReturnType<typeof specFixture>): Promise<numb
 }
 
 function estimatedBytes(spec: ReturnType<typeof specFixture>): number {
-  return estimateMemory({
-    family: spec.model.family,
-    inputShape: spec.data.inputShape,
-    classes: spec.data.classes,
-    poolSize: spec.data.poolSize,
-    testSize: spec.data.testSize,
-    depth: spec.model.depth,
-    widths: spec.sweep.widths,
-    patchSize: spec.model.patchSize,
-    heads: spec.model.heads,
-    mlpRatio: spec.model.mlpRatio,
-    batchSize: spec.train.batchSize,
-    parallel: spec.search.parallel,
-  }).total;
+  return specMemory(spec).total;
 }
 
 const fullBatch = { batchSize: 'full' as const, maxSteps: 2, optimizer: 'adam' as const };

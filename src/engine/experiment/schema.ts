@@ -447,20 +447,7 @@ export const experimentSpecSchema = z
       }
       if (uneven.length > 0 || height % patch !== 0 || width % patch !== 0) return;
     }
-    const memory = estimateMemory({
-      family: spec.model.family,
-      inputShape: spec.data.inputShape,
-      classes: spec.data.classes,
-      poolSize: spec.data.poolSize,
-      testSize: spec.data.testSize,
-      depth: spec.model.depth,
-      widths: spec.sweep.widths,
-      patchSize: spec.model.patchSize,
-      heads: spec.model.heads,
-      mlpRatio: spec.model.mlpRatio,
-      batchSize: spec.train.batchSize,
-      parallel: spec.search.parallel,
-    });
+    const memory = specMemory(spec);
     if (memory.total > MAX_MEMORY_BYTES) {
       const cause = memoryCause(memory, spec.train.batchSize);
       ctx.addIssue({
@@ -522,3 +509,26 @@ export type TrainSpec = ExperimentSpec['train'];
 export type SearchSpec = ExperimentSpec['search'];
 export type Activation = (typeof ACTIVATIONS)[number];
 export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/**
+ * What one run of `spec` holds in memory, estimated (validation bounds it by
+ * MAX_MEMORY_BYTES; emc-lab run --jobs, by the memory free for its threads).
+ */
+export function specMemory(
+  spec: Pick<ExperimentSpec, 'data' | 'model' | 'sweep' | 'train' | 'search'>,
+): MemoryEstimate {
+  return estimateMemory({
+    family: spec.model.family,
+    inputShape: spec.data.inputShape,
+    classes: spec.data.classes,
+    poolSize: spec.data.poolSize,
+    testSize: spec.data.testSize,
+    depth: spec.model.depth,
+    widths: spec.sweep.widths,
+    patchSize: spec.model.patchSize,
+    heads: spec.model.heads,
+    mlpRatio: spec.model.mlpRatio,
+    batchSize: spec.train.batchSize,
+    parallel: spec.search.parallel,
+  });
+}
