@@ -1,5 +1,5 @@
 /** Longest message an unexpected error may print: enough for a reason, never a source file. */
-const MAX_MESSAGE = 300;
+const MAX_MESSAGE = 600;
 
 /** An error's message as one short line (no stack, no source text it may quote). */
 export function oneLineMessage(error: unknown): string {

@@ -192,7 +192,8 @@ describe('Ctrl-C during a run', () => {
     },
     model: { family: 'cnn', depth: 3 },
     sweep: { widths: [128] },
-    train: { ...TINY.train, maxSteps: 100 },
+    // Batches of 16: a full batch of 64 is refused by the memory estimate (im2col columns).
+    train: { ...TINY.train, batchSize: 16, maxSteps: 100 },
     search: { precision: 0.5, seeds: 1, start: 32 },
   };
 

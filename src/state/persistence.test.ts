@@ -29,9 +29,11 @@ const results = (status: ExperimentResults['status'], probes: number): Experimen
   ),
 });
 
+// The saved runs are unfinished ('cancelled', 'running'): a 'complete' run without its points
+// contradicts itself and is refused like any such results file.
 describe('saved runs in IndexedDB', () => {
   it('saves, lists newest first, loads and deletes runs', async () => {
-    await saveRun('a', results('complete', 2));
+    await saveRun('a', results('cancelled', 2));
     await new Promise((r) => setTimeout(r, 5));
     await saveRun('b', results('running', 1));
     const runs = await listRuns();
@@ -76,7 +78,7 @@ describe('saved runs in IndexedDB', () => {
       store,
     );
     await set('junk', 42, store);
-    await saveRun('good', results('complete', 1));
+    await saveRun('good', results('cancelled', 1));
     expect((await listRuns()).map((r) => r.id)).toEqual(['good']);
     expect(await loadRun('broken')).toBeUndefined();
     await del('broken', store);

@@ -30,7 +30,9 @@ async function measuredBytes(spec: ReturnType<typeof specFixture>): Promise<numb
   const plan = planModel(spec.model, Math.max(...spec.sweep.widths), [...inputShape], classes);
   const order = Int32Array.from({ length: poolSize }, (_, i) => i);
   const members = spec.search.parallel ?? 1;
-  const common = { plan, pool, classes, order, train: spec.train, seed: 1 };
+  // The tfjs step, the larger case: the fused step of small MLPs (train/fusedProbeStep.ts)
+  // keeps weights and batches in plain arrays that tf.profile does not see, and needs less.
+  const common = { plan, pool, classes, order, train: spec.train, seed: 1, fusedStep: false };
   const profile = await tf.profile(async () => {
     if (members > 1)
       await fitProbesStacked({ ...common, ns: Array<number>(members).fill(poolSize) });
