@@ -39,8 +39,8 @@ export const LESSON: readonly LessonStep[] = [
     paper:
       'Optimizers find minima that fit far fewer samples than the model has parameters: counting parameters overstates what a network fits in practice.',
     labFinding:
-      'Not settled at this step cap: over 3 seeds, widths 4, 8 and 16 (138, 298 and 714 parameters) fit at least 39, 133 and 554 random labels, each a lower bound (a larger N was still undecided after 20,000 steps), and verification overturned one early "does not fit". Every bound lies below the line, but a bound cannot show that the EMC does.',
-    labEmc: 'MLP: ≥39 / ≥133 / ≥554',
+      'Not settled at this step cap, except at the smallest width: over 3 seeds, width 4 (138 parameters) fits 40 random labels, verified, well below its parameter count, while widths 8 and 16 (298 and 714 parameters) fit at least 143 and 524, lower bounds (a larger N was still undecided after 20,000 steps); verification overturned one early "does not fit". Every point lies below the line, but a bound cannot show that the EMC does.',
+    labEmc: 'MLP: 40 / ≥143 / ≥524',
     reproduces: false,
     paperAnswer: 'Fewer than 298',
   },
@@ -54,8 +54,8 @@ export const LESSON: readonly LessonStep[] = [
     paper:
       'CNNs are more parameter-efficient than MLPs (and ViTs), even on random labels: the architecture, not only the data, decides how much a network fits.',
     labFinding:
-      'Not settled at this scale: the CNNs (1,980 and 3,950 parameters) fit the whole pool of 300 (at least 300), and the MLPs (6,370 and 12,730 parameters) at least 55 and 197 over 3 seeds, lower bounds too. The CNN bounds are higher per parameter, but bounds on both sides decide nothing.',
-    labEmc: 'CNN: ≥300 / ≥300; MLP: ≥55 / ≥197',
+      'Not settled at this scale: the CNNs (1,980 and 3,950 parameters) fit the whole pool of 300 (at least 300), and the MLPs (6,370 and 12,730 parameters) at least 53 and 172 over 3 seeds, lower bounds too. The CNN bounds are higher per parameter, but bounds on both sides decide nothing.',
+    labEmc: 'CNN: ≥300 / ≥300; MLP: ≥53 / ≥172',
     reproduces: false,
     paperAnswer: 'The CNN',
   },
@@ -69,8 +69,8 @@ export const LESSON: readonly LessonStep[] = [
     paper:
       'Stochastic training finds minima that fit more data than full-batch gradient descent: SGD is not only a cheaper way to the same place.',
     labFinding:
-      'Not settled: over 3 seeds, mini-batch SGD fits 78 and 175 samples (124 and 244 parameters), while full-batch descent fits at least 75 and 209, lower bounds that already reach or pass SGD. With one seed and an impatient stop the lab once showed SGD ahead; a more patient, verified run does not.',
-    labEmc: 'SGD, batch 16: 78 / 175; full-batch GD: ≥75 / ≥209',
+      'Not settled: over 3 seeds, mini-batch SGD fits at least 78 and 185 samples (124 and 244 parameters) and full-batch descent at least 75 and 209: every point is a lower bound (a larger N still undecided at 40,000 steps). With one seed and an impatient stop the lab once showed SGD ahead; a more patient, verified run does not decide it.',
+    labEmc: 'SGD, batch 16: ≥78 / ≥185; full-batch GD: ≥75 / ≥209',
     reproduces: false,
     paperAnswer: 'Mini-batch SGD',
   },
@@ -88,11 +88,10 @@ export const LESSON: readonly LessonStep[] = [
     paper:
       'The gap between the EMC on correct labels and on random labels predicts generalization: networks that fit true labels much more easily than noise generalize better.',
     labFinding:
-      'On Gaussian data labelled by a teacher, over 3 seeds, true labels give EMC at least 58, 70, 610 and 800 against 22, 48, at least 81 and at least 155 for random ones: true labels fit more wherever the comparison is decided (widths 4 and 6), and the panel measures the correlation with the generalization gap. The wider points are lower bounds on both sides.',
-    labEmc: 'true labels: ≥58 / ≥70 / ≥610 / ≥800; random labels: 22 / 48 / ≥81 / ≥155',
-    reproduces: true,
+      'Not settled at this step cap: on Gaussian data labelled by a teacher, over 3 seeds, true labels give EMC at least 58, 79, 675 and 800 (the whole pool) against at least 22, 48, 81 and 155 for random ones. True labels lie above random ones at every width, but every point is a lower bound, so the gap the panel correlates with generalization is not measured.',
+    labEmc: 'true labels: ≥58 / ≥79 / ≥675 / ≥800; random labels: ≥22 / ≥48 / ≥81 / ≥155',
+    reproduces: false,
     paperAnswer: 'Yes: a larger gap goes with better generalization',
-    labAnswer: 'Yes: a larger gap goes with better generalization',
   },
   {
     presetId: 'relu-vs-tanh-vs-sigmoid',
@@ -102,8 +101,8 @@ export const LESSON: readonly LessonStep[] = [
     paper:
       'ReLU networks fit more samples than sigmoid or tanh networks of the same size (on images, with networks much larger than here).',
     labFinding:
-      'Not at this scale: over 3 seeds ReLU fits at least 85 and 159, tanh 108 and at least 175, sigmoid at least 103 and 201, so ReLU is not ahead anywhere the comparison is decided. The lab does not reproduce this finding with small networks. What would have to change for ReLU to win?',
-    labEmc: 'ReLU: ≥85 / 159; tanh: 108 / ≥175; sigmoid: ≥103 / ≥201',
+      'Not at this scale: over 3 seeds ReLU fits at least 85 and 159, tanh at least 108 and 175, sigmoid at least 105 and 214: every point is a lower bound, and the bounds do not put ReLU ahead. The lab does not reproduce this finding with small networks. What would have to change for ReLU to win?',
+    labEmc: 'ReLU: ≥85 / ≥159; tanh: ≥108 / ≥175; sigmoid: ≥105 / ≥214',
     reproduces: false,
     paperAnswer: 'ReLU',
   },

@@ -139,7 +139,7 @@ export const PRESETS: readonly Preset[] = [
     title:
       'Correct labels are fitted more easily than random ones, and that predicts generalization',
     explanation:
-      'One MLP sweep on Gaussian inputs labelled by a teacher (the nearest of eight prototypes), with true and then random labels, and a held-out test set. Once a network can express the teacher, EMC on true labels is far higher; the label gap panel then sets EMC(true) − EMC(random) beside each model’s generalization gap at one training-set size shared by the sweep. MNIST is not used here because its true-label probes do not converge within minutes on a CPU (try examples/mnist-true-labels.json from the CLI with a larger step cap).',
+      'One MLP sweep on Gaussian inputs labelled by a teacher (the nearest of eight prototypes), with true and then random labels, and a held-out test set. Once a network can express the teacher, true labels should be fitted far more easily (at this preset’s step cap every point ends as a lower bound, true labels above random ones at every width); the label gap panel then sets EMC(true) − EMC(random) beside each model’s generalization gap at one training-set size shared by the sweep. MNIST is not used here because its true-label probes do not converge within minutes on a CPU (try examples/mnist-true-labels.json from the CLI with a larger step cap).',
     base: {
       ...randomLabelsMlp,
       name: 'Finding 4: true vs random labels',
@@ -164,7 +164,7 @@ export const PRESETS: readonly Preset[] = [
     finding: 5,
     title: 'Does ReLU fit more samples than tanh and sigmoid? Not at this scale',
     explanation:
-      'One MLP sweep on random labels trained with SGD and momentum to convergence, with three activations. The paper finds ReLU ahead of sigmoid and tanh with larger networks on images; at this scale the lab finds the opposite, tanh and sigmoid fitting more than ReLU, whose narrow layers lose units that never activate again. The lab does not reproduce finding 5 here and shows what does happen. A question for the class: what would have to change for ReLU to win?',
+      'One MLP sweep on random labels trained with SGD and momentum to convergence, with three activations. The paper finds ReLU ahead of sigmoid and tanh with larger networks on images; at this scale every point ends as a lower bound at the step cap, and the bounds do not put ReLU ahead (narrow ReLU layers lose units that never activate again). The lab does not reproduce finding 5 here and shows what does happen. A question for the class: what would have to change for ReLU to win?',
     base: {
       ...randomLabelsMlp,
       name: 'Finding 5: activations',
