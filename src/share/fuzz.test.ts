@@ -80,7 +80,6 @@ describe('fuzzing the decoders', () => {
   it('decodeLink answers random, mutated and truncated links without throwing', () => {
     const rng = createRng(12);
     const valid = encodeLink(parseSpec(DEFAULT_SPEC)).fragment;
-    const started = performance.now();
     for (let i = 0; i < 3000; i++) {
       const kind = i % 4;
       const hash =
@@ -95,7 +94,6 @@ describe('fuzzing the decoders', () => {
       expect(['none', 'ok', 'error']).toContain(decoded.kind);
       if (decoded.kind === 'ok') expect(readSpec(decoded.spec).ok).toBe(true);
     }
-    expect(performance.now() - started).toBeLessThan(30_000);
   });
 
   it.each([1, RESULTS_VERSION])(
