@@ -76,6 +76,8 @@ async function fillQuickSearch(page: Page, widths: string): Promise<void> {
 
 async function runToEnd(page: Page): Promise<void> {
   await runButton(page).click();
+  // A second run starts from the first one's "finished": wait for it to leave that first.
+  await expect(runStatus(page)).not.toHaveAttribute('data-phase', 'finished');
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 100_000 });
 }
 

@@ -97,11 +97,14 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
     });
   } catch (error) {
     failure = error;
-    // The loss may be announced a moment after the first failed GPU call.
-    if (device && !lostMessage) await Promise.race([device.lost, sleep(DEVICE_LOSS_GRACE_MS)]);
   } finally {
     gate.dispose();
     gate = undefined;
+  }
+  // The loss may be announced a while after the first failed GPU call, which the engine reports
+  // as a failed probe (an error event) or a thrown error: wait for it before blaming the probe.
+  if ((failure || heldError) && device && !lostMessage) {
+    await Promise.race([device.lost, sleep(DEVICE_LOSS_GRACE_MS)]);
   }
   if (lostMessage) {
     post({
@@ -115,8 +118,11 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
   }
 }
 
-/** How long a failed run waits for a device-loss notice that explains the failure. */
-const DEVICE_LOSS_GRACE_MS = 300;
+/**
+ * How long a failed run waits for a device-loss notice that explains the failure (a busy
+ * machine announced one more than 300 ms after the failed call).
+ */
+const DEVICE_LOSS_GRACE_MS = 3000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
