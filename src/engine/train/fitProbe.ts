@@ -28,6 +28,7 @@ import {
   fusedStepSupports,
   variablesAccess,
 } from './fusedProbeStep.ts';
+import { probeModelHooks } from './probeModelHooks.ts';
 
 export type { EpochMetrics, ProbeOutcome, StopReason } from './probeOutcome.ts';
 import type { EpochMetrics, ProbeOutcome, StopReason } from './probeOutcome.ts';
@@ -118,6 +119,9 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     subset.labels,
   );
   const convergence = new ConvergenceRecord(surface, train, input.seed);
+  const modelHooks = probeModelHooks(convergence, fused, () =>
+    readCorrect(predictWith(model), subset.x, subset.labels),
+  );
 
   let epoch = 0;
   let steps = 0;
@@ -154,32 +158,10 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         train,
         plateau,
         ungated: input.checkUngated === true,
-        countCorrect: () => {
-          fused?.syncModel();
-          return readCorrect(predictWith(model), subset.x, subset.labels);
-        },
         learningRate,
-        checkConvergence: () => {
-          fused?.syncModel();
-          fused?.flushStall(convergence);
-          return convergence.check();
-        },
-        restartStall: () => {
-          fused?.restartStall();
-          convergence.restartStall();
-        },
         plateauStops: input.plateauStops !== false,
-        fullBatchLoss: () => {
-          fused?.syncModel();
-          return convergence.fullBatchLoss();
-        },
         plateauOnEpochMean: input.plateauOnEpochMean,
-        saddle: convergence.saddle,
-        escapeSaddle: async (found) => {
-          fused?.syncModel();
-          await convergence.escapeSaddle(found);
-          fused?.reloadModel();
-        },
+        ...modelHooks,
       });
       const { metrics, stop } = verdict;
       loss = metrics.loss;
@@ -198,7 +180,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
         setLearningRate(optimizer, learningRate);
       }
     }
-    fused?.syncModel();
+    modelHooks.syncModel();
     const testAccuracy = input.test ? await accuracyOn(predictWith(model), input.test) : null;
     return {
       n,

@@ -29,6 +29,7 @@ import {
   fusedStepSupports,
   memberAccess,
 } from './fusedProbeStep.ts';
+import { probeModelHooks } from './probeModelHooks.ts';
 
 export interface StackedProbesInput extends Omit<FitProbeInput, 'n' | 'onEpoch' | 'onExtend'> {
   /** The N to test, one stacked member each. */
@@ -278,6 +279,9 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
   }
 
   async function endCheckedEpoch(m: Member, lossSum: number, runningHits: number) {
+    const hooks = probeModelHooks(m.convergence, m.fused, () =>
+      readCorrect((x) => model.applyMember(m.index, x), m.subset.x, m.subset.y),
+    );
     const verdict = await judgeCheckedEpoch({
       epoch: m.epoch,
       n: m.n,
@@ -288,32 +292,10 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
       train,
       plateau: m.plateau,
       ungated: input.checkUngated === true,
-      countCorrect: () => {
-        m.fused?.syncModel();
-        return readCorrect((x) => model.applyMember(m.index, x), m.subset.x, m.subset.y);
-      },
       learningRate: m.learningRate,
-      checkConvergence: () => {
-        m.fused?.syncModel();
-        m.fused?.flushStall(m.convergence);
-        return m.convergence.check();
-      },
-      restartStall: () => {
-        m.fused?.restartStall();
-        m.convergence.restartStall();
-      },
       plateauStops: input.plateauStops !== false,
-      fullBatchLoss: () => {
-        m.fused?.syncModel();
-        return m.convergence.fullBatchLoss();
-      },
       plateauOnEpochMean: input.plateauOnEpochMean,
-      saddle: m.convergence.saddle,
-      escapeSaddle: async (found) => {
-        m.fused?.syncModel();
-        await m.convergence.escapeSaddle(found);
-        m.fused?.reloadModel();
-      },
+      ...hooks,
     });
     const { metrics, stop } = verdict;
     input.onEpoch?.(m.n, metrics);
@@ -323,7 +305,7 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
     }
     if (verdict.nextLearningRate !== undefined) m.learningRate = verdict.nextLearningRate;
     if (!stop) return;
-    m.fused?.syncModel();
+    hooks.syncModel();
     const predict = (x: tf.Tensor) => model.applyMember(m.index, x);
     m.outcome = {
       n: m.n,
