@@ -1,4 +1,5 @@
 import type { Activation, TrainSpec } from '../experiment/index.ts';
+import { softmaxCrossEntropyRows } from './crossEntropyRows.ts';
 import { adamUpdate } from './fusedAdam.ts';
 
 /**
@@ -160,33 +161,7 @@ export class FusedDenseStep {
     const classes = sizes[sizes.length - 1] as number;
     const logits = this.outputs[this.outputs.length - 1] as Float32Array;
     const d = this.deltas[this.deltas.length - 1] as Float32Array;
-    const rows = batch.length;
-    const perRow = f(1 / rows);
-    let total = 0;
-    let hits = 0;
-    for (let r = 0; r < rows; r++) {
-      const offset = r * classes;
-      // argMax as tfjs answers it: the first of equal maxima.
-      let best = 0;
-      let max = logits[offset] as number;
-      for (let c = 1; c < classes; c++) {
-        const v = logits[offset + c] as number;
-        if (v > max) {
-          max = v;
-          best = c;
-        }
-      }
-      let sum = 0;
-      for (let c = 0; c < classes; c++) sum += Math.exp((logits[offset + c] as number) - max);
-      const label = labels[batch[r] as number] as number;
-      if (best === label) hits++;
-      total -= (logits[offset + label] as number) - max - Math.log(sum);
-      for (let c = 0; c < classes; c++) {
-        const p = Math.exp((logits[offset + c] as number) - max) / sum;
-        d[offset + c] = (p - (c === label ? 1 : 0)) * perRow;
-      }
-    }
-    return { loss: total / rows, hits };
+    return softmaxCrossEntropyRows(logits, batch.length, classes, labels, d, batch);
   }
 
   /**

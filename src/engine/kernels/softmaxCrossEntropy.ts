@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { softmaxCrossEntropyRows } from './crossEntropyRows.ts';
 import { hasTypedKernel, registerTypedKernel, runTypedKernel } from './typedKernel.ts';
 
 /**
@@ -15,36 +16,15 @@ registerTypedKernel<Record<string, never>>({
   outputShapes: ([logitsShape]) => [[], logitsShape as number[], []],
   compute: ([logits, labels], [loss, dLogits, hits], [shape]) => {
     const [rows, classes] = shape as [number, number];
-    const l = logits as Float32Array;
-    const y = labels as unknown as Int32Array;
-    const d = dLogits as Float32Array;
-    const perRow = Math.fround(1 / rows);
-    let total = 0;
-    let right = 0;
-    for (let r = 0; r < rows; r++) {
-      const offset = r * classes;
-      // argMax as tfjs answers it: the first of equal maxima.
-      let best = 0;
-      let max = l[offset] as number;
-      for (let c = 1; c < classes; c++) {
-        const v = l[offset + c] as number;
-        if (v > max) {
-          max = v;
-          best = c;
-        }
-      }
-      let sum = 0;
-      for (let c = 0; c < classes; c++) sum += Math.exp((l[offset + c] as number) - max);
-      const label = y[r] as number;
-      if (best === label) right++;
-      total -= (l[offset + label] as number) - max - Math.log(sum);
-      for (let c = 0; c < classes; c++) {
-        const p = Math.exp((l[offset + c] as number) - max) / sum;
-        d[offset + c] = (p - (c === label ? 1 : 0)) * perRow;
-      }
-    }
-    (loss as Float32Array)[0] = total / rows;
-    (hits as Float32Array)[0] = right;
+    const result = softmaxCrossEntropyRows(
+      logits as Float32Array,
+      rows,
+      classes,
+      labels as unknown as Int32Array,
+      dLogits as Float32Array,
+    );
+    (loss as Float32Array)[0] = result.loss;
+    (hits as Float32Array)[0] = result.hits;
   },
 });
 
