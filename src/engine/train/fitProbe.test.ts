@@ -5,7 +5,7 @@ import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
 import type { TrainSpec } from '../experiment/index.ts';
 import { type SpecOverrides, specFixture } from '../testFixtures.ts';
-import { type DeviceSamples, type EpochMetrics, fitProbe } from './fitProbe.ts';
+import { type DeviceSamples, type EpochMetrics, type FitProbeInput, fitProbe } from './fitProbe.ts';
 
 function trainSpec(overrides: SpecOverrides['train'] = {}): TrainSpec {
   return specFixture({ train: overrides }).train;
@@ -34,17 +34,17 @@ afterEach(() => tf.dispose([pool.x, pool.y]));
 
 const identity = Int32Array.from([0, 1, 2, 3, 4, 5]);
 
+/** A probe of the fixture pool: the linear model on its 2 classes, in identity order, seed 1. */
+function probe(input: Pick<FitProbeInput, 'n' | 'train'> & Partial<FitProbeInput>) {
+  return fitProbe({ plan: linear, pool, classes: 2, order: identity, seed: 1, ...input });
+}
+
 describe('fitProbe', () => {
   it('stops with "fit" as soon as every one of the N samples is classified correctly', async () => {
     const epochs: EpochMetrics[] = [];
-    const outcome = await fitProbe({
-      plan: linear,
-      pool,
-      classes: 2,
+    const outcome = await probe({
       n: 4,
-      order: identity,
       train: trainSpec(),
-      seed: 1,
       onEpoch: (m) => epochs.push(m),
     });
     expect(outcome).toMatchObject({ n: 4, fits: true, stopReason: 'fit', finalAccuracy: 1 });
@@ -55,14 +55,9 @@ describe('fitProbe', () => {
   });
 
   it('stops with "converged" when contradictory labels leave a plateau with a tiny gradient', async () => {
-    const outcome = await fitProbe({
-      plan: linear,
-      pool,
-      classes: 2,
+    const outcome = await probe({
       n: 6,
-      order: identity,
       train: trainSpec({ maxSteps: 20_000 }),
-      seed: 1,
     });
     expect(outcome).toMatchObject({ fits: false, stopReason: 'converged', converged: true });
     expect(outcome.steps).toBeLessThan(20_000);
@@ -78,14 +73,9 @@ describe('fitProbe', () => {
   });
 
   it('is inconclusive ("budget") when the step cap runs out while the loss still improves', async () => {
-    const outcome = await fitProbe({
-      plan: linear,
-      pool,
-      classes: 2,
+    const outcome = await probe({
       n: 4,
-      order: identity,
       train: trainSpec({ learningRate: 0.0001, maxSteps: 6, patience: 1000 }),
-      seed: 1,
     });
     expect(outcome).toMatchObject({ fits: false, stopReason: 'budget', converged: false });
     expect(outcome.steps).toBe(6);
@@ -95,12 +85,8 @@ describe('fitProbe', () => {
   it('extends an inconclusive probe by doubling its budget, continuing where it stopped', async () => {
     const epochs: EpochMetrics[] = [];
     const extendedAt: number[] = [];
-    const outcome = await fitProbe({
-      plan: linear,
-      pool,
-      classes: 2,
+    const outcome = await probe({
       n: 4,
-      order: identity,
       train: trainSpec({
         learningRate: 0.0001,
         maxEpochs: 2,
@@ -108,7 +94,6 @@ describe('fitProbe', () => {
         patience: 1000,
         checkEvery: 100,
       }),
-      seed: 1,
       onEpoch: (m) => epochs.push(m),
       onExtend: (steps) => extendedAt.push(steps),
     });
@@ -121,12 +106,9 @@ describe('fitProbe', () => {
   });
 
   it('reduces the learning rate on a plateau the convergence check rejects', async () => {
-    const outcome = await fitProbe({
+    const outcome = await probe({
       plan: planModel({ family: 'mlp', depth: 1, activation: 'relu' }, 3, [2], 2),
-      pool,
-      classes: 2,
       n: 6,
-      order: identity,
       train: trainSpec({
         optimizer: 'sgd',
         learningRate: 0.5,
@@ -136,7 +118,6 @@ describe('fitProbe', () => {
         minDelta: 0.01,
         gradTolerance: 1e-6,
       }),
-      seed: 1,
     });
     expect(outcome.finalLearningRate).toBeLessThan(0.5);
     expect(outcome.stopReason).not.toBe('converged');
@@ -144,56 +125,37 @@ describe('fitProbe', () => {
 
   it('stops with "diverged" when the loss is no longer finite', async () => {
     const huge = { x: tf.mul(pool.x, 1e38), y: pool.y };
-    const outcome = await fitProbe({
-      plan: linear,
+    const outcome = await probe({
       pool: huge,
-      classes: 2,
       n: 6,
-      order: identity,
       train: trainSpec({ optimizer: 'sgd', learningRate: 10 }),
-      seed: 1,
     });
     huge.x.dispose();
     expect(outcome).toMatchObject({ fits: false, stopReason: 'diverged' });
   });
 
   it('takes one step per epoch with full-batch gradient descent', async () => {
-    const outcome = await fitProbe({
-      plan: linear,
-      pool,
-      classes: 2,
+    const outcome = await probe({
       n: 6,
-      order: identity,
       train: trainSpec({ batchSize: 'full', maxSteps: 7, patience: 1000 }),
-      seed: 1,
     });
     expect(outcome.steps).toBe(7);
     expect(outcome.epochs).toBe(7);
   });
 
   it('pads the last mini-batch so each epoch has ceil(N / batch) steps', async () => {
-    const outcome = await fitProbe({
-      plan: linear,
-      pool,
-      classes: 2,
+    const outcome = await probe({
       n: 6,
-      order: identity,
       train: trainSpec({ batchSize: 4, maxSteps: 10, patience: 1000 }),
-      seed: 1,
     });
     expect(outcome.steps).toBe(10);
   });
 
   it('checks the fit only every checkEvery epochs, and at the end of each budget', async () => {
     const checked: number[] = [];
-    await fitProbe({
-      plan: linear,
-      pool,
-      classes: 2,
+    await probe({
       n: 6,
-      order: identity,
       train: trainSpec({ batchSize: 'full', checkEvery: 4, maxSteps: 10, patience: 1000 }),
-      seed: 1,
       onEpoch: (m) => checked.push(m.epoch),
     });
     // Budgets of 2, 4, 8 and the cap of 10 epochs (an eighth of the cap first, then doubled).
@@ -203,14 +165,10 @@ describe('fitProbe', () => {
   it('trains on the first N samples of the given order', async () => {
     // Order puts the two contradictory samples first: N = 2 cannot fit.
     const contradictory = Int32Array.from([4, 5, 0, 1, 2, 3]);
-    const outcome = await fitProbe({
-      plan: linear,
-      pool,
-      classes: 2,
+    const outcome = await probe({
       n: 2,
       order: contradictory,
       train: trainSpec(),
-      seed: 1,
     });
     expect(outcome.fits).toBe(false);
   });
@@ -223,15 +181,10 @@ describe('fitProbe', () => {
       ]),
       y: tf.tensor1d([1, 0], 'int32'),
     };
-    const outcome = await fitProbe({
-      plan: linear,
-      pool,
+    const outcome = await probe({
       test,
-      classes: 2,
       n: 4,
-      order: identity,
       train: trainSpec(),
-      seed: 1,
     });
     tf.dispose([test.x, test.y]);
     expect(outcome.testAccuracy).toBe(1);
@@ -239,10 +192,8 @@ describe('fitProbe', () => {
 
   it('gives identical outcomes for the same seed', async () => {
     const run = () =>
-      fitProbe({
+      probe({
         plan: planModel({ family: 'mlp', depth: 1, activation: 'tanh' }, 4, [2], 2),
-        pool,
-        classes: 2,
         n: 6,
         order: permutation(6, createRng(2)),
         train: trainSpec({ maxSteps: 60, patience: 1000 }),
@@ -256,28 +207,19 @@ describe('fitProbe', () => {
   it('leaves the tensor count where it found it, also when cancelled mid-epoch', async () => {
     const before = tf.memory().numTensors;
     for (const optimizer of ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop'] as const) {
-      await fitProbe({
+      await probe({
         plan: planModel({ family: 'mlp', depth: 2, activation: 'relu' }, 3, [2], 2),
-        pool,
-        classes: 2,
         n: 6,
-        order: identity,
         train: trainSpec({ optimizer, maxSteps: 200, patience: 3, minDelta: 0.5 }),
-        seed: 1,
       });
     }
     expect(tf.memory().numTensors).toBe(before);
 
     const abort = new AbortController();
     let steps = 0;
-    const cancelled = fitProbe({
-      plan: linear,
-      pool,
-      classes: 2,
+    const cancelled = probe({
       n: 6,
-      order: identity,
       train: trainSpec({ batchSize: 2 }),
-      seed: 1,
       control: {
         signal: abort.signal,
         betweenSteps: async () => {
@@ -315,7 +257,7 @@ describe('fitProbe at a saddle', () => {
       ...overrides,
     });
   const probeAtSaddle = (train: TrainSpec) =>
-    fitProbe({ plan: atZero, pool, classes: 2, n: 4, order: identity, train, seed: 1 });
+    probe({ plan: atZero, pool, classes: 2, n: 4, order: identity, train, seed: 1 });
 
   it('is not reported as "does not fit": it steps off along the negative curvature and fits', async () => {
     const before = tf.memory().numTensors;
@@ -334,14 +276,9 @@ describe('fitProbe at a saddle', () => {
 
   it('trains through converged plateaus with the plateau stop off (verification)', async () => {
     // Six samples with a contradiction never fit: the probe runs to its cap.
-    const outcome = await fitProbe({
-      plan: linear,
-      pool,
-      classes: 2,
+    const outcome = await probe({
       n: 6,
-      order: identity,
       train: trainSpec({ maxSteps: 400, patience: 10 }),
-      seed: 1,
       plateauStops: false,
     });
     expect(outcome).toMatchObject({ fits: false, stopReason: 'budget', steps: 400 });
