@@ -3,9 +3,13 @@
  * links, files, CSV), so each test states only the fields it is about.
  */
 import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
 import { gaussianNoise } from './data/gaussian.ts';
 import { type ExperimentSpec, type ExperimentSpecInput, parseSpec } from './experiment/index.ts';
+import { planModel } from './models/index.ts';
+import { createRng, permutation } from './random.ts';
 import type { PointResult, ProbeRecord, SeedResult } from './results.ts';
+import { type FitProbeInput, fitProbe, type ProbeOutcome } from './train/fitProbe.ts';
 
 type SpecSections = Omit<ExperimentSpecInput, 'version' | 'seed' | 'name'>;
 
@@ -182,4 +186,54 @@ export function searchedPoint(
     }),
     probes: seeds.flatMap((s) => s.probes),
   };
+}
+
+/**
+ * Probes of N = 12 (fits) and N = 60 (does not) of a 33-parameter ReLU MLP on 60 Gaussian
+ * samples, trained once with `candidate`'s step (the plan's dense description kept) and once
+ * by autodiff (the plan without it): a step written out by hand must reach the autodiff
+ * step's outcomes. `leaked` counts the tensors the candidate's probes left behind.
+ */
+export async function probesBesideAutodiff(candidate: Pick<FitProbeInput, 'fusedStep'>) {
+  const train = specFixture({
+    train: { learningRate: 0.02, batchSize: 8, maxSteps: 3000 },
+  }).train;
+  const plan = planModel({ family: 'mlp', depth: 1, activation: 'relu' }, 3, [6], 3);
+  const pool = tf.tidy(() => ({
+    x: normalTensor([60, 6], 2),
+    y: tf.tensor1d(
+      Int32Array.from({ length: 60 }, (_, i) => (i * 7) % 3),
+      'int32',
+    ),
+  }));
+  const order = permutation(60, createRng(3));
+  const run = async (options: Partial<FitProbeInput>) => {
+    const outcomes: ProbeOutcome[] = [];
+    for (const n of [12, 60]) {
+      outcomes.push(
+        await fitProbe({ plan, pool, classes: 3, n, order, train, seed: 5, ...options }),
+      );
+    }
+    return outcomes;
+  };
+  const before = tf.memory().numTensors;
+  const written = await run(candidate);
+  const leaked = tf.memory().numTensors - before;
+  const autodiff = await run({ plan: { ...plan, dense: undefined } });
+  tf.dispose([pool.x, pool.y]);
+  return { plan, candidate: written, autodiff, leaked };
+}
+
+/**
+ * The candidate's probes reached the autodiff step's outcomes: the same verdicts (one fit,
+ * one not), after about as many epochs.
+ */
+export function expectAutodiffOutcomes(candidate: ProbeOutcome[], autodiff: ProbeOutcome[]) {
+  const summary = (o: ProbeOutcome) => ({ n: o.n, fits: o.fits, stopReason: o.stopReason });
+  expect(candidate.map(summary)).toEqual(autodiff.map(summary));
+  expect(new Set(candidate.map((o) => o.fits)).size).toBe(2);
+  candidate.forEach((o, i) => {
+    const reference = autodiff[i] as ProbeOutcome;
+    expect(Math.abs(o.epochs - reference.epochs)).toBeLessThanOrEqual(reference.epochs * 0.1 + 2);
+  });
 }

@@ -4,8 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { planModel } from '../models/index.ts';
 import { createRng, permutation } from '../random.ts';
 import type { Activation, TrainSpec } from '../experiment/index.ts';
-import { normalTensor, specFixture } from '../testFixtures.ts';
-import { fitProbe, type ProbeOutcome } from '../train/fitProbe.ts';
+import {
+  expectAutodiffOutcomes,
+  normalTensor,
+  probesBesideAutodiff,
+  specFixture,
+} from '../testFixtures.ts';
+import type { ProbeOutcome } from '../train/fitProbe.ts';
 import { fusedStepApplies } from '../train/fusedProbeStep.ts';
 import {
   applyDecoupledWeightDecay,
@@ -203,43 +208,12 @@ describe('the fused dense step', () => {
     async (backend) => {
       await tf.setBackend(backend);
       if (backend === 'wasm') tuneWasmKernels();
-      const train = specFixture({
-        train: { learningRate: 0.02, batchSize: 8, maxSteps: 3000 },
-      }).train;
-      // 33 parameters: 12 samples fit, 60 do not.
-      const plan = planModel({ family: 'mlp', depth: 1, activation: 'relu' }, 3, [6], 3);
+      const { plan, candidate, autodiff, leaked } = await probesBesideAutodiff({});
       expect(fusedStepApplies(plan, 8)).toBe(true);
-      const pool = tf.tidy(() => ({
-        x: normalTensor([60, 6], 2),
-        y: tf.tensor1d(
-          Int32Array.from({ length: 60 }, (_, i) => (i * 7) % 3),
-          'int32',
-        ),
-      }));
-      const order = permutation(60, createRng(3));
-      const summary = (o: ProbeOutcome) => ({ n: o.n, fits: o.fits, stopReason: o.stopReason });
-      const run = async (fusedPlan: boolean) => {
-        const outcomes: ProbeOutcome[] = [];
-        for (const n of [12, 60]) {
-          const probePlan = fusedPlan ? plan : { ...plan, dense: undefined };
-          outcomes.push(
-            await fitProbe({ plan: probePlan, pool, classes: 3, n, order, train, seed: 5 }),
-          );
-        }
-        return outcomes;
-      };
-      const before = tf.memory().numTensors;
-      const fused = await run(true);
-      expect(tf.memory().numTensors).toBe(before);
-      const autodiff = await run(false);
-      tf.dispose([pool.x, pool.y]);
-      expect(fused.map(summary)).toEqual(autodiff.map(summary));
-      expect(new Set(fused.map((o) => o.fits)).size).toBe(2);
-      fused.forEach((o, i) => {
+      expect(leaked).toBe(0);
+      expectAutodiffOutcomes(candidate, autodiff);
+      candidate.forEach((o, i) => {
         const reference = autodiff[i] as ProbeOutcome;
-        expect(Math.abs(o.epochs - reference.epochs)).toBeLessThanOrEqual(
-          reference.epochs * 0.1 + 2,
-        );
         expect(o.initialGradNorm).toBeCloseTo(reference.initialGradNorm as number, 4);
       });
     },

@@ -3,10 +3,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tuneWasmKernels } from '../kernels/wasmKernels.ts';
 import { planModel } from '../models/index.ts';
-import { createRng, permutation } from '../random.ts';
 import { ACTIVATIONS, type Activation } from '../experiment/index.ts';
-import { normalTensor, specFixture } from '../testFixtures.ts';
-import { fitProbe, type ProbeOutcome } from './fitProbe.ts';
+import { expectAutodiffOutcomes, normalTensor, probesBesideAutodiff } from '../testFixtures.ts';
 import { trainableVariables } from './optimizers.ts';
 import { autodiffStep, denseStep, type StepGradients } from './stepGradients.ts';
 
@@ -68,48 +66,8 @@ describe('the written-out dense step', () => {
 
   it('trains probes to the outcomes of the autodiff step', async () => {
     await tf.setBackend('cpu');
-    const train = specFixture({
-      train: { learningRate: 0.02, batchSize: 8, maxSteps: 3000 },
-    }).train;
-    // 33 parameters: 12 samples fit, 60 do not.
-    const plan = planModel({ family: 'mlp', depth: 1, activation: 'relu' }, 3, [6], 3);
-    const pool = tf.tidy(() => ({
-      x: normalTensor([60, 6], 2),
-      y: tf.tensor1d(
-        Int32Array.from({ length: 60 }, (_, i) => (i * 7) % 3),
-        'int32',
-      ),
-    }));
-    const order = permutation(60, createRng(3));
-    const summary = (o: ProbeOutcome) => ({ n: o.n, fits: o.fits, stopReason: o.stopReason });
-    const run = async (dense: boolean) => {
-      const outcomes: ProbeOutcome[] = [];
-      for (const n of [12, 60]) {
-        const probePlan = dense ? plan : { ...plan, dense: undefined };
-        outcomes.push(
-          // The written-out step, not the fused one that cpu probes take by default.
-          await fitProbe({
-            plan: probePlan,
-            pool,
-            classes: 3,
-            n,
-            order,
-            train,
-            seed: 5,
-            fusedStep: false,
-          }),
-        );
-      }
-      return outcomes;
-    };
-    const written = await run(true);
-    const autodiff = await run(false);
-    tf.dispose([pool.x, pool.y]);
-    expect(written.map(summary)).toEqual(autodiff.map(summary));
-    expect(new Set(written.map((o) => o.fits)).size).toBe(2);
-    written.forEach((o, i) => {
-      const reference = autodiff[i] as ProbeOutcome;
-      expect(Math.abs(o.epochs - reference.epochs)).toBeLessThanOrEqual(reference.epochs * 0.1 + 2);
-    });
+    // The written-out step, not the fused one that cpu probes take by default.
+    const { candidate, autodiff } = await probesBesideAutodiff({ fusedStep: false });
+    expectAutodiffOutcomes(candidate, autodiff);
   });
 });
