@@ -17,6 +17,23 @@ import {
   summarizeStudy,
 } from './widenedStudy.ts';
 
+/** A study point: one verified seed with this EMC, unmarked unless `marks` say otherwise. */
+function studyPoint(emcMean: number, marks: Partial<StudyPoint> = {}): StudyPoint {
+  return {
+    width: 8,
+    parameterCount: 100,
+    emcMean,
+    seedEmcs: [emcMean],
+    budgetLimited: false,
+    censored: false,
+    verified: true,
+    seedsVerified: 1,
+    overturned: 0,
+    saddleEscapes: 0,
+    ...marks,
+  };
+}
+
 describe('benchmark building blocks', () => {
   it('measures engine and model.fit step rates on the same model, leaking nothing', async () => {
     const before = tf.memory().numTensors;
@@ -121,50 +138,24 @@ describe('benchmark building blocks', () => {
   });
 
   it('compares two EMCs within the search precision, and flags lower bounds', () => {
-    const point = (emcMean: number, marks: Partial<StudyPoint> = {}): StudyPoint => ({
-      width: 8,
-      parameterCount: 100,
-      emcMean,
-      seedEmcs: [emcMean],
-      budgetLimited: false,
-      censored: false,
-      verified: true,
-      seedsVerified: 1,
-      overturned: 0,
-      saddleEscapes: 0,
-      ...marks,
-    });
-    expect(agreement(point(100), point(110), 0.1, true)).toBe('within');
-    expect(agreement(point(3), point(4), 0.1, true)).toBe('within');
-    expect(agreement(point(100), point(120), 0.1, true)).toBe('moved');
-    expect(agreement(point(100, { budgetLimited: true }), point(120), 0.1, true)).toBe(
+    expect(agreement(studyPoint(100), studyPoint(110), 0.1, true)).toBe('within');
+    expect(agreement(studyPoint(3), studyPoint(4), 0.1, true)).toBe('within');
+    expect(agreement(studyPoint(100), studyPoint(120), 0.1, true)).toBe('moved');
+    expect(agreement(studyPoint(100, { budgetLimited: true }), studyPoint(120), 0.1, true)).toBe(
       'moved, flagged',
     );
-    expect(agreement(point(100), point(120, { verified: false }), 0.1, true)).toBe(
+    expect(agreement(studyPoint(100), studyPoint(120, { verified: false }), 0.1, true)).toBe(
       'moved, flagged',
     );
     // The first search is never verified: that alone does not flag it.
-    expect(agreement(point(100, { verified: false }), point(120), 0.1, false)).toBe('moved');
+    expect(agreement(studyPoint(100, { verified: false }), studyPoint(120), 0.1, false)).toBe('moved');
   });
 
   it('counts unmarked moves per plateau reading and per patience drawn', () => {
     const run = (emcMean: number): StudyRun => ({
       seconds: 1,
       probes: 3,
-      points: [
-        {
-          width: 8,
-          parameterCount: 100,
-          emcMean,
-          seedEmcs: [emcMean],
-          budgetLimited: false,
-          censored: false,
-          verified: true,
-          seedsVerified: 1,
-          overturned: 0,
-          saddleEscapes: 0,
-        },
-      ],
+      points: [studyPoint(emcMean)],
     });
     const [a, b] = drawStudySpecs(7, 2) as [StudyRow['spec'], StudyRow['spec']];
     const row = (spec: StudyRow['spec'], patience: number, moved: boolean, epochMoved: boolean) => ({
