@@ -36,6 +36,7 @@ const SLOW = [
   'src/engine/data/readers.fuzz.test.ts',
   'src/share/fuzz.test.ts',
   'src/share/resultsFile.test.ts',
+  'src/cli/partialResults.test.ts',
   'src/bench/bench.test.ts',
 ];
 

@@ -22,7 +22,7 @@ z.config({ jitless: true });
  * the CLI and the results file. Every field has bounds so that anything read from a link,
  * a file or a form is either valid or refused with a message naming the field.
  *
- * Bump SPEC_VERSION only with a migration from the previous version (see share/ later):
+ * Bump SPEC_VERSION only with a migration from the previous version (migrations.ts):
  * old links and results files must keep working.
  */
 export const SPEC_VERSION = 3;
