@@ -75,6 +75,16 @@ describe('repository paths quoted in the documentation and the code', () => {
     expect(missing).toEqual([]);
   });
 
+  it('the test files vitest.config.ts sends to the slow project exist (a renamed one would run with the fast)', () => {
+    const listed = [
+      ...readFileSync('vitest.config.ts', 'utf8').matchAll(/'(src\/[^'*]+\.test\.tsx?)'/g),
+    ];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.map((match) => match[1] as string).filter((path) => !existsSync(path))).toEqual(
+      [],
+    );
+  });
+
   it('nothing points outside the repository to design notes users do not have', () => {
     const outside = [...documents, ...sources].filter((file) =>
       /\.\.\/shared\/|shared\/DESIGN\.md|\bDESIGN\.md\b/.test(readFileSync(file, 'utf8')),
