@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from '../src/bench/chromium.ts';
 
@@ -10,13 +11,21 @@ import { CHROMIUM_FLAGS, chromiumPath, WEBGPU_FLAG } from '../src/bench/chromium
 // E2E_PORT lets two checkouts (git worktrees) run their suites side by side.
 const PORT = Number(process.env.E2E_PORT ?? 4174);
 const executablePath = chromiumPath;
+/**
+ * Tests share nothing (each has its own browser context: storage, locks and service worker;
+ * files go to testInfo.outputPath or a fresh temporary folder), so files may run side by side.
+ * But most tests train in the browser (the page, the training worker and Chromium's own
+ * processes), which keeps at least a core busy: on 2 cores a second worker only splits the same
+ * CPU and stretches every wait for a run. Two workers from 4 cores up; E2E_WORKERS overrides.
+ */
+const WORKERS = Number(process.env.E2E_WORKERS ?? (availableParallelism() >= 4 ? 2 : 1));
 
 export default defineConfig({
   testDir: '.',
   timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  workers: 1,
+  workers: WORKERS,
   retries: 0,
   reporter: [['list']],
   outputDir: '../test-results',

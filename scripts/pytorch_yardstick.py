@@ -1,8 +1,8 @@
 """The PyTorch half of `npm run bench`: what a researcher would run instead of EMC Lab.
 
 Reads one JSON job on stdin, prints one JSON answer on stdout. Never part of the tests;
-the bench runs it only where Debian's python3-torch is installed (shared/DESIGN.md,
-"Yardsticks": one thread, OpenBLAS, run with /usr/bin/python3).
+the bench runs it only where Debian's python3-torch is installed (docs/architecture.md,
+"Yardsticks for speed": one thread, OpenBLAS, run with /usr/bin/python3).
 
 Job:
   {"stepRates": [{"id", "inputFeatures", "hidden": [..], "classes", "samples",

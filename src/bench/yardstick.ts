@@ -1,5 +1,5 @@
-// PyTorch on the same CPU is the yardstick for EMC Lab's speed (shared/DESIGN.md,
-// "Yardsticks"): the same models and the same EMC search, run by scripts/pytorch_yardstick.py
+// PyTorch on the same CPU is the yardstick for EMC Lab's speed (docs/architecture.md,
+// "Yardsticks for speed"): the same models and the same EMC search, run by scripts/pytorch_yardstick.py
 // in the same bench run, compared as ratios.
 import { type ExperimentSpecInput, runExperiment } from '../engine/index.ts';
 import type { StepRateCase } from './stepRate.ts';

@@ -20,7 +20,7 @@ export interface MeasuredChoice {
 /**
  * "auto", by measurement rather than by name: a software WebGPU adapter or software WebGL
  * can be many times slower than WASM, and only a timing of the run's own model says which
- * backend is fastest on this machine (shared/DESIGN.md, "Yardsticks"). Starts each
+ * backend is fastest on this machine (docs/architecture.md, "Yardsticks for speed"). Starts each
  * candidate in turn (cheapest to time first: the CPU backends compile nothing) with `start` (which answers a problem, or undefined once the backend
  * runs), times the spec's first training steps on it, and leaves the fastest one running.
  * Backends stay initialized, so what the winner compiled while being timed is reused.

@@ -22,7 +22,7 @@ z.config({ jitless: true });
  * the CLI and the results file. Every field has bounds so that anything read from a link,
  * a file or a form is either valid or refused with a message naming the field.
  *
- * Bump SPEC_VERSION only with a migration from the previous version (see share/ later):
+ * Bump SPEC_VERSION only with a migration from the previous version (migrations.ts):
  * old links and results files must keep working.
  */
 export const SPEC_VERSION = 3;
@@ -65,42 +65,79 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** A side of a user's images after resizing. */
 export const MAX_USER_IMAGE_SIDE = 128;
 
+// The descriptions below are the spec's documentation: `npm run docs:spec` writes them into
+// docs/spec.md (src/docs/specDoc.ts), and a unit test fails when that file is stale.
 export const dataSpecSchema = z
   .strictObject({
-    /**
-     * "gaussian" noise with a teacher's labels, a dataset shipped in public/data (images or
-     * tables), or the user's own: "csv" (a table) or "images" (class folders of images).
-     */
-    source: z.enum(DATA_SOURCES),
-    /** "noise" replaces a dataset's inputs by Gaussian noise of the same shape and statistics. */
-    inputs: z.enum(INPUT_KINDS).default('real'),
-    /**
-     * Required for gaussian data; for a shipped dataset it may be left out, or must match
-     * it; for the user's images it is the size they are resized to.
-     */
-    inputShape: z.array(int(1, MAX_INPUT_FEATURES)).min(1).max(3).optional(),
-    classes: int(2, 100).optional(),
-    labels: z.enum(LABEL_MODES).default('true'),
-    /** Fraction of labels replaced by a uniformly drawn class (which may equal the original). */
-    labelNoise: z.number().min(0).max(1).default(0),
-    /** Samples the search may draw from: the largest N a probe can use. */
-    poolSize: int(1, MAX_POOL_SIZE),
-    /** Held-out samples with true labels, for generalization. */
-    testSize: int(0, MAX_POOL_SIZE).default(0),
-    /**
-     * The user's own data (csv, images): its name as loaded (the lab) or its path relative
-     * to the spec file (the CLI). The data itself never travels with a spec or a link.
-     */
-    file: z.string().trim().min(1).max(255).optional(),
-    /** SHA-256 of the user's data: a spec runs only on exactly the data it was made with. */
+    source: z
+      .enum(DATA_SOURCES)
+      .describe(
+        '"gaussian" gives i.i.d. N(0, 1) inputs whose true label is the class of the nearest of a few seeded prototype points (a learnable rule); it needs `inputShape` and `classes`. "mnist" and "fashion-mnist" are the shipped image sets (docs/datasets.md): their `inputShape` and `classes` may be left out, and if given must match ([28, 28, 1], 10), and `poolSize`/`testSize` can be at most what is shipped. "wine", "breast-cancer" and "iris" are the shipped tables (`poolSize + testSize` at most their rows). "csv" (a table) and "images" (class folders of images, or a .zip of them) are your own data: `file` names it, `sha256`, `rows`, `classes` and `inputShape` record what it is (the lab and the CLI fill them in when the file is loaded), `labelColumn` picks a CSV\'s label column.',
+      ),
+    inputs: z
+      .enum(INPUT_KINDS)
+      .default('real')
+      .describe(
+        "\"noise\" replaces a real dataset's inputs by i.i.d. Gaussian values with the real data's mean and variance (N(0, 1) after normalization), keeping the labels: the paper's random-inputs setting.",
+      ),
+    inputShape: z
+      .array(int(1, MAX_INPUT_FEATURES))
+      .min(1)
+      .max(3)
+      .optional()
+      .describe(
+        'Required for gaussian data; for a shipped dataset it may be left out, or must match it; for your own images it is the size they are resized to (by default the smallest common size capped at 32×32, at most 128×128). CNNs and ViTs need [height, width, channels].',
+      ),
+    classes: int(2, 100)
+      .optional()
+      .describe(
+        'Required for gaussian data; for a shipped dataset or your own data it may be left out, or must match it.',
+      ),
+    labels: z
+      .enum(LABEL_MODES)
+      .default('true')
+      .describe(
+        '"true" or "random": random labels are drawn afresh for every seed (the first seed uses the experiment seed).',
+      ),
+    labelNoise: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe(
+        'Fraction of the true labels moved to another class, drawn uniformly among the others (exactly that fraction; true labels only).',
+      ),
+    poolSize: int(1, MAX_POOL_SIZE).describe(
+      'Samples the search may draw from: the largest N a probe can use. A probe of N trains on the first N of a seeded permutation of the pool (nested subsets).',
+    ),
+    testSize: int(0, MAX_POOL_SIZE)
+      .default(0)
+      .describe('Held-out samples, always with true labels: they give test accuracy (finding 4).'),
+    file: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe(
+        "Your own data (csv, images): its name as loaded (the lab) or its path relative to the spec file (the CLI; it must lie inside the spec's folder unless `--allow-outside-data`). The data itself never travels with a spec or a link.",
+      ),
     sha256: z
       .string()
       .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hexadecimal digits (a SHA-256)')
-      .optional(),
-    /** Rows (csv) or images the user's data holds. */
-    rows: int(1, MAX_POOL_SIZE).optional(),
-    /** csv only: the label column's name; the others are features. Default the last column. */
-    labelColumn: z.string().min(1).max(200).optional(),
+      .optional()
+      .describe(
+        "SHA-256 of your own data (a CSV's bytes; an image folder's paths and bytes, so a folder and its zip hash alike): a spec runs only on exactly the data it was made with.",
+      ),
+    rows: int(1, MAX_POOL_SIZE).optional().describe('Rows (csv) or images your data holds.'),
+    labelColumn: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        "csv only: the label column's name; the others are features. Default the last column.",
+      ),
   })
   .superRefine((data, ctx) => {
     const issue = (field: string, message: string) =>
@@ -237,30 +274,36 @@ function checkRows(
 }
 
 export const modelSpecSchema = z.strictObject({
-  family: z.enum(MODEL_FAMILIES),
-  /**
-   * Hidden layers (MLP), convolution stages (CNN: 3×3 conv, then 2×2 max-pooling, channels
-   * doubling per stage) or transformer blocks (ViT); 0 is a linear classifier, which ignores
-   * the sweep width.
-   */
-  depth: int(0, 16),
-  activation: z.enum(ACTIVATIONS).default('relu'),
-  /** ViT only: side of the square patches (default 4); must divide the image's sides. */
-  patchSize: int(1, 64).optional(),
-  /** ViT only: attention heads (default 2); every sweep width must be a multiple. */
-  heads: int(1, 64).optional(),
-  /** ViT only: each block's MLP is mlpRatio × the embedding width (default 2). */
-  mlpRatio: int(1, 8).optional(),
+  family: z
+    .enum(MODEL_FAMILIES)
+    .describe(
+      "MLPs flatten images. CNN: per stage a 3×3 same-padding convolution with width · 2^stage channels, then 2×2 max-pooling while the image is at least 2×2, and a linear head; the convolution is written as im2col (pad, nine shifted slices, one matMul) with the same [3, 3, in, out] kernel as tf.conv2d (a test holds them equal), so CNNs also train on WASM, whose tfjs 4.22 backend has no Conv2DBackpropFilter. ViT: non-overlapping patchSize × patchSize patches projected to `width` numbers plus learned positions, `depth` pre-norm encoder blocks (multi-head self-attention written in tfjs ops and tested against a hand-computed attention; an MLP mlpRatio × width wide), a final layer norm, the mean over tokens and a linear head. Every family's parameter count is exact (tested against tfjs' own count).",
+    ),
+  depth: int(0, 16).describe(
+    'Hidden layers (MLP), convolution stages (CNN) or transformer blocks (ViT); 0 is a linear classifier, which ignores the sweep width.',
+  ),
+  activation: z.enum(ACTIVATIONS).default('relu').describe("The hidden layers' activation."),
+  patchSize: int(1, 64)
+    .optional()
+    .describe("ViT only: side of the square patches (default 4); must divide the image's sides."),
+  heads: int(1, 64)
+    .optional()
+    .describe('ViT only: attention heads (default 2); every sweep width must be a multiple.'),
+  mlpRatio: int(1, 8)
+    .optional()
+    .describe("ViT only: each block's MLP is mlpRatio × the embedding width (default 2)."),
 });
 
 const VIT_ONLY_FIELDS = ['patchSize', 'heads', 'mlpRatio'] as const;
 
 export const sweepSpecSchema = z.strictObject({
-  /**
-   * One model, and so one EMC point, per width (MLP: every hidden layer this wide; CNN: the
-   * first stage's channels).
-   */
-  widths: z.array(int(1, 4096)).min(1).max(32),
+  widths: z
+    .array(int(1, 4096))
+    .min(1)
+    .max(32)
+    .describe(
+      "One model, and so one EMC point, per width (MLP: every hidden layer this wide; CNN: the first stage's channels; ViT: the embedding width).",
+    ),
 });
 
 /** Bounds and defaults of the convergence rules (their choice is measured in the bench). */
@@ -299,47 +342,73 @@ export const ADAMW_WEIGHT_DECAY = 0.01;
 
 export const trainSpecSchema = z
   .strictObject({
-    optimizer: z.enum(OPTIMIZERS),
-    learningRate: z.number().gt(0).max(10),
-    /** Mini-batch size, or "full" for full-batch gradient descent (batch = N). */
-    batchSize: z.union([int(1, 65_536), z.literal('full')]),
-    /**
-     * The cap on optimizer updates per probe. A probe that has neither fitted nor converged
-     * by then is inconclusive, and an EMC it decides is only a lower bound (budgetLimited).
-     */
-    maxSteps: int(1, MAX_STEPS).default(DEFAULT_MAX_STEPS),
-    /**
-     * Optional first budget in epochs: an inconclusive probe is extended from there by
-     * doubling, up to maxSteps. Without it the first budget is an eighth of maxSteps.
-     */
-    maxEpochs: int(1, 100_000).optional(),
-    /**
-     * Optimizer steps (not epochs) without a relative loss improvement of at least minDelta:
-     * a plateau. Counted in steps so that full-batch GD (one step an epoch) and a batch of
-     * 16 are judged over comparable training, and a small N is not judged after a few dozen
-     * updates; the plateau also spans at least MIN_PLATEAU_CHECKS checked epochs.
-     */
-    patience: int(1, MAX_STEPS).default(DEFAULT_PATIENCE_STEPS),
-    minDelta: z.number().min(0).max(1).default(DEFAULT_MIN_DELTA),
-    /**
-     * A plateau is a converged no-fit only when the full-batch gradient norm has fallen to
-     * this fraction of its value at initialization (see README, Fidelity).
-     */
-    gradTolerance: z.number().gt(0).max(1).default(DEFAULT_GRAD_TOLERANCE),
-    /**
-     * ... and the Hessian's smallest eigenvalue is above −saddleTolerance × its largest:
-     * a markedly negative curvature is a saddle, which training would still escape.
-     */
-    saddleTolerance: z.number().min(0).max(1).default(DEFAULT_SADDLE_TOLERANCE),
-    /**
-     * On a plateau the convergence check rejects, the learning rate is multiplied by this
-     * (1 keeps it constant): constant steps keep SGD and Adam bouncing around a minimum.
-     */
-    lrDecay: z.number().min(0.01).max(1).default(DEFAULT_LR_DECAY),
-    /** Decoupled weight decay (AdamW-style). Defaults to ADAMW_WEIGHT_DECAY for adamw, else 0. */
-    weightDecay: z.number().min(0).max(1).optional(),
-    /** Epochs between fit checks (accuracy on all N samples, one scalar read back). */
-    checkEvery: int(1, 1000).default(1),
+    optimizer: z
+      .enum(OPTIMIZERS)
+      .describe(
+        'sgd, momentum (0.9), adam, adamw (decoupled `weightDecay`, default 0.01) or rmsprop.',
+      ),
+    learningRate: z.number().gt(0).max(10).describe('The learning rate at the start of a probe.'),
+    batchSize: z
+      .union([int(1, 65_536), z.literal('full')])
+      .describe('Mini-batch size, or "full" for full-batch gradient descent (batch = N).'),
+    maxSteps: int(1, MAX_STEPS)
+      .default(DEFAULT_MAX_STEPS)
+      .describe(
+        'The cap on optimizer updates per probe (counted in steps, not epochs, so full batches get as many updates as mini-batches). A probe that has neither fitted nor converged by then is inconclusive ("budget"), and an EMC it decides is only a lower bound (budgetLimited).',
+      ),
+    maxEpochs: int(1, 100_000)
+      .optional()
+      .describe(
+        'Optional first budget in epochs: an inconclusive probe is extended from there by doubling, continuing where it stopped, up to maxSteps. Without it the first budget is an eighth of maxSteps.',
+      ),
+    patience: int(1, MAX_STEPS)
+      .default(DEFAULT_PATIENCE_STEPS)
+      .describe(
+        `Optimizer steps (not epochs) without a relative loss improvement of at least minDelta: a plateau. Counted in steps so that full-batch GD (one step an epoch) and a batch of 16 are judged over comparable training, and a small N is not judged after a few dozen updates; the plateau also spans at least ${MIN_PLATEAU_CHECKS} checked epochs.`,
+      ),
+    minDelta: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(DEFAULT_MIN_DELTA)
+      .describe('The smallest relative loss improvement that counts against a plateau.'),
+    gradTolerance: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(DEFAULT_GRAD_TOLERANCE)
+      .describe(
+        'A plateau is a converged no-fit only when the mean step gradient over the stall has fallen to this fraction of the full-batch gradient norm at initialization (docs/method.md).',
+      ),
+    saddleTolerance: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(DEFAULT_SADDLE_TOLERANCE)
+      .describe(
+        "... and the Hessian's smallest eigenvalue is above −saddleTolerance × its largest: a markedly negative curvature is a saddle, which the probe steps off and trains on from.",
+      ),
+    lrDecay: z
+      .number()
+      .min(0.01)
+      .max(1)
+      .default(DEFAULT_LR_DECAY)
+      .describe(
+        'On a plateau the convergence check rejects, the learning rate is multiplied by this, down to 10⁻⁴ of the start (1 keeps it constant): constant steps keep SGD and Adam bouncing around a minimum.',
+      ),
+    weightDecay: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe(
+        `Decoupled weight decay (AdamW-style). Defaults to ${ADAMW_WEIGHT_DECAY} for adamw, else 0.`,
+      ),
+    checkEvery: int(1, 1000)
+      .default(1)
+      .describe(
+        'Epochs between reads of the loss and the running accuracy (each sample as the training step that used it classified it). The full fit check (accuracy on all N in inference mode, one scalar read back) runs when the running accuracy is within 2% of N (at least one sample) of 100%, and always before a probe may stop or extend, so no stop misses a fit.',
+      ),
   })
   .transform((train) => ({
     ...train,
@@ -350,44 +419,64 @@ export const trainSpecSchema = z
 export const MAX_PARALLEL = 8;
 
 export const searchSpecSchema = z.strictObject({
-  /** Relative width of the final bracket: stop bisecting when hi - lo <= max(1, precision * lo). */
-  precision: z.number().min(0).max(0.5),
-  /** Repeats of the whole search with different seeds; EMC is reported as mean ± std. */
-  seeds: int(1, 20),
-  /** First N to probe at the first sweep point; defaults to a quarter of the parameter count. */
-  start: int(1, MAX_POOL_SIZE).optional(),
-  /**
-   * Probes trained at once, stacked into one batched computation (MLPs only). k > 1 runs
-   * a k-ary search: fewer rounds of training, more trainings in all; a win where one small
-   * model leaves the GPU idle.
-   */
-  parallel: int(1, MAX_PARALLEL).default(1),
-  /**
-   * Start each width's search at the previous width's EMC (true: fewer probes for a sweep).
-   * false starts every width at search.start (or a quarter of its parameters), so widths
-   * and seeds are independent jobs: what a sweep sharded over a cluster needs.
-   */
-  warmStart: z.boolean().default(true),
-  /**
-   * Verify every seed's verdict: its decisive probe (the smallest N that did not fit) is
-   * trained again for VERIFY_FACTOR times its steps beyond where it stopped, with the
-   * plateau stop off and learning-rate cuts only on plateaus of VERIFY_FACTOR × the patience
-   * (at minDelta ÷ VERIFY_MIN_DELTA_DIVISOR). If it then fits, the verdict was false and the search goes on above
-   * it; an EMC is reported plainly only when verified.
-   */
-  verify: z.boolean().default(true),
+  precision: z
+    .number()
+    .min(0)
+    .max(0.5)
+    .describe(
+      'Relative width of the final bracket: stop bisecting when hi − lo ≤ max(1, precision × lo).',
+    ),
+  seeds: int(1, 20).describe(
+    'Repeats of the whole search with different seeds; EMC is reported as mean ± std. Each seed also redraws random labels, label noise, noise inputs and gaussian samples.',
+  ),
+  start: int(1, MAX_POOL_SIZE)
+    .optional()
+    .describe(
+      'First N to probe at the first sweep point; defaults to a quarter of the parameter count.',
+    ),
+  parallel: int(1, MAX_PARALLEL)
+    .default(1)
+    .describe(
+      'Probes trained at once, stacked into one batched computation (MLPs and linear models only). k > 1 runs a k-ary search: fewer rounds of training, more trainings in all; a win where one small model leaves the GPU idle (docs/method.md).',
+    ),
+  warmStart: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Start each width's search at the previous width's EMC (true: fewer probes for a sweep). false starts every width at search.start (or a quarter of its parameters), so widths and seeds are independent jobs: what a sweep sharded over a cluster needs.",
+    ),
+  verify: z
+    .boolean()
+    .default(true)
+    .describe(
+      `Verify every seed's verdict: its decisive probe (the smallest N that did not fit) is trained again for ${VERIFY_FACTOR} times its steps beyond where it stopped, with the plateau stop off and learning-rate cuts only on plateaus of ${VERIFY_FACTOR} × the patience (at minDelta ÷ ${VERIFY_MIN_DELTA_DIVISOR}). If it then fits, the verdict was false and the search goes on above it; an EMC is reported plainly only when verified.`,
+    ),
 });
 
 export const experimentSpecSchema = z
   .strictObject({
-    version: z.literal(SPEC_VERSION),
-    name: z.string().trim().min(1).max(120).default('Untitled experiment'),
-    seed: int(0, 2 ** 31 - 1),
-    data: dataSpecSchema,
-    model: modelSpecSchema,
-    sweep: sweepSpecSchema,
-    train: trainSpecSchema,
-    search: searchSpecSchema,
+    version: z
+      .literal(SPEC_VERSION)
+      .describe(
+        `The spec's version. Version 3 counts train.patience in optimizer steps; version 2 counted epochs. A version-2 link, results file or saved run still opens: its patience of P epochs reads as P epochs at the pool size (the most patient the old spec ever was), and at least the default of ${DEFAULT_PATIENCE_STEPS} steps, and the lab and the CLI say so when they open it. A saved run of version 2 resumes afresh rather than replaying probes decided by the old rule.`,
+      ),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(120)
+      .default('Untitled experiment')
+      .describe('A name for people.'),
+    seed: int(0, 2 ** 31 - 1).describe(
+      "Seeds everything (data permutation, initializers, shuffles, random labels): the same spec and seed give the same probes on the same backend. The search's first seed uses it; later seeds are drawn from it.",
+    ),
+    data: dataSpecSchema.describe('What the models train on.'),
+    model: modelSpecSchema.describe('The model family, swept by width.'),
+    sweep: sweepSpecSchema.describe('The widths swept: one EMC point each.'),
+    train: trainSpecSchema.describe(
+      'How one probe trains, and when it ends: fit, converged (does not fit), diverged (does not fit) or budget (inconclusive); docs/method.md says why.',
+    ),
+    search: searchSpecSchema.describe('How N is searched for each width and seed.'),
   })
   .superRefine((spec, ctx) => {
     if (spec.data.labels === 'random' && spec.data.labelNoise > 0) {

@@ -49,7 +49,7 @@ export async function checkConvergence(
   }
   // A saddle does not end the probe: training steps off it and goes on (epochRules). The
   // gradient test alone decides "converged" here, since the Hessian-vector products are
-  // differences of gradients, which the kinks of ReLU networks perturb (README, Fidelity).
+  // differences of gradients, which the kinks of ReLU networks perturb (docs/method.md, Fidelity).
   const hessian = await hessianExtremes(surface, { seed });
   return {
     stallGradNorm,

@@ -76,7 +76,7 @@ export interface FitProbeInput {
 }
 
 /**
- * The fit test of DESIGN.md for one N: train a fresh model on the first N samples and stop
+ * The fit test (docs/method.md) for one N: train a fresh model on the first N samples and stop
  * as soon as all N are classified correctly ("fit"), when it has converged without fitting,
  * when the loss diverges, or when the step cap is spent while still inconclusive.
  * Everything it allocates is disposed, also when cancelled.
