@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -322,5 +323,49 @@ describe('an error nothing caught', () => {
     }
     expect(status).toBe(1);
     expect(stderr).toBe('emc-lab: unexpected error: disk on fire\n');
+  });
+});
+
+describe('results files read by merge, gap and a shard re-run', () => {
+  /** A file of `bytes` that takes no disk (sparse): a process that read it would hold it all. */
+  function hugeFile(name: string, bytes: number): string {
+    const path = join(dir, name);
+    writeFileSync(path, '');
+    truncateSync(path, bytes);
+    return path;
+  }
+
+  it('refuses a file over the size limit on its size, without reading it', async () => {
+    const huge = hugeFile('huge.json', 1.5 * 1024 ** 3);
+    const result = await cli(['merge', huge, huge], { measureMemory: true });
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr);
+    expect(result.stderr).toBe(
+      `emc-lab: ${huge}: This file is 1.6 GB, larger than any EMC Lab results file (at most 50 MB); it was not read.\n`,
+    );
+    expect(result.maxRssKiB).toBeLessThan(SANE_RSS_KIB);
+  });
+
+  it('refuses a huge part before a shard re-run trains', async () => {
+    const part = hugeFile('part.json', 1.5 * 1024 ** 3);
+    const result = await cli(
+      ['run', writeJson('tiny.json', TINY), '--shard', '1/2', '--out', part],
+      { measureMemory: true },
+    );
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr);
+    expect(result.stderr).toContain(`${part} already exists and is not a results file`);
+    expect(result.stderr).toContain('at most 50 MB');
+    expect(result.maxRssKiB).toBeLessThan(SANE_RSS_KIB);
+  });
+
+  it('refuses a named pipe as a part without opening it (it would hang the read)', async () => {
+    const pipe = join(dir, 'part.json');
+    execFileSync('mkfifo', [pipe]);
+    const result = await cli(['gap', pipe, pipe], { limitMs: 120_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      `emc-lab: ${pipe}: It is not a regular file, not a results file; it was not read.\n`,
+    );
   });
 });
