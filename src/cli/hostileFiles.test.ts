@@ -179,7 +179,7 @@ describe('emc-lab run --shard', () => {
   });
 });
 
-describe('Ctrl-C during a run', () => {
+describe('Ctrl-C, SIGTERM or SIGHUP during a run', () => {
   /** A CNN whose every step on the cpu backend takes a minute or more. */
   const HEAVY_CNN = {
     ...TINY,
@@ -198,34 +198,40 @@ describe('Ctrl-C during a run', () => {
     search: { precision: 0.5, seeds: 1, start: 32 },
   };
 
-  it('stops mid-step, writes the results so far (status cancelled) and exits 130', async () => {
-    const out = join(dir, 'interrupted.json');
-    let interruptedAt: number | undefined;
-    const result = await cli(
-      ['run', writeJson('cnn.json', HEAVY_CNN), '--backend', 'cpu', '--out', out],
-      {
-        // Training is under way once the run has started (the data is made, the model built).
-        whileRunning: (child, stderr) => {
-          if (interruptedAt === undefined && stderr.includes('"heavy cnn" on cpu')) {
-            // Into the first step, a long synchronous stretch of convolutions.
-            setTimeout(() => child.kill('SIGINT'), 2000);
-            interruptedAt = Date.now();
-          }
+  // Ctrl-C, a scheduler's or kill's request, the terminal going away: each keeps the run.
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    '%s stops mid-step, writes the results so far (status cancelled) and exits 130',
+    async (signal) => {
+      const out = join(dir, 'interrupted.json');
+      let interruptedAt: number | undefined;
+      const result = await cli(
+        ['run', writeJson('cnn.json', HEAVY_CNN), '--backend', 'cpu', '--out', out],
+        {
+          // Training is under way once the run has started (the data is made, the model built).
+          whileRunning: (child, stderr) => {
+            if (interruptedAt === undefined && stderr.includes('"heavy cnn" on cpu')) {
+              // Into the first step, a long synchronous stretch of convolutions.
+              setTimeout(() => child.kill(signal), 2000);
+              interruptedAt = Date.now();
+            }
+          },
+          limitMs: 300_000,
         },
-        limitMs: 300_000,
-      },
-    );
-    expect(interruptedAt, result.stderr).toBeDefined();
-    expect(result.status, result.stderr).toBe(130);
-    // Without stopping mid-step it would train on through its first step (over a minute on
-    // an idle machine); stopping takes the 1 s grace and the write.
-    expect(Date.now() - (interruptedAt as number)).toBeLessThan(60_000);
-    expect(result.stderr).toContain('interrupted: stopping the run and writing the results so far');
-    expect(result.stderr).toContain(`results written to ${out}`);
-    const results = JSON.parse(readFileSync(out, 'utf8')) as ExperimentResults;
-    expect(results.status).toBe('cancelled');
-    expect(results.spec.name).toBe('heavy cnn');
-  });
+      );
+      expect(interruptedAt, result.stderr).toBeDefined();
+      expect(result.status, result.stderr).toBe(130);
+      // Without stopping mid-step it would train on through its first step (over a minute on
+      // an idle machine); stopping takes the 1 s grace and the write.
+      expect(Date.now() - (interruptedAt as number)).toBeLessThan(60_000);
+      expect(result.stderr).toContain(
+        'interrupted: stopping the run and writing the results so far',
+      );
+      expect(result.stderr).toContain(`results written to ${out}`);
+      const results = JSON.parse(readFileSync(out, 'utf8')) as ExperimentResults;
+      expect(results.status).toBe('cancelled');
+      expect(results.spec.name).toBe('heavy cnn');
+    },
+  );
 });
 
 describe('data.file from a spec', () => {
