@@ -1,5 +1,4 @@
 import { convertIndexedToRgb, decode as fastPngDecode, encode as encodePng } from 'fast-png';
-import type { ImageData } from 'fast-png';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeImage } from './imageFolder.ts';
 import { pngDataBytes, readPngHeader } from './imageHeaders.ts';
