@@ -32,6 +32,50 @@ export async function fillTinyExperiment(page: Page): Promise<void> {
   await setField(page, 'Min delta', '0.0001');
 }
 
+/**
+ * Waits until the page has run no long task for a second (start-up done), then records its
+ * long tasks (PerformanceObserver 'longtask'); the returned function reads their durations
+ * (ms) so far. Files for it are best set from disk: a file given as a buffer is built by
+ * Playwright's script in the page, itself a long task on a busy machine.
+ */
+export async function watchLongTasks(page: Page): Promise<() => Promise<number[]>> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        let quietSince = performance.now();
+        const observer = new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) {
+            quietSince = Math.max(quietSince, entry.startTime + entry.duration);
+          }
+        });
+        observer.observe({ type: 'longtask' });
+        const every = 100;
+        let due = performance.now() + every;
+        const check = () => {
+          const now = performance.now();
+          // A late timer was held up by a task whose entry may not have arrived yet.
+          if (now - due > 50) quietSince = now;
+          if (now - quietSince >= 1000) {
+            observer.disconnect();
+            resolve();
+            return;
+          }
+          due = now + every;
+          setTimeout(check, every);
+        };
+        setTimeout(check, every);
+      }),
+  );
+  await page.evaluate(() => {
+    const tasks: number[] = [];
+    (window as { __longTasks?: number[] }).__longTasks = tasks;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) tasks.push(entry.duration);
+    }).observe({ type: 'longtask' });
+  });
+  return () => page.evaluate(() => (window as { __longTasks?: number[] }).__longTasks ?? []);
+}
+
 export async function setField(page: Page, label: string, value: string): Promise<void> {
   await page.getByLabel(label, { exact: true }).fill(value);
 }

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, runButton, runStatus, setField, test } from './fixtures.ts';
+import { expect, runButton, runStatus, setField, test, watchLongTasks } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
@@ -21,6 +21,13 @@ function blobsCsv(): string {
     );
   }
   return `${rows.join('\n')}\n`;
+}
+
+/** A file written to a fresh folder, to be chosen from disk (see watchLongTasks). */
+function onDisk(name: string, contents: string | Uint8Array): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'emc-hostile-')), name);
+  writeFileSync(path, contents);
+  return path;
 }
 
 const csvFile = (text: string, name = 'blobs.csv') => ({
@@ -147,15 +154,18 @@ test('a hostile CSV is read in a worker and refused with the problem named, keep
   await page.getByLabel('Dataset', { exact: true }).selectOption('csv');
   const workers: string[] = [];
   page.on('worker', (worker) => workers.push(worker.url()));
+  const longTasks = await watchLongTasks(page);
   // 65,535 columns named over 100,000 one-cell rows: sized from its header, it asked for 26 GB.
   const header = Array.from({ length: 65_535 }, (_, i) => `c${i}`).join(',');
   await page
     .getByLabel('Choose a CSV file…')
-    .setInputFiles(csvFile(`${header}\n${'1\n'.repeat(100_000)}`, 'wide.csv'));
+    .setInputFiles(onDisk('wide.csv', `${header}\n${'1\n'.repeat(100_000)}`));
   await expect(page.getByTestId('data-error')).toHaveText(
     'wide.csv: Row 2 has 1 cells where the header has 65535 columns.',
   );
   expect(workers.some((url) => /readData/.test(url))).toBe(true);
+  // Read in the worker: the page's own thread never ran a task of a second or more.
+  expect(Math.max(0, ...(await longTasks()))).toBeLessThan(1000);
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('My careful experiment');
   await expect(page.getByTestId('data-summary')).toHaveCount(0);
   // A feature float32 cannot hold is named by row and column.
@@ -165,6 +175,39 @@ test('a hostile CSV is read in a worker and refused with the problem named, keep
   await expect(page.getByTestId('data-error')).toHaveText(
     'huge.csv: Row 3, column "b": 1e39 is beyond the range of 32-bit floats (±3.4e38), where training computes.',
   );
+});
+
+test('a zip whose PNG inflates far past its header is refused in the worker, keeping the form and a responsive page', async ({
+  page,
+}) => {
+  await page.getByLabel('Dataset', { exact: true }).selectOption('images');
+  await page.getByLabel('Choose a .zip…').setInputFiles(barsZip());
+  await expect(page.getByTestId('data-summary')).toContainText('bars.zip: 12 images');
+  await setField(page, 'Name', 'My careful experiment');
+  // 64 MB of pixel data (an 8000×8000 gray image, 64 KB deflated) under a header saying 4×4.
+  const bomb = encodePng({
+    width: 8000,
+    height: 8000,
+    channels: 1,
+    depth: 8,
+    data: new Uint8Array(8000 * 8000),
+  });
+  const header = new DataView(bomb.buffer, bomb.byteOffset, bomb.byteLength);
+  header.setUint32(16, 4); // IHDR width
+  header.setUint32(20, 4); // IHDR height
+  const images = { ...barImages(), 'bars/vertical/bomb.png': bomb };
+  const longTasks = await watchLongTasks(page);
+  await page
+    .getByLabel('Choose a .zip…')
+    .setInputFiles(onDisk('bomb.zip', zipSync(images, { level: 0 })));
+  await expect(page.getByTestId('data-error')).toHaveText(
+    'bomb.zip: vertical/bomb.png holds more pixel data than its 4×4 header allows (over 20 bytes inflated): it is damaged or hostile.',
+  );
+  expect(Math.max(0, ...(await longTasks()))).toBeLessThan(1000);
+  // The form and the data read before are kept.
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('My careful experiment');
+  await expect(page.getByLabel('Input shape', { exact: true })).toHaveValue('6, 6, 1');
+  await expect(page.getByTestId('data-summary')).toContainText('bars.zip: 12 images');
 });
 
 test('a folder of class folders of images, or its zip, trains', async ({ page }) => {

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, fillTinyExperiment, runButton, runStatus, setField, test } from './fixtures.ts';
+import {
+  expect,
+  fillTinyExperiment,
+  runButton,
+  runStatus,
+  setField,
+  test,
+  watchLongTasks,
+} from './fixtures.ts';
 
 async function runTinySweep(page: import('@playwright/test').Page) {
   await fillTinyExperiment(page);
@@ -274,18 +282,12 @@ async function longTasksWhileOpening(
 ) {
   await page.goto('/');
   await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8');
-  await page.evaluate(() => {
-    const tasks: number[] = [];
-    (window as { __longTasks?: number[] }).__longTasks = tasks;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) tasks.push(entry.duration);
-    }).observe({ type: 'longtask' });
-  });
+  const longTasks = await watchLongTasks(page);
   await page.evaluate((next) => {
     window.location.hash = next;
   }, hash);
   await expect(page.getByTestId('notice').first()).toContainText(problem);
-  const tasks = await page.evaluate(() => (window as { __longTasks?: number[] }).__longTasks ?? []);
+  const tasks = await longTasks();
   // And the page still answers: the notice can be dismissed, the form shows the default.
   await page.getByRole('button', { name: 'Dismiss' }).first().click();
   await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8');

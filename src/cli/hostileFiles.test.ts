@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -178,7 +179,7 @@ describe('emc-lab run --shard', () => {
   });
 });
 
-describe('Ctrl-C during a run', () => {
+describe('Ctrl-C, SIGTERM or SIGHUP during a run', () => {
   /** A CNN whose every step on the cpu backend takes a minute or more. */
   const HEAVY_CNN = {
     ...TINY,
@@ -197,34 +198,40 @@ describe('Ctrl-C during a run', () => {
     search: { precision: 0.5, seeds: 1, start: 32 },
   };
 
-  it('stops mid-step, writes the results so far (status cancelled) and exits 130', async () => {
-    const out = join(dir, 'interrupted.json');
-    let interruptedAt: number | undefined;
-    const result = await cli(
-      ['run', writeJson('cnn.json', HEAVY_CNN), '--backend', 'cpu', '--out', out],
-      {
-        // Training is under way once the run has started (the data is made, the model built).
-        whileRunning: (child, stderr) => {
-          if (interruptedAt === undefined && stderr.includes('"heavy cnn" on cpu')) {
-            // Into the first step, a long synchronous stretch of convolutions.
-            setTimeout(() => child.kill('SIGINT'), 2000);
-            interruptedAt = Date.now();
-          }
+  // Ctrl-C, a scheduler's or kill's request, the terminal going away: each keeps the run.
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    '%s stops mid-step, writes the results so far (status cancelled) and exits 130',
+    async (signal) => {
+      const out = join(dir, 'interrupted.json');
+      let interruptedAt: number | undefined;
+      const result = await cli(
+        ['run', writeJson('cnn.json', HEAVY_CNN), '--backend', 'cpu', '--out', out],
+        {
+          // Training is under way once the run has started (the data is made, the model built).
+          whileRunning: (child, stderr) => {
+            if (interruptedAt === undefined && stderr.includes('"heavy cnn" on cpu')) {
+              // Into the first step, a long synchronous stretch of convolutions.
+              setTimeout(() => child.kill(signal), 2000);
+              interruptedAt = Date.now();
+            }
+          },
+          limitMs: 300_000,
         },
-        limitMs: 300_000,
-      },
-    );
-    expect(interruptedAt, result.stderr).toBeDefined();
-    expect(result.status, result.stderr).toBe(130);
-    // Without stopping mid-step it would train on through its first step (over a minute on
-    // an idle machine); stopping takes the 1 s grace and the write.
-    expect(Date.now() - (interruptedAt as number)).toBeLessThan(60_000);
-    expect(result.stderr).toContain('interrupted: stopping the run and writing the results so far');
-    expect(result.stderr).toContain(`results written to ${out}`);
-    const results = JSON.parse(readFileSync(out, 'utf8')) as ExperimentResults;
-    expect(results.status).toBe('cancelled');
-    expect(results.spec.name).toBe('heavy cnn');
-  });
+      );
+      expect(interruptedAt, result.stderr).toBeDefined();
+      expect(result.status, result.stderr).toBe(130);
+      // Without stopping mid-step it would train on through its first step (over a minute on
+      // an idle machine); stopping takes the 1 s grace and the write.
+      expect(Date.now() - (interruptedAt as number)).toBeLessThan(60_000);
+      expect(result.stderr).toContain(
+        'interrupted: stopping the run and writing the results so far',
+      );
+      expect(result.stderr).toContain(`results written to ${out}`);
+      const results = JSON.parse(readFileSync(out, 'utf8')) as ExperimentResults;
+      expect(results.status).toBe('cancelled');
+      expect(results.spec.name).toBe('heavy cnn');
+    },
+  );
 });
 
 describe('data.file from a spec', () => {
@@ -322,5 +329,49 @@ describe('an error nothing caught', () => {
     }
     expect(status).toBe(1);
     expect(stderr).toBe('emc-lab: unexpected error: disk on fire\n');
+  });
+});
+
+describe('results files read by merge, gap and a shard re-run', () => {
+  /** A file of `bytes` that takes no disk (sparse): a process that read it would hold it all. */
+  function hugeFile(name: string, bytes: number): string {
+    const path = join(dir, name);
+    writeFileSync(path, '');
+    truncateSync(path, bytes);
+    return path;
+  }
+
+  it('refuses a file over the size limit on its size, without reading it', async () => {
+    const huge = hugeFile('huge.json', 1.5 * 1024 ** 3);
+    const result = await cli(['merge', huge, huge], { measureMemory: true });
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr);
+    expect(result.stderr).toBe(
+      `emc-lab: ${huge}: This file is 1.6 GB, larger than any EMC Lab results file (at most 50 MB); it was not read.\n`,
+    );
+    expect(result.maxRssKiB).toBeLessThan(SANE_RSS_KIB);
+  });
+
+  it('refuses a huge part before a shard re-run trains', async () => {
+    const part = hugeFile('part.json', 1.5 * 1024 ** 3);
+    const result = await cli(
+      ['run', writeJson('tiny.json', TINY), '--shard', '1/2', '--out', part],
+      { measureMemory: true },
+    );
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr);
+    expect(result.stderr).toContain(`${part} already exists and is not a results file`);
+    expect(result.stderr).toContain('at most 50 MB');
+    expect(result.maxRssKiB).toBeLessThan(SANE_RSS_KIB);
+  });
+
+  it('refuses a named pipe as a part without opening it (it would hang the read)', async () => {
+    const pipe = join(dir, 'part.json');
+    execFileSync('mkfifo', [pipe]);
+    const result = await cli(['gap', pipe, pipe], { limitMs: 120_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      `emc-lab: ${pipe}: It is not a regular file, not a results file; it was not read.\n`,
+    );
   });
 });

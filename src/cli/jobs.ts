@@ -10,7 +10,12 @@ import {
 } from '../engine/index.ts';
 import type { NodeBackend } from './backendSelection.ts';
 import type { Parsed } from './shards.ts';
-import { type TrainingHooks, trainInThread, type TrainingOutcome } from './trainInThread.ts';
+import {
+  onStopSignals,
+  type TrainingHooks,
+  trainInThread,
+  type TrainingOutcome,
+} from './trainInThread.ts';
 import type { TrainingRequest } from './trainingThread.ts';
 
 /** `--jobs N`: how many (width, seed) jobs of the sweep train at once, N ≥ 1. */
@@ -65,7 +70,7 @@ export interface JobsHooks {
  * training thread of its own, and merges them in memory into the results one thread would
  * have returned (generalization included: measured after the merge, in one more thread).
  * The first thread chooses the backend (auto's measurement is taken once); the others start
- * on its choice. SIGINT stops every thread, as does one that fails; an interrupted run comes
+ * on its choice. A stop signal (SIGINT, SIGTERM, SIGHUP) stops every thread, as does one that fails; an interrupted run comes
  * back with every probe any thread had finished.
  */
 export async function trainInJobs(
@@ -80,11 +85,11 @@ export async function trainInJobs(
     stopped = true;
     interrupts.emit('SIGINT');
   };
-  const onSigint = () => {
+  const onStopSignal = () => {
     if (!stopped) hooks.onInterrupt();
     stopAll();
   };
-  process.on('SIGINT', onSigint);
+  const stopListening = onStopSignals(process, onStopSignal);
   try {
     const train = (thread: number, backend: NodeBackend, onBackend: TrainingHooks['onBackend']) =>
       trainInThread(
@@ -115,7 +120,7 @@ export async function trainInJobs(
       return { kind: 'interrupted', results: { ...merged.results, status: 'cancelled' } };
     return await generalize(request, merged.results, hooks, interrupts);
   } finally {
-    process.off('SIGINT', onSigint);
+    stopListening();
   }
 }
 
@@ -135,7 +140,7 @@ function mergeOutcomes(outcomes: TrainingOutcome[]): TrainingOutcome {
     : { kind: 'finished', results: merged.results };
 }
 
-/** The merged sweep's generalization, measured in a training thread; stoppable by SIGINT. */
+/** The merged sweep's generalization, measured in a training thread; stoppable by a stop signal. */
 async function generalize(
   request: Omit<TrainingRequest, 'shard' | 'replay'>,
   merged: ExperimentResults,

@@ -14,7 +14,6 @@ import {
   type UserDataFile,
 } from '../engine/index.ts';
 import { labelGapReport, labelPairProblem } from '../engine/generalization.ts';
-import { parseResultsFile } from '../share/resultsFile.ts';
 import { lowerBoundsOf } from '../share/verdicts.ts';
 import { diskDatasetFiles } from './datasetFiles.ts';
 import { formatLabelGap } from './labelGapTable.ts';
@@ -23,6 +22,7 @@ import { describeRescue, outputProblem, saveResults } from './outputFile.ts';
 import { choosePresetVariant, formatPresetList } from './presetChoice.ts';
 import { ProgressLine } from './progress.ts';
 import { parseJobs, threadsFor, trainInJobs } from './jobs.ts';
+import { readResultsFile } from './resultsInput.ts';
 import { earlierShardProbes, parseShard, ShardCheckpoint } from './shards.ts';
 import { trainInThread, type TrainingOutcome } from './trainInThread.ts';
 import { type DataFileOptions, withUserData } from './userDataFile.ts';
@@ -496,18 +496,13 @@ async function readResultsFiles(
 ): Promise<{ name: string; results: ExperimentResults }[] | undefined> {
   const read: { name: string; results: ExperimentResults }[] = [];
   for (const path of paths) {
-    let contents: string;
-    try {
-      contents = await readFile(path, 'utf8');
-    } catch (error) {
-      process.stderr.write(
-        `emc-lab: cannot read ${path} (${(error as NodeJS.ErrnoException).code})\n`,
-      );
-      return undefined;
-    }
-    const parsed = parseResultsFile(contents);
+    const parsed = await readResultsFile(path);
     if (!parsed.ok) {
-      process.stderr.write(`emc-lab: ${path}: ${parsed.error}\n`);
+      process.stderr.write(
+        'code' in parsed
+          ? `emc-lab: cannot read ${path} (${parsed.code})\n`
+          : `emc-lab: ${path}: ${parsed.error}\n`,
+      );
       return undefined;
     }
     read.push({ name: path, results: parsed.results });

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import {
   type EngineEvent,
   type ExperimentSpec,
@@ -7,7 +6,7 @@ import {
   type ShardId,
 } from '../engine/index.ts';
 import { resultsDocumentSchema } from '../engine/resultsSchema.ts';
-import { parseResultsFile } from '../share/resultsFile.ts';
+import { readResultsFile } from './resultsInput.ts';
 import { failureCode, writeFileAtomically } from './outputFile.ts';
 import { PartialResults } from './partialResults.ts';
 
@@ -86,13 +85,9 @@ export async function earlierShardProbes(
   spec: ExperimentSpec,
   shard: ShardId,
 ): Promise<Parsed<ProbeRecord[]>> {
-  let text: string;
-  try {
-    text = await readFile(out, 'utf8');
-  } catch {
-    return { ok: true, value: [] };
-  }
-  const earlier = parseResultsFile(text);
+  const earlier = await readResultsFile(out);
+  // Nothing there yet: a first run. (One that cannot be read is refused below.)
+  if (!earlier.ok && 'code' in earlier && earlier.code === 'ENOENT') return { ok: true, value: [] };
   const refuse = (why: string) => ({
     ok: false as const,
     error: `${out} already exists and ${why}; remove it or choose another --out`,

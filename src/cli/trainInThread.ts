@@ -12,6 +12,24 @@ import type { TrainingCommand, TrainingMessage, TrainingRequest } from './traini
  */
 export const STOP_GRACE_MS = 1000;
 
+/**
+ * The signals that stop a run and keep what it measured: Ctrl-C (SIGINT), a scheduler's or
+ * `kill`'s request (SIGTERM), and the terminal going away (SIGHUP). Each is handled alike:
+ * stop, write the results so far, exit 130.
+ */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Calls `handler` on every stop signal `from` emits; the returned function stops listening. */
+export function onStopSignals(
+  from: Pick<EventEmitter, 'on' | 'off'>,
+  handler: () => void,
+): () => void {
+  for (const signal of STOP_SIGNALS) from.on(signal, handler);
+  return () => {
+    for (const signal of STOP_SIGNALS) from.off(signal, handler);
+  };
+}
+
 export type TrainingOutcome =
   | { kind: 'finished'; results: ExperimentResults }
   /** Interrupted: the results so far (undefined when training had not started). */
@@ -26,11 +44,11 @@ export interface TrainingHooks {
 }
 
 /**
- * Runs `request` in a training thread (trainingThread.ts), passing its events on. SIGINT
- * asks it to stop at its next step; if it has not within STOP_GRACE_MS, the thread is ended
- * and the results are rebuilt from the events it sent (every probe it had finished).
- * `interrupts` emits that SIGINT: the process's own, or one shared by several threads
- * (run --jobs, which also stops them all when one fails).
+ * Runs `request` in a training thread (trainingThread.ts), passing its events on. A stop
+ * signal (STOP_SIGNALS) asks it to stop at its next step; if it has not within
+ * STOP_GRACE_MS, the thread is ended and the results are rebuilt from the events it sent
+ * (every probe it had finished). `interrupts` emits that signal: the process's own, or one
+ * shared by several threads (run --jobs, which also stops them all when one fails).
  */
 export function trainInThread(
   request: TrainingRequest,
@@ -45,10 +63,11 @@ export function trainInThread(
     let outcome: TrainingOutcome | undefined;
     let interrupted = false;
     let grace: NodeJS.Timeout | undefined;
+    let stopListening = () => {};
     const settle = (result: TrainingOutcome) => {
       if (outcome) return;
       outcome = result;
-      interrupts.off('SIGINT', onInterrupt);
+      stopListening();
       clearTimeout(grace);
       void worker.terminate();
       resolve(result);
@@ -63,7 +82,7 @@ export function trainInThread(
         STOP_GRACE_MS,
       );
     };
-    interrupts.on('SIGINT', onInterrupt);
+    stopListening = onStopSignals(interrupts, onInterrupt);
     worker.on('message', (message: TrainingMessage) => {
       if (message.kind === 'backend') hooks.onBackend(message.measurement, message.backend);
       else if (message.kind === 'event') {

@@ -8,6 +8,7 @@ import {
   sampleStd,
   type SeedResult,
 } from './results.ts';
+import { MAX_RESULTS_PROBES } from './resultsSchema.ts';
 import { shardOfJob } from './shards.ts';
 
 /**
@@ -30,6 +31,26 @@ import { shardOfJob } from './shards.ts';
 export function maxSearchProbesPerPass(spec: ExperimentSpec): number {
   const rounds = 2 * Math.ceil(Math.log2(Math.max(2, spec.data.poolSize))) + 4;
   return spec.search.parallel * rounds;
+}
+
+/**
+ * Why `count` probes are more than a results document can hold, or undefined: more than
+ * any file holds, or more than `spec` (when known) can train. Every (width, seed) job asks
+ * each N of the pool at most once in its search and verifies each at most once (the rule
+ * `probesProblem` enforces). Cheap: checked before the probes are read one by one.
+ */
+export function probeCountLimit(count: number, spec?: ExperimentSpec): string | undefined {
+  const number = (value: number) => value.toLocaleString('en-US');
+  const holds = `holds ${number(count)} probes`;
+  if (count > MAX_RESULTS_PROBES) {
+    return `${holds}, more than any EMC Lab results file (at most ${number(MAX_RESULTS_PROBES)})`;
+  }
+  if (!spec) return undefined;
+  const widths = spec.sweep.widths.length;
+  const pool = spec.data.poolSize;
+  const most = widths * spec.search.seeds * 2 * pool;
+  if (count <= most) return undefined;
+  return `${holds}, more than its experiment can train (at most ${number(most)}: ${plural(widths, 'width')} × ${plural(spec.search.seeds, 'seed')}, each N of a pool of ${number(pool)} searched and verified once)`;
 }
 
 /**

@@ -216,12 +216,18 @@ export const documentFields = {
   error: text(2000).optional(),
 };
 
+/**
+ * The most probes a results document may hold (a file of that many is about 40 MB); one
+ * past it is refused before its probes are checked one by one.
+ */
+export const MAX_RESULTS_PROBES = 100_000;
+
 /** The one results document: written by the CLI, exported and imported by the lab. */
 export const resultsDocumentSchema = z.strictObject({
   ...documentFields,
   version: z.literal(RESULTS_VERSION),
   points: z.array(pointResultSchema).max(64),
-  probes: z.array(probeRecordSchema).max(100_000),
+  probes: z.array(probeRecordSchema).max(MAX_RESULTS_PROBES),
   /**
    * Set on one shard's partial results (emc-lab run --shard I/N): it holds only the
    * (width, seed) jobs of shard `index` of `count`; emc-lab merge joins the shards.

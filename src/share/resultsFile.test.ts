@@ -10,7 +10,12 @@ import {
 } from '../engine/results.ts';
 import { probeRecord, searchedPoint, specFixture } from '../engine/testFixtures.ts';
 import { SPEC_VERSION } from '../engine/experiment/index.ts';
-import { parseResultsDocument, parseResultsFile } from './resultsFile.ts';
+import {
+  MAX_RESULTS_FILE_BYTES,
+  parseResultsDocument,
+  parseResultsFile,
+  resultsFileSizeProblem,
+} from './resultsFile.ts';
 
 const tinySpec = {
   version: SPEC_VERSION,
@@ -343,6 +348,48 @@ describe('results that contradict themselves', () => {
     const parsed = parseResultsFile(JSON.stringify(results));
     expect(parsed.ok ? 'accepted' : parsed.error).toBe(
       `This results file contradicts itself: ${message}.`,
+    );
+  });
+});
+
+describe('results files past their limits', () => {
+  const spec = specFixture({
+    data: { poolSize: 400 },
+    sweep: { widths: [4] },
+    search: { precision: 0.1, seeds: 2 },
+  });
+  /** A document of `spec` whose probes are `count` copies of `probe` (never looked at one by one). */
+  const withProbes = (count: number, probe: unknown, documentSpec: unknown = spec) => ({
+    format: 'emc-lab-results',
+    version: RESULTS_VERSION,
+    status: 'complete',
+    spec: documentSpec,
+    points: [],
+    probes: Array.from({ length: count }, () => probe),
+  });
+
+  it('refuses more probes than its experiment can train before checking any of them', () => {
+    // 1 width × 2 seeds × each N of 400 searched and verified once: 1,600.
+    const parsed = parseResultsDocument(withProbes(1_601, 'not a probe'));
+    expect(parsed.ok ? 'read' : parsed.error).toBe(
+      'This results file holds 1,601 probes, more than its experiment can train (at most 1,600: 1 width × 2 seeds, each N of a pool of 400 searched and verified once).',
+    );
+    // At the limit the count passes, and the document is checked field by field.
+    const atLimit = parseResultsDocument(withProbes(1_600, 'not a probe'));
+    expect(atLimit.ok ? 'read' : atLimit.error).toMatch(/^This results file is damaged: /);
+  });
+
+  it('refuses more probes than any results file holds, whatever its experiment', () => {
+    const parsed = parseResultsDocument(withProbes(100_001, 'not a probe', { version: 99 }));
+    expect(parsed.ok ? 'read' : parsed.error).toBe(
+      'This results file holds 100,001 probes, more than any EMC Lab results file (at most 100,000).',
+    );
+  });
+
+  it('names the size limit of a results file', () => {
+    expect(resultsFileSizeProblem(MAX_RESULTS_FILE_BYTES)).toBeUndefined();
+    expect(resultsFileSizeProblem(61_234_567)).toBe(
+      'This file is 61.2 MB, larger than any EMC Lab results file (at most 50 MB); it was not read.',
     );
   });
 });

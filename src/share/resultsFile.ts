@@ -16,7 +16,7 @@ import {
   seedResultSchema,
 } from '../engine/resultsSchema.ts';
 import { type ExperimentSpec, readSpec } from '../engine/experiment/index.ts';
-import { resultsContradiction } from '../engine/resultsConsistency.ts';
+import { probeCountLimit, resultsContradiction } from '../engine/resultsConsistency.ts';
 
 /**
  * Reads a results document written by the CLI, exported by the lab or saved in IndexedDB:
@@ -24,7 +24,8 @@ import { resultsContradiction } from '../engine/resultsConsistency.ts';
  * same migrations and schema as a share link. Documents of every results version are
  * read; what comes out is always the current version.
  */
-const MAX_FILE_CHARS = 50_000_000;
+/** The largest results file read (bytes; a file of MAX_RESULTS_PROBES probes is ~40 MB). */
+export const MAX_RESULTS_FILE_BYTES = 50_000_000;
 
 // Version 2 is the engine's own schema. Version 1 had fewer fields: its probes stopped on a
 // plateau where version 2 says "converged", and it knew no budgets, gradients or curvature.
@@ -66,10 +67,21 @@ export type ParsedResults =
     }
   | { ok: false; error: string };
 
+/**
+ * Why a file of `bytes` is not read as results, or undefined: checked on its size (stat,
+ * File.size) before any of it is read.
+ */
+export function resultsFileSizeProblem(bytes: number): string | undefined {
+  if (bytes <= MAX_RESULTS_FILE_BYTES) return undefined;
+  const size = (value: number) =>
+    value >= 1e9 ? `${Math.floor(value / 1e8) / 10} GB` : `${Math.floor(value / 1e5) / 10} MB`;
+  return `This file is ${size(bytes)}, larger than any EMC Lab results file (at most ${size(MAX_RESULTS_FILE_BYTES)}); it was not read.`;
+}
+
 export function parseResultsFile(contents: string): ParsedResults {
-  if (contents.length > MAX_FILE_CHARS) {
-    return { ok: false, error: 'This file is larger than any EMC Lab results file (50 MB).' };
-  }
+  // A string's length counts UTF-16 units: at most its UTF-8 bytes.
+  const tooLarge = resultsFileSizeProblem(contents.length);
+  if (tooLarge) return { ok: false, error: tooLarge };
   let json: unknown;
   try {
     json = JSON.parse(contents);
@@ -97,6 +109,13 @@ export function parseResultsDocument(json: unknown): ParsedResults {
       error: `These results were written by a newer EMC Lab (results version ${version}; this one reads up to ${RESULTS_VERSION}). Update EMC Lab to open them.`,
     };
   }
+  // The probes are counted before they are checked one by one: against every results file,
+  // and against what the file's own experiment can train.
+  const check = readSpec((json as { spec?: unknown }).spec);
+  const probes = (json as { probes?: unknown }).probes;
+  const tooMany =
+    Array.isArray(probes) && probeCountLimit(probes.length, check.ok ? check.spec : undefined);
+  if (tooMany) return { ok: false, error: `This results file ${tooMany}.` };
   const parsed =
     version === 1 ? documentV1Schema.safeParse(json) : documentV2Schema.safeParse(json);
   if (!parsed.success) {
@@ -107,7 +126,6 @@ export function parseResultsDocument(json: unknown): ParsedResults {
       error: `This results file is damaged: ${where}: ${issue?.message ?? 'invalid'}.`,
     };
   }
-  const check = readSpec(parsed.data.spec);
   if (!check.ok && check.unreadable) {
     return { ok: false, error: `This results file cannot be read: ${check.errors[0]}.` };
   }

@@ -1,11 +1,23 @@
-import { parseResultsFile } from '../share/resultsFile.ts';
+import { parseResultsFile, resultsFileSizeProblem } from '../share/resultsFile.ts';
 import { useConfigStore } from './configStore.ts';
 import { pushMigrationNotes, useNoticeStore } from './noticeStore.ts';
 import type { SavedRun } from './persistence.ts';
 import { useRunStore } from './runStore.ts';
 
+/** Opens a results file the person chose: one too large is refused on its size, unread. */
+export async function importResultsFile(
+  file: Pick<File, 'name' | 'size' | 'text'>,
+): Promise<boolean> {
+  const tooLarge = resultsFileSizeProblem(file.size);
+  if (tooLarge) {
+    useNoticeStore.getState().push('error', `${file.name}: ${tooLarge}`);
+    return false;
+  }
+  return openResultsFile(file.name, await file.text());
+}
+
 /**
- * Opens a results file: its experiment in the form, its results in the charts, and what
+ * Opens a results file's text: its experiment in the form, its results in the charts, and what
  * reading an older file reinterpreted in a notice. False when the file was refused (said in
  * an error notice).
  */

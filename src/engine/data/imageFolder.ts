@@ -1,8 +1,8 @@
-import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { MAX_POOL_SIZE } from '../experiment/index.ts';
 import { sha256Hex } from './hash.ts';
-import { checkPngData, type ImageHeader, isPng, readImageHeader } from './imageHeaders.ts';
+import { type ImageHeader, isPng, readImageHeader } from './imageHeaders.ts';
+import { type Bitmap, decodePng } from './png.ts';
 import { type ImageEntry, isImagePath, type Read } from './zip.ts';
 
 export { type ImageEntry, type Read, readZip } from './zip.ts';
@@ -120,14 +120,6 @@ function canonicalBytes(images: { path: string; bytes: Uint8Array }[]): Uint8Arr
   return out;
 }
 
-interface Bitmap {
-  width: number;
-  height: number;
-  /** 1 (gray) or 3 (RGB) channels, 8 bits each. */
-  channels: 1 | 3;
-  data: Uint8Array;
-}
-
 /** Decodes one PNG or JPEG to 8-bit gray or RGB (alpha is dropped), or names the problem. */
 export function decodeImage(path: string, bytes: Uint8Array): Read<Bitmap> {
   const fail = (why: string) => ({ ok: false as const, error: `${path} ${why}` });
@@ -136,18 +128,9 @@ export function decodeImage(path: string, bytes: Uint8Array): Read<Bitmap> {
   if (!header.ok) return fail(header.why);
   try {
     if (isPng(bytes)) {
-      const excess = checkPngData(bytes);
-      if (excess) return fail(excess);
+      // Its pixel data inflated once, bounded by its header, straight into rows.
       const png = decodePng(bytes);
-      let data = png.data;
-      let channels = png.channels;
-      if (png.palette) {
-        data = convertIndexedToRgb(png);
-        channels = png.palette[0]?.length ?? 3;
-      }
-      const eight =
-        data instanceof Uint16Array ? Uint8Array.from(data, (v) => v >> 8) : Uint8Array.from(data);
-      return { ok: true, value: dropAlpha(png.width, png.height, channels, eight) };
+      return png.ok ? png : fail(png.why);
     }
     const jpeg = decodeJpeg(bytes, {
       useTArray: true,
@@ -171,16 +154,6 @@ export function decodeImage(path: string, bytes: Uint8Array): Read<Bitmap> {
         : `could not be decoded: ${message}.`,
     );
   }
-}
-
-function dropAlpha(width: number, height: number, channels: number, data: Uint8Array): Bitmap {
-  if (channels === 1 || channels === 3) return { width, height, channels, data };
-  const keep = channels === 2 ? 1 : 3;
-  const out = new Uint8Array(width * height * keep);
-  for (let p = 0; p < width * height; p++) {
-    for (let c = 0; c < keep; c++) out[p * keep + c] = data[p * channels + c] as number;
-  }
-  return { width, height, channels: keep, data: out };
 }
 
 const PROGRESS_EVERY_IMAGES = 50;

@@ -4,7 +4,7 @@ import type { ExperimentSpec } from '../../engine/experiment/index.ts';
 import { pointsCsv, probesCsv } from '../../share/csv.ts';
 import { encodeLink } from '../../share/linkCodec.ts';
 import { useNoticeStore } from '../../state/noticeStore.ts';
-import { openResultsFile } from '../../state/openResults.ts';
+import { importResultsFile } from '../../state/openResults.ts';
 import { useLiveResults } from '../../state/useLiveResults.ts';
 import { chartSvg, download, slug, svgToPng } from '../results/download.ts';
 
@@ -69,7 +69,7 @@ export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
 
   const importFile = async (file: File | undefined) => {
     if (!file) return;
-    openResultsFile(file.name, await file.text());
+    await importResultsFile(file);
   };
 
   return (
