@@ -69,7 +69,8 @@ describe('the lab’s worker pool, merged', () => {
       interleaved(await workerMessages(workers), merge);
       expect(merge.allEnded).toBe(true);
       const end = merge.end();
-      if (end.kind !== 'generalize') throw new Error(`expected the generalization, got ${end.kind}`);
+      if (end.kind !== 'generalize')
+        throw new Error(`expected the generalization, got ${end.kind}`);
       // The pool's last worker measures it on the merged sweep, as one worker would have.
       const results = await measureGeneralization(end.results);
       expect(science(results)).toEqual(science(single));
@@ -106,15 +107,17 @@ describe('the lab’s worker pool, merged', () => {
     const ended = stopped.at(-1) as Extract<WorkerMessage, { kind: 'engine' }>;
     const full = (ended.event as Extract<EngineEvent, { kind: 'run-finished' }>).results;
     const early = full.probes.slice(0, 2);
-    const cancelled: ExperimentResults = { ...full, status: 'cancelled', points: [], probes: early };
+    const cancelled: ExperimentResults = {
+      ...full,
+      status: 'cancelled',
+      points: [],
+      probes: early,
+    };
     const merge = new PoolMerge(spec, 2);
     interleaved(
       [
         perWorker[0] as WorkerMessage[],
-        [
-          ...kept,
-          { kind: 'engine', event: { kind: 'run-finished', results: cancelled } },
-        ],
+        [...kept, { kind: 'engine', event: { kind: 'run-finished', results: cancelled } }],
       ],
       merge,
     );

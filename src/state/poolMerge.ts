@@ -28,6 +28,7 @@ export class PoolMerge {
   private readonly partials: PointResult[] = [];
   private readonly probes: ProbeRecord[] = [];
   private readonly ended = new Map<number, ExperimentResults>();
+  private readonly skipped = new Set<number>();
   private readonly pointsStarted = new Set<number>();
   private runStarted = false;
   private backendSeen = false;
@@ -42,9 +43,14 @@ export class PoolMerge {
     return messages.flatMap((message) => this.receiveOne(worker, message));
   }
 
-  /** Whether every worker has sent its shard's results. */
+  /** Worker `worker` will send no results (the run stopped before it started). */
+  skip(worker: number): void {
+    this.skipped.add(worker);
+  }
+
+  /** Whether every worker has sent its shard's results, or was skipped. */
   get allEnded(): boolean {
-    return this.ended.size === this.workers;
+    return this.ended.size + this.skipped.size === this.workers;
   }
 
   /** Once every worker has ended: the merged results, or the generalization still to measure. */
@@ -52,7 +58,8 @@ export class PoolMerge {
     const parts = [...this.ended.entries()]
       .sort(([a], [b]) => a - b)
       .map(([worker, results]) => ({ name: `worker ${worker + 1}`, results }));
-    const unfinished = parts.some(({ results }) => results.status !== 'complete');
+    const unfinished =
+      this.skipped.size > 0 || parts.some(({ results }) => results.status !== 'complete');
     const merged = mergeShards(parts, { unfinished });
     if (!merged.ok) return { kind: 'failed', message: merged.error };
     const { results } = merged;
