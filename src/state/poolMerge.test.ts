@@ -4,6 +4,7 @@ import { measureGeneralization, runExperiment } from '../engine/run.ts';
 import { specFixture } from '../engine/testFixtures.ts';
 import type { WorkerMessage } from '../worker/protocol.ts';
 import { PoolMerge } from './poolMerge.ts';
+import { shardMessages } from './testWorkers.ts';
 
 /** Two MLP widths × two seeds on random labels, with a test split: four independent jobs. */
 const spec = specFixture({
@@ -26,25 +27,6 @@ function science(results: ExperimentResults) {
 
 const withoutClock = ({ wallMs: _, ...point }: PointResult) => point;
 
-/** Each worker's messages: its shard of the sweep, trained here, as the worker posts them. */
-async function workerMessages(workers: number): Promise<WorkerMessage[][]> {
-  return Promise.all(
-    Array.from({ length: workers }, async (_, i) => {
-      const messages: WorkerMessage[] = [
-        {
-          kind: 'backend',
-          info: { name: 'cpu', floatPrecision: 32, skipped: [], crossOriginIsolated: false },
-        },
-      ];
-      await runExperiment(spec, {
-        shard: { index: i + 1, count: workers },
-        onEvent: (event) => messages.push({ kind: 'engine', event }),
-      });
-      return messages;
-    }),
-  );
-}
-
 /** The workers' messages as the page receives them: interleaved, a few at a time from each. */
 function interleaved(perWorker: WorkerMessage[][], merge: PoolMerge): WorkerMessage[] {
   const out: WorkerMessage[] = [];
@@ -66,7 +48,7 @@ describe('the lab’s worker pool, merged', () => {
     async (workers) => {
       const single = await runExperiment(spec);
       const merge = new PoolMerge(spec, workers);
-      interleaved(await workerMessages(workers), merge);
+      interleaved(await shardMessages(spec, workers), merge);
       expect(merge.allEnded).toBe(true);
       const end = merge.end();
       if (end.kind !== 'generalize')
@@ -81,7 +63,7 @@ describe('the lab’s worker pool, merged', () => {
   it('passes on one run start, one backend, every probe, and each point once all its seeds are in', async () => {
     const single = await runExperiment(spec);
     const merge = new PoolMerge(spec, 2);
-    const out = interleaved(await workerMessages(2), merge);
+    const out = interleaved(await shardMessages(spec, 2), merge);
     expect(out.filter((m) => m.kind === 'backend')).toHaveLength(1);
     const passed = events(out);
     expect(passed.filter((e) => e.kind === 'run-started')).toHaveLength(1);
@@ -98,7 +80,7 @@ describe('the lab’s worker pool, merged', () => {
   });
 
   it('a stopped pool ends cancelled with every probe its workers finished, and no generalization', async () => {
-    const perWorker = await workerMessages(2);
+    const perWorker = await shardMessages(spec, 2);
     // Worker 2 was stopped after its first probes: its run ended cancelled, its points unfinished.
     const stopped = perWorker[1] as WorkerMessage[];
     const kept = stopped.filter(
@@ -132,7 +114,7 @@ describe('the lab’s worker pool, merged', () => {
   });
 
   it('waits for every worker before it ends', async () => {
-    const perWorker = await workerMessages(2);
+    const perWorker = await shardMessages(spec, 2);
     const merge = new PoolMerge(spec, 2);
     merge.receive(0, perWorker[0] as WorkerMessage[]);
     expect(merge.allEnded).toBe(false);

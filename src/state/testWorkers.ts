@@ -1,4 +1,6 @@
 // Fakes for the worker client's and the pool's unit tests: workers and timers the test drives.
+import type { ExperimentSpec } from '../engine/index.ts';
+import { runExperiment } from '../engine/run.ts';
 import type { WorkerCommand, WorkerMessage } from '../worker/protocol.ts';
 import type { Clock, WorkerLike } from './workerClient.ts';
 
@@ -47,4 +49,26 @@ export class ManualClock implements Clock {
       }
     }
   }
+}
+
+/** Each worker's messages: its shard of the sweep, trained here, as the worker posts them. */
+export async function shardMessages(
+  spec: ExperimentSpec,
+  workers: number,
+): Promise<WorkerMessage[][]> {
+  return Promise.all(
+    Array.from({ length: workers }, async (_, i) => {
+      const messages: WorkerMessage[] = [
+        {
+          kind: 'backend',
+          info: { name: 'cpu', floatPrecision: 32, skipped: [], crossOriginIsolated: false },
+        },
+      ];
+      await runExperiment(spec, {
+        shard: { index: i + 1, count: workers },
+        onEvent: (event) => messages.push({ kind: 'engine', event }),
+      });
+      return messages;
+    }),
+  );
 }

@@ -55,6 +55,8 @@ export class TrainingPool {
   private paused = false;
   private terminatedMessage: string | undefined;
   private stopping = false;
+  /** The backend the first worker chose: the generalization's worker starts on it too. */
+  private backend: BackendName | undefined;
   private failed = false;
   /** What the last worker (the generalization) needs too: the user's data, say. */
   private options: StartOptions = {};
@@ -79,6 +81,7 @@ export class TrainingPool {
     this.paused = false;
     this.stopping = false;
     this.failed = false;
+    this.backend = undefined;
     this.terminatedMessage = undefined;
     this.options = { userData: options.userData };
     this.run.begin(spec, runId, workers);
@@ -94,12 +97,14 @@ export class TrainingPool {
         // Auto chose a GPU: one worker has it to itself, running the whole sweep.
         this.abandonAll();
         this.merge = undefined;
-        this.launch(generation, 0, this.directSink(generation, info), spec, info.name, {
+        const alone = this.generation;
+        this.launch(alone, 0, this.directSink(alone, info), spec, info.name, {
           ...startOptions,
           remembered: undefined,
         });
         return false;
       }
+      this.backend = info.name;
       for (let worker = 1; worker < workers; worker++) {
         if (this.stopping) {
           this.states[worker] = 'ended';
@@ -279,7 +284,7 @@ export class TrainingPool {
       this.finish({ ...end.results, status: 'cancelled' }, now);
     } else {
       const { spec } = end.results;
-      const backend = end.results.environment.backend as BackendName;
+      const backend = this.backend ?? (end.results.environment.backend as BackendName);
       this.clients = [];
       this.states = [];
       this.launch(generation, 0, this.directSink(generation, undefined, true), spec, backend, {
