@@ -184,9 +184,7 @@ export function mergePoint(
     verified: seeds.every((s) => s.verified),
     seeds,
     nonMonotone: findNonMonotone(pointProbes(spec, pointIndex, probes)),
-    wallMs: partials
-      .filter((p) => p.index === pointIndex)
-      .reduce((sum, p) => sum + p.wallMs, 0),
+    wallMs: partials.filter((p) => p.index === pointIndex).reduce((sum, p) => sum + p.wallMs, 0),
     generalization: null,
   };
 }
