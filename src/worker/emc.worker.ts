@@ -72,6 +72,9 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
   let failure: unknown;
   try {
     tf.enableProdMode();
+    // One of a pool's workers: the pool is the parallelism. A WASM thread pool in each (tfjs
+    // starts 8 workers for one, its size half the cores) would only oversubscribe the cores.
+    if (command.shard || command.measured) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     const backend = await startBackend(command.backend, command.spec, command.remembered);
     post({ kind: 'backend', info: backend });
     device = watchGpuDevice((message) => {
