@@ -6,6 +6,7 @@ import {
   type ExperimentSpec,
   formatBytes,
   mergeShards,
+  parallelJobs,
   specMemory,
 } from '../engine/index.ts';
 import type { NodeBackend } from './backendSelection.ts';
@@ -39,16 +40,16 @@ export function threadsFor(
   explicit: boolean,
   freeBytes = freemem(),
 ): { threads: number; note?: string } {
+  const { count: threads, chained } = parallelJobs(spec, jobs);
   if (jobs <= 1) return { threads: 1 };
   const withNote = (threads: number, why: string) =>
     explicit ? { threads, note: `--jobs ${jobs}: ${why}` } : { threads };
-  if (spec.search.warmStart && spec.sweep.widths.length > 1) {
+  if (chained) {
     return withNote(
       1,
       'this sweep warm-starts each width at the previous width\'s EMC (search.warmStart, true by default), so its jobs are not independent; running them in one thread (set "warmStart": false in its search section to run them in parallel)',
     );
   }
-  const threads = Math.min(jobs, spec.sweep.widths.length * spec.search.seeds);
   const perThread = specMemory(spec).total;
   const fit = Math.max(1, Math.floor(freeBytes / perThread));
   if (fit >= threads) return { threads };

@@ -24,8 +24,12 @@ export {
 export { measureGeneralization, type RunOptions, runExperiment } from './run.ts';
 export {
   firstDifference,
+  mergePoint,
   mergeShards,
   type MergeResult,
+  parallelJobs,
+  pointProbes,
+  shardOfJob,
   type ShardId,
   shardingProblem,
 } from './shards.ts';

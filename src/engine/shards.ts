@@ -120,44 +120,17 @@ export function mergeShards(
   const spec = first.results.spec;
   const points: PointResult[] = [];
   const probes: ProbeRecord[] = [];
+  const allProbes = parts.flatMap(({ results }) => results.probes);
   for (const [pointIndex] of spec.sweep.widths.entries()) {
-    const parts_ = parts.flatMap(({ results }) =>
+    const partials = parts.flatMap(({ results }) =>
       results.points.filter((p) => p.index === pointIndex),
     );
-    const seeds: SeedResult[] = parts_
-      .flatMap((p) => p.seeds)
-      .sort((a, b) => a.seedIndex - b.seedIndex);
-    const seedProbes = (seedIndex: number) =>
-      parts.flatMap(({ results }) =>
-        results.probes.filter((p) => p.pointIndex === pointIndex && p.seedIndex === seedIndex),
-      );
-    if (seeds.length !== spec.search.seeds || seeds.some((s, i) => s.seedIndex !== i)) {
-      if (!unfinished)
-        return fail(`the parts do not hold every seed of point ${pointIndex + 1} exactly once`);
-      // A point some seed of which had not finished: its finished probes, in seed order.
-      for (let seedIndex = 0; seedIndex < spec.search.seeds; seedIndex++) {
-        probes.push(...seedProbes(seedIndex));
-      }
-      continue;
-    }
-    const pointProbes = seeds.flatMap((s) => seedProbes(s.seedIndex));
-    probes.push(...pointProbes);
-    const model = parts_[0] as PointResult;
-    const emcs = seeds.map((s) => s.emc);
-    points.push({
-      index: pointIndex,
-      width: model.width,
-      model: model.model,
-      parameterCount: model.parameterCount,
-      emcMean: mean(emcs),
-      emcStd: sampleStd(emcs),
-      budgetLimited: seeds.some((s) => s.budgetLimited),
-      verified: seeds.every((s) => s.verified),
-      seeds,
-      nonMonotone: findNonMonotone(pointProbes),
-      wallMs: parts_.reduce((sum, p) => sum + p.wallMs, 0),
-      generalization: null,
-    });
+    const point = mergePoint(spec, pointIndex, partials, allProbes);
+    if (!point && !unfinished)
+      return fail(`the parts do not hold every seed of point ${pointIndex + 1} exactly once`);
+    // A point some seed of which had not finished keeps its finished probes, in seed order.
+    probes.push(...pointProbes(spec, pointIndex, allProbes));
+    if (point) points.push(point);
   }
   const times = parts.map(({ results }) => results);
   const backends = [...new Set(times.map((r) => r.environment.backend))];
@@ -177,6 +150,68 @@ export function mergeShards(
       probes,
     }),
   };
+}
+
+/**
+ * One point of a sweep whose seeds were searched apart (shards, or the lab's workers), as
+ * one process would have reported it: `partials` are the points each part reported (their
+ * seeds only), `probes` every probe the parts finished. Undefined until every seed of the
+ * point is there exactly once.
+ */
+export function mergePoint(
+  spec: Pick<ExperimentSpec, 'search'>,
+  pointIndex: number,
+  partials: readonly PointResult[],
+  probes: readonly ProbeRecord[],
+): PointResult | undefined {
+  const seeds: SeedResult[] = partials
+    .filter((p) => p.index === pointIndex)
+    .flatMap((p) => p.seeds)
+    .sort((a, b) => a.seedIndex - b.seedIndex);
+  if (seeds.length !== spec.search.seeds || seeds.some((s, i) => s.seedIndex !== i)) {
+    return undefined;
+  }
+  const model = partials.find((p) => p.index === pointIndex) as PointResult;
+  const emcs = seeds.map((s) => s.emc);
+  return {
+    index: pointIndex,
+    width: model.width,
+    model: model.model,
+    parameterCount: model.parameterCount,
+    emcMean: mean(emcs),
+    emcStd: sampleStd(emcs),
+    budgetLimited: seeds.some((s) => s.budgetLimited),
+    verified: seeds.every((s) => s.verified),
+    seeds,
+    nonMonotone: findNonMonotone(pointProbes(spec, pointIndex, probes)),
+    wallMs: partials.filter((p) => p.index === pointIndex).reduce((sum, p) => sum + p.wallMs, 0),
+    generalization: null,
+  };
+}
+
+/** The probes of one point in the order one process trains them: seed by seed. */
+export function pointProbes(
+  spec: Pick<ExperimentSpec, 'search'>,
+  pointIndex: number,
+  probes: readonly ProbeRecord[],
+): ProbeRecord[] {
+  return Array.from({ length: spec.search.seeds }, (_, seedIndex) =>
+    probes.filter((p) => p.pointIndex === pointIndex && p.seedIndex === seedIndex),
+  ).flat();
+}
+
+/**
+ * How many of a sweep's (width, seed) jobs can train at once with `wanted` workers: no more
+ * than it has jobs, and one when they are not independent (a warm-started sweep of several
+ * widths starts each at the mean EMC over seeds of the width before).
+ */
+export function parallelJobs(
+  spec: Pick<ExperimentSpec, 'search' | 'sweep'>,
+  wanted: number,
+): { count: number; chained: boolean } {
+  const chained = spec.search.warmStart && spec.sweep.widths.length > 1;
+  if (wanted <= 1 || chained) return { count: 1, chained };
+  return { count: Math.min(wanted, spec.sweep.widths.length * spec.search.seeds), chained };
 }
 
 /** The dotted path of the first leaf where two JSON values differ (key order aside), or undefined. */
