@@ -1,22 +1,27 @@
-import { parseResultsFile } from '../share/resultsFile.ts';
+import { parseResultsOrComparison } from '../share/comparisonFile.ts';
+import { useCompareStore } from './compareStore.ts';
 import { useConfigStore } from './configStore.ts';
 import { pushMigrationNotes, useNoticeStore } from './noticeStore.ts';
 import type { SavedRun } from './persistence.ts';
 import { useRunStore } from './runStore.ts';
 
 /**
- * Opens a results file: its experiment in the form, its results in the charts, and what
+ * Opens a results file (or a comparison file: every run on the chart, the last as current):
+ * its experiment in the form, its results in the charts, and what
  * reading an older file reinterpreted in a notice. False when the file was refused (said in
  * an error notice).
  */
 export function openResultsFile(name: string, text: string): boolean {
   const { push } = useNoticeStore.getState();
-  const parsed = parseResultsFile(text);
+  const parsed = parseResultsOrComparison(text);
   if (!parsed.ok) {
     push('error', `${name}: ${parsed.error}`);
     return false;
   }
   useConfigStore.getState().loadSpec(parsed.results.spec);
+  if (parsed.comparison) {
+    useCompareStore.getState().show(parsed.comparison.title, parsed.comparison.runs);
+  }
   useRunStore.getState().showResults(parsed.results, 'file');
   push('info', `Showing results from ${name}.`);
   pushMigrationNotes(name, parsed.migrationNotes);

@@ -76,13 +76,19 @@ export function EmcChart() {
   const seedMarks = seedMarksOf(data);
   const hidden = points.length - data.length;
   const labels = useComparisonLabels();
-  const overlays = pinned.map((run, index) => ({
+  const allOverlays = pinned.map((run, index) => ({
     id: run.id,
     name: labels.pinned[index] ?? `run ${index + 1}`,
     color: PALETTE[index % PALETTE.length] as string,
     data: run.results.points.filter((p) => p.emcMean > 0).map((p) => toDatum(p, run.results.spec)),
   }));
-  const currentName = labels.current !== undefined ? `current (${labels.current})` : 'EMC';
+  // A pinned current run (a preset's last variant) is drawn once: as the current series,
+  // under its pin's name and colour.
+  const currentPin = allOverlays[labels.currentPin];
+  const overlays = allOverlays.filter((overlay) => overlay !== currentPin);
+  const currentName =
+    currentPin?.name ?? (labels.current !== undefined ? `current (${labels.current})` : 'EMC');
+  const currentColor = currentPin?.color ?? CURRENT;
   const anyLimited =
     limited.length > 0 || overlays.some((o) => o.data.some((d) => d.budgetLimited));
   const anyUnverified =
@@ -114,6 +120,7 @@ export function EmcChart() {
       data-testid="emc-chart"
       data-points={points.length}
       data-series={overlays.length + (points.length > 0 ? 1 : 0)}
+      tabIndex={-1}
       data-budget-limited-points={limited.length}
       data-unverified-points={unverified.length}
       data-seed-marks={seedMarks.length}
@@ -172,32 +179,34 @@ export function EmcChart() {
             <Scatter
               name={SEED_LABEL}
               data={seedMarks}
-              fill={CURRENT}
+              fill={currentColor}
               legendType="circle"
               isAnimationActive={false}
-              shape={(props: MarkerProps) => <SeedMark {...props} color={CURRENT} />}
+              shape={(props: MarkerProps) => <SeedMark {...props} color={currentColor} />}
             />
           )}
           <Scatter
             name={currentName}
             data={measured}
-            fill={CURRENT}
+            fill={currentColor}
             isAnimationActive={false}
-            shape={(props: MarkerProps) => <EmcDot {...props} color={CURRENT} />}
+            shape={(props: MarkerProps) => <EmcDot {...props} color={currentColor} />}
           >
-            <ErrorBar dataKey="error" direction="y" width={6} stroke={CURRENT} />
+            <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
           </Scatter>
           {anyLimited && (
             // A series of its own, so the legend explains the triangles (pinned runs' too).
             <Scatter
               name={BUDGET_LIMITED_LABEL}
               data={limited}
-              fill={CURRENT}
+              fill={currentColor}
               legendType="triangle"
               isAnimationActive={false}
-              shape={(props: MarkerProps) => <BudgetLimitedMarker {...props} color={CURRENT} />}
+              shape={(props: MarkerProps) => (
+                <BudgetLimitedMarker {...props} color={currentColor} />
+              )}
             >
-              <ErrorBar dataKey="error" direction="y" width={6} stroke={CURRENT} />
+              <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
             </Scatter>
           )}
           {anyUnverified && (
@@ -205,12 +214,12 @@ export function EmcChart() {
             <Scatter
               name={UNVERIFIED_LABEL}
               data={unverified}
-              fill={CURRENT}
+              fill={currentColor}
               legendType="diamond"
               isAnimationActive={false}
-              shape={(props: MarkerProps) => <UnverifiedMarker {...props} color={CURRENT} />}
+              shape={(props: MarkerProps) => <UnverifiedMarker {...props} color={currentColor} />}
             >
-              <ErrorBar dataKey="error" direction="y" width={6} stroke={CURRENT} />
+              <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
             </Scatter>
           )}
         </ScatterChart>
