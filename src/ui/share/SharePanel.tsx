@@ -141,6 +141,7 @@ export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
         aria-label="Share link"
         data-testid="share-link"
         data-embedded={link?.embedded ?? ''}
+        data-compared-runs={link?.comparedRuns ?? 0}
         onFocus={(event) => event.target.select()}
       />
       {(message || link?.note) && (
