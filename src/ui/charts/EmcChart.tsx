@@ -10,8 +10,9 @@ import {
   YAxis,
 } from 'recharts';
 import type { ExperimentSpec, PointResult } from '../../engine/index.ts';
-import type { ModelShape } from '../../engine/experiment/modelShapes.ts';
+import { type ModelShape, parameterCount } from '../../engine/experiment/modelShapes.ts';
 import { useCompareStore } from '../../state/compareStore.ts';
+import { useFormCheck } from '../../state/configStore.ts';
 import { useRunStore } from '../../state/runStore.ts';
 import { useComparisonLabels } from '../../state/useComparisonLabels.ts';
 import {
@@ -94,12 +95,15 @@ export function EmcChart() {
   const anyUnverified =
     unverified.length > 0 ||
     overlays.some((o) => o.data.some((d) => d.unverified && !d.budgetLimited));
+  const formSpec = useFormCheck().check;
   const params = [
     ...(planned.length > 0
       ? planned.map((p) => p.parameterCount)
       : pinned.length
         ? []
-        : [10, 1000]),
+        : formSpec.ok
+          ? sweepParameterCounts(formSpec.spec)
+          : [10, 1000]),
     ...overlays.flatMap((o) => o.data.map((d) => d.params)),
   ];
   const xMin = Math.min(...params) / 1.5;
@@ -250,6 +254,14 @@ export function EmcChart() {
       )}
     </figure>
   );
+}
+
+/**
+ * The parameter counts the form's sweep will train: an empty chart's axes span them, so the
+ * chart shows where the points will land before the first one does.
+ */
+export function sweepParameterCounts(spec: ExperimentSpec): number[] {
+  return spec.sweep.widths.map((width) => parameterCount(shapeOf(spec, width)));
 }
 
 export function toDatum(point: PointResult, spec?: ExperimentSpec): EmcDatum {
