@@ -47,6 +47,19 @@ export function App() {
     loadPreset(lessonPreset(LESSON[0] as LessonStep));
   };
   const missingData = useMissingUserData(validSpec);
+  // The model the form describes, redrawn as it changes (its first sweep width): above the
+  // form, on the first screen at a readable size; under the summary in projector mode.
+  const diagram = diagramSpec && (
+    <ModelDiagramView
+      shape={shapeOf(diagramSpec, diagramSpec.sweep.widths[0] ?? 1)}
+      compact={large}
+      note={
+        diagramSpec.sweep.widths.length > 1
+          ? `First of ${diagramSpec.sweep.widths.length} widths: `
+          : ''
+      }
+    />
+  );
 
   return (
     <div className={`app${large ? ' projector' : ''}`}>
@@ -76,6 +89,7 @@ export function App() {
       <InterruptedBanner />
       <div className="layout">
         <aside>
+          {!large && diagram}
           {large ? (
             // Projector mode shows the science first: the form folds into one line that
             // says what runs, and opens on demand.
@@ -90,18 +104,7 @@ export function App() {
           ) : (
             <ExperimentForm formCheck={formCheck} disabled={running} />
           )}
-          {diagramSpec && (
-            // The model the form describes, redrawn as it changes (its first sweep width).
-            <ModelDiagramView
-              shape={shapeOf(diagramSpec, diagramSpec.sweep.widths[0] ?? 1)}
-              compact={large}
-              note={
-                diagramSpec.sweep.widths.length > 1
-                  ? `First of ${diagramSpec.sweep.widths.length} widths: `
-                  : ''
-              }
-            />
-          )}
+          {large && diagram}
         </aside>
         <main>
           <LessonPanel busy={running} />
@@ -111,12 +114,12 @@ export function App() {
             problems={problems}
             blocked={missingData}
           />
-          <SharePanel spec={validSpec} />
           <div className="charts">
             <EmcChart />
             <ProbeChart />
             <SearchTrace />
           </div>
+          <SharePanel spec={validSpec} />
           <FitTransitionView />
           <PinnedRuns />
           <ResultsTable />

@@ -132,102 +132,104 @@ export function EmcChart() {
       <figcaption>
         EMC vs parameter count <TableLink />
       </figcaption>
-      <ResponsiveContainer width="100%" height={300}>
-        <ScatterChart margin={{ top: 10, right: 20, bottom: 20, left: 10 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis
-            type="number"
-            dataKey="params"
-            name="parameters"
-            scale="log"
-            domain={[xMin, xMax]}
-            tickFormatter={compact}
-            label={{ value: 'parameters', position: 'insideBottom', offset: -10 }}
-            allowDataOverflow
-          />
-          <YAxis
-            type="number"
-            dataKey="emc"
-            name="EMC"
-            scale="log"
-            domain={[yMin, yMax]}
-            tickFormatter={compact}
-            label={{ value: 'EMC (samples)', angle: -90, position: 'insideLeft' }}
-            allowDataOverflow
-          />
-          <Tooltip content={<EmcTooltip />} />
-          <Legend verticalAlign="top" />
-          <Scatter
-            name="samples = parameters"
-            data={reference}
-            line={{ stroke: '#888', strokeDasharray: '6 4' }}
-            shape={() => <g />}
-            isAnimationActive={false}
-            legendType="plainline"
-          />
-          {overlays.map((overlay) => (
-            <Scatter
-              key={overlay.id}
-              name={overlay.name}
-              data={overlay.data}
-              fill={overlay.color}
-              line={{ stroke: overlay.color }}
-              shape={(props: MarkerProps) => <PinnedMarker {...props} color={overlay.color} />}
-              isAnimationActive={false}
-            >
-              <ErrorBar dataKey="error" direction="y" width={5} stroke={overlay.color} />
-            </Scatter>
-          ))}
-          {seedMarks.length > 0 && (
-            // Under the means: a hovered seed mark shows its point's tooltip.
-            <Scatter
-              name={SEED_LABEL}
-              data={seedMarks}
-              fill={currentColor}
-              legendType="circle"
-              isAnimationActive={false}
-              shape={(props: MarkerProps) => <SeedMark {...props} color={currentColor} />}
+      <div className="emc-plot">
+        <ResponsiveContainer width="100%" height="100%">
+          <ScatterChart margin={{ top: 10, right: 20, bottom: 20, left: 10 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              type="number"
+              dataKey="params"
+              name="parameters"
+              scale="log"
+              domain={[xMin, xMax]}
+              tickFormatter={compact}
+              label={{ value: 'parameters', position: 'insideBottom', offset: -10 }}
+              allowDataOverflow
             />
-          )}
-          <Scatter
-            name={currentName}
-            data={measured}
-            fill={currentColor}
-            isAnimationActive={false}
-            shape={(props: MarkerProps) => <EmcDot {...props} color={currentColor} />}
-          >
-            <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
-          </Scatter>
-          {anyLimited && (
-            // A series of its own, so the legend explains the triangles (pinned runs' too).
+            <YAxis
+              type="number"
+              dataKey="emc"
+              name="EMC"
+              scale="log"
+              domain={[yMin, yMax]}
+              tickFormatter={compact}
+              label={{ value: 'EMC (samples)', angle: -90, position: 'insideLeft' }}
+              allowDataOverflow
+            />
+            <Tooltip content={<EmcTooltip />} />
+            <Legend verticalAlign="top" />
             <Scatter
-              name={BUDGET_LIMITED_LABEL}
-              data={limited}
-              fill={currentColor}
-              legendType="triangle"
+              name="samples = parameters"
+              data={reference}
+              line={{ stroke: '#888', strokeDasharray: '6 4' }}
+              shape={() => <g />}
               isAnimationActive={false}
-              shape={(props: MarkerProps) => (
-                <BudgetLimitedMarker {...props} color={currentColor} />
-              )}
+              legendType="plainline"
+            />
+            {overlays.map((overlay) => (
+              <Scatter
+                key={overlay.id}
+                name={overlay.name}
+                data={overlay.data}
+                fill={overlay.color}
+                line={{ stroke: overlay.color }}
+                shape={(props: MarkerProps) => <PinnedMarker {...props} color={overlay.color} />}
+                isAnimationActive={false}
+              >
+                <ErrorBar dataKey="error" direction="y" width={5} stroke={overlay.color} />
+              </Scatter>
+            ))}
+            {seedMarks.length > 0 && (
+              // Under the means: a hovered seed mark shows its point's tooltip.
+              <Scatter
+                name={SEED_LABEL}
+                data={seedMarks}
+                fill={currentColor}
+                legendType="circle"
+                isAnimationActive={false}
+                shape={(props: MarkerProps) => <SeedMark {...props} color={currentColor} />}
+              />
+            )}
+            <Scatter
+              name={currentName}
+              data={measured}
+              fill={currentColor}
+              isAnimationActive={false}
+              shape={(props: MarkerProps) => <EmcDot {...props} color={currentColor} />}
             >
               <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
             </Scatter>
-          )}
-          {anyUnverified && (
-            // Its own series too, so the legend explains the diamonds.
-            <Scatter
-              name={UNVERIFIED_LABEL}
-              data={unverified}
-              fill={currentColor}
-              legendType="diamond"
-              isAnimationActive={false}
-              shape={(props: MarkerProps) => <UnverifiedMarker {...props} color={currentColor} />}
-            >
-              <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
-            </Scatter>
-          )}
-        </ScatterChart>
-      </ResponsiveContainer>
+            {anyLimited && (
+              // A series of its own, so the legend explains the triangles (pinned runs' too).
+              <Scatter
+                name={BUDGET_LIMITED_LABEL}
+                data={limited}
+                fill={currentColor}
+                legendType="triangle"
+                isAnimationActive={false}
+                shape={(props: MarkerProps) => (
+                  <BudgetLimitedMarker {...props} color={currentColor} />
+                )}
+              >
+                <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
+              </Scatter>
+            )}
+            {anyUnverified && (
+              // Its own series too, so the legend explains the diamonds.
+              <Scatter
+                name={UNVERIFIED_LABEL}
+                data={unverified}
+                fill={currentColor}
+                legendType="diamond"
+                isAnimationActive={false}
+                shape={(props: MarkerProps) => <UnverifiedMarker {...props} color={currentColor} />}
+              >
+                <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
+              </Scatter>
+            )}
+          </ScatterChart>
+        </ResponsiveContainer>
+      </div>
       {anyLimited && (
         <p className="chart-note" data-testid="budget-limited-note">
           Hollow triangles are budget-limited points, lower bounds: the smallest N that did not fit

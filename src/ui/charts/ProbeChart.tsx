@@ -38,7 +38,7 @@ export function ProbeChart() {
             orientation="right"
             domain={[0, 1]}
             tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
-            label={{ value: 'train accuracy', angle: 90, position: 'insideRight', dy: -40 }}
+            label={{ value: 'accuracy', angle: 90, position: 'insideRight', dy: -30 }}
           />
           <Tooltip />
           <Legend verticalAlign="top" />
