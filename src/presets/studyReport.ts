@@ -1,6 +1,7 @@
 import type { ExperimentSpec } from '../engine/experiment/index.ts';
 import type { PointResult, SeedResult } from '../engine/results.ts';
-import { describeExperiment, formatCount, formatEmc } from '../share/verdicts.ts';
+import { describeExperiment, formatCount, formatEmc, isLowerBound } from '../share/verdicts.ts';
+import { PAPER_GAP_CORRELATION } from './studies.ts';
 import type { StudyOutcome } from './studyRun.ts';
 import { type BoundPoint, type ClaimVerdict, formatRatio } from './studyVerdict.ts';
 
@@ -81,7 +82,7 @@ export function studyReportMarkdown(outcome: StudyOutcome, context: ReportContex
       '| --- | --- | --- | --- | --- | --- |',
       ...v.results.points.map(
         (p) =>
-          `| ${p.width} | ${p.model} | ${formatCount(p.parameterCount)} | ${formatEmc(p)} | ${formatRatio(p.emcMean / p.parameterCount)} | ${p.seeds.map(seedText).join(', ')} |`,
+          `| ${p.width} | ${p.model} | ${formatCount(p.parameterCount)} | ${formatEmc(p)} | ${isLowerBound(p) ? '≥ ' : ''}${formatRatio(p.emcMean / p.parameterCount)} | ${p.seeds.map(seedText).join(', ')} |`,
       ),
       '',
     ]),
@@ -99,7 +100,7 @@ function verdictLines(verdict: ClaimVerdict): string[] {
   if (verdict.correlation) {
     const { r, rows, leftOut } = verdict.correlation;
     lines.push(
-      `Pearson's r = ${r === null ? 'undefined' : r.toFixed(2)} over ${rows} models (the paper: r < −0.8).`,
+      `Pearson's r = ${r === null ? 'undefined' : r.toFixed(2)} over ${rows} models (the paper: r < ${PAPER_GAP_CORRELATION}).`,
       ...leftOut.map(
         (row) => `- left out of r: ${row.model} (width ${row.width}): ${row.explanation}`,
       ),
@@ -135,7 +136,7 @@ function settingsLine(spec: ExperimentSpec): string {
   const { train, search, data } = spec;
   const batch = train.batchSize === 'full' ? 'full batch' : `batch ${train.batchSize}`;
   const test = data.testSize > 0 ? `, test split ${data.testSize}` : '';
-  return `${describeExperiment(spec)}${test}; ${train.optimizer}, ${batch}, step cap ${formatCount(train.maxSteps)}, patience ${train.patience} steps, minDelta ${train.minDelta}; ${search.seeds} seeds, precision ${search.precision}, verify ${search.verify ? 'on' : 'off'}`;
+  return `${describeExperiment(spec)}${test}; ${train.optimizer}, ${batch}, step cap ${formatCount(train.maxSteps)}, patience ${train.patience} steps, minDelta ${train.minDelta}; ${search.seeds} seed${search.seeds === 1 ? '' : 's'}, precision ${search.precision}, verify ${search.verify ? 'on' : 'off'}`;
 }
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

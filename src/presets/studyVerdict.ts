@@ -189,7 +189,7 @@ export function judgeMoreEfficient(
       : `${better.label}'s EMC per parameter is ${formatRatio(Math.exp(mean(logRatios)))}× ${worse.label}'s (geometric mean over the ${logRatios.length} pairs measured exactly on both sides).`;
   return {
     claim: { kind: 'more-efficient', better: better.label, worse: worse.label },
-    statement: `${better.label} fits more samples per parameter than ${worse.label}`,
+    statement: `more samples per parameter with ${better.label} than with ${worse.label}`,
     ...tally(outcomes),
     effect,
     bounds,
@@ -250,7 +250,7 @@ export function judgeGapCorrelation(
   let verdict: Verdict = 'inconclusive';
   let reason: string;
   if (rows < MIN_MODELS_IN_R || r === null) {
-    reason = `r needs at least ${MIN_MODELS_IN_R} models measured without a bound and with spread; ${rows} entered it.`;
+    reason = `Pearson's r needs at least ${MIN_MODELS_IN_R} models measured without a bound and with spread; ${rows} entered it.`;
   } else if (r < PAPER_GAP_CORRELATION) {
     verdict = 'reproduces';
     reason = `r = ${r.toFixed(2)} over ${rows} models, below the paper's ${PAPER_GAP_CORRELATION}.`;
