@@ -16,7 +16,12 @@
 //                                 times (best of each): ratios on a busy shared machine
 //   npm run bench -- --jobs       only emc-lab run --jobs 1 against --jobs 2 on a sweep of
 //                                 independent jobs; writes bench/jobs.md (a few minutes)
+//   npm run bench -- --studies [ID]
+//                                 only the studies (src/presets/studies.ts), or study ID:
+//                                 emc-lab study ID --out bench/studies/ID on every core, the
+//                                 reference reports (about an hour each; finding-5 far more)
 import { gotoWhenServed, startPreview } from './preview.ts';
+import { STUDIES } from '../src/presets/studies.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -69,6 +74,7 @@ const fidelityOnly = process.argv.includes('--fidelity');
 const yardstickOnly = process.argv.includes('--yardstick');
 const fusedOnly = process.argv.includes('--fused');
 const jobsOnly = process.argv.includes('--jobs');
+const studiesAt = process.argv.indexOf('--studies');
 const files = diskDatasetFiles();
 tuneWasmKernels();
 
@@ -775,15 +781,29 @@ async function fusedRun(): Promise<void> {
   writeFileSync(`${name}.md`, `${report}\n`);
 }
 
-(fidelityOnly
-  ? fidelity()
-  : yardstickOnly
-    ? yardstickOnlyRun()
-    : fusedOnly
-      ? fusedRun()
-      : jobsOnly
-        ? jobsOnlyRun()
-        : main()
+/** The reference study reports: each study run by the CLI into bench/studies/ID. */
+async function studiesRun(): Promise<void> {
+  const asked = process.argv[studiesAt + 1];
+  const ids = asked && !asked.startsWith('--') ? [asked] : STUDIES.map((study) => study.id);
+  for (const id of ids) {
+    const out = join('bench', 'studies', id);
+    execFileSync(process.execPath, ['bin/emc-lab.js', 'study', id, '--out', out], {
+      stdio: 'inherit',
+    });
+  }
+}
+
+(studiesAt >= 0
+  ? studiesRun()
+  : fidelityOnly
+    ? fidelity()
+    : yardstickOnly
+      ? yardstickOnlyRun()
+      : fusedOnly
+        ? fusedRun()
+        : jobsOnly
+          ? jobsOnlyRun()
+          : main()
 ).catch((error: unknown) => {
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);

@@ -24,6 +24,7 @@ import { ProgressLine } from './progress.ts';
 import { parseJobs, threadsFor, trainInJobs } from './jobs.ts';
 import { readResultsFile } from './resultsInput.ts';
 import { earlierShardProbes, parseShard, ShardCheckpoint } from './shards.ts';
+import { formatStudyList, runStudyCommand } from './study.ts';
 import { trainInThread, type TrainingOutcome } from './trainInThread.ts';
 import { type DataFileOptions, withUserData } from './userDataFile.ts';
 
@@ -40,6 +41,8 @@ const USAGE = `Usage:
                        [--jobs N] [--quiet]
   emc-lab merge PART.json... [--out RESULTS.json] [--backend …] [--quiet]
   emc-lab presets
+  emc-lab study
+  emc-lab study ID --out DIR [--jobs N] [--backend auto|wasm|cpu|webgpu] [--quiet] [--shrink]
   emc-lab validate SPEC.json
   emc-lab gap TRUE-RESULTS.json RANDOM-RESULTS.json
 
@@ -59,6 +62,14 @@ merge     joins every shard's partial results into the results one process would
           written (it trains the generalization probes when the spec has a test split).
 presets   lists the presets, one per line: id, finding and title, variants (K=label),
           separated by tabs.
+study     lists the studies, one per line: id, finding and title, variants (tab-separated).
+          With an ID, runs that study: per variant, each learning rate of its grid on a
+          tuning seed, then the best rate with every seed, each point verified; writes every
+          run's results JSON into DIR as it finishes, then DIR/report.md (settings, verdict
+          per claim, tables) and DIR/chart.svg. --jobs and --backend as for run. A study
+          takes about an hour on 2 cores (finding-5 many more: see its report's protocol).
+          --shrink runs it with tiny pools, one width, one seed and one learning rate in
+          seconds to minutes: a check that it runs, whose verdicts say nothing.
 validate  checks a spec and names every problem.
 gap       sets EMC(true labels) - EMC(random labels) beside the generalization gap for two
           runs of one sweep that differ only in their labels (the paper's finding 4). The
@@ -100,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   if (command === 'gap') return gap(specPath, extra[0]);
+  if (command === 'study') return study(specPath, values, argv);
   // A mistyped --out is refused before anything trains, not after.
   if (values.out !== undefined && (command === 'run' || command === 'merge')) {
     const problem = await outputProblem(values.out, { fileOnly: values.shard !== undefined });
@@ -235,12 +247,13 @@ function parseCli(argv: string[]) {
       variant: { type: 'string' },
       shard: { type: 'string' },
       jobs: { type: 'string' },
+      shrink: { type: 'boolean', default: false },
       'allow-outside-data': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const [command = 'help', specPath, ...extra] = positionals;
-  if (!['run', 'presets', 'validate', 'gap', 'merge', 'help'].includes(command)) {
+  if (!['run', 'presets', 'study', 'validate', 'gap', 'merge', 'help'].includes(command)) {
     throw new Error(`unknown command "${command}"`);
   }
   if (command === 'presets' && specPath !== undefined) {
@@ -248,8 +261,11 @@ function parseCli(argv: string[]) {
   }
   const extraAllowed = command === 'gap' ? 1 : command === 'merge' ? Infinity : 0;
   if (extra.length > extraAllowed) throw new Error(`unexpected argument "${extra[extraAllowed]}"`);
+  if (command !== 'study' && values.shrink)
+    throw new Error(`--shrink goes with study, not ${command}`);
   for (const option of ['shard', 'jobs'] as const) {
-    if (command !== 'run' && values[option] !== undefined) {
+    const allowed = option === 'jobs' && command === 'study';
+    if (command !== 'run' && !allowed && values[option] !== undefined) {
       throw new Error(`--${option} goes with run, not ${command}`);
     }
   }
@@ -444,6 +460,53 @@ async function gap(truePath: string | undefined, randomPath: string | undefined)
   const bounds = { true: lowerBoundsOf(trueRun), random: lowerBoundsOf(randomRun) };
   process.stdout.write(`${formatLabelGap(labelGapReport(trueRun, randomRun), bounds)}\n`);
   return EXIT_OK;
+}
+
+/** `emc-lab study` lists the studies; with an ID it runs one into --out DIR (study.ts). */
+async function study(
+  id: string | undefined,
+  values: { out?: string; backend: NodeBackend; quiet: boolean; jobs?: string; shrink: boolean },
+  argv: string[],
+): Promise<number> {
+  if (id === undefined) {
+    process.stdout.write(`${formatStudyList()}\n`);
+    return EXIT_OK;
+  }
+  if (!values.out) {
+    process.stderr.write(`emc-lab: study ${id} needs --out DIR: its report and results go there\n`);
+    return EXIT_INVALID;
+  }
+  let jobs = availableParallelism();
+  if (values.jobs !== undefined) {
+    const parsedJobs = parseJobs(values.jobs);
+    if (!parsedJobs.ok) {
+      process.stderr.write(`emc-lab: ${parsedJobs.error}\n`);
+      return EXIT_INVALID;
+    }
+    jobs = parsedJobs.value;
+  }
+  const options = { backend: values.backend, quiet: values.quiet };
+  const exit = await runStudyCommand({
+    id,
+    out: values.out,
+    shrink: values.shrink,
+    command: ['emc-lab', ...argv].join(' '),
+    note: (text) => process.stderr.write(`emc-lab: ${text}\n`),
+    train: async (spec) => {
+      const progress = new ProgressLine(process.stderr, values.quiet);
+      const { threads, note } = threadsFor(spec, jobs, values.jobs !== undefined);
+      if (note) progress.note(note);
+      const outcome =
+        threads > 1
+          ? await trainInThreads(spec, { ...options, threads }, undefined, progress)
+          : await trainOneThread(spec, options, undefined, progress);
+      progress.done();
+      return outcome;
+    },
+  });
+  return { ok: EXIT_OK, failed: EXIT_FAILED, invalid: EXIT_INVALID, interrupted: EXIT_INTERRUPTED }[
+    exit
+  ];
 }
 
 /** Joins shards' partial results; trains the generalization probes when there is a test split. */

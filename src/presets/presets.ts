@@ -25,7 +25,8 @@ export interface Preset {
   variants: Array<{ label: string; patch: DeepPartial<ExperimentSpecInput> }>;
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
+/** Sections of a spec, each partly given: what a variant patches. */
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
 
 const randomLabelsMlp: ExperimentSpecInput = {
   version: 3,
@@ -182,7 +183,10 @@ export const PRESETS: readonly Preset[] = [
 ];
 
 /** The spec one variant runs: the base with the variant's sections patched. */
-export function variantSpec(preset: Preset, index: number): ExperimentSpecInput {
+export function variantSpec(
+  preset: Pick<Preset, 'id' | 'base' | 'variants'>,
+  index: number,
+): ExperimentSpecInput {
   const variant = preset.variants[index];
   if (!variant) throw new Error(`Preset ${preset.id} has no variant ${index}`);
   const spec = structuredClone(preset.base) as unknown as Record<string, Record<string, unknown>>;
