@@ -36,7 +36,7 @@ export const ACTIVATIONS = [
   'sigmoid',
   'linear',
 ] as const;
-export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop', 'shampoo'] as const;
 export const DATA_SOURCES = [
   'gaussian',
   'mnist',
@@ -299,6 +299,13 @@ export const ADAMW_WEIGHT_DECAY = 0.01;
 
 export const trainSpecSchema = z
   .strictObject({
+    /**
+     * sgd, momentum (0.9), adam, adamw (Adam with decoupled weight decay), rmsprop, or
+     * shampoo: per weight matrix, left and right preconditioners from the accumulated
+     * gradient products, applied as inverse fourth roots refreshed every 10 steps (sides
+     * longer than 256 are left unpreconditioned), the step grafted onto AdaGrad's norm so the
+     * learning rate reads as AdaGrad's. Shampoo trains one probe at a time (search.parallel 1).
+     */
     optimizer: z.enum(OPTIMIZERS),
     learningRate: z.number().gt(0).max(10),
     /** Mini-batch size, or "full" for full-batch gradient descent (batch = N). */
@@ -398,6 +405,14 @@ export const experimentSpecSchema = z
       });
     }
     const { model, data } = spec;
+    if (spec.search.parallel > 1 && spec.train.optimizer === 'shampoo') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['search', 'parallel'],
+        message:
+          "Shampoo keeps each model's own preconditioners, so its probes train one at a time: set it to 1",
+      });
+    }
     if (spec.search.parallel > 1 && !canStack(model)) {
       ctx.addIssue({
         code: 'custom',

@@ -98,6 +98,13 @@ describe('readSpec', () => {
     expect(errorsOf(withField(path, value)).join('\n')).toContain(message);
   });
 
+  it('accepts Shampoo, training one probe at a time only', () => {
+    expect(parseSpec(withField('train.optimizer', 'shampoo')).train.optimizer).toBe('shampoo');
+    const parallel = withField('train.optimizer', 'shampoo');
+    (parallel.search as Record<string, unknown>).parallel = 2;
+    expect(errorsOf(parallel).join()).toContain('search.parallel: Shampoo keeps');
+  });
+
   it('refuses unknown fields, naming them', () => {
     expect(errorsOf(withField('train.dropout', 0.5))).toEqual(['train: unknown field "dropout"']);
     expect(errorsOf(withField('evil', '<script>'))).toEqual(['spec: unknown field "evil"']);

@@ -77,6 +77,16 @@ describe('fitProbe', () => {
     expect(outcome.saddle).toBe(false);
   });
 
+  it('trains with Shampoo: fits what can be fitted, converges where it cannot, leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const train = trainSpec({ optimizer: 'shampoo', learningRate: 0.1, maxSteps: 20_000 });
+    const probe = (n: number) =>
+      fitProbe({ plan: linear, pool, classes: 2, n, order: identity, train, seed: 1 });
+    expect(await probe(4)).toMatchObject({ fits: true, stopReason: 'fit' });
+    expect(await probe(6)).toMatchObject({ fits: false, stopReason: 'converged' });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('is inconclusive ("budget") when the step cap runs out while the loss still improves', async () => {
     const outcome = await fitProbe({
       plan: linear,

@@ -99,9 +99,9 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   const model = input.plan.build(input.seed);
   const weights = trainableVariables(model);
   const stepGradients = stepGradientsFor(model, weights, input.plan.dense);
-  const useFused = input.fusedStep ?? fusedStepApplies(input.plan, batchSize);
+  const useFused = input.fusedStep ?? fusedStepApplies(input.plan, train, batchSize);
   const fused =
-    useFused && fusedStepSupports(input.plan)
+    useFused && fusedStepSupports(input.plan, train)
       ? createFusedProbeStep(input.plan, variablesAccess(weights), train, subset, batchSize)
       : undefined;
   const optimizer = createOptimizer(train);
