@@ -236,6 +236,43 @@ function checkRows(
   }
 }
 
+export const PROJECTIONS = ['sparse', 'dense'] as const;
+/** The largest random subspace: z and its optimizer state are a few floats per dimension. */
+export const MAX_SUBSPACE_DIMENSION = 1_000_000;
+
+/**
+ * Random-subspace training (Li et al. 2018; the paper's later version): the weights are
+ * θ = θ₀ + P z, θ₀ the usual initialization and P a fixed random projection seeded by the
+ * experiment's seed, each column of unit norm; only z, `dimension` numbers, trains. EMC is
+ * then read against `dimension`, the trained parameters, as well as against the network's
+ * size.
+ */
+export const subspaceSpecSchema = z.strictObject({
+  /** d, the trained parameters (sweep.dimensions, when given, sweeps it instead). */
+  dimension: int(1, MAX_SUBSPACE_DIMENSION),
+  /**
+   * "sparse" (the default): each weight moves with one seeded column of z, with a random
+   * sign (2 numbers a weight, whatever d is). "dense": a Gaussian P of D × d floats, which
+   * must fit the memory bound.
+   */
+  projection: z.enum(PROJECTIONS).default('sparse'),
+});
+
+/** Weight precisions a spec may ask for: 2 to 16 bits, or 32 (float32, no rounding). */
+export const MIN_BITS = 2;
+export const MAX_ROUNDED_BITS = 16;
+
+/**
+ * Low-precision weights: quantization-aware training with a straight-through estimator.
+ * The forward pass uses every weight tensor rounded to `bits` bits (symmetric levels,
+ * the scale set by the tensor's largest magnitude); float shadow weights take the
+ * optimizer's steps, with the gradient taken at the rounded weights. EMC is then read
+ * against bits × parameters as well. 32 is float32 itself: ordinary training.
+ */
+export const precisionSpecSchema = z.strictObject({
+  bits: z.union([int(MIN_BITS, MAX_ROUNDED_BITS), z.literal(32)]),
+});
+
 export const modelSpecSchema = z.strictObject({
   family: z.enum(MODEL_FAMILIES),
   /**
@@ -251,6 +288,10 @@ export const modelSpecSchema = z.strictObject({
   heads: int(1, 64).optional(),
   /** ViT only: each block's MLP is mlpRatio × the embedding width (default 2). */
   mlpRatio: int(1, 8).optional(),
+  /** Train in a random subspace of the weights (absent: every weight trains). */
+  subspace: subspaceSpecSchema.optional(),
+  /** Train low-precision weights (absent: float32). Not together with subspace. */
+  precision: precisionSpecSchema.optional(),
 });
 
 const VIT_ONLY_FIELDS = ['patchSize', 'heads', 'mlpRatio'] as const;
@@ -261,6 +302,11 @@ export const sweepSpecSchema = z.strictObject({
    * first stage's channels).
    */
   widths: z.array(int(1, 4096)).min(1).max(32),
+  /**
+   * With model.subspace: the subspace dimensions d to sweep, one EMC point per width and
+   * dimension (in place of model.subspace.dimension).
+   */
+  dimensions: z.array(int(1, MAX_SUBSPACE_DIMENSION)).min(1).max(32).optional(),
 });
 
 /** Bounds and defaults of the convergence rules (their choice is measured in the bench). */
@@ -405,6 +451,27 @@ export const experimentSpecSchema = z
       });
     }
     const { model, data } = spec;
+    if (model.subspace && model.precision) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model', 'precision'],
+        message: 'cannot be combined with model.subspace yet: train one or the other',
+      });
+    }
+    if (spec.search.parallel > 1 && (model.subspace || model.precision)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['search', 'parallel'],
+        message: `a ${model.subspace ? 'random subspace' : 'low-precision model'} trains one probe at a time: set it to 1`,
+      });
+    }
+    if (spec.sweep.dimensions && !model.subspace) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sweep', 'dimensions'],
+        message: 'sweeps the random subspace of model.subspace, which this spec does not set',
+      });
+    }
     if (spec.search.parallel > 1 && spec.train.optimizer === 'shampoo') {
       ctx.addIssue({
         code: 'custom',

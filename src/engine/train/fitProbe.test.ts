@@ -265,7 +265,7 @@ describe('fitProbe', () => {
 
   it('leaves the tensor count where it found it, also when cancelled mid-epoch', async () => {
     const before = tf.memory().numTensors;
-    for (const optimizer of ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop'] as const) {
+    for (const optimizer of ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop', 'shampoo'] as const) {
       await fitProbe({
         plan: planModel({ family: 'mlp', depth: 2, activation: 'relu' }, 3, [2], 2),
         pool,

@@ -42,11 +42,13 @@ export const FUSED_MAX_MULTIPLY_ADDS_WASM = 300_000;
 
 /**
  * Whether the fused step can train this plan with this optimizer (dense layers, an
- * activation and an optimizer it computes: Shampoo's matrix roots are not written out).
+ * activation and an optimizer it computes: Shampoo's matrix roots are not written out; and
+ * the weights themselves train, not a subspace or shadow weights).
  */
 export function fusedStepSupports(plan: ModelPlan, train: Pick<TrainSpec, 'optimizer'>): boolean {
   return (
     plan.dense !== undefined &&
+    plan.reparameterization === undefined &&
     isFusedActivation(plan.dense.activation) &&
     isFusedOptimizer(train.optimizer)
   );
