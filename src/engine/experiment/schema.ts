@@ -10,7 +10,7 @@ import {
   type UserSource,
 } from '../data/catalog.ts';
 import { featureCount } from '../data/types.ts';
-import { canStack, VIT_DEFAULTS } from './modelShapes.ts';
+import { canStack, parameterCount, VIT_DEFAULTS } from './modelShapes.ts';
 import { estimateMemory, formatBytes, MAX_MEMORY_BYTES, type MemoryEstimate } from './memory.ts';
 
 // Zod would probe `new Function` to speed up parsing; under the lab's Content-Security-Policy
@@ -531,7 +531,7 @@ export const experimentSpecSchema = z
     }
     const memory = specMemory(spec);
     if (memory.total > MAX_MEMORY_BYTES) {
-      const cause = memoryCause(memory, spec.train.batchSize);
+      const cause = memoryCause(memory, spec.train.batchSize, denseProjection(spec));
       ctx.addIssue({
         code: 'custom',
         path: cause.path,
@@ -539,6 +539,21 @@ export const experimentSpecSchema = z
       });
     }
   });
+
+/** Bytes of the widest model's dense projection P (D × the largest d), or 0. */
+function denseProjection(spec: Pick<ExperimentSpec, 'data' | 'model' | 'sweep'>): number {
+  const { subspace } = spec.model;
+  if (subspace?.projection !== 'dense') return 0;
+  const dimension = Math.max(...(spec.sweep.dimensions ?? [subspace.dimension]));
+  const { model, data } = spec;
+  const weights = parameterCount({
+    ...model,
+    inputShape: data.inputShape,
+    classes: data.classes,
+    width: Math.max(...spec.sweep.widths),
+  });
+  return weights * dimension * 4;
+}
 
 /**
  * The biggest term of a memory estimate and the field that drives it, so the refusal sits
@@ -548,6 +563,8 @@ export const experimentSpecSchema = z
 function memoryCause(
   memory: MemoryEstimate,
   batchSize: number | 'full',
+  /** The bytes of a dense random projection, when the spec trains in one. */
+  projection = 0,
 ): { key: 'data' | 'model' | 'activations'; term: string; path: string[]; remedy: string } {
   const key = (['data', 'model', 'activations'] as const).reduce((a, b) =>
     memory[b] > memory[a] ? b : a,
@@ -558,6 +575,13 @@ function memoryCause(
       term: 'the data',
       path: ['data', 'poolSize'],
       remedy: 'a smaller pool or input shape',
+    };
+  if (key === 'model' && projection > memory.model / 2)
+    return {
+      key,
+      term: `the widest model's dense random projection (${formatBytes(projection)})`,
+      path: ['model', 'subspace', 'projection'],
+      remedy: 'the sparse projection, or fewer dimensions',
     };
   if (key === 'model')
     return {
@@ -612,5 +636,14 @@ export function specMemory(
     mlpRatio: spec.model.mlpRatio,
     batchSize: spec.train.batchSize,
     parallel: spec.search.parallel,
+    ...(spec.model.subspace
+      ? {
+          subspace: {
+            dimension: Math.max(...(spec.sweep.dimensions ?? [spec.model.subspace.dimension])),
+            projection: spec.model.subspace.projection,
+          },
+        }
+      : {}),
+    lowPrecision: spec.model.precision !== undefined && spec.model.precision.bits < 32,
   });
 }

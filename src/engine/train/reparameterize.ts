@@ -37,7 +37,8 @@ export type ProjectionKind = 'dense' | 'sparse' | 'identity';
  * A fixed D × d matrix P, applied without being built where it need not be:
  * - dense: Gaussian entries, each column scaled to unit norm (D·d floats);
  * - sparse: each weight gets one ±1 entry in a seeded column, each column scaled to unit
- *   norm (a hashing projection: 2·D numbers, whatever d is);
+ *   norm (a hashing projection: 2·D numbers, whatever d is; a column no weight hashed to
+ *   stays zero, and its z never moves);
  * - identity: P = I (d = D); ordinary training, which tests compare against.
  */
 export interface Projection {
@@ -47,13 +48,6 @@ export interface Projection {
   /** Pᵀ g for a flat vector g of D. */
   contract(g: tf.Tensor1D): tf.Tensor1D;
   dispose(): void;
-}
-
-/** Bytes a projection holds for D weights and d trained numbers (the memory estimate's). */
-export function projectionBytes(kind: ProjectionKind, weights: number, dimension: number) {
-  if (kind === 'dense') return weights * dimension * 4;
-  if (kind === 'sparse') return weights * 8;
-  return 0;
 }
 
 export function createProjection(
@@ -72,10 +66,21 @@ export function createProjection(
     };
   }
   if (kind === 'dense') {
-    const matrix = tf.tidy(() => {
-      const gaussian = tf.randomNormal([weights, dimension], 0, 1, 'float32', seed);
-      return tf.div(gaussian, tf.norm(gaussian, 'euclidean', 0, true)) as tf.Tensor2D;
-    });
+    // Drawn in JavaScript: the same P on every backend, and no second D × d copy on the
+    // backend while the columns are scaled (the memory estimate counts one).
+    const rng = createRng(seed);
+    const values = new Float32Array(weights * dimension);
+    const squares = new Float64Array(dimension);
+    for (let i = 0; i < values.length; i++) {
+      const value = rng.normal();
+      values[i] = value;
+      squares[i % dimension] = (squares[i % dimension] as number) + value * value;
+    }
+    const scales = squares.map((sum) => 1 / Math.sqrt(sum));
+    for (let i = 0; i < values.length; i++) {
+      values[i] = (values[i] as number) * (scales[i % dimension] as number);
+    }
+    const matrix = tf.tensor2d(values, [weights, dimension]);
     return {
       dimension,
       expand: (z) => tf.tidy(() => tf.matMul(matrix, z.reshape([dimension, 1])).reshape([-1])),
