@@ -7,6 +7,7 @@ import {
   formatBytes,
   mergeShards,
   specMemory,
+  sweepPoints,
 } from '../engine/index.ts';
 import type { NodeBackend } from './backendSelection.ts';
 import type { Parsed } from './shards.ts';
@@ -37,13 +38,13 @@ export function threadsFor(
   if (jobs <= 1) return { threads: 1 };
   const withNote = (threads: number, why: string) =>
     explicit ? { threads, note: `--jobs ${jobs}: ${why}` } : { threads };
-  if (spec.search.warmStart && spec.sweep.widths.length > 1) {
+  if (spec.search.warmStart && sweepPoints(spec).length > 1) {
     return withNote(
       1,
       'this sweep warm-starts each width at the previous width\'s EMC (search.warmStart, true by default), so its jobs are not independent; running them in one thread (set "warmStart": false in its search section to run them in parallel)',
     );
   }
-  const threads = Math.min(jobs, spec.sweep.widths.length * spec.search.seeds);
+  const threads = Math.min(jobs, sweepPoints(spec).length * spec.search.seeds);
   const perThread = specMemory(spec).total;
   const fit = Math.max(1, Math.floor(freeBytes / perThread));
   if (fit >= threads) return { threads };

@@ -1,3 +1,4 @@
+import { sweepPoints } from './experiment/sweepPoints.ts';
 import type { ExperimentSpec } from './experiment/index.ts';
 import {
   type ExperimentResults,
@@ -41,7 +42,7 @@ export function shardingProblem(spec: ExperimentSpec, shard: ShardId): string | 
   if (!Number.isInteger(shard.index) || shard.index < 1 || shard.index > shard.count) {
     return `shard ${shard.index}/${shard.count} does not exist: shards are numbered 1 to ${shard.count}`;
   }
-  if (spec.search.warmStart && spec.sweep.widths.length > 1) {
+  if (spec.search.warmStart && sweepPoints(spec).length > 1) {
     return 'this sweep warm-starts each width at the previous width\'s EMC (search.warmStart, true by default), so its widths cannot run apart; set "warmStart": false in its search section to shard it';
   }
   return undefined;
@@ -120,7 +121,7 @@ export function mergeShards(
   const spec = first.results.spec;
   const points: PointResult[] = [];
   const probes: ProbeRecord[] = [];
-  for (const [pointIndex] of spec.sweep.widths.entries()) {
+  for (const [pointIndex] of sweepPoints(spec).entries()) {
     const parts_ = parts.flatMap(({ results }) =>
       results.points.filter((p) => p.index === pointIndex),
     );
