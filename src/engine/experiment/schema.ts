@@ -296,6 +296,9 @@ export const modelSpecSchema = z.strictObject({
 
 const VIT_ONLY_FIELDS = ['patchSize', 'heads', 'mlpRatio'] as const;
 
+/** Models one sweep measures (widths × subspace dimensions). */
+export const MAX_SWEEP_POINTS = 32;
+
 export const sweepSpecSchema = z.strictObject({
   /**
    * One model, and so one EMC point, per width (MLP: every hidden layer this wide; CNN: the
@@ -463,6 +466,14 @@ export const experimentSpecSchema = z
         code: 'custom',
         path: ['search', 'parallel'],
         message: `a ${model.subspace ? 'random subspace' : 'low-precision model'} trains one probe at a time: set it to 1`,
+      });
+    }
+    const points = spec.sweep.widths.length * (spec.sweep.dimensions?.length ?? 1);
+    if (points > MAX_SWEEP_POINTS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sweep', 'dimensions'],
+        message: `${spec.sweep.widths.length} widths × ${spec.sweep.dimensions?.length} dimensions make ${points} sweep points; at most ${MAX_SWEEP_POINTS} are allowed`,
       });
     }
     if (spec.sweep.dimensions && !model.subspace) {
