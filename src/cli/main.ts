@@ -12,6 +12,7 @@ import {
   type SpecCheck,
   readSpec,
   type UserDataFile,
+  sweepPoints,
 } from '../engine/index.ts';
 import { labelGapReport, labelPairProblem } from '../engine/generalization.ts';
 import { lowerBoundsOf } from '../share/verdicts.ts';
@@ -150,7 +151,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'validate') {
     const { spec } = check;
     process.stdout.write(
-      `${origin}: valid — "${spec.name}", ${spec.sweep.widths.length} sweep point(s), ${spec.search.seeds} seed(s)\n`,
+      `${origin}: valid — "${spec.name}", ${sweepPoints(spec).length} sweep point(s), ${spec.search.seeds} seed(s)\n`,
     );
     return EXIT_OK;
   }
@@ -388,7 +389,7 @@ async function trainInThreads(
   progress: ProgressLine,
 ): Promise<TrainingOutcome> {
   const { threads, quiet } = options;
-  const points = spec.sweep.widths.length;
+  const points = sweepPoints(spec).length;
   const lines = Array.from(
     { length: threads },
     (_, i) => new ProgressLine(process.stderr, quiet, { prefix: `[${i + 1}/${threads}] `, points }),

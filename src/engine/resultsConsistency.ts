@@ -1,3 +1,4 @@
+import { sweepPoints } from './experiment/sweepPoints.ts';
 import type { ExperimentSpec } from './experiment/index.ts';
 import {
   type ExperimentResults,
@@ -69,13 +70,13 @@ type Job = { seedIndex: number; search: ProbeRecord[]; verification: ProbeRecord
 
 function probesProblem(results: ExperimentResults): string | undefined {
   const { spec, shard } = results;
-  const widths = spec.sweep.widths.length;
+  const widths = sweepPoints(spec).length;
   const pool = spec.data.poolSize;
   const seen = new Set<string>();
   for (const [i, probe] of results.probes.entries()) {
     const at = `probes[${i}]`;
     if (probe.pointIndex >= widths) {
-      return `${at}.pointIndex: ${probe.pointIndex} is not a point of the sweep (it has ${plural(widths, 'width')})`;
+      return `${at}.pointIndex: ${probe.pointIndex} is not a point of the sweep (it has ${plural(widths, 'point')})`;
     }
     if (probe.seedIndex >= spec.search.seeds) {
       return `${at}.seedIndex: ${probe.seedIndex} is not a seed of the search (it has ${plural(spec.search.seeds, 'seed')})`;
@@ -100,7 +101,7 @@ function probesProblem(results: ExperimentResults): string | undefined {
 
 function pointsProblem(results: ExperimentResults, probesCarried: boolean): string | undefined {
   const { spec, shard } = results;
-  const widths = spec.sweep.widths;
+  const sweep = sweepPoints(spec);
   const jobs = new Map<string, Job>();
   for (const probe of results.probes) {
     const key = `${probe.pointIndex}/${probe.seedIndex}`;
@@ -111,12 +112,16 @@ function pointsProblem(results: ExperimentResults, probesCarried: boolean): stri
   let previous = -1;
   for (const [i, point] of results.points.entries()) {
     const at = `points[${i}]`;
-    if (point.index <= previous || point.index >= widths.length) {
-      return `${at}.index: ${point.index} is not the next point of a sweep of ${plural(widths.length, 'width')}`;
+    const planned = sweep[point.index];
+    if (point.index <= previous || !planned) {
+      return `${at}.index: ${point.index} is not the next point of a sweep of ${plural(sweep.length, 'point')}`;
     }
     previous = point.index;
-    if (point.width !== widths[point.index]) {
-      return `${at}.width: ${point.width}, but the spec's width ${point.index + 1} is ${widths[point.index]}`;
+    if (point.width !== planned.width) {
+      return `${at}.width: ${point.width}, but the spec's point ${point.index + 1} has width ${planned.width}`;
+    }
+    if (point.dimension !== planned.dimension) {
+      return `${at}.dimension: ${point.dimension ?? 'absent'}, but the spec's point ${point.index + 1} trains ${planned.dimension === undefined ? 'every weight' : `a ${planned.dimension}-dimensional subspace`}`;
     }
     const listProblem = seedListProblem(results, point, at);
     if (listProblem) return listProblem;
@@ -134,8 +139,8 @@ function pointsProblem(results: ExperimentResults, probesCarried: boolean): stri
     const summaryProblem = pointSummaryProblem(point, at);
     if (summaryProblem) return summaryProblem;
   }
-  if (results.status === 'complete' && !shard && results.points.length !== widths.length) {
-    return `points: ${results.points.length} measured in a complete run of ${plural(widths.length, 'width')}`;
+  if (results.status === 'complete' && !shard && results.points.length !== sweep.length) {
+    return `points: ${results.points.length} measured in a complete run of ${plural(sweep.length, 'point')}`;
   }
   // Probes of a search that has no seed result yet: the run stopped in the middle of it.
   for (const job of jobs.values()) {

@@ -160,6 +160,11 @@ export const pointResultSchema = z.strictObject({
   width: count,
   model: text(200),
   parameterCount: count,
+  /**
+   * The random subspace's dimension d, the parameters that trained, when the spec trains in
+   * one (model.subspace); absent, every weight trained.
+   */
+  dimension: count.optional(),
   emcMean: real.min(0),
   /** Sample standard deviation over seeds (0 with one seed). */
   emcStd: real.min(0),

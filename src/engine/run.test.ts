@@ -90,6 +90,25 @@ describe('runExperiment', () => {
     }
   });
 
+  it('sweeps subspace dimensions within each width, one point per (width, dimension)', async () => {
+    const before = tf.memory().numTensors;
+    const results = await runExperiment(
+      smallSpec({
+        model: { family: 'mlp', depth: 1, activation: 'relu', subspace: { dimension: 4 } },
+        sweep: { widths: [6], dimensions: [2, 30] },
+        search: { precision: 0.1, seeds: 1 },
+      }),
+    );
+    expect(results.status).toBe('complete');
+    expect(results.points.map((p) => [p.width, p.dimension, p.parameterCount])).toEqual([
+      [6, 2, 56],
+      [6, 30, 56],
+    ]);
+    expect(results.points[0]?.model).toContain('sparse 2-dimensional subspace');
+    expect(results.probes.every((p) => p.pointIndex <= 1)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('gives identical probes for the same spec and seed on the cpu backend', async () => {
     const first = await runExperiment(smallSpec());
     const second = await runExperiment(smallSpec());

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { RunCancelledError, type RunControl } from './control.ts';
 import { type DatasetFiles, openDataset, type UserDataFile } from './data/index.ts';
 import { RepeatData } from './data/repeatData.ts';
+import { sweepPoints } from './experiment/sweepPoints.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { type ModelPlan, planModel } from './models/index.ts';
 import { createRng, deriveSeed, permutation } from './random.ts';
@@ -83,8 +84,8 @@ export async function runExperiment(
     await openDataset(spec.data, options.files, options.userData),
   );
   const dataset = data.first;
-  const plans = spec.sweep.widths.map((width) =>
-    planModel(spec.model, width, dataset.inputShape, dataset.classes),
+  const plans = sweepPoints(spec).map(({ width, dimension }) =>
+    planModel(spec.model, width, dataset.inputShape, dataset.classes, dimension),
   );
   const results: ExperimentResults = resultsDocument({
     status: 'complete',
@@ -326,6 +327,9 @@ async function measurePoint(
     width: plan.width,
     model: plan.describe(),
     parameterCount: plan.parameterCount,
+    ...(plan.reparameterization?.kind === 'subspace'
+      ? { dimension: plan.reparameterization.dimension }
+      : {}),
     emcMean: mean(emcs),
     emcStd: sampleStd(emcs),
     budgetLimited: seeds.some((s) => s.budgetLimited),
@@ -355,8 +359,8 @@ export async function measureGeneralization(
     await openDataset(spec.data, options.files, options.userData),
   );
   try {
-    const plans = spec.sweep.widths.map((width) =>
-      planModel(spec.model, width, data.first.inputShape, data.first.classes),
+    const plans = sweepPoints(spec).map(({ width, dimension }) =>
+      planModel(spec.model, width, data.first.inputShape, data.first.classes, dimension),
     );
     const points = await measureGeneralizationAtSharedSize({
       points: results.points,

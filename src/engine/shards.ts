@@ -1,3 +1,4 @@
+import { sweepPoints } from './experiment/sweepPoints.ts';
 import type { ExperimentSpec } from './experiment/index.ts';
 import {
   type ExperimentResults,
@@ -41,7 +42,7 @@ export function shardingProblem(spec: ExperimentSpec, shard: ShardId): string | 
   if (!Number.isInteger(shard.index) || shard.index < 1 || shard.index > shard.count) {
     return `shard ${shard.index}/${shard.count} does not exist: shards are numbered 1 to ${shard.count}`;
   }
-  if (spec.search.warmStart && spec.sweep.widths.length > 1) {
+  if (spec.search.warmStart && sweepPoints(spec).length > 1) {
     return 'this sweep warm-starts each width at the previous width\'s EMC (search.warmStart, true by default), so its widths cannot run apart; set "warmStart": false in its search section to shard it';
   }
   return undefined;
@@ -121,7 +122,7 @@ export function mergeShards(
   const points: PointResult[] = [];
   const probes: ProbeRecord[] = [];
   const allProbes = parts.flatMap(({ results }) => results.probes);
-  for (const [pointIndex] of spec.sweep.widths.entries()) {
+  for (const [pointIndex] of sweepPoints(spec).entries()) {
     const partials = parts.flatMap(({ results }) =>
       results.points.filter((p) => p.index === pointIndex),
     );
@@ -206,12 +207,12 @@ export function pointProbes(
  * widths starts each at the mean EMC over seeds of the width before).
  */
 export function parallelJobs(
-  spec: Pick<ExperimentSpec, 'search' | 'sweep'>,
+  spec: Pick<ExperimentSpec, 'search' | 'sweep' | 'model'>,
   wanted: number,
 ): { count: number; chained: boolean } {
-  const chained = spec.search.warmStart && spec.sweep.widths.length > 1;
+  const chained = spec.search.warmStart && sweepPoints(spec).length > 1;
   if (wanted <= 1 || chained) return { count: 1, chained };
-  return { count: Math.min(wanted, spec.sweep.widths.length * spec.search.seeds), chained };
+  return { count: Math.min(wanted, sweepPoints(spec).length * spec.search.seeds), chained };
 }
 
 /** The dotted path of the first leaf where two JSON values differ (key order aside), or undefined. */

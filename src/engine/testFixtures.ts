@@ -221,7 +221,7 @@ export async function probesBesideAutodiff(candidate: Pick<FitProbeInput, 'fused
   const leaked = tf.memory().numTensors - before;
   const autodiff = await run({ plan: { ...plan, dense: undefined } });
   tf.dispose([pool.x, pool.y]);
-  return { plan, candidate: written, autodiff, leaked };
+  return { plan, train, candidate: written, autodiff, leaked };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { sweepPoints } from '../engine/experiment/sweepPoints.ts';
 import { z } from 'zod';
 import {
   type ExperimentResults,
@@ -249,11 +250,14 @@ export function expandResults(compact: CompactResults, spec: ExperimentSpec): Ex
           };
         },
       );
+      // Not carried: a point's subspace dimension is the spec's (sweepPoints).
+      const dimension = sweepPoints(spec)[index]?.dimension;
       return {
         index,
         width,
         model,
         parameterCount,
+        ...(dimension === undefined ? {} : { dimension }),
         emcMean,
         emcStd,
         budgetLimited: expandedSeeds.some((s) => s.budgetLimited),

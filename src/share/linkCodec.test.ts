@@ -23,6 +23,7 @@ import { probeRecord, searchedPoint, seedResult } from '../engine/testFixtures.t
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { decodeLink, encodeLink, MAX_LINK_CHARS } from './linkCodec.ts';
 import { compactResults } from './compactResults.ts';
+import { sweepPoints } from '../engine/experiment/sweepPoints.ts';
 import { expandingLinkData } from './hostileLinks.ts';
 import { DEFAULT_PATIENCE_STEPS, migrateSpec, readSpec } from '../engine/experiment/index.ts';
 
@@ -96,6 +97,17 @@ function randomSpecInput(rng: Rng): unknown {
   const family = images && source !== 'gaussian' ? pick(rng, MODEL_FAMILIES) : 'mlp';
   const vit = family === 'vit';
   const heads = 1 + rng.int(2);
+  const optimizer = pick(rng, OPTIMIZERS);
+  // A random subspace (sometimes swept over dimensions), low-precision weights, or neither.
+  const reparameterized = pick(rng, ['subspace', 'precision', 'none'] as const);
+  const dimensions =
+    reparameterized === 'subspace' && rng.next() < 0.5
+      ? Array.from({ length: 1 + rng.int(3) }, () => 1 + rng.int(2000))
+      : undefined;
+  const widths = Array.from({ length: 1 + rng.int(dimensions ? 4 : 8) }, () =>
+    family === 'mlp' ? 1 + rng.int(512) : heads * (1 + rng.int(16)),
+  );
+  const stackable = family === 'mlp' && optimizer !== 'shampoo' && reparameterized === 'none';
   return {
     version: SPEC_VERSION,
     name: `Spec ${rng.int(1e6)} «ünïcode» <b>&`,
@@ -106,14 +118,21 @@ function randomSpecInput(rng: Rng): unknown {
       depth: rng.int(family === 'mlp' ? 6 : 3),
       activation: pick(rng, ACTIVATIONS),
       ...(vit ? { patchSize: pick(rng, [4, 7, 14]), heads, mlpRatio: 1 + rng.int(4) } : {}),
+      ...(reparameterized === 'subspace'
+        ? {
+            subspace: {
+              dimension: 1 + rng.int(5000),
+              projection: pick(rng, ['sparse', 'dense'] as const),
+            },
+          }
+        : {}),
+      ...(reparameterized === 'precision'
+        ? { precision: { bits: pick(rng, [2, 3, 4, 8, 16, 32]) } }
+        : {}),
     },
-    sweep: {
-      widths: Array.from({ length: 1 + rng.int(8) }, () =>
-        family === 'mlp' ? 1 + rng.int(512) : heads * (1 + rng.int(16)),
-      ),
-    },
+    sweep: { widths, ...(dimensions ? { dimensions } : {}) },
     train: {
-      optimizer: pick(rng, OPTIMIZERS),
+      optimizer,
       learningRate: rng.next() * 0.5 + 1e-4,
       batchSize: rng.next() < 0.3 ? 'full' : 1 + rng.int(512),
       maxSteps: 1 + rng.int(100_000),
@@ -127,7 +146,7 @@ function randomSpecInput(rng: Rng): unknown {
     search: {
       precision: rng.next() * 0.5,
       seeds: 1 + rng.int(5),
-      ...(family === 'mlp' ? { parallel: 1 + rng.int(8) } : {}),
+      ...(stackable ? { parallel: 1 + rng.int(8) } : {}),
     },
   };
 }
@@ -139,10 +158,11 @@ const hashOf = (payload: unknown) => `#e=${compressToEncodedURIComponent(JSON.st
  * and `extra` more fitting probes below the EMCs, spread over the points.
  */
 function resultsFor(spec: ExperimentSpec, extra: number): ExperimentResults {
-  const searched = spec.sweep.widths.map((width, index) =>
+  const searched = sweepPoints(spec).map(({ width, dimension }, index) =>
     searchedPoint([width * 3], {
       index,
       width,
+      ...(dimension === undefined ? {} : { dimension }),
       model: `MLP 1×${width} relu`,
       parameterCount: width * 10,
       wallMs: 1234.5,
@@ -239,6 +259,32 @@ describe('share links', () => {
       results.probes.map((p) => [p.n, p.fits, p.stopReason]),
     );
     expect(decoded.results?.points[0]?.seeds[0]?.testAccuracy).toBe(0.75);
+  });
+
+  it('carries a subspace sweep: each point keeps its dimension, the spec its reparameterization', () => {
+    const spec = parseSpec({
+      ...DEFAULT_SPEC,
+      model: { ...DEFAULT_SPEC.model, subspace: { dimension: 10, projection: 'sparse' } },
+      sweep: { widths: [4, 8], dimensions: [5, 50] },
+      train: { ...DEFAULT_SPEC.train, optimizer: 'shampoo' },
+      search: { ...DEFAULT_SPEC.search, parallel: 1 },
+    });
+    const results = resultsFor(spec, 4);
+    const decoded = decodeLink(encodeLink(spec, results).fragment);
+    if (decoded.kind !== 'ok') throw new Error(JSON.stringify(decoded));
+    expect(decoded.spec).toEqual(spec);
+    expect(decoded.results?.points.map((p) => [p.width, p.dimension])).toEqual([
+      [4, 5],
+      [4, 50],
+      [8, 5],
+      [8, 50],
+    ]);
+    const precise = parseSpec({
+      ...DEFAULT_SPEC,
+      model: { ...DEFAULT_SPEC.model, precision: { bits: 4 } },
+      search: { ...DEFAULT_SPEC.search, parallel: 1 },
+    });
+    expect(decodeLink(encodeLink(precise).fragment)).toEqual({ kind: 'ok', spec: precise });
   });
 
   it('round-trips budget-limited seeds and converged probes, leaving the unsent unknown', () => {

@@ -286,7 +286,7 @@ describe('results that contradict themselves', () => {
     [
       'a probe on point 99 of a 1-width sweep',
       (r) => Object.assign(r.probes[0] as ProbeRecord, { pointIndex: 99 }),
-      'probes[0].pointIndex: 99 is not a point of the sweep (it has 1 width)',
+      'probes[0].pointIndex: 99 is not a point of the sweep (it has 1 point)',
     ],
     [
       'a probe beyond the pool',
@@ -296,7 +296,7 @@ describe('results that contradict themselves', () => {
     [
       'a point on another width',
       (r) => Object.assign(r.points[0] as PointResult, { width: 8 }),
-      "points[0].width: 8, but the spec's width 1 is 4",
+      "points[0].width: 8, but the spec's point 1 has width 4",
     ],
     [
       'a seed missing',

@@ -58,9 +58,21 @@ describe('the experiment form', () => {
         ...{ source: 'csv', file: 'a.csv', sha256: 'a'.repeat(64), rows: 400, labelColumn: 'y' },
       },
     });
-    const specLeaves = [...new Set([...leaves(spec), ...leaves(csv)])].filter(
-      (path) => path !== 'version',
-    );
+    // A random subspace swept over dimensions, and low-precision weights (one or the other).
+    const subspace = parseSpec({
+      ...DEFAULT_SPEC,
+      model: { ...DEFAULT_SPEC.model, subspace: { dimension: 5 } },
+      sweep: { ...DEFAULT_SPEC.sweep, dimensions: [5, 10] },
+      search: { ...DEFAULT_SPEC.search, parallel: 1 },
+    });
+    const bits = parseSpec({
+      ...DEFAULT_SPEC,
+      model: { ...DEFAULT_SPEC.model, precision: { bits: 4 } },
+      search: { ...DEFAULT_SPEC.search, parallel: 1 },
+    });
+    const specLeaves = [
+      ...new Set([...leaves(spec), ...leaves(csv), ...leaves(subspace), ...leaves(bits)]),
+    ].filter((path) => path !== 'version');
     const paths = FORM_FIELDS.map((f) => f.path);
     expect(specLeaves).toEqual(expect.arrayContaining(paths));
     expect(paths).toEqual(expect.arrayContaining(specLeaves));
@@ -219,6 +231,39 @@ describe('the experiment form', () => {
     expect(specInputFromForm(values).model).not.toHaveProperty('patchSize');
     const vit = specInputFromForm({ ...values, 'model.family': 'vit' });
     expect(vit.model).toMatchObject({ family: 'vit', patchSize: 7, heads: 3 });
+  });
+
+  it('asks for a random subspace, its projection and swept dimensions, and low-precision weights', () => {
+    const plain = formValuesFromSpec(DEFAULT_SPEC);
+    expect(specInputFromForm(plain).model).not.toHaveProperty('subspace');
+    expect(specInputFromForm(plain).model).not.toHaveProperty('precision');
+    // Projection and dimensions mean nothing without a dimension: left out.
+    const orphan = { ...plain, 'model.subspace.projection': 'dense', 'sweep.dimensions': '5' };
+    expect(specInputFromForm(orphan).model).not.toHaveProperty('subspace');
+    expect(specInputFromForm(orphan).sweep).not.toHaveProperty('dimensions');
+    const subspace = {
+      ...orphan,
+      'model.subspace.dimension': '20',
+      'search.parallel': '4',
+      'train.optimizer': 'shampoo',
+    };
+    const input = specInputFromForm(subspace);
+    expect(input.model).toMatchObject({ subspace: { dimension: 20, projection: 'dense' } });
+    expect(input.sweep).toMatchObject({ dimensions: [5] });
+    // Parallel probes are hidden (and left at 1) for what trains one probe at a time.
+    expect(input.search).not.toHaveProperty('parallel');
+    expect(checkForm(subspace).check.ok).toBe(true);
+    expect(formValuesFromSpec(parseSpec(input))).toMatchObject({
+      'model.subspace.dimension': '20',
+      'model.subspace.projection': 'dense',
+      'sweep.dimensions': '5',
+    });
+    const bits = { ...plain, 'model.precision.bits': '4' };
+    expect(specInputFromForm(bits).model).toMatchObject({ precision: { bits: 4 } });
+    expect(checkForm(bits).check.ok).toBe(true);
+    for (const path of ['model.subspace.dimension', 'model.precision.bits', 'sweep.dimensions']) {
+      expect(FORM_FIELDS.find((f) => f.path === path)?.hint).toBeTruthy();
+    }
   });
 
   it('offers parallel probes for MLPs only, so a CNN form never asks for what it cannot do', () => {

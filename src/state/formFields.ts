@@ -11,6 +11,7 @@ import {
   LABEL_MODES,
   MODEL_FAMILIES,
   OPTIMIZERS,
+  PROJECTIONS,
   searchSpecSchema,
   SPEC_VERSION,
 } from '../engine/experiment/index.ts';
@@ -53,6 +54,7 @@ export interface FieldDef {
 }
 
 const isVit = (values: FormValues) => values['model.family'] === 'vit';
+const inSubspace = (values: FormValues) => (values['model.subspace.dimension'] ?? '').trim() !== '';
 const isOwnData = (values: FormValues) => isUserSource(values['data.source'] ?? '');
 const always = () => true;
 
@@ -188,6 +190,33 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     options: ACTIVATIONS,
   },
   {
+    path: 'model.subspace.dimension',
+    label: 'Subspace dimension',
+    group: 'Model',
+    kind: 'integer',
+    hint: 'empty = every weight trains; d: only z in θ = θ₀ + P·z trains (d numbers)',
+  },
+  {
+    path: 'model.subspace.projection',
+    label: 'Projection',
+    group: 'Model',
+    kind: 'select',
+    options: PROJECTIONS,
+    optionLabels: {
+      sparse: 'sparse (one ±1 per weight)',
+      dense: 'dense (Gaussian, D × d floats)',
+    },
+    hint: 'the random P; dense needs D × d floats of memory',
+    appliesTo: inSubspace,
+  },
+  {
+    path: 'model.precision.bits',
+    label: 'Weight bits',
+    group: 'Model',
+    kind: 'integer',
+    hint: 'empty = float32; 2–16: trained with weights rounded to this many bits (32 = no rounding)',
+  },
+  {
     path: 'sweep.widths',
     label: 'Widths',
     group: 'Sweep',
@@ -195,11 +224,20 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     hint: 'one model, one EMC point per width (MLP units, CNN channels, ViT embedding)',
   },
   {
+    path: 'sweep.dimensions',
+    label: 'Subspace dimensions',
+    group: 'Sweep',
+    kind: 'integerList',
+    hint: 'empty = the subspace dimension above; else one EMC point per width and dimension',
+    appliesTo: inSubspace,
+  },
+  {
     path: 'train.optimizer',
     label: 'Optimizer',
     group: 'Training',
     kind: 'select',
     options: OPTIMIZERS,
+    hint: 'shampoo: per-matrix preconditioning (inverse 4th roots), one probe at a time',
   },
   { path: 'train.learningRate', label: 'Learning rate', group: 'Training', kind: 'number' },
   {
@@ -287,8 +325,13 @@ export const FORM_FIELDS: readonly FieldDef[] = [
     group: 'Search',
     kind: 'integer',
     hint: 'k trainings at once, stacked (MLPs); a k-ary search',
-    // CNN and ViT probes train one at a time; hidden for them, the spec keeps its default 1.
-    appliesTo: (values) => values['model.family'] === 'mlp' || values['model.depth'] === '0',
+    // CNN and ViT probes train one at a time, and so do Shampoo's, a random subspace's and
+    // low-precision weights': hidden for them, the spec keeps its default 1.
+    appliesTo: (values) =>
+      (values['model.family'] === 'mlp' || values['model.depth'] === '0') &&
+      values['train.optimizer'] !== 'shampoo' &&
+      !inSubspace(values) &&
+      (values['model.precision.bits'] ?? '').trim() === '',
   },
   {
     path: 'search.warmStart',

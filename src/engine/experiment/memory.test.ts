@@ -81,6 +81,30 @@ describe('the memory estimate', () => {
         search: { precision: 0.1, seeds: 1, parallel: 4 },
       },
     ],
+    [
+      'an MLP in a dense random subspace (P is D × d floats)',
+      {
+        data: gaussian([32], 128),
+        model: { family: 'mlp', depth: 1, subspace: { dimension: 1500, projection: 'dense' } },
+        sweep: { widths: [64] },
+      },
+    ],
+    [
+      'an MLP in a sparse random subspace',
+      {
+        data: gaussian([32], 128),
+        model: { family: 'mlp', depth: 1, subspace: { dimension: 1500, projection: 'sparse' } },
+        sweep: { widths: [64] },
+      },
+    ],
+    [
+      'an MLP with 4-bit weights (float shadows)',
+      {
+        data: gaussian([32], 128),
+        model: { family: 'mlp', depth: 1, precision: { bits: 4 } },
+        sweep: { widths: [64] },
+      },
+    ],
   ])('is at least, and within 1.5× of, what %s takes', async (_, overrides) => {
     const spec = specFixture({ ...overrides, train: fullBatch });
     const tensors = tf.memory().numTensors;
@@ -89,6 +113,25 @@ describe('the memory estimate', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect(estimated / measured).toBeGreaterThanOrEqual(1);
     expect(estimated / measured).toBeLessThanOrEqual(1.5);
+  });
+
+  it('counts a dense projection and refuses one that would not fit, naming it', () => {
+    const spec = (projection: 'dense' | 'sparse', dimension = 4000) => ({
+      version: 3,
+      seed: 1,
+      data: { source: 'gaussian', inputShape: [784], classes: 10, poolSize: 1000 },
+      model: { family: 'mlp', depth: 2, subspace: { dimension, projection } },
+      sweep: { widths: [256] },
+      train: { optimizer: 'adam', learningRate: 0.01, batchSize: 64 },
+      search: { precision: 0.1, seeds: 1 },
+    });
+    // 784-256-256-10: 269,322 weights; P at d = 4000 is 4.3 GB dense, 2 MB sparse.
+    expect(() => parseSpec(spec('dense'))).toThrow(
+      /model\.subspace\.projection: .*dense random projection \(4\.0 GB\).*the sparse projection/,
+    );
+    const sparse = parseSpec(spec('sparse'));
+    const dense = parseSpec(spec('dense', 100));
+    expect(specMemory(dense).model - specMemory(sparse).model).toBeGreaterThan(269_322 * 4 * 90);
   });
 
   it('refuses a full-batch CNN on 128×128×3 images whose im2col columns take gigabytes', () => {

@@ -28,6 +28,13 @@ const COLUMN_COPIES = 3;
  */
 export const EVAL_CHUNK = 1024;
 
+const SUBSPACE_FLAT_COPIES = 3;
+/**
+ * Low-precision weights: the float shadows, and the rounding's four temporaries (|w|, w / s,
+ * its rounding, times s). Measured in memory.test.ts.
+ */
+const LOW_PRECISION_COPIES = 5;
+
 export interface MemoryShape {
   family: 'mlp' | 'cnn' | 'vit';
   inputShape: readonly number[];
@@ -42,6 +49,29 @@ export interface MemoryShape {
   patchSize?: number;
   heads?: number;
   mlpRatio?: number;
+  /** model.subspace, with the largest dimension swept. */
+  subspace?: { dimension: number; projection: 'dense' | 'sparse' };
+  /** model.precision: float shadow weights beside the rounded ones. */
+  lowPrecision?: boolean;
+}
+
+/**
+ * What a random subspace holds beside the model: P (dense: D × d floats; sparse: a column
+ * index and a signed scale per weight), θ₀ (D floats), the flat vectors of a step (the
+ * gradients, P z and θ₀ + P z: SUBSPACE_FLAT_COPIES × D floats), and z with its gradient
+ * and optimizer slots (COPIES_PER_PARAMETER × d floats). Measured in memory.test.ts.
+ */
+export function subspaceBytes(
+  weights: number,
+  subspace: { dimension: number; projection: 'dense' | 'sparse' },
+): number {
+  const projection =
+    subspace.projection === 'dense' ? weights * subspace.dimension * FLOAT : weights * 2 * FLOAT;
+  return (
+    projection +
+    weights * FLOAT * (1 + SUBSPACE_FLAT_COPIES) +
+    subspace.dimension * FLOAT * COPIES_PER_PARAMETER
+  );
 }
 
 export interface MemoryEstimate {
@@ -59,7 +89,13 @@ export function estimateMemory(shape: MemoryShape): MemoryEstimate {
   // gathered subset.
   const data = samples * inputs * FLOAT * (2 + members);
   const widest = { ...shape, width: Math.max(...shape.widths) };
-  const model = parameterCount(widest) * FLOAT * COPIES_PER_PARAMETER * members;
+  const weights = parameterCount(widest);
+  const model =
+    weights *
+      FLOAT *
+      (COPIES_PER_PARAMETER + (shape.lowPrecision ? LOW_PRECISION_COPIES : 0)) *
+      members +
+    (shape.subspace ? subspaceBytes(weights, shape.subspace) : 0);
   const batchRows =
     shape.batchSize === 'full' ? shape.poolSize : Math.min(shape.batchSize, shape.poolSize);
   const layers = activationsPerSample(widest) - inputs;

@@ -10,7 +10,7 @@ import {
   type UserSource,
 } from '../data/catalog.ts';
 import { featureCount } from '../data/types.ts';
-import { canStack, VIT_DEFAULTS } from './modelShapes.ts';
+import { canStack, parameterCount, VIT_DEFAULTS } from './modelShapes.ts';
 import { estimateMemory, formatBytes, MAX_MEMORY_BYTES, type MemoryEstimate } from './memory.ts';
 
 // Zod would probe `new Function` to speed up parsing; under the lab's Content-Security-Policy
@@ -39,7 +39,7 @@ export const ACTIVATIONS = [
   'sigmoid',
   'linear',
 ] as const;
-export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop', 'shampoo'] as const;
 export const DATA_SOURCES = [
   'gaussian',
   'mnist',
@@ -276,6 +276,52 @@ function checkRows(
   }
 }
 
+export const PROJECTIONS = ['sparse', 'dense'] as const;
+/** The largest random subspace: z and its optimizer state are a few floats per dimension. */
+export const MAX_SUBSPACE_DIMENSION = 1_000_000;
+
+/**
+ * Random-subspace training (Li et al. 2018; the paper's later version): the weights are
+ * θ = θ₀ + P z, θ₀ the usual initialization and P a fixed random projection seeded by the
+ * experiment's seed, each column of unit norm; only z, `dimension` numbers, trains. EMC is
+ * then read against `dimension`, the trained parameters, as well as against the network's
+ * size.
+ */
+export const subspaceSpecSchema = z.strictObject({
+  /** d, the trained parameters (sweep.dimensions, when given, sweeps it instead). */
+  dimension: int(1, MAX_SUBSPACE_DIMENSION).describe(
+    'd, the trained parameters (sweep.dimensions, when given, sweeps it instead).',
+  ),
+  /**
+   * "sparse" (the default): each weight moves with one seeded column of z, with a random
+   * sign (2 numbers a weight, whatever d is). "dense": a Gaussian P of D × d floats, which
+   * must fit the memory bound.
+   */
+  projection: z
+    .enum(PROJECTIONS)
+    .default('sparse')
+    .describe(
+      '"sparse" (the default): each weight moves with one seeded column of z, with a random sign (2 numbers a weight, whatever d is). "dense": a Gaussian P of D × d floats, which must fit the memory bound.',
+    ),
+});
+
+/** Weight precisions a spec may ask for: 2 to 16 bits, or 32 (float32, no rounding). */
+export const MIN_BITS = 2;
+export const MAX_ROUNDED_BITS = 16;
+
+/**
+ * Low-precision weights: quantization-aware training with a straight-through estimator.
+ * The forward pass uses every weight tensor rounded to `bits` bits (symmetric levels,
+ * the scale set by the tensor's largest magnitude); float shadow weights take the
+ * optimizer's steps, with the gradient taken at the rounded weights. EMC is then read
+ * against bits × parameters as well. 32 is float32 itself: ordinary training.
+ */
+export const precisionSpecSchema = z.strictObject({
+  bits: z
+    .union([int(MIN_BITS, MAX_ROUNDED_BITS), z.literal(32)])
+    .describe('Bits per weight, 2 to 16, or 32 for float32 itself (no rounding).'),
+});
+
 export const modelSpecSchema = z.strictObject({
   family: z
     .enum(MODEL_FAMILIES)
@@ -295,9 +341,18 @@ export const modelSpecSchema = z.strictObject({
   mlpRatio: int(1, 8)
     .optional()
     .describe("ViT only: each block's MLP is mlpRatio × the embedding width (default 2)."),
+  subspace: subspaceSpecSchema
+    .optional()
+    .describe('Train in a random subspace of the weights (absent: every weight trains).'),
+  precision: precisionSpecSchema
+    .optional()
+    .describe('Train low-precision weights (absent: float32). Not together with subspace.'),
 });
 
 const VIT_ONLY_FIELDS = ['patchSize', 'heads', 'mlpRatio'] as const;
+
+/** Models one sweep measures (widths × subspace dimensions). */
+export const MAX_SWEEP_POINTS = 32;
 
 export const sweepSpecSchema = z.strictObject({
   widths: z
@@ -306,6 +361,14 @@ export const sweepSpecSchema = z.strictObject({
     .max(32)
     .describe(
       "One model, and so one EMC point, per width (MLP: every hidden layer this wide; CNN: the first stage's channels; ViT: the embedding width).",
+    ),
+  dimensions: z
+    .array(int(1, MAX_SUBSPACE_DIMENSION))
+    .min(1)
+    .max(32)
+    .optional()
+    .describe(
+      'With model.subspace: the subspace dimensions d to sweep, one EMC point per width and dimension (in place of model.subspace.dimension).',
     ),
 });
 
@@ -348,7 +411,7 @@ export const trainSpecSchema = z
     optimizer: z
       .enum(OPTIMIZERS)
       .describe(
-        'sgd, momentum (0.9), adam, adamw (decoupled `weightDecay`, default 0.01) or rmsprop.',
+        "sgd, momentum (0.9), adam, adamw (decoupled `weightDecay`, default 0.01), rmsprop, or shampoo: per weight matrix, left and right preconditioners from the accumulated gradient products, applied as inverse fourth roots refreshed every 10 steps (sides longer than 256 are left unpreconditioned), the step grafted onto AdaGrad's norm so the learning rate reads as AdaGrad's. Shampoo trains one probe at a time (search.parallel 1).",
       ),
     learningRate: z.number().gt(0).max(10).describe('The learning rate at the start of a probe.'),
     batchSize: z
@@ -490,6 +553,43 @@ export const experimentSpecSchema = z
       });
     }
     const { model, data } = spec;
+    if (model.subspace && model.precision) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model', 'precision'],
+        message: 'cannot be combined with model.subspace yet: train one or the other',
+      });
+    }
+    if (spec.search.parallel > 1 && (model.subspace || model.precision)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['search', 'parallel'],
+        message: `a ${model.subspace ? 'random subspace' : 'low-precision model'} trains one probe at a time: set it to 1`,
+      });
+    }
+    const points = spec.sweep.widths.length * (spec.sweep.dimensions?.length ?? 1);
+    if (points > MAX_SWEEP_POINTS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sweep', 'dimensions'],
+        message: `${spec.sweep.widths.length} widths × ${spec.sweep.dimensions?.length} dimensions make ${points} sweep points; at most ${MAX_SWEEP_POINTS} are allowed`,
+      });
+    }
+    if (spec.sweep.dimensions && !model.subspace) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sweep', 'dimensions'],
+        message: 'sweeps the random subspace of model.subspace, which this spec does not set',
+      });
+    }
+    if (spec.search.parallel > 1 && spec.train.optimizer === 'shampoo') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['search', 'parallel'],
+        message:
+          "Shampoo keeps each model's own preconditioners, so its probes train one at a time: set it to 1",
+      });
+    }
     if (spec.search.parallel > 1 && !canStack(model)) {
       ctx.addIssue({
         code: 'custom',
@@ -541,7 +641,7 @@ export const experimentSpecSchema = z
     }
     const memory = specMemory(spec);
     if (memory.total > MAX_MEMORY_BYTES) {
-      const cause = memoryCause(memory, spec.train.batchSize);
+      const cause = memoryCause(memory, spec.train.batchSize, denseProjection(spec));
       ctx.addIssue({
         code: 'custom',
         path: cause.path,
@@ -549,6 +649,21 @@ export const experimentSpecSchema = z
       });
     }
   });
+
+/** Bytes of the widest model's dense projection P (D × the largest d), or 0. */
+function denseProjection(spec: Pick<ExperimentSpec, 'data' | 'model' | 'sweep'>): number {
+  const { subspace } = spec.model;
+  if (subspace?.projection !== 'dense') return 0;
+  const dimension = Math.max(...(spec.sweep.dimensions ?? [subspace.dimension]));
+  const { model, data } = spec;
+  const weights = parameterCount({
+    ...model,
+    inputShape: data.inputShape,
+    classes: data.classes,
+    width: Math.max(...spec.sweep.widths),
+  });
+  return weights * dimension * 4;
+}
 
 /**
  * The biggest term of a memory estimate and the field that drives it, so the refusal sits
@@ -558,6 +673,8 @@ export const experimentSpecSchema = z
 function memoryCause(
   memory: MemoryEstimate,
   batchSize: number | 'full',
+  /** The bytes of a dense random projection, when the spec trains in one. */
+  projection = 0,
 ): { key: 'data' | 'model' | 'activations'; term: string; path: string[]; remedy: string } {
   const key = (['data', 'model', 'activations'] as const).reduce((a, b) =>
     memory[b] > memory[a] ? b : a,
@@ -568,6 +685,13 @@ function memoryCause(
       term: 'the data',
       path: ['data', 'poolSize'],
       remedy: 'a smaller pool or input shape',
+    };
+  if (key === 'model' && projection > memory.model / 2)
+    return {
+      key,
+      term: `the widest model's dense random projection (${formatBytes(projection)})`,
+      path: ['model', 'subspace', 'projection'],
+      remedy: 'the sparse projection, or fewer dimensions',
     };
   if (key === 'model')
     return {
@@ -622,5 +746,14 @@ export function specMemory(
     mlpRatio: spec.model.mlpRatio,
     batchSize: spec.train.batchSize,
     parallel: spec.search.parallel,
+    ...(spec.model.subspace
+      ? {
+          subspace: {
+            dimension: Math.max(...(spec.sweep.dimensions ?? [spec.model.subspace.dimension])),
+            projection: spec.model.subspace.projection,
+          },
+        }
+      : {}),
+    lowPrecision: spec.model.precision !== undefined && spec.model.precision.bits < 32,
   });
 }

@@ -98,6 +98,45 @@ describe('readSpec', () => {
     expect(errorsOf(withField(path, value)).join('\n')).toContain(message);
   });
 
+  it('accepts Shampoo, training one probe at a time only', () => {
+    expect(parseSpec(withField('train.optimizer', 'shampoo')).train.optimizer).toBe('shampoo');
+    const parallel = withField('train.optimizer', 'shampoo');
+    (parallel.search as Record<string, unknown>).parallel = 2;
+    expect(errorsOf(parallel).join()).toContain('search.parallel: Shampoo keeps');
+  });
+
+  it('reads random subspaces and low-precision weights, sparse projections by default', () => {
+    const subspace = parseSpec(withField('model.subspace', { dimension: 50 }));
+    expect(subspace.model.subspace).toEqual({ dimension: 50, projection: 'sparse' });
+    const swept = withField('model.subspace', { dimension: 50, projection: 'dense' });
+    (swept.sweep as Record<string, unknown>).dimensions = [10, 100];
+    expect(parseSpec(swept).sweep.dimensions).toEqual([10, 100]);
+    for (const bits of [2, 8, 16, 32]) {
+      expect(parseSpec(withField('model.precision', { bits })).model.precision).toEqual({ bits });
+    }
+    // Old specs, without either, still read as before.
+    expect(parseSpec(issueExample).model).not.toHaveProperty('subspace');
+  });
+
+  it.each([
+    ['model.precision', { bits: 1 }, 'model.precision.bits'],
+    ['model.precision', { bits: 24 }, 'model.precision.bits'],
+    ['model.subspace', { dimension: 0 }, 'model.subspace.dimension: must be at least 1'],
+    ['model.subspace', { dimension: 5, projection: 'fastfood' }, 'model.subspace.projection'],
+    ['sweep.dimensions', [10], 'sweep.dimensions: sweeps the random subspace of model.subspace'],
+  ])('refuses %s = %j, naming the field', (path, value, message) => {
+    expect(errorsOf(withField(path, value)).join('\n')).toContain(message);
+  });
+
+  it('trains a subspace or low-precision weights one probe at a time, not both at once', () => {
+    const both = withField('model.subspace', { dimension: 5 });
+    (both.model as Record<string, unknown>).precision = { bits: 4 };
+    expect(errorsOf(both).join()).toContain('model.precision: cannot be combined');
+    const parallel = withField('model.precision', { bits: 4 });
+    (parallel.search as Record<string, unknown>).parallel = 2;
+    expect(errorsOf(parallel).join()).toContain('search.parallel: a low-precision model');
+  });
+
   it('refuses unknown fields, naming them', () => {
     expect(errorsOf(withField('train.dropout', 0.5))).toEqual(['train: unknown field "dropout"']);
     expect(errorsOf(withField('evil', '<script>'))).toEqual(['spec: unknown field "evil"']);

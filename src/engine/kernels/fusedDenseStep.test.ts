@@ -21,7 +21,7 @@ import {
 } from '../train/optimizers.ts';
 import { denseStep } from '../train/stepGradients.ts';
 import { tuneWasmKernels } from './wasmKernels.ts';
-import { FusedDenseStep, type FusedActivation } from './fusedDenseStep.ts';
+import { FusedDenseStep, type FusedActivation, type FusedOptimizer } from './fusedDenseStep.ts';
 
 /**
  * The tolerance both ways of training are held to: |fused − tfjs| ≤ 1e-5 + 1e-4 · |tfjs|.
@@ -101,7 +101,7 @@ function fusedTrajectory(
     {
       sizes,
       activation,
-      optimizer: train.optimizer,
+      optimizer: train.optimizer as FusedOptimizer,
       weightDecay: train.weightDecay,
       epsilon: tf.backend().epsilon(),
       batchSize: BATCH,
@@ -195,12 +195,17 @@ describe('the fused dense step', () => {
     const large = planModel({ family: 'mlp', depth: 1, activation: 'relu' }, 32, [784], 10);
     const gelu = planModel({ family: 'mlp', depth: 1, activation: 'gelu' }, 32, [16], 4);
     const cnn = planModel({ family: 'cnn', depth: 1, activation: 'relu' }, 4, [8, 8, 1], 4);
-    expect(fusedStepApplies(small, 400, 'wasm')).toBe(true);
-    expect(fusedStepApplies(large, 128, 'wasm')).toBe(false);
-    expect(fusedStepApplies(large, 128, 'cpu')).toBe(true);
-    expect(fusedStepApplies(small, 400, 'webgpu')).toBe(false);
-    expect(fusedStepApplies(gelu, 400, 'cpu')).toBe(false);
-    expect(fusedStepApplies(cnn, 400, 'cpu')).toBe(false);
+    expect(fusedStepApplies(small, { optimizer: 'adam' }, 400, 'wasm')).toBe(true);
+    expect(fusedStepApplies(large, { optimizer: 'adam' }, 128, 'wasm')).toBe(false);
+    expect(fusedStepApplies(large, { optimizer: 'adam' }, 128, 'cpu')).toBe(true);
+    expect(fusedStepApplies(small, { optimizer: 'adam' }, 400, 'webgpu')).toBe(false);
+    expect(fusedStepApplies(gelu, { optimizer: 'adam' }, 400, 'cpu')).toBe(false);
+    expect(fusedStepApplies(cnn, { optimizer: 'adam' }, 400, 'cpu')).toBe(false);
+  });
+
+  it('leaves Shampoo to tfjs: its matrix roots are not written out', () => {
+    const small = planModel({ family: 'mlp', depth: 1, activation: 'relu' }, 32, [16], 4);
+    expect(fusedStepApplies(small, { optimizer: 'shampoo' }, 400, 'cpu')).toBe(false);
   });
 
   it.each(['cpu', 'wasm'])(
@@ -208,8 +213,8 @@ describe('the fused dense step', () => {
     async (backend) => {
       await tf.setBackend(backend);
       if (backend === 'wasm') tuneWasmKernels();
-      const { plan, candidate, autodiff, leaked } = await probesBesideAutodiff({});
-      expect(fusedStepApplies(plan, 8)).toBe(true);
+      const { plan, train, candidate, autodiff, leaked } = await probesBesideAutodiff({});
+      expect(fusedStepApplies(plan, train, 8)).toBe(true);
       expect(leaked).toBe(0);
       expectAutodiffOutcomes(candidate, autodiff);
       candidate.forEach((o, i) => {

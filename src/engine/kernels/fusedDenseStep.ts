@@ -34,11 +34,18 @@ const ADAM_BETA2 = 0.999;
 
 const f = Math.fround;
 
+/** The optimizers the fused step writes out (all but Shampoo). */
+export type FusedOptimizer = Exclude<TrainSpec['optimizer'], 'shampoo'>;
+
+export function isFusedOptimizer(optimizer: TrainSpec['optimizer']): optimizer is FusedOptimizer {
+  return optimizer !== 'shampoo';
+}
+
 export interface FusedDenseConfig {
   /** Units layer by layer: [features, hidden..., classes]. */
   sizes: readonly number[];
   activation: FusedActivation;
-  optimizer: TrainSpec['optimizer'];
+  optimizer: FusedOptimizer;
   weightDecay: number;
   /** The backend's epsilon (tfjs' Adam and RMSprop default). */
   epsilon: number;

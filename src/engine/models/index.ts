@@ -31,7 +31,30 @@ export interface ModelPlan {
    * probe may train it with the written-out step (train/stepGradients.ts).
    */
   dense?: { activation: Activation };
+  /**
+   * Present when the model trains through other parameters than its weights (model.subspace
+   * with this point's dimension, or model.precision); train/reparameterize.ts builds it.
+   */
+  reparameterization?: ReparameterizationPlan;
+  /** The numbers that train: d in a random subspace, else every weight. */
+  trainedParameters: number;
   describe(): string;
+}
+
+export type ReparameterizationPlan =
+  | { kind: 'subspace'; dimension: number; projection: 'dense' | 'sparse' | 'identity' }
+  | { kind: 'precision'; bits: number };
+
+/** What a spec's model trains through at one sweep point, if not its weights. */
+export function reparameterizationOf(
+  spec: ModelSpec,
+  dimension = spec.subspace?.dimension,
+): ReparameterizationPlan | undefined {
+  if (spec.subspace && dimension !== undefined) {
+    return { kind: 'subspace', dimension, projection: spec.subspace.projection };
+  }
+  if (spec.precision) return { kind: 'precision', bits: spec.precision.bits };
+  return undefined;
 }
 
 export function modelShape(
@@ -52,11 +75,13 @@ export function modelShape(
   };
 }
 
+/** `dimension`: the random subspace's at this sweep point (sweep.dimensions). */
 export function planModel(
   spec: ModelSpec,
   width: number,
   inputShape: number[],
   classes: number,
+  dimension?: number,
 ): ModelPlan {
   const shape = modelShape(spec, width, inputShape, classes);
   const inputs = featureCount(inputShape);
@@ -70,9 +95,14 @@ export function planModel(
       seed,
     );
   };
+  const reparameterization = reparameterizationOf(spec, dimension);
+  const parameters = parameterCount(shape);
   return {
     width,
-    parameterCount: parameterCount(shape),
+    parameterCount: parameters,
+    trainedParameters:
+      reparameterization?.kind === 'subspace' ? reparameterization.dimension : parameters,
+    ...(reparameterization ? { reparameterization } : {}),
     build,
     ...(spec.depth === 0 || spec.family === 'mlp'
       ? { dense: { activation: spec.activation } }
@@ -89,8 +119,17 @@ export function planModel(
           },
         }
       : {}),
-    describe: () => describeModel(shape, spec.activation),
+    describe: () =>
+      describeModel(shape, spec.activation) + describeReparameterization(reparameterization),
   };
+}
+
+function describeReparameterization(plan: ReparameterizationPlan | undefined): string {
+  if (plan?.kind === 'subspace') {
+    return ` in a ${plan.projection} ${plan.dimension}-dimensional subspace`;
+  }
+  if (plan?.kind === 'precision' && plan.bits < 32) return ` with ${plan.bits}-bit weights`;
+  return '';
 }
 
 function describeModel(shape: ModelShape, activation: string): string {

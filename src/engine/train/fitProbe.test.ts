@@ -72,6 +72,14 @@ describe('fitProbe', () => {
     expect(outcome.saddle).toBe(false);
   });
 
+  it('trains with Shampoo: fits what can be fitted, converges where it cannot, leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const train = trainSpec({ optimizer: 'shampoo', learningRate: 0.1, maxSteps: 20_000 });
+    expect(await probe({ n: 4, train })).toMatchObject({ fits: true, stopReason: 'fit' });
+    expect(await probe({ n: 6, train })).toMatchObject({ fits: false, stopReason: 'converged' });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('is inconclusive ("budget") when the step cap runs out while the loss still improves', async () => {
     const outcome = await probe({
       n: 4,
@@ -206,7 +214,7 @@ describe('fitProbe', () => {
 
   it('leaves the tensor count where it found it, also when cancelled mid-epoch', async () => {
     const before = tf.memory().numTensors;
-    for (const optimizer of ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop'] as const) {
+    for (const optimizer of ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop', 'shampoo'] as const) {
       await probe({
         plan: planModel({ family: 'mlp', depth: 2, activation: 'relu' }, 3, [2], 2),
         n: 6,

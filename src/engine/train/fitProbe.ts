@@ -21,6 +21,7 @@ import {
 } from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
 import { stepGradientsFor } from './stepGradients.ts';
+import { reparameterize } from './reparameterize.ts';
 import {
   createFusedProbeStep,
   type FusedProbeStep,
@@ -99,16 +100,19 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   });
   const model = input.plan.build(input.seed);
   const weights = trainableVariables(model);
+  // A random subspace or low-precision weights: the optimizer trains these instead.
+  const reparameterized = reparameterize(input.plan.reparameterization, weights, input.seed);
+  const trained = reparameterized?.trained ?? weights;
   const stepGradients = stepGradientsFor(model, weights, input.plan.dense);
-  const useFused = input.fusedStep ?? fusedStepApplies(input.plan, batchSize);
+  const useFused = input.fusedStep ?? fusedStepApplies(input.plan, train, batchSize);
   const fused =
-    useFused && fusedStepSupports(input.plan)
+    useFused && fusedStepSupports(input.plan, train)
       ? createFusedProbeStep(input.plan, variablesAccess(weights), train, subset, batchSize)
       : undefined;
   const optimizer = createOptimizer(train);
   const shuffleRng = shuffleRngFor(input.seed);
   const plateau = new PlateauDetector(train.patience, train.minDelta);
-  const surface = fullBatchSurface(
+  const weightSurface = fullBatchSurface(
     weights,
     (x, labels) =>
       tf.losses.softmaxCrossEntropy(
@@ -118,6 +122,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     subset.x,
     subset.labels,
   );
+  const surface = reparameterized ? reparameterized.surface(weightSurface) : weightSurface;
   const convergence = new ConvergenceRecord(surface, train, input.seed);
   const modelHooks = probeModelHooks(convergence, fused, () =>
     readCorrect(predictWith(model), subset.x, subset.labels),
@@ -198,6 +203,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
     };
   } finally {
     model.dispose();
+    reparameterized?.dispose();
     disposeOptimizer(optimizer);
     convergence.dispose();
     tf.dispose(subset);
@@ -242,9 +248,11 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
           const targets = tf.gather(subset.targets, idx);
           const labels = tf.gather(subset.labels, idx) as tf.Tensor1D;
           const { loss: cost, hits: stepHits, grads } = stepGradients(xb, labels, targets);
-          optimizer.applyGradients(grads);
-          convergence.addStep(weights.map((w) => grads[w.name] as tf.Tensor));
-          applyDecoupledWeightDecay(weights, train, learningRate);
+          const trainedGrads = reparameterized ? reparameterized.gradients(grads) : grads;
+          optimizer.applyGradients(trainedGrads);
+          convergence.addStep(trained.map((w) => trainedGrads[w.name] as tf.Tensor));
+          applyDecoupledWeightDecay(trained, train, learningRate);
+          reparameterized?.sync();
           return {
             loss: lossSum.add(cost) as tf.Scalar,
             hits: hitSum.add(stepHits) as tf.Scalar,

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainSpec } from '../experiment/index.ts';
-import { FusedDenseStep, isFusedActivation, type StepResult } from '../kernels/fusedDenseStep.ts';
+import {
+  FusedDenseStep,
+  isFusedActivation,
+  isFusedOptimizer,
+  type StepResult,
+} from '../kernels/fusedDenseStep.ts';
 import type { ModelPlan } from '../models/index.ts';
 import type { ConvergenceRecord } from './convergenceRecord.ts';
 
@@ -35,18 +40,28 @@ export interface FusedProbeStep {
  */
 export const FUSED_MAX_MULTIPLY_ADDS_WASM = 300_000;
 
-/** Whether the fused step can train this plan (dense layers, an activation it computes). */
-export function fusedStepSupports(plan: ModelPlan): boolean {
-  return plan.dense !== undefined && isFusedActivation(plan.dense.activation);
+/**
+ * Whether the fused step can train this plan with this optimizer (dense layers, an
+ * activation and an optimizer it computes: Shampoo's matrix roots are not written out; and
+ * the weights themselves train, not a subspace or shadow weights).
+ */
+export function fusedStepSupports(plan: ModelPlan, train: Pick<TrainSpec, 'optimizer'>): boolean {
+  return (
+    plan.dense !== undefined &&
+    plan.reparameterization === undefined &&
+    isFusedActivation(plan.dense.activation) &&
+    isFusedOptimizer(train.optimizer)
+  );
 }
 
 /** Whether a probe of this plan trains with the fused step on the running backend. */
 export function fusedStepApplies(
   plan: ModelPlan,
+  train: Pick<TrainSpec, 'optimizer'>,
   batchSize: number,
   backend = tf.getBackend(),
 ): boolean {
-  if (!fusedStepSupports(plan)) return false;
+  if (!fusedStepSupports(plan, train)) return false;
   if (backend === 'cpu') return true;
   if (backend !== 'wasm') return false;
   return batchSize * plan.parameterCount <= FUSED_MAX_MULTIPLY_ADDS_WASM;
@@ -107,8 +122,9 @@ export function createFusedProbeStep(
   batchSize: number,
 ): FusedProbeStep {
   const activation = plan.dense?.activation;
-  if (activation === undefined || !isFusedActivation(activation)) {
-    throw new Error(`${plan.describe()} has no fused step`);
+  const { optimizer } = train;
+  if (activation === undefined || !isFusedActivation(activation) || !isFusedOptimizer(optimizer)) {
+    throw new Error(`${plan.describe()} trained with ${optimizer} has no fused step`);
   }
   // Kernels are [..., inputs, units]: the layer sizes, whatever leading axis they carry.
   const kernels = model.shapes.filter((_, i) => i % 2 === 0);
@@ -122,7 +138,7 @@ export function createFusedProbeStep(
     {
       sizes,
       activation,
-      optimizer: train.optimizer,
+      optimizer,
       weightDecay: train.weightDecay,
       epsilon: tf.backend().epsilon(),
       batchSize,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FusedAdamOptimizer, fusedAdamAvailable, registerFusedAdam } from '../kernels/fusedAdam.ts';
 import type { TrainSpec } from '../experiment/index.ts';
+import { ShampooOptimizer } from './shampoo.ts';
 
 registerFusedAdam();
 
@@ -11,7 +12,7 @@ const MOMENTUM = 0.9;
  * The optimizer a spec names. tfjs has no AdamW: "adamw" is Adam plus the decoupled weight
  * decay that trainStep applies after each update (Loshchilov & Hutter), as do the others
  * when weightDecay > 0. On the cpu and wasm backends Adam runs fused (one kernel per weight,
- * the same float32 arithmetic; see kernels/fusedAdam.ts).
+ * the same float32 arithmetic; see kernels/fusedAdam.ts). Shampoo is train/shampoo.ts.
  */
 export function createOptimizer(train: TrainSpec): tf.Optimizer {
   const lr = train.learningRate;
@@ -25,6 +26,8 @@ export function createOptimizer(train: TrainSpec): tf.Optimizer {
       return fusedAdamAvailable() ? new FusedAdamOptimizer(lr) : tf.train.adam(lr);
     case 'rmsprop':
       return tf.train.rmsprop(lr);
+    case 'shampoo':
+      return new ShampooOptimizer({ learningRate: lr });
   }
 }
 

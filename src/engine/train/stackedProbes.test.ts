@@ -94,7 +94,7 @@ describe('fitProbesStacked', () => {
     // too). The steps agree with each other to float rounding (stepGradients.test.ts,
     // fusedDenseStep.test.ts), which chaotic cases such as full-batch SGD at 0.5 can amplify
     // into a different stopping epoch, so each side takes the same one.
-    const singlePlan = fusedStepSupports(plan) ? plan : { ...plan, dense: undefined };
+    const singlePlan = fusedStepSupports(plan, train) ? plan : { ...plan, dense: undefined };
     const single: ProbeOutcome[] = [];
     for (const n of ns) {
       single.push(

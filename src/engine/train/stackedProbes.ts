@@ -120,7 +120,8 @@ export async function fitProbesStacked(input: StackedProbesInput): Promise<Probe
   // Where the fused step applies, each member takes its own: on the CPU backends a stacked
   // step costs about k single steps anyway, and the fused one issues no kernel at all.
   const fusedMembers =
-    (input.fusedStep ?? fusedStepApplies(input.plan, width)) && fusedStepSupports(input.plan);
+    (input.fusedStep ?? fusedStepApplies(input.plan, train, width)) &&
+    fusedStepSupports(input.plan, train);
   if (fusedMembers) {
     for (const m of members) {
       m.fused = createFusedProbeStep(

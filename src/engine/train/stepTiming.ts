@@ -82,7 +82,7 @@ export async function timeTrainingSteps(
   // The step the run's probes take: a single probe's own (the fused step or the written-out
   // dense step where they apply), stacked members' autodiff through the stacked model.
   const fused =
-    single && fusedStepApplies(plan, batch)
+    single && fusedStepApplies(plan, spec.train, batch)
       ? createFusedProbeStep(plan, variablesAccess(weights), spec.train, { x, labels }, batch)
       : undefined;
   const batchRows = Int32Array.from({ length: batch }, (_, i) => i);

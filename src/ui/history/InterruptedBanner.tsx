@@ -1,3 +1,4 @@
+import { sweepPoints } from '../../engine/experiment/sweepPoints.ts';
 import { useHistoryStore } from '../../state/historyStore.ts';
 import { resumeSavedRun } from './resumeSavedRun.ts';
 
@@ -10,7 +11,7 @@ export function InterruptedBanner() {
     <div className="notice warn" role="alert" data-testid="interrupted-banner">
       <span>
         “{run.results.spec.name}” was interrupted after {run.results.probes.length} probes (
-        {run.results.points.length} of {run.results.spec.sweep.widths.length} points).{' '}
+        {run.results.points.length} of {sweepPoints(run.results.spec).length} points).{' '}
         {run.migrationNotes
           ? 'An older EMC Lab saved it, whose rules differ (patience in epochs): run it again from the start?'
           : 'Resume from its last finished probe?'}

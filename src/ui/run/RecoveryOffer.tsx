@@ -1,3 +1,4 @@
+import { sweepPoints } from '../../engine/experiment/sweepPoints.ts';
 import { useConfigStore } from '../../state/configStore.ts';
 import { startRun } from '../../state/runner.ts';
 import { useRunStore } from '../../state/runStore.ts';
@@ -16,7 +17,7 @@ export function RecoveryOffer() {
   const viewing = useRunStore((state) => state.viewing);
   const points = useRunStore((state) => state.points.length);
   const interrupted =
-    phase === 'failed' || (phase === 'cancelled' && points < (spec?.sweep.widths.length ?? 0));
+    phase === 'failed' || (phase === 'cancelled' && points < (spec ? sweepPoints(spec).length : 0));
   if (!interrupted || !spec || viewing || probes.length === 0) return null;
 
   const current: BackendName = backend ?? 'cpu';
