@@ -8,7 +8,6 @@ import {
   mergeShards,
   parallelJobs,
   specMemory,
-  sweepPoints,
 } from '../engine/index.ts';
 import type { NodeBackend } from './backendSelection.ts';
 import type { Parsed } from './shards.ts';
