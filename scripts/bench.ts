@@ -18,7 +18,7 @@
 //                                 independent jobs; writes bench/jobs.md (a few minutes)
 //   npm run bench -- --studies [ID]
 //                                 only the studies (src/presets/studies.ts), or study ID:
-//                                 emc-lab study ID --out bench/studies/ID on every core, the
+//                                 emc-lab study ID --out bench/studies/<id> on every core, the
 //                                 reference reports (about an hour each; finding-5 far more)
 import { gotoWhenServed, startPreview } from './preview.ts';
 import { STUDIES } from '../src/presets/studies.ts';
@@ -781,7 +781,7 @@ async function fusedRun(): Promise<void> {
   writeFileSync(`${name}.md`, `${report}\n`);
 }
 
-/** The reference study reports: each study run by the CLI into bench/studies/ID. */
+/** The reference study reports: each study run by the CLI into bench/studies/<id>. */
 async function studiesRun(): Promise<void> {
   const asked = process.argv[studiesAt + 1];
   const ids = asked && !asked.startsWith('--') ? [asked] : STUDIES.map((study) => study.id);
