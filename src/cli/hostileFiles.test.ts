@@ -374,4 +374,19 @@ describe('results files read by merge, gap and a shard re-run', () => {
       `emc-lab: ${pipe}: It is not a regular file, not a results file; it was not read.\n`,
     );
   });
+
+  it('refuses a spec file over 1 MB, and a pipe as a spec, without reading them', async () => {
+    const huge = hugeFile('spec.json', 1.5 * 1024 ** 3);
+    const result = await cli(['validate', huge], { measureMemory: true });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      'This file is 1.6 GB, larger than any EMC Lab spec (at most 1 MB)',
+    );
+    expect(result.maxRssKiB).toBeLessThan(SANE_RSS_KIB);
+    const pipe = join(dir, 'spec-pipe.json');
+    execFileSync('mkfifo', [pipe]);
+    const piped = await cli(['run', pipe], { limitMs: 120_000 });
+    expect(piped.status).toBe(2);
+    expect(piped.stderr).toContain('It is not a regular file, not a spec; it was not read.');
+  });
 });

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
@@ -23,7 +22,7 @@ import { describeRescue, outputProblem, saveResults } from './outputFile.ts';
 import { choosePresetVariant, formatPresetList } from './presetChoice.ts';
 import { ProgressLine } from './progress.ts';
 import { parseJobs, threadsFor, trainInJobs } from './jobs.ts';
-import { readResultsFile } from './resultsInput.ts';
+import { readResultsFile, readSpecText } from './resultsInput.ts';
 import { earlierShardProbes, parseShard, ShardCheckpoint } from './shards.ts';
 import { formatStudyList, runStudyCommand } from './study.ts';
 import { trainInThread, type TrainingOutcome } from './trainInThread.ts';
@@ -293,15 +292,11 @@ async function readSpecFile(
   dataOptions: DataFileOptions,
 ): Promise<{ check: SpecCheck; userData?: UserDataFile } | { ok: false; error: string }> {
   const refused = (error: string) => ({ check: { ok: false as const, errors: [error] } });
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    return refused(`cannot read the file (${(error as NodeJS.ErrnoException).code})`);
-  }
+  const read = await readSpecText(path);
+  if (!read.ok) return refused(read.code ? `cannot read the file (${read.code})` : read.error);
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(read.text);
   } catch (error) {
     return refused(`not valid JSON: ${(error as Error).message}`);
   }

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import {
+  fileSizeProblem,
   MAX_RESULTS_FILE_BYTES,
   type ParsedResults,
   parseResultsFile,
@@ -19,6 +20,36 @@ export type ReadResults =
  * limit (a file that grew meanwhile is refused, not read whole).
  */
 export async function readResultsFile(path: string): Promise<ReadResults> {
+  const read = await readFileWithin(path, MAX_RESULTS_FILE_BYTES, 'a results file', (bytes) =>
+    resultsFileSizeProblem(bytes),
+  );
+  return read.ok ? parseResultsFile(read.text) : read;
+}
+
+/**
+ * A spec is a few kilobytes (its data lives in files of their own): at most this many bytes
+ * are read, as many as the lab's bound on a link's decompressed text.
+ */
+export const MAX_SPEC_FILE_BYTES = 1_000_000;
+
+/** Reads a spec file within MAX_SPEC_FILE_BYTES, a regular file only, as readResultsFile reads. */
+export function readSpecText(path: string) {
+  return readFileWithin(path, MAX_SPEC_FILE_BYTES, 'a spec', (bytes) =>
+    fileSizeProblem(bytes, MAX_SPEC_FILE_BYTES, 'spec'),
+  );
+}
+
+/**
+ * The text of the regular file at `path`, refused unread when the file system says it is
+ * larger than `limit` (`tooLarge` words why), and refused when it grew past the limit while
+ * being read: the read stops there instead of taking the file whole.
+ */
+async function readFileWithin(
+  path: string,
+  limit: number,
+  what: string,
+  tooLarge: (bytes: number) => string | undefined,
+): Promise<{ ok: true; text: string } | { ok: false; code?: string; error: string }> {
   const cannot = (code: string) => ({
     ok: false as const,
     code,
@@ -33,20 +64,20 @@ export async function readResultsFile(path: string): Promise<ReadResults> {
   if (!info.isFile()) {
     return {
       ok: false,
-      error: `${info.isDirectory() ? 'It is a folder' : 'It is not a regular file'}, not a results file; it was not read.`,
+      error: `${info.isDirectory() ? 'It is a folder' : 'It is not a regular file'}, not ${what}; it was not read.`,
     };
   }
-  const tooLarge = resultsFileSizeProblem(info.size);
-  if (tooLarge) return { ok: false, error: tooLarge };
+  const large = tooLarge(info.size);
+  if (large) return { ok: false, error: large };
   let bytes: Buffer;
   try {
-    bytes = await readAtMost(path, MAX_RESULTS_FILE_BYTES + 1);
+    bytes = await readAtMost(path, limit + 1);
   } catch (error) {
     return cannot(failureCode(error));
   }
-  const grown = resultsFileSizeProblem(bytes.length);
+  const grown = tooLarge(bytes.length);
   if (grown) return { ok: false, error: grown };
-  return parseResultsFile(bytes.toString('utf8'));
+  return { ok: true, text: bytes.toString('utf8') };
 }
 
 /** The first `limit` bytes of the file at `path` (all of it when shorter). */

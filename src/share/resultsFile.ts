@@ -72,10 +72,15 @@ export type ParsedResults =
  * File.size) before any of it is read.
  */
 export function resultsFileSizeProblem(bytes: number): string | undefined {
-  if (bytes <= MAX_RESULTS_FILE_BYTES) return undefined;
+  return fileSizeProblem(bytes, MAX_RESULTS_FILE_BYTES, 'results file');
+}
+
+/** Why a file of `bytes` is too large to be read as `what` (at most `limit` bytes), or undefined. */
+export function fileSizeProblem(bytes: number, limit: number, what: string): string | undefined {
+  if (bytes <= limit) return undefined;
   const size = (value: number) =>
     value >= 1e9 ? `${Math.floor(value / 1e8) / 10} GB` : `${Math.floor(value / 1e5) / 10} MB`;
-  return `This file is ${size(bytes)}, larger than any EMC Lab results file (at most ${size(MAX_RESULTS_FILE_BYTES)}); it was not read.`;
+  return `This file is ${size(bytes)}, larger than any EMC Lab ${what} (at most ${size(limit)}); it was not read.`;
 }
 
 export function parseResultsFile(contents: string): ParsedResults {
