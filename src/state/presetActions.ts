@@ -18,9 +18,5 @@ export function runPreset(preset: Preset): void {
     label: variant.label,
     spec: parseSpec(variantSpec(preset, index)),
   }));
-  runVariants(
-    variants,
-    useConfigStore.getState().backend,
-    `Finding ${preset.finding}: ${preset.title}`,
-  );
+  runVariants(variants, useConfigStore.getState().backend);
 }
