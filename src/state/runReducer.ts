@@ -86,12 +86,7 @@ function reduceEngineEvent(
       return { current: freshProbe(event, now) };
     case 'epoch': {
       const current = state.current;
-      // With several workers, the curve shown is that of the probe started last.
-      const same =
-        current?.n === event.n &&
-        current.pointIndex === event.pointIndex &&
-        current.seedIndex === event.seedIndex;
-      if (!current || !same) return {};
+      if (!current || current.n !== event.n) return {};
       const point = { epoch: event.epoch, loss: event.loss, accuracy: event.accuracy };
       return { current: { ...current, curve: [...current.curve, point] } };
     }
@@ -122,8 +117,7 @@ function reduceEngineEvent(
       const point = event.point;
       const text = `${point.model}: EMC ${formatEmc(point)} with ${point.parameterCount} parameters`;
       return {
-        // In sweep order: with several workers a wider point may finish first.
-        points: [...state.points, point].sort((a, b) => a.index - b.index),
+        points: [...state.points, point],
         log: point.budgetLimited
           ? log('warn', `${text} (${BUDGET_LIMITED_NOTE})`)
           : isUnverified(point)

@@ -10,7 +10,6 @@ import type { RunState } from './runTypes.ts';
  */
 const emptyRun = {
   runId: undefined,
-  workers: undefined,
   viewing: undefined,
   environment: undefined,
   startedIso: undefined,
@@ -29,12 +28,11 @@ const emptyRun = {
 export const useRunStore = create<RunState>()((set, get) => ({
   phase: 'idle',
   ...emptyRun,
-  begin: (spec, runId, workers = 1) =>
+  begin: (spec, runId) =>
     set({
       ...emptyRun,
       phase: 'starting',
       runId,
-      workers,
       spec,
       startedAt: performance.now(),
       startedIso: new Date().toISOString(),
