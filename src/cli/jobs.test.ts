@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,6 +83,7 @@ function science(results: ExperimentResults) {
 describe('--jobs N', () => {
   it('reads a whole number of at least 1, refusing anything else', () => {
     expect(parseJobs('3')).toEqual({ ok: true, value: 3 });
+    expect(parseJobs(undefined)).toEqual({ ok: true, value: availableParallelism() });
     for (const text of ['0', '-1', 'x', '1.5', '']) {
       expect(parseJobs(text)).toMatchObject({ ok: false, error: expect.stringContaining(text) });
     }

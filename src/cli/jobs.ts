@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { freemem } from 'node:os';
+import { availableParallelism, freemem } from 'node:os';
 import {
   type EngineEvent,
   type ExperimentResults,
@@ -19,8 +19,12 @@ import {
 } from './trainInThread.ts';
 import type { TrainingRequest } from './trainingThread.ts';
 
-/** `--jobs N`: how many (width, seed) jobs of the sweep train at once, N ≥ 1. */
-export function parseJobs(text: string): Parsed<number> {
+/**
+ * `--jobs N`: how many (width, seed) jobs of the sweep train at once, N ≥ 1; without the
+ * option, one per core.
+ */
+export function parseJobs(text: string | undefined): Parsed<number> {
+  if (text === undefined) return { ok: true, value: availableParallelism() };
   if (!/^\d+$/.test(text.trim()) || Number(text) < 1) {
     return { ok: false, error: `--jobs must be a whole number ≥ 1 (got "${text}")` };
   }

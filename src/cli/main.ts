@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   type ExperimentResults,
@@ -172,20 +171,17 @@ export async function main(argv: string[]): Promise<number> {
     }
     shard = parsedShard.value;
   }
-  let jobs = availableParallelism();
-  if (values.jobs !== undefined) {
-    const parsedJobs = parseJobs(values.jobs);
-    if (!parsedJobs.ok) {
-      process.stderr.write(`emc-lab: ${parsedJobs.error}\n`);
-      return EXIT_INVALID;
-    }
-    jobs = parsedJobs.value;
-    if (shard && jobs > 1) {
-      process.stderr.write(
-        `emc-lab: --jobs ${jobs} does not go with --shard: a shard runs in one thread (split the sweep into more shards instead)\n`,
-      );
-      return EXIT_INVALID;
-    }
+  const parsedJobs = parseJobs(values.jobs);
+  if (!parsedJobs.ok) {
+    process.stderr.write(`emc-lab: ${parsedJobs.error}\n`);
+    return EXIT_INVALID;
+  }
+  const jobs = parsedJobs.value;
+  if (values.jobs !== undefined && shard && jobs > 1) {
+    process.stderr.write(
+      `emc-lab: --jobs ${jobs} does not go with --shard: a shard runs in one thread (split the sweep into more shards instead)\n`,
+    );
+    return EXIT_INVALID;
   }
   const threads = shard ? { threads: 1 } : threadsFor(check.spec, jobs, values.jobs !== undefined);
   if (threads.note) process.stderr.write(`emc-lab: ${threads.note}\n`);
@@ -472,15 +468,12 @@ async function study(
     process.stderr.write(`emc-lab: study ${id} needs --out DIR: its report and results go there\n`);
     return EXIT_INVALID;
   }
-  let jobs = availableParallelism();
-  if (values.jobs !== undefined) {
-    const parsedJobs = parseJobs(values.jobs);
-    if (!parsedJobs.ok) {
-      process.stderr.write(`emc-lab: ${parsedJobs.error}\n`);
-      return EXIT_INVALID;
-    }
-    jobs = parsedJobs.value;
+  const parsedJobs = parseJobs(values.jobs);
+  if (!parsedJobs.ok) {
+    process.stderr.write(`emc-lab: ${parsedJobs.error}\n`);
+    return EXIT_INVALID;
   }
+  const jobs = parsedJobs.value;
   const options = { backend: values.backend, quiet: values.quiet };
   const exit = await runStudyCommand({
     id,
