@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, ExperimentResults } from '../engine/index.ts';
 import { parseSpec } from '../engine/experiment/index.ts';
-import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
+import { pointResult, probeRecord, seedResult, TEST_ENVIRONMENT } from '../engine/testFixtures.ts';
 import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
 import { ProgressLine } from './progress.ts';
 
@@ -23,13 +23,7 @@ function report(events: EngineEvent[], quiet = false): string[] {
 const runStarted: EngineEvent = {
   kind: 'run-started',
   spec: parseSpec(DEFAULT_SPEC),
-  environment: {
-    backend: 'cpu',
-    floatPrecision: 32,
-    tfjsVersion: '4.22.0',
-    engineVersion: '0.1.0',
-    platform: 'test',
-  },
+  environment: TEST_ENVIRONMENT,
   dataset: 'gaussian',
   points: [
     { width: 4, parameterCount: 56, model: 'MLP 1×4 relu' },

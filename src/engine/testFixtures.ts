@@ -8,7 +8,17 @@ import { type ExperimentSpec, type ExperimentSpecInput, parseSpec } from './expe
 import { planModel } from './models/index.ts';
 import { createRng, permutation } from './random.ts';
 import type { PointResult, ProbeRecord, SeedResult } from './results.ts';
+import type { RunEnvironment } from './resultsSchema.ts';
 import { type FitProbeInput, fitProbe, type ProbeOutcome } from './train/fitProbe.ts';
+
+/** The environment of a results document written by a test (cpu, float32). */
+export const TEST_ENVIRONMENT: RunEnvironment = {
+  backend: 'cpu',
+  floatPrecision: 32,
+  tfjsVersion: '4.22.0',
+  engineVersion: '0.1.0',
+  platform: 'test',
+};
 
 type SpecSections = Omit<ExperimentSpecInput, 'version' | 'seed' | 'name'>;
 

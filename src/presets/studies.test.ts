@@ -7,6 +7,7 @@ import { variantSpec } from './presets.ts';
 import { STUDIES, type Study } from './studies.ts';
 import { type StudyOutcome, runStudy, SHRUNK } from './studyRun.ts';
 import { studyChartSvg, studyReportMarkdown } from './studyReport.ts';
+import { TEST_ENVIRONMENT } from '../engine/testFixtures.ts';
 
 /** Each variant's parameter count per width, in sweep order. */
 function parameters(study: Study, index: number): number[] {
@@ -255,13 +256,7 @@ function fakeResults(spec: ReturnType<typeof parseSpec>, emc: number): Experimen
     version: 2,
     status: 'complete',
     spec,
-    environment: {
-      backend: 'cpu',
-      floatPrecision: 32,
-      tfjsVersion: '4.22.0',
-      engineVersion: '0.1.0',
-      platform: 'test',
-    },
+    environment: TEST_ENVIRONMENT,
     dataset: spec.data.source,
     startedAt: '',
     finishedAt: null,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type ExperimentResults, parseSpec, resultsDocument } from '../engine/index.ts';
-import { searchedPoint, seedResult, specFixture } from '../engine/testFixtures.ts';
+import {
+  searchedPoint,
+  seedResult,
+  specFixture,
+  TEST_ENVIRONMENT,
+} from '../engine/testFixtures.ts';
 import type { PointResult } from '../engine/results.ts';
 import {
   judgeBelowParameters,
@@ -17,13 +22,7 @@ function run(
   return resultsDocument({
     status: 'complete',
     spec,
-    environment: {
-      backend: 'cpu',
-      floatPrecision: 32,
-      tfjsVersion: '4.22.0',
-      engineVersion: '0.1.0',
-      platform: 'test',
-    },
+    environment: TEST_ENVIRONMENT,
     dataset: 'gaussian',
     startedAt: '',
     finishedAt: null,

@@ -8,7 +8,12 @@ import {
   resultsDocument,
   type SeedResult,
 } from '../engine/results.ts';
-import { probeRecord, searchedPoint, specFixture } from '../engine/testFixtures.ts';
+import {
+  probeRecord,
+  searchedPoint,
+  specFixture,
+  TEST_ENVIRONMENT,
+} from '../engine/testFixtures.ts';
 import { SPEC_VERSION } from '../engine/experiment/index.ts';
 import {
   MAX_RESULTS_FILE_BYTES,
@@ -244,13 +249,7 @@ describe('results that contradict themselves', () => {
       ...resultsDocument({
         status: 'complete',
         spec,
-        environment: {
-          backend: 'cpu',
-          floatPrecision: 32,
-          tfjsVersion: '4.22.0',
-          engineVersion: '0.1.0',
-          platform: 'test',
-        },
+        environment: TEST_ENVIRONMENT,
         dataset: 'gaussian',
         startedAt: '2026-01-01T00:00:00Z',
         finishedAt: '2026-01-01T00:01:00Z',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { del, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { type ExperimentResults, RESULTS_VERSION } from '../engine/results.ts';
-import { probeRecord } from '../engine/testFixtures.ts';
+import { probeRecord, TEST_ENVIRONMENT } from '../engine/testFixtures.ts';
 import { parseSpec } from '../engine/experiment/index.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import { deleteRun, listRuns, loadRun, saveRun } from './persistence.ts';
@@ -13,13 +13,7 @@ const results = (status: ExperimentResults['status'], probes: number): Experimen
   version: RESULTS_VERSION,
   status,
   spec: parseSpec(DEFAULT_SPEC),
-  environment: {
-    backend: 'cpu',
-    floatPrecision: 32,
-    tfjsVersion: '4.22.0',
-    engineVersion: '0.1.0',
-    platform: 'test',
-  },
+  environment: TEST_ENVIRONMENT,
   dataset: 'gaussian',
   startedAt: '2026-11-23T08:00:00Z',
   finishedAt: null,

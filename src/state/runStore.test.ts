@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { pointResult, probeRecord, seedResult } from '../engine/testFixtures.ts';
+import { pointResult, probeRecord, seedResult, TEST_ENVIRONMENT } from '../engine/testFixtures.ts';
 import { parseSpec } from '../engine/experiment/index.ts';
 import type { WorkerMessage } from '../worker/protocol.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
@@ -222,13 +222,7 @@ describe('the run log and the EMC shown', () => {
         engine({
           kind: 'run-started',
           spec,
-          environment: {
-            backend: 'cpu',
-            floatPrecision: 32,
-            tfjsVersion: '4.22.0',
-            engineVersion: '0.1.0',
-            platform: 'test',
-          },
+          environment: TEST_ENVIRONMENT,
           dataset: 'gaussian',
           points: [{ width: 4, parameterCount: 56, model: 'MLP 1×4 relu' }],
         }),
