@@ -4,6 +4,7 @@ import { sha256Hex } from './hash.ts';
 import { type ImageHeader, isPng, readImageHeader } from './imageHeaders.ts';
 import { type Bitmap, decodePng } from './png.ts';
 import { type ImageEntry, isImagePath, type Read } from './zip.ts';
+import { concatBytes } from './bytes.ts';
 
 export { type ImageEntry, type Read, readZip } from './zip.ts';
 
@@ -111,13 +112,7 @@ function canonicalBytes(images: { path: string; bytes: Uint8Array }[]): Uint8Arr
     encoder.encode(`${image.path}\n${image.bytes.length}\n`),
     image.bytes,
   ]);
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Decodes one PNG or JPEG to 8-bit gray or RGB (alpha is dropped), or names the problem. */

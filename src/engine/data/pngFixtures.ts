@@ -1,5 +1,6 @@
 import { unzlibSync, zlibSync } from 'fflate';
 import { ADAM7, pngDataBytes, readPngHeader } from './imageHeaders.ts';
+import { concatBytes } from './bytes.ts';
 
 /** PNG files built byte by byte for the readers' tests: honest, refiltered or hostile. */
 
@@ -26,16 +27,6 @@ export function pngChunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 const SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 /** Walks a PNG's chunks: [type, data] in order. */
 function chunksOf(png: Uint8Array): [string, Uint8Array][] {

@@ -1,6 +1,7 @@
 import { Unzip, UnzipInflate, type UnzipFileInfo, unzipSync } from 'fflate';
 import { formatBytes } from '../experiment/memory.ts';
 import { MAX_USER_FILE_BYTES } from './limits.ts';
+import { concatBytes } from './bytes.ts';
 
 /** A file taken out of a zip (or read from a folder): its "/"-separated path and bytes. */
 export interface ImageEntry {
@@ -144,7 +145,7 @@ function inflateWanted(
         refused = `Its images expand to more than ${formatBytes(limits.maxTotalBytes)}, the most EMC Lab reads.`;
       } else {
         chunks.push(chunk);
-        if (final) entries.push({ path: file.name, bytes: concat(chunks, size) });
+        if (final) entries.push({ path: file.name, bytes: concatBytes(chunks, size) });
         return;
       }
       chunks.length = 0;
@@ -159,15 +160,4 @@ function inflateWanted(
   }
   if (refused) return fail(refused);
   return { ok: true, value: entries };
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
