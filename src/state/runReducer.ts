@@ -86,7 +86,12 @@ function reduceEngineEvent(
       return { current: freshProbe(event, now) };
     case 'epoch': {
       const current = state.current;
-      if (!current || current.n !== event.n) return {};
+      // With several workers, the curve shown is that of the probe started last.
+      const same =
+        current?.n === event.n &&
+        current.pointIndex === event.pointIndex &&
+        current.seedIndex === event.seedIndex;
+      if (!current || !same) return {};
       const point = { epoch: event.epoch, loss: event.loss, accuracy: event.accuracy };
       return { current: { ...current, curve: [...current.curve, point] } };
     }
@@ -117,7 +122,8 @@ function reduceEngineEvent(
       const point = event.point;
       const text = `${point.model}: EMC ${formatEmc(point)} with ${point.parameterCount} parameters`;
       return {
-        points: [...state.points, point],
+        // In sweep order: with several workers a wider point may finish first.
+        points: [...state.points, point].sort((a, b) => a.index - b.index),
         log: point.budgetLimited
           ? log('warn', `${text} (${BUDGET_LIMITED_NOTE})`)
           : isUnverified(point)

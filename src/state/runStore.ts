@@ -10,6 +10,7 @@ import type { RunState } from './runTypes.ts';
  */
 const emptyRun = {
   runId: undefined,
+  workers: undefined,
   viewing: undefined,
   environment: undefined,
   startedIso: undefined,
@@ -28,11 +29,12 @@ const emptyRun = {
 export const useRunStore = create<RunState>()((set, get) => ({
   phase: 'idle',
   ...emptyRun,
-  begin: (spec, runId) =>
+  begin: (spec, runId, workers = 1) =>
     set({
       ...emptyRun,
       phase: 'starting',
       runId,
+      workers,
       spec,
       startedAt: performance.now(),
       startedIso: new Date().toISOString(),

@@ -64,7 +64,9 @@ export interface RunState {
   finishedAt?: number;
   results?: ExperimentResults;
   log: LogEntry[];
-  begin(spec: ExperimentSpec, runId: string): void;
+  /** How many workers train this run at once (see TrainingPool); 1 when it was not trained here. */
+  workers?: number;
+  begin(spec: ExperimentSpec, runId: string, workers?: number): void;
   /** Shows finished results (from a link, a file or the history) without running anything. */
   showResults(
     results: ExperimentResults,

@@ -7,7 +7,9 @@ import { runLocks } from './runLocks.ts';
 import { useRunStore } from './runStore.ts';
 import { isActivePhase } from './runTypes.ts';
 import { storedUserData } from './userDataStore.ts';
-import { type LifeLocks, newRunId, TrainingWorkerClient, type WorkerLike } from './workerClient.ts';
+import { poolSize, TrainingPool } from './trainingPool.ts';
+import { type LifeLocks, newRunId, type WorkerLike } from './workerClient.ts';
+import { wantedWorkers } from './workerCount.ts';
 
 /** Web Locks where the browser has them (all current ones, in a secure context). */
 const lifeLocks: LifeLocks | undefined =
@@ -15,15 +17,15 @@ const lifeLocks: LifeLocks | undefined =
     ? { whenFree: (name, signal) => navigator.locks.request(name, { signal }, () => undefined) }
     : undefined;
 
-/** The lab's one worker client, reporting to the run store. */
-const client = new TrainingWorkerClient(
+/** The lab's training workers, reporting to the run store. */
+const client = new TrainingPool(
   () =>
     new Worker(new URL('../worker/emc.worker.ts', import.meta.url), {
       type: 'module',
       name: 'emc-training',
     }) as unknown as WorkerLike,
   {
-    begin: (spec, runId) => useRunStore.getState().begin(spec, runId),
+    begin: (spec, runId, workers) => useRunStore.getState().begin(spec, runId, workers),
     apply: (messages, now) => {
       const family = useRunStore.getState().spec?.model.family;
       for (const message of messages)
@@ -45,7 +47,7 @@ useRunStore.subscribe((state, previous) => {
 });
 
 /**
- * Starts a run in a fresh worker (see TrainingWorkerClient), unless another tab of this
+ * Starts a run in fresh workers (see TrainingPool: several on a CPU backend), unless another tab of this
  * browser runs it already (see RunLocks). A spec on the user's own data takes it from this
  * browser's store; without it, the engine names the file to load.
  */
@@ -66,7 +68,8 @@ export async function startRun(
       ? await storedUserData(spec.data.sha256)
       : undefined;
   const remembered = backend === 'auto' ? rememberedBackend(spec.model.family) : undefined;
-  client.start(spec, backend, { ...options, runId, userData, remembered });
+  const workers = poolSize(spec, backend, wantedWorkers(), remembered);
+  client.start(spec, backend, { ...options, runId, userData, remembered, workers });
 }
 
 export const pauseRun = (): void => client.pause();

@@ -1,62 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { specFixture } from '../engine/testFixtures.ts';
 import type { WorkerCommand, WorkerMessage } from '../worker/protocol.ts';
+import { FakeWorker, ManualClock } from './testWorkers.ts';
 import {
-  type Clock,
   FLUSH_INTERVAL_MS,
   type LifeLocks,
   type RunSink,
   STOP_GRACE_MS,
   TrainingWorkerClient,
   type WatchdogTimings,
-  type WorkerLike,
 } from './workerClient.ts';
-
-class FakeWorker implements WorkerLike {
-  onmessage: WorkerLike['onmessage'] = null;
-  onmessageerror: WorkerLike['onmessageerror'] = null;
-  onerror: WorkerLike['onerror'] = null;
-  sent: WorkerCommand[] = [];
-  terminated = false;
-  postMessage(command: WorkerCommand): void {
-    this.sent.push(command);
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-  emit(message: WorkerMessage): void {
-    this.onmessage?.({ data: message } as MessageEvent<WorkerMessage>);
-  }
-}
-
-/** Timers that fire only when the test advances time. */
-class ManualClock implements Clock {
-  private time = 0;
-  private timers = new Map<number, { at: number; callback: () => void }>();
-  private nextId = 1;
-  now = () => this.time;
-  setTimeout = (callback: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.time + ms, callback });
-    return id as unknown as ReturnType<typeof setTimeout>;
-  };
-  clearTimeout = (timer: ReturnType<typeof setTimeout> | undefined) => {
-    this.timers.delete(timer as unknown as number);
-  };
-  /** Advances in steps of `step` ms, so that timers set by timers fire too. */
-  run(ms: number, step = 1_000): void {
-    for (let done = 0; done < ms; done += step) this.advance(Math.min(step, ms - done));
-  }
-  advance(ms: number): void {
-    this.time += ms;
-    for (const [id, timer] of [...this.timers]) {
-      if (timer.at <= this.time) {
-        this.timers.delete(id);
-        timer.callback();
-      }
-    }
-  }
-}
 
 /** Web Locks held by fake workers: the test says when one comes free. */
 class FakeLifeLocks implements LifeLocks {

@@ -1,4 +1,10 @@
-import type { ExperimentSpec, ProbeRecord, UserDataFile } from '../engine/index.ts';
+import type {
+  ExperimentResults,
+  ExperimentSpec,
+  ProbeRecord,
+  ShardId,
+  UserDataFile,
+} from '../engine/index.ts';
 import type {
   BackendChoice,
   BackendName,
@@ -26,7 +32,8 @@ export interface WorkerLike {
 
 /** Where the client reports to: the run store's actions, in the lab. */
 export interface RunSink {
-  begin(spec: ExperimentSpec, runId: string): void;
+  /** `workers`: how many train the run's (width, seed) jobs at once (see TrainingPool). */
+  begin(spec: ExperimentSpec, runId: string, workers?: number): void;
   apply(messages: WorkerMessage[], now: number): void;
   setPhase(phase: 'stopping'): void;
   phase(): string;
@@ -52,6 +59,17 @@ export const WATCHDOG_TIMINGS: WatchdogTimings = {
   silenceLimitMs: 120_000,
   longestSilenceFactor: 4,
 };
+
+export interface StartOptions {
+  runId?: string;
+  replay?: ProbeRecord[];
+  userData?: UserDataFile;
+  remembered?: BackendName;
+  /** One of a pool's workers: only these (width, seed) jobs (see TrainingPool). */
+  shard?: ShardId;
+  /** The pool's last worker: the merged sweep, whose generalization it measures. */
+  measured?: ExperimentResults;
+}
 
 /**
  * Web Locks, as the watchdog uses them: a worker holds a lock for its whole life and the
@@ -102,16 +120,7 @@ export class TrainingWorkerClient {
     private readonly watchdog: { timings?: WatchdogTimings; lifeLocks?: LifeLocks } = {},
   ) {}
 
-  start(
-    spec: ExperimentSpec,
-    backend: BackendChoice,
-    options: {
-      runId?: string;
-      replay?: ProbeRecord[];
-      userData?: UserDataFile;
-      remembered?: BackendName;
-    } = {},
-  ): void {
+  start(spec: ExperimentSpec, backend: BackendChoice, options: StartOptions = {}): void {
     this.disposeWorker();
     this.pending = [];
     this.run.begin(spec, options.runId ?? newRunId());
@@ -134,6 +143,8 @@ export class TrainingWorkerClient {
       remembered: options.remembered,
       replay: options.replay,
       userData: options.userData,
+      shard: options.shard,
+      measured: options.measured,
       lifeLock: this.lifeLock,
     });
     this.lastHeard = this.clock.now();
@@ -167,6 +178,15 @@ export class TrainingWorkerClient {
         );
       }
     }, STOP_GRACE_MS);
+  }
+
+  /**
+   * Lets the worker go at once, without a word to the run: what it had reported is applied,
+   * nothing after (the pool ends its other workers so when one fails).
+   */
+  abandon(): void {
+    this.flush();
+    this.disposeWorker();
   }
 
   /** Keeps what the worker reported before it failed, then shows the failure. */

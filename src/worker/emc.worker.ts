@@ -6,7 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   type EngineEvent,
+  type ExperimentResults,
   fetchDatasetFiles,
+  measureGeneralization,
   RunCancelledError,
   runExperiment,
 } from '../engine/index.ts';
@@ -70,6 +72,9 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
   let failure: unknown;
   try {
     tf.enableProdMode();
+    // One of a pool's workers: the pool is the parallelism. A WASM thread pool in each (tfjs
+    // starts 8 workers for one, its size half the cores) would only oversubscribe the cores.
+    if (command.shard || command.measured) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     const backend = await startBackend(command.backend, command.spec, command.remembered);
     post({ kind: 'backend', info: backend });
     device = watchGpuDevice((message) => {
@@ -86,15 +91,22 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
       if (event.kind === 'error') heldError = event;
       else post({ kind: 'engine', event });
     });
-    await runExperiment(command.spec, {
+    const options = {
       onEvent: forward,
       control: gate.control,
-      replay: command.replay,
       userData: command.userData,
       // Relative to the page, so the lab also works from a subfolder; the service worker caches them.
       files: fetchDatasetFiles(new URL(`${import.meta.env.BASE_URL}data/`, self.location.href)),
-      environment: { adapter: backend.adapter, floatPrecision: backend.floatPrecision },
-    });
+    };
+    if (command.measured) await generalize(command.measured, options, forward);
+    else {
+      await runExperiment(command.spec, {
+        ...options,
+        replay: command.replay,
+        shard: command.shard,
+        environment: { adapter: backend.adapter, floatPrecision: backend.floatPrecision },
+      });
+    }
   } catch (error) {
     failure = error;
   } finally {
@@ -116,6 +128,22 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
   } else if (failure && !(failure instanceof RunCancelledError)) {
     post({ kind: 'fatal', message: failure instanceof Error ? failure.message : String(failure) });
   }
+}
+
+/** The pool's last step: the merged sweep's generalization, then the whole run's end. */
+async function generalize(
+  measured: ExperimentResults,
+  options: Parameters<typeof measureGeneralization>[1],
+  forward: (event: EngineEvent) => void,
+): Promise<void> {
+  let results: ExperimentResults;
+  try {
+    results = await measureGeneralization(measured, options);
+  } catch (error) {
+    if (!(error instanceof RunCancelledError)) throw error;
+    results = { ...measured, status: 'cancelled' };
+  }
+  forward({ kind: 'run-finished', results: { ...results, finishedAt: new Date().toISOString() } });
 }
 
 /**

@@ -4,8 +4,10 @@
  */
 import type {
   EngineEvent,
+  ExperimentResults,
   ExperimentSpec,
   ProbeRecord,
+  ShardId,
   UserDataFile,
   UserDataSummary,
 } from '../engine/index.ts';
@@ -43,6 +45,13 @@ export type WorkerCommand =
       remembered?: BackendName;
       replay?: ProbeRecord[];
       userData?: UserDataFile;
+      /** One of the pool's workers: only these (width, seed) jobs of the sweep (see shards.ts). */
+      shard?: ShardId;
+      /**
+       * The merged results of a sweep whose jobs the pool's workers ran apart: this worker
+       * measures only their generalization, and finishes with the whole run's results.
+       */
+      measured?: ExperimentResults;
       /** A Web Lock the worker holds for its whole life: its release tells the page it ended. */
       lifeLock?: string;
     }

@@ -7,6 +7,7 @@ import { isActivePhase, type RunState } from '../../state/runTypes.ts';
 import { BACKEND_ORDER, type BackendChoice } from '../../worker/protocol.ts';
 import { RecoveryOffer } from './RecoveryOffer.tsx';
 import { useNow } from './useNow.ts';
+import { WorkerCountSetting } from './WorkerCountSetting.tsx';
 import { useRunShortcuts } from './useRunShortcuts.ts';
 
 /** Run, Pause/Resume and Stop, the backend choice, progress and time left. */
@@ -68,6 +69,7 @@ export function RunControls({
             ))}
           </select>
         </label>
+        <WorkerCountSetting spec={spec} backend={backend} disabled={active} />
       </div>
       <p className="shortcuts" data-testid="shortcuts">
         Keys: <kbd>Space</kbd> run, pause and resume; <kbd>Esc</kbd> stop (when no field has the
@@ -125,14 +127,17 @@ function statusText(run: RunState, now: number): string {
     case 'idle':
       return 'Ready. Press Run to measure EMC for every width of the sweep.';
     case 'starting':
-      return 'Starting the training worker…';
+      return (run.workers ?? 1) > 1
+        ? `Starting ${run.workers} training workers…`
+        : 'Starting the training worker…';
     case 'running':
     case 'paused': {
       const c = run.current;
       const where = c
         ? `point ${c.pointIndex + 1}/${run.planned.length}, seed ${c.seedIndex + 1}, N = ${c.n}`
         : 'preparing data';
-      return `${run.phase === 'paused' ? 'Paused' : 'Running'}: ${where} (${formatSeconds(elapsed)})`;
+      const on = (run.workers ?? 1) > 1 ? ` on ${run.workers} workers` : '';
+      return `${run.phase === 'paused' ? 'Paused' : 'Running'}${on}: ${where} (${formatSeconds(elapsed)})`;
     }
     case 'stopping':
       return 'Stopping after the current step…';
