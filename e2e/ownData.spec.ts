@@ -270,3 +270,12 @@ test('a link to an experiment on private data says which file to load, and refus
   await expect(runButton(other)).toBeEnabled();
   await context.close();
 });
+
+test('choosing "your CSV file…" asks for the file instead of showing errors', async ({ page }) => {
+  await page.getByLabel('Dataset', { exact: true }).selectOption('csv');
+  await expect(page.getByTestId('data-awaiting')).toContainText('Choose a CSV file to train on');
+  await expect(page.locator('.experiment-form .field-error')).toHaveCount(0);
+  await expect(page.getByTestId('form-problems')).toHaveCount(0);
+  await expect(page.getByTestId('run-blocked')).toContainText('Choose your CSV file');
+  await expect(runButton(page)).toBeDisabled();
+});

@@ -121,6 +121,69 @@ test('pinned runs are overlaid on the EMC chart with a legend by the differing f
   );
 });
 
+test('a comparison is one object: drawn once, pinned once, its link and exports carry every run', async ({
+  page,
+  browser,
+}) => {
+  await page.goto('/');
+  await runTinySweep(page);
+  const pinButton = page.getByRole('button', { name: 'Pin this run for comparison' });
+  await pinButton.click();
+  await expect(pinButton).toBeDisabled();
+  await page.getByLabel('Optimizer', { exact: true }).selectOption('sgd');
+  await page.getByLabel('Learning rate', { exact: true }).fill('0.1');
+  await runButton(page).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 60_000 });
+  await pinButton.click();
+  await expect(pinButton).toBeDisabled();
+  // Both runs pinned, the current one among them: two series, no "current (…)" beside them.
+  const chart = page.getByTestId('emc-chart');
+  await expect(chart).toHaveAttribute('data-series', '2');
+  await expect(page.getByTestId('pinned-list').getByRole('listitem')).toHaveCount(2);
+  const legend = chart.locator('.recharts-legend-item-text');
+  await expect(legend).toContainText(['optimizer: adam', 'optimizer: sgd']);
+  await expect(chart.locator('.recharts-legend-wrapper')).not.toContainText('current');
+
+  await page.getByLabel('with results').check();
+  const link = page.getByTestId('share-link');
+  await expect(link).toHaveAttribute('data-compared-runs', '2');
+  const url = await link.inputValue();
+
+  const save = async (name: string) => {
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name, exact: true }).click();
+    return readFileSync(await (await downloading).path()).toString('utf8');
+  };
+  const svg = await save('SVG');
+  expect(svg).toContain('EMC vs parameter count');
+  expect(svg).toMatch(/optimizer: adam, learningRate: 0\.03/);
+  expect(svg).toMatch(/optimizer: sgd, learningRate: 0\.1/);
+  expect(svg).toContain('samples = parameters');
+  expect(svg).toContain('EMC (samples)');
+  const json = JSON.parse(await save('JSON')) as { format: string; runs: unknown[] };
+  expect(json.format).toBe('emc-lab-comparison');
+  expect(json.runs).toHaveLength(2);
+
+  // A student opening the link: a fresh context, nothing stored, nothing run.
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.goto(url);
+  const otherChart = other.getByTestId('emc-chart');
+  await expect(otherChart).toHaveAttribute('data-series', '2');
+  await expect(otherChart.locator('.recharts-legend-item-text')).toContainText([
+    'optimizer: adam',
+    'optimizer: sgd',
+  ]);
+  await expect(otherChart.locator('.recharts-legend-wrapper')).not.toContainText('current');
+  // Every run's curve: both series draw both widths.
+  await expect(
+    otherChart.locator('.recharts-scatter .emc-point, .recharts-scatter .recharts-symbols'),
+  ).toHaveCount(4);
+  await expect(other.getByTestId('pinned-list').getByRole('listitem')).toHaveCount(2);
+  await expect(runStatus(other)).toHaveAttribute('data-phase', 'finished');
+  await context.close();
+});
+
 test('results export as JSON and import back into the lab', async ({ page, browser }) => {
   await page.goto('/');
   await runTinySweep(page);
@@ -223,6 +286,9 @@ test('a comparison preset starts its first variant, and Stop ends the whole comp
     .getByTestId('preset-true-vs-random-labels')
     .getByRole('button', { name: 'Run all 2 and compare' })
     .click();
+  // The reader is taken from the cards to what now runs.
+  await expect(page.getByTestId('emc-chart')).toBeFocused();
+  await expect(page.getByTestId('emc-chart')).toBeInViewport();
   await expect(runStatus(page)).toContainText('Running: point', { timeout: 60_000 });
   await expect(page.getByLabel('Labels', { exact: true })).toHaveValue('true');
   await page.getByRole('button', { name: 'Stop', exact: true }).click();

@@ -728,3 +728,126 @@ describe('spec migrations', () => {
     });
   });
 });
+
+describe('comparison links', () => {
+  const variant = (name: string, batchSize: number | 'full') =>
+    parseSpec({ ...DEFAULT_SPEC, name, train: { ...DEFAULT_SPEC.train, batchSize } });
+  const sgd = resultsFor(variant('SGD', 16), 6);
+  const gd = resultsFor(variant('GD', 'full'), 6);
+  // The second run is also the current one, as after a preset's last variant.
+  const comparison = {
+    title: 'Finding 3: SGD vs full-batch GD',
+    runs: [
+      { label: 'SGD, batch 16', results: sgd },
+      { label: 'full-batch GD', results: gd },
+    ],
+  };
+  const shape = (results: ExperimentResults | undefined) =>
+    results?.points.map((p) => [p.width, p.emcMean, p.seeds.map((s) => s.bracket)]);
+
+  it('carries every run with its label and spec, the current one once and shown as current', () => {
+    const link = encodeLink(gd.spec, gd, comparison);
+    expect(link.comparedRuns).toBe(2);
+    expect(link.embedded).toBe('points+probes');
+    expect(link.fragment.length).toBeLessThanOrEqual(MAX_LINK_CHARS);
+    const decoded = decodeLink(link.fragment);
+    if (decoded.kind !== 'ok') throw new Error(JSON.stringify(decoded));
+    expect(decoded.comparison?.title).toBe('Finding 3: SGD vs full-batch GD');
+    expect(decoded.comparison?.runs.map((r) => r.label)).toEqual([
+      'SGD, batch 16',
+      'full-batch GD',
+    ]);
+    expect(decoded.comparison?.runs.map((r) => r.results.spec)).toEqual([sgd.spec, gd.spec]);
+    expect(decoded.comparison?.runs.map((r) => shape(r.results))).toEqual([shape(sgd), shape(gd)]);
+    expect(decoded.comparison?.runs[0]?.results.probes).toHaveLength(sgd.probes.length);
+    // The very object: the chart recognizes the current run among the pinned ones.
+    expect(decoded.results).toBe(decoded.comparison?.runs[1]?.results);
+  });
+
+  it('adds the current run when it is not among the compared ones', () => {
+    const current = resultsFor(variant('Adam', 32), 0);
+    const decoded = decodeLink(encodeLink(current.spec, current, comparison).fragment);
+    if (decoded.kind !== 'ok') throw new Error(JSON.stringify(decoded));
+    expect(decoded.comparison?.runs).toHaveLength(2);
+    expect(shape(decoded.results)).toEqual(shape(current));
+    expect(decoded.comparison?.runs.some((r) => r.results === decoded.results)).toBe(false);
+  });
+
+  it('drops the search traces, then the comparison, and says so when the link would exceed 8 KB', () => {
+    const long = (name: string, batchSize: number) => resultsFor(variant(name, batchSize), 1500);
+    const a = long('a', 8);
+    const b = long('b', 16);
+    const traced = encodeLink(b.spec, b, {
+      runs: [
+        { label: 'a', results: a },
+        { label: 'b', results: b },
+      ],
+    });
+    expect(traced.embedded).toBe('points');
+    expect(traced.comparedRuns).toBe(2);
+    expect(traced.note).toMatch(/search traces were left out/);
+    const many = Array.from({ length: 8 }, (_, i) => {
+      const spec = parseSpec({
+        ...variant(`run ${i}`, i + 1),
+        sweep: { widths: Array.from({ length: 32 }, (_, w) => w + 1 + i) },
+      });
+      return { label: `run ${i}`, results: resultsFor(spec, 0) };
+    });
+    const last = many[7]?.results as ExperimentResults;
+    const single = encodeLink(last.spec, last, { runs: many });
+    expect(single.comparedRuns).toBeUndefined();
+    expect(single.note).toMatch(/comparison is too large to embed.*current run only/);
+    const decoded = decodeLink(single.fragment);
+    if (decoded.kind !== 'ok') throw new Error(JSON.stringify(decoded));
+    expect(decoded.comparison).toBeUndefined();
+    expect(decoded.spec).toEqual(last.spec);
+  });
+
+  it('still opens links written before comparisons, with no comparison', () => {
+    const fragment = hashOf({ spec: gd.spec, results: compactResults(gd, true) });
+    const decoded = decodeLink(fragment);
+    if (decoded.kind !== 'ok') throw new Error(JSON.stringify(decoded));
+    expect(decoded.comparison).toBeUndefined();
+    expect(shape(decoded.results)).toEqual(shape(gd));
+  });
+
+  it('ignores the whole comparison, naming the run, when one run contradicts itself', () => {
+    const broken = resultsFor(variant('broken', 8), 0);
+    Object.assign(broken.points[0]?.seeds[0] as SeedResult, {
+      emc: 1e9,
+      bracket: [1e9, null],
+      censored: true,
+    });
+    const decoded = decodeLink(
+      encodeLink(gd.spec, gd, {
+        runs: [
+          { label: 'broken', results: broken },
+          { label: 'GD', results: gd },
+        ],
+      }).fragment,
+    );
+    if (decoded.kind !== 'ok') throw new Error(JSON.stringify(decoded));
+    expect(decoded.spec).toEqual(gd.spec);
+    expect(decoded.comparison).toBeUndefined();
+    expect(decoded.results).toBeUndefined();
+    expect(decoded.warning).toMatch(/\(run 1, “broken”\) contradict themselves/);
+  });
+
+  it('ignores a comparison whose current run is out of range or given twice', () => {
+    const runs = [{ label: 'GD', spec: gd.spec, results: compactResults(gd, false) }];
+    for (const payload of [
+      { spec: gd.spec, comparison: { runs, current: 3 } },
+      { spec: gd.spec, results: compactResults(gd, false), comparison: { runs, current: 0 } },
+      { spec: gd.spec, comparison: { runs, extra: 1 } },
+      {
+        spec: gd.spec,
+        comparison: { runs: [{ label: 'GD', spec: { version: 99 }, results: runs[0]?.results }] },
+      },
+    ]) {
+      const decoded = decodeLink(hashOf(payload));
+      if (decoded.kind !== 'ok') throw new Error(JSON.stringify(decoded));
+      expect(decoded.comparison).toBeUndefined();
+      expect(decoded.warning).toMatch(/comparison embedded in this link is damaged/);
+    }
+  });
+});

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../engine/experiment/index.ts';
 import { pointResult, seedResult } from '../engine/testFixtures.ts';
-import { comparisonSentences, labelByDifference } from './compareStore.ts';
+import { resultsDocument } from '../engine/results.ts';
+import {
+  comparisonOf,
+  comparisonSentences,
+  labelByDifference,
+  type PinnedRun,
+} from './compareStore.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 
 const spec = (train: Record<string, unknown>, name = 'x') =>
@@ -50,5 +56,55 @@ describe('comparison sentences for pinned runs', () => {
   it('says nothing with fewer than two runs', () => {
     expect(comparisonSentences([])).toEqual([]);
     expect(comparisonSentences([{ label: 'one', points: points([1]) }])).toEqual([]);
+  });
+});
+
+describe('a comparison as one object', () => {
+  const run = (name: string) =>
+    resultsDocument({
+      status: 'complete',
+      spec: spec({}, name),
+      environment: {
+        backend: 'cpu',
+        floatPrecision: 32,
+        tfjsVersion: '4.22.0',
+        engineVersion: 'test',
+        platform: 'test',
+      },
+      dataset: 'gaussian',
+      startedAt: '',
+      finishedAt: null,
+      points: [pointResult()],
+      probes: [],
+    });
+  const first = run('first');
+  const second = run('second');
+  const pinned: PinnedRun[] = [
+    { id: 'a', label: 'SGD', results: first },
+    { id: 'b', label: 'GD', results: second },
+  ];
+
+  it('holds each pinned run once, the current one among them not again', () => {
+    expect(comparisonOf(pinned, ['SGD', 'GD'], 'Finding 3', { results: second })).toEqual({
+      title: 'Finding 3',
+      runs: [
+        { label: 'SGD', results: first },
+        { label: 'GD', results: second },
+      ],
+    });
+  });
+
+  it('adds a current run that is not pinned, under its label', () => {
+    const third = run('third');
+    const comparison = comparisonOf(pinned, ['SGD', 'GD'], undefined, {
+      label: 'current (name: third)',
+      results: third,
+    });
+    expect(comparison?.runs.map((r) => r.label)).toEqual(['SGD', 'GD', 'current (name: third)']);
+    expect(comparison?.title).toBeUndefined();
+  });
+
+  it('is no comparison without pins', () => {
+    expect(comparisonOf([], [], 'x', { results: first })).toBeUndefined();
   });
 });

@@ -1,7 +1,13 @@
 import { useMemo } from 'react';
 import { create } from 'zustand';
 // The spec module only: the page must not pull TensorFlow.js into its bundle.
-import { type ExperimentSpecInput, type SpecCheck, readSpec } from '../engine/experiment/index.ts';
+import {
+  type ExperimentSpecInput,
+  FILLED_ON_LOAD,
+  type SpecCheck,
+  readSpec,
+} from '../engine/experiment/index.ts';
+import { isUserSource } from '../engine/data/catalog.ts';
 import type { UserDataSummary } from '../engine/data/userDataSummary.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
@@ -45,19 +51,33 @@ export interface FormCheck {
   check: SpecCheck;
   /** Messages by form field path; messages about no single field under "". */
   errorsByField: Record<string, string[]>;
+  /**
+   * The data source is the person's own file and none is loaded yet: what the file fills in
+   * is awaited, not wrong, so it is left out of errorsByField (the run still waits for it).
+   */
+  awaitingFile?: 'csv' | 'images';
 }
 
 export function checkForm(values: FormValues): FormCheck {
   const check = readSpec(specInputFromForm(values));
   const errorsByField: Record<string, string[]> = {};
+  const source = values['data.source'] ?? '';
+  const awaitingFile =
+    isUserSource(source) && (values['data.sha256'] ?? '').trim() === '' ? source : undefined;
   if (!check.ok) {
     for (const message of check.errors) {
+      if (awaitingFile && message.endsWith(`: ${FILLED_ON_LOAD}`)) continue;
       const field = fieldOfError(message) ?? '';
       const named = namingListItem(message, field, values[field] ?? '');
       errorsByField[field] = [...(errorsByField[field] ?? []), named];
     }
   }
-  return { check, errorsByField };
+  return { check, errorsByField, ...(awaitingFile ? { awaitingFile } : {}) };
+}
+
+/** How many messages the form shows (what an awaited file fills in is not one). */
+export function problemCount({ errorsByField }: FormCheck): number {
+  return Object.values(errorsByField).reduce((sum, messages) => sum + messages.length, 0);
 }
 
 /** The current form validated against the engine's schema (recomputed only when it changes). */

@@ -4,7 +4,7 @@ import {
   DEFAULT_SADDLE_TOLERANCE,
   parseSpec,
 } from '../engine/experiment/index.ts';
-import { checkForm } from './configStore.ts';
+import { checkForm, problemCount } from './configStore.ts';
 import { DEFAULT_SPEC } from './defaultSpec.ts';
 import {
   fieldOfError,
@@ -177,11 +177,17 @@ describe('the experiment form', () => {
   it('fills in what a loaded file fixes, and forgets it when another source is chosen', () => {
     const values = { ...formValuesFromSpec(DEFAULT_SPEC), 'data.poolSize': '500' };
     const csv = withFieldChange(values, 'data.source', 'csv');
-    // Chosen but not loaded: the form asks for the file, naming no field the user can type.
+    // Chosen but not loaded: the form awaits the file; no field shows an error for it, and
+    // nothing runs until it is loaded.
     expect(csv['data.inputShape']).toBe('');
-    expect(checkForm(csv).errorsByField['data.file']).toEqual([
-      'data.file: is filled in when the file is loaded',
-    ]);
+    const awaiting = checkForm(csv);
+    expect(awaiting.awaitingFile).toBe('csv');
+    expect(awaiting.check.ok).toBe(false);
+    expect(awaiting.errorsByField).toEqual({});
+    expect(problemCount(awaiting)).toBe(0);
+    // A real mistake beside it is still shown.
+    const wrong = checkForm({ ...csv, 'data.poolSize': '0' });
+    expect(Object.keys(wrong.errorsByField)).toEqual(['data.poolSize']);
     const loaded = withUserData(csv, {
       source: 'csv',
       file: 'iris.csv',

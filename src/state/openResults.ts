@@ -1,4 +1,6 @@
-import { parseResultsFile, resultsFileSizeProblem } from '../share/resultsFile.ts';
+import { parseResultsOrComparison } from '../share/comparisonFile.ts';
+import { resultsFileSizeProblem } from '../share/resultsFile.ts';
+import { useCompareStore } from './compareStore.ts';
 import { useConfigStore } from './configStore.ts';
 import { pushMigrationNotes, useNoticeStore } from './noticeStore.ts';
 import type { SavedRun } from './persistence.ts';
@@ -17,18 +19,22 @@ export async function importResultsFile(
 }
 
 /**
- * Opens a results file's text: its experiment in the form, its results in the charts, and what
+ * Opens a results file's text (or a comparison file's: every run on the chart, the last as
+ * current): its experiment in the form, its results in the charts, and what
  * reading an older file reinterpreted in a notice. False when the file was refused (said in
  * an error notice).
  */
 export function openResultsFile(name: string, text: string): boolean {
   const { push } = useNoticeStore.getState();
-  const parsed = parseResultsFile(text);
+  const parsed = parseResultsOrComparison(text);
   if (!parsed.ok) {
     push('error', `${name}: ${parsed.error}`);
     return false;
   }
   useConfigStore.getState().loadSpec(parsed.results.spec);
+  if (parsed.comparison) {
+    useCompareStore.getState().show(parsed.comparison.title, parsed.comparison.runs);
+  }
   useRunStore.getState().showResults(parsed.results, 'file');
   push('info', `Showing results from ${name}.`);
   pushMigrationNotes(name, parsed.migrationNotes);

@@ -18,5 +18,9 @@ export function runPreset(preset: Preset): void {
     label: variant.label,
     spec: parseSpec(variantSpec(preset, index)),
   }));
-  runVariants(variants, useConfigStore.getState().backend);
+  runVariants(
+    variants,
+    useConfigStore.getState().backend,
+    `Finding ${preset.finding}: ${preset.title}`,
+  );
 }

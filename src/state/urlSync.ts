@@ -7,6 +7,7 @@ import {
   withLessonStep,
 } from '../presets/lessons.ts';
 import { decodeLink, encodeLink, LINK_PARAM } from '../share/linkCodec.ts';
+import { useCompareStore } from './compareStore.ts';
 import { checkForm, useConfigStore } from './configStore.ts';
 import { useLessonStore } from './lessonStore.ts';
 import { loadPreset } from './presetActions.ts';
@@ -75,6 +76,10 @@ export function applyLink(hash: string): void {
   }
   lastWritten = withLessonStep(encodeLink(decoded.spec).fragment, step);
   useConfigStore.getState().loadSpec(decoded.spec);
+  // A comparison's runs go on the chart first: the current run among them is drawn once.
+  if (decoded.comparison) {
+    useCompareStore.getState().show(decoded.comparison.title, decoded.comparison.runs);
+  }
   if (decoded.results) useRunStore.getState().showResults(decoded.results, 'link');
   if (decoded.warning) useNoticeStore.getState().push('warn', decoded.warning);
   pushMigrationNotes('The link', decoded.migrationNotes);

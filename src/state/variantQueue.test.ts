@@ -1,9 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseSpec } from '../engine/experiment/index.ts';
-import { resultsDocument } from '../engine/results.ts';
+import { type ExperimentSpec, parseSpec } from '../engine/experiment/index.ts';
+import { type ExperimentResults, resultsDocument } from '../engine/results.ts';
 import { pointResult } from '../engine/testFixtures.ts';
 import { PRESETS, variantSpec } from '../presets/presets.ts';
 import { useCompareStore } from './compareStore.ts';
+import { useConfigStore } from './configStore.ts';
+import { formValuesFromSpec } from './formFields.ts';
 import { useRunStore } from './runStore.ts';
 import { runVariants } from './variantQueue.ts';
 
@@ -77,5 +79,31 @@ describe('running a comparison preset', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(started).toHaveLength(1);
     expect(useCompareStore.getState().pinned).toEqual([]);
+  });
+
+  it('pins the last variant once, though it is also the current run, under the preset title', async () => {
+    runVariants(variants, 'cpu', 'Finding 4: true vs random labels');
+    finishAs('finished', 0);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    finishAs('finished', 1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const { pinned, title, pin } = useCompareStore.getState();
+    expect(title).toBe('Finding 4: true vs random labels');
+    expect(pinned.at(-1)?.results).toBe(useRunStore.getState().results);
+    // Pinning the current run again (the Pin button) adds nothing.
+    pin(useRunStore.getState().results as ExperimentResults);
+    expect(useCompareStore.getState().pinned).toHaveLength(2);
+  });
+
+  it('shows in the form the variant that runs, not the preset base', async () => {
+    runVariants(variants, 'cpu');
+    expect(useConfigStore.getState().values).toEqual(
+      formValuesFromSpec(variants[0]?.spec as ExperimentSpec),
+    );
+    finishAs('finished', 0);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(useConfigStore.getState().values).toEqual(
+      formValuesFromSpec(variants[1]?.spec as ExperimentSpec),
+    );
   });
 });

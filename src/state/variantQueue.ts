@@ -1,6 +1,7 @@
 import type { ExperimentSpec } from '../engine/experiment/index.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import { useCompareStore } from './compareStore.ts';
+import { useConfigStore } from './configStore.ts';
 import { startRun } from './runner.ts';
 import { liveResults } from './liveResults.ts';
 import { useRunStore } from './runStore.ts';
@@ -16,11 +17,16 @@ let unsubscribe: (() => void) | undefined;
 
 /**
  * Runs a preset's variants one after another, pinning each finished run with its label so
- * they overlay on the EMC chart. A stopped or failed run ends the queue.
+ * they overlay on the EMC chart as one comparison titled `title`. A stopped or failed run
+ * ends the queue.
  */
-export function runVariants(variants: QueuedVariant[], backend: BackendChoice): void {
+export function runVariants(
+  variants: QueuedVariant[],
+  backend: BackendChoice,
+  title?: string,
+): void {
   cancelVariants();
-  useCompareStore.getState().clear();
+  useCompareStore.getState().clear(title);
   queue = [...variants];
   unsubscribe = useRunStore.subscribe((state, previous) => {
     if (state.phase === previous.phase || !current) return;
@@ -49,5 +55,7 @@ function next(backend: BackendChoice): void {
     cancelVariants();
     return;
   }
+  // The form shows the variant that runs, never a spec that no run on screen used.
+  useConfigStore.getState().loadSpec(current.spec);
   startRun(current.spec, backend);
 }

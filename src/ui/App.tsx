@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useFormCheck } from '../state/configStore.ts';
+import { problemCount, useFormCheck } from '../state/configStore.ts';
 import { useRunStore } from '../state/runStore.ts';
 import { isActivePhase } from '../state/runTypes.ts';
 import { useMissingUserData } from '../state/userDataStore.ts';
@@ -34,7 +34,7 @@ export function App() {
   const formCheck = useFormCheck();
   const running = useRunStore((state) => isActivePhase(state.phase));
   const [large, setLarge] = useState(false);
-  const problems = formCheck.check.ok ? 0 : formCheck.check.errors.length;
+  const problems = formCheck.check.ok ? 0 : problemCount(formCheck);
   const validSpec = formCheck.check.ok ? formCheck.check.spec : undefined;
   // The diagram keeps the last valid model while a field is being typed.
   const [lastValid, setLastValid] = useState(validSpec);
@@ -46,7 +46,24 @@ export function App() {
     useLessonStore.getState().open(1);
     loadPreset(lessonPreset(LESSON[0] as LessonStep));
   };
-  const missingData = useMissingUserData(validSpec);
+  const missingData =
+    useMissingUserData(validSpec) ??
+    (formCheck.awaitingFile
+      ? `Choose ${formCheck.awaitingFile === 'csv' ? 'your CSV file' : 'your image folder or .zip'} (under Dataset) to run this experiment.`
+      : undefined);
+  // The model the form describes, redrawn as it changes (its first sweep width): above the
+  // form, on the first screen at a readable size; under the summary in projector mode.
+  const diagram = diagramSpec && (
+    <ModelDiagramView
+      shape={shapeOf(diagramSpec, diagramSpec.sweep.widths[0] ?? 1)}
+      compact={large}
+      note={
+        diagramSpec.sweep.widths.length > 1
+          ? `First of ${diagramSpec.sweep.widths.length} widths: `
+          : ''
+      }
+    />
+  );
 
   return (
     <div className={`app${large ? ' projector' : ''}`}>
@@ -76,6 +93,7 @@ export function App() {
       <InterruptedBanner />
       <div className="layout">
         <aside>
+          {!large && diagram}
           {large ? (
             // Projector mode shows the science first: the form folds into one line that
             // says what runs, and opens on demand.
@@ -90,18 +108,7 @@ export function App() {
           ) : (
             <ExperimentForm formCheck={formCheck} disabled={running} />
           )}
-          {diagramSpec && (
-            // The model the form describes, redrawn as it changes (its first sweep width).
-            <ModelDiagramView
-              shape={shapeOf(diagramSpec, diagramSpec.sweep.widths[0] ?? 1)}
-              compact={large}
-              note={
-                diagramSpec.sweep.widths.length > 1
-                  ? `First of ${diagramSpec.sweep.widths.length} widths: `
-                  : ''
-              }
-            />
-          )}
+          {large && diagram}
         </aside>
         <main>
           <LessonPanel busy={running} />
@@ -111,12 +118,12 @@ export function App() {
             problems={problems}
             blocked={missingData}
           />
-          <SharePanel spec={validSpec} />
           <div className="charts">
             <EmcChart />
             <ProbeChart />
             <SearchTrace />
           </div>
+          <SharePanel spec={validSpec} />
           <FitTransitionView />
           <PinnedRuns />
           <ResultsTable />

@@ -25,6 +25,9 @@ z.config({ jitless: true });
  * Bump SPEC_VERSION only with a migration from the previous version (migrations.ts):
  * old links and results files must keep working.
  */
+/** What a field of the user's own data says before the file is loaded: no one types it. */
+export const FILLED_ON_LOAD = 'is filled in when the file is loaded';
+
 export const SPEC_VERSION = 3;
 
 export const ACTIVATIONS = [
@@ -200,7 +203,7 @@ export const dataSpecSchema = z
       return;
     }
     if (isUserSource(data.source)) {
-      const loaded = 'is filled in when the file is loaded';
+      const loaded = FILLED_ON_LOAD;
       for (const field of userFields) if (data[field] === undefined) issue(field, loaded);
       if (data.classes === undefined) issue('classes', loaded);
       if (!data.inputShape) issue('inputShape', loaded);

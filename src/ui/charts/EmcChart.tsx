@@ -10,8 +10,9 @@ import {
   YAxis,
 } from 'recharts';
 import type { ExperimentSpec, PointResult } from '../../engine/index.ts';
-import type { ModelShape } from '../../engine/experiment/modelShapes.ts';
+import { type ModelShape, parameterCount } from '../../engine/experiment/modelShapes.ts';
 import { useCompareStore } from '../../state/compareStore.ts';
+import { useFormCheck } from '../../state/configStore.ts';
 import { useRunStore } from '../../state/runStore.ts';
 import { useComparisonLabels } from '../../state/useComparisonLabels.ts';
 import {
@@ -76,24 +77,33 @@ export function EmcChart() {
   const seedMarks = seedMarksOf(data);
   const hidden = points.length - data.length;
   const labels = useComparisonLabels();
-  const overlays = pinned.map((run, index) => ({
+  const allOverlays = pinned.map((run, index) => ({
     id: run.id,
     name: labels.pinned[index] ?? `run ${index + 1}`,
     color: PALETTE[index % PALETTE.length] as string,
     data: run.results.points.filter((p) => p.emcMean > 0).map((p) => toDatum(p, run.results.spec)),
   }));
-  const currentName = labels.current !== undefined ? `current (${labels.current})` : 'EMC';
+  // A pinned current run (a preset's last variant) is drawn once: as the current series,
+  // under its pin's name and colour.
+  const currentPin = allOverlays[labels.currentPin];
+  const overlays = allOverlays.filter((overlay) => overlay !== currentPin);
+  const currentName =
+    currentPin?.name ?? (labels.current !== undefined ? `current (${labels.current})` : 'EMC');
+  const currentColor = currentPin?.color ?? CURRENT;
   const anyLimited =
     limited.length > 0 || overlays.some((o) => o.data.some((d) => d.budgetLimited));
   const anyUnverified =
     unverified.length > 0 ||
     overlays.some((o) => o.data.some((d) => d.unverified && !d.budgetLimited));
+  const formSpec = useFormCheck().check;
   const params = [
     ...(planned.length > 0
       ? planned.map((p) => p.parameterCount)
       : pinned.length
         ? []
-        : [10, 1000]),
+        : formSpec.ok
+          ? sweepParameterCounts(formSpec.spec)
+          : [10, 1000]),
     ...overlays.flatMap((o) => o.data.map((d) => d.params)),
   ];
   const xMin = Math.min(...params) / 1.5;
@@ -114,6 +124,7 @@ export function EmcChart() {
       data-testid="emc-chart"
       data-points={points.length}
       data-series={overlays.length + (points.length > 0 ? 1 : 0)}
+      tabIndex={-1}
       data-budget-limited-points={limited.length}
       data-unverified-points={unverified.length}
       data-seed-marks={seedMarks.length}
@@ -121,100 +132,104 @@ export function EmcChart() {
       <figcaption>
         EMC vs parameter count <TableLink />
       </figcaption>
-      <ResponsiveContainer width="100%" height={300}>
-        <ScatterChart margin={{ top: 10, right: 20, bottom: 20, left: 10 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis
-            type="number"
-            dataKey="params"
-            name="parameters"
-            scale="log"
-            domain={[xMin, xMax]}
-            tickFormatter={compact}
-            label={{ value: 'parameters', position: 'insideBottom', offset: -10 }}
-            allowDataOverflow
-          />
-          <YAxis
-            type="number"
-            dataKey="emc"
-            name="EMC"
-            scale="log"
-            domain={[yMin, yMax]}
-            tickFormatter={compact}
-            label={{ value: 'EMC (samples)', angle: -90, position: 'insideLeft' }}
-            allowDataOverflow
-          />
-          <Tooltip content={<EmcTooltip />} />
-          <Legend verticalAlign="top" />
-          <Scatter
-            name="samples = parameters"
-            data={reference}
-            line={{ stroke: '#888', strokeDasharray: '6 4' }}
-            shape={() => <g />}
-            isAnimationActive={false}
-            legendType="plainline"
-          />
-          {overlays.map((overlay) => (
-            <Scatter
-              key={overlay.id}
-              name={overlay.name}
-              data={overlay.data}
-              fill={overlay.color}
-              line={{ stroke: overlay.color }}
-              shape={(props: MarkerProps) => <PinnedMarker {...props} color={overlay.color} />}
-              isAnimationActive={false}
-            >
-              <ErrorBar dataKey="error" direction="y" width={5} stroke={overlay.color} />
-            </Scatter>
-          ))}
-          {seedMarks.length > 0 && (
-            // Under the means: a hovered seed mark shows its point's tooltip.
-            <Scatter
-              name={SEED_LABEL}
-              data={seedMarks}
-              fill={CURRENT}
-              legendType="circle"
-              isAnimationActive={false}
-              shape={(props: MarkerProps) => <SeedMark {...props} color={CURRENT} />}
+      <div className="emc-plot">
+        <ResponsiveContainer width="100%" height="100%">
+          <ScatterChart margin={{ top: 10, right: 20, bottom: 20, left: 10 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              type="number"
+              dataKey="params"
+              name="parameters"
+              scale="log"
+              domain={[xMin, xMax]}
+              tickFormatter={compact}
+              label={{ value: 'parameters', position: 'insideBottom', offset: -10 }}
+              allowDataOverflow
             />
-          )}
-          <Scatter
-            name={currentName}
-            data={measured}
-            fill={CURRENT}
-            isAnimationActive={false}
-            shape={(props: MarkerProps) => <EmcDot {...props} color={CURRENT} />}
-          >
-            <ErrorBar dataKey="error" direction="y" width={6} stroke={CURRENT} />
-          </Scatter>
-          {anyLimited && (
-            // A series of its own, so the legend explains the triangles (pinned runs' too).
+            <YAxis
+              type="number"
+              dataKey="emc"
+              name="EMC"
+              scale="log"
+              domain={[yMin, yMax]}
+              tickFormatter={compact}
+              label={{ value: 'EMC (samples)', angle: -90, position: 'insideLeft' }}
+              allowDataOverflow
+            />
+            <Tooltip content={<EmcTooltip />} />
+            <Legend verticalAlign="top" />
             <Scatter
-              name={BUDGET_LIMITED_LABEL}
-              data={limited}
-              fill={CURRENT}
-              legendType="triangle"
+              name="samples = parameters"
+              data={reference}
+              line={{ stroke: '#888', strokeDasharray: '6 4' }}
+              shape={() => <g />}
               isAnimationActive={false}
-              shape={(props: MarkerProps) => <BudgetLimitedMarker {...props} color={CURRENT} />}
-            >
-              <ErrorBar dataKey="error" direction="y" width={6} stroke={CURRENT} />
-            </Scatter>
-          )}
-          {anyUnverified && (
-            // Its own series too, so the legend explains the diamonds.
+              legendType="plainline"
+            />
+            {overlays.map((overlay) => (
+              <Scatter
+                key={overlay.id}
+                name={overlay.name}
+                data={overlay.data}
+                fill={overlay.color}
+                line={{ stroke: overlay.color }}
+                shape={(props: MarkerProps) => <PinnedMarker {...props} color={overlay.color} />}
+                isAnimationActive={false}
+              >
+                <ErrorBar dataKey="error" direction="y" width={5} stroke={overlay.color} />
+              </Scatter>
+            ))}
+            {seedMarks.length > 0 && (
+              // Under the means: a hovered seed mark shows its point's tooltip.
+              <Scatter
+                name={SEED_LABEL}
+                data={seedMarks}
+                fill={currentColor}
+                legendType="circle"
+                isAnimationActive={false}
+                shape={(props: MarkerProps) => <SeedMark {...props} color={currentColor} />}
+              />
+            )}
             <Scatter
-              name={UNVERIFIED_LABEL}
-              data={unverified}
-              fill={CURRENT}
-              legendType="diamond"
+              name={currentName}
+              data={measured}
+              fill={currentColor}
               isAnimationActive={false}
-              shape={(props: MarkerProps) => <UnverifiedMarker {...props} color={CURRENT} />}
+              shape={(props: MarkerProps) => <EmcDot {...props} color={currentColor} />}
             >
-              <ErrorBar dataKey="error" direction="y" width={6} stroke={CURRENT} />
+              <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
             </Scatter>
-          )}
-        </ScatterChart>
-      </ResponsiveContainer>
+            {anyLimited && (
+              // A series of its own, so the legend explains the triangles (pinned runs' too).
+              <Scatter
+                name={BUDGET_LIMITED_LABEL}
+                data={limited}
+                fill={currentColor}
+                legendType="triangle"
+                isAnimationActive={false}
+                shape={(props: MarkerProps) => (
+                  <BudgetLimitedMarker {...props} color={currentColor} />
+                )}
+              >
+                <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
+              </Scatter>
+            )}
+            {anyUnverified && (
+              // Its own series too, so the legend explains the diamonds.
+              <Scatter
+                name={UNVERIFIED_LABEL}
+                data={unverified}
+                fill={currentColor}
+                legendType="diamond"
+                isAnimationActive={false}
+                shape={(props: MarkerProps) => <UnverifiedMarker {...props} color={currentColor} />}
+              >
+                <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
+              </Scatter>
+            )}
+          </ScatterChart>
+        </ResponsiveContainer>
+      </div>
       {anyLimited && (
         <p className="chart-note" data-testid="budget-limited-note">
           Hollow triangles are budget-limited points, lower bounds: the smallest N that did not fit
@@ -241,6 +256,14 @@ export function EmcChart() {
       )}
     </figure>
   );
+}
+
+/**
+ * The parameter counts the form's sweep will train: an empty chart's axes span them, so the
+ * chart shows where the points will land before the first one does.
+ */
+export function sweepParameterCounts(spec: ExperimentSpec): number[] {
+  return spec.sweep.widths.map((width) => parameterCount(shapeOf(spec, width)));
 }
 
 export function toDatum(point: PointResult, spec?: ExperimentSpec): EmcDatum {

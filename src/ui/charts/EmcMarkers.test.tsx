@@ -2,7 +2,8 @@ import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { pointResult, seedResult } from '../../engine/testFixtures.ts';
-import { seedMarksOf, toDatum, tooltipText } from './EmcChart.tsx';
+import { specFixture } from '../../engine/testFixtures.ts';
+import { seedMarksOf, sweepParameterCounts, toDatum, tooltipText } from './EmcChart.tsx';
 import {
   BudgetLimitedMarker,
   EmcDot,
@@ -111,5 +112,17 @@ describe('EMC chart markers', () => {
     );
     expect(limited.unverified).toBe(false);
     expect(tooltipText(limited)).toBe('EMC ≥ 20, 56 parameters');
+  });
+});
+
+describe('the empty EMC chart', () => {
+  it('spans the parameter counts the sweep in the form will train, not a fixed range', () => {
+    // MLP, one hidden layer, 8 inputs, 4 classes: (8 + 1)·w + (w + 1)·4 weights and biases.
+    const spec = specFixture({
+      data: { inputShape: [8], classes: 4 },
+      model: { family: 'mlp', depth: 1 },
+      sweep: { widths: [4, 8, 1000] },
+    });
+    expect(sweepParameterCounts(spec)).toEqual([56, 108, 13_004]);
   });
 });

@@ -6,7 +6,7 @@ import { OKABE_ITO } from './palette.ts';
 
 const W = 640;
 const H = 220;
-const PAD = { left: 44, right: 14, top: 14, bottom: 34 };
+const PAD = { left: 70, right: 14, top: 14, bottom: 34 };
 
 /**
  * The fit transition of one point: every probe as fit or not against N (all seeds), each
@@ -82,11 +82,23 @@ export function FitTransitionView() {
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={describe}>
         <line x1={PAD.left} x2={W - PAD.right} y1={y(0)} y2={y(0)} stroke="#888" />
         <line x1={PAD.left} x2={PAD.left} y1={y(0)} y2={y(1)} stroke="#888" />
-        <text x={8} y={y(1) + 4} fontSize={11}>
+        <text
+          x={12}
+          y={(y(0) + y(1)) / 2}
+          fontSize={11}
+          textAnchor="middle"
+          transform={`rotate(-90 12 ${(y(0) + y(1)) / 2})`}
+        >
+          {seeds > 1 ? 'share of seeds that fit' : 'outcome'}
+        </text>
+        <text x={PAD.left - 4} y={y(1) + 4} fontSize={10} textAnchor="end">
           fits
         </text>
-        <text x={8} y={y(0) + 4} fontSize={11}>
-          no
+        <text x={PAD.left - 4} y={y(0) - 2} fontSize={10} textAnchor="end">
+          does not
+        </text>
+        <text x={PAD.left - 4} y={y(0) + 9} fontSize={10} textAnchor="end">
+          fit
         </text>
         <text x={(W + PAD.left) / 2} y={H - 6} fontSize={11} textAnchor="middle">
           N (training samples)

@@ -19,7 +19,7 @@ export function ProbeChart() {
     <figure className="chart" data-testid="probe-chart" data-epochs={curve.length}>
       <figcaption>Current probe{current ? `: N = ${current.n}` : ''}</figcaption>
       <ResponsiveContainer width="100%" height={240}>
-        <LineChart data={curve} margin={{ top: 10, right: 10, bottom: 20, left: 10 }}>
+        <LineChart data={curve} margin={{ top: 10, right: 20, bottom: 20, left: 20 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis
             dataKey="epoch"
@@ -27,12 +27,18 @@ export function ProbeChart() {
             domain={[0, 'dataMax']}
             label={{ value: 'epoch', position: 'insideBottom', offset: -10 }}
           />
-          <YAxis yAxisId="loss" domain={[0, 'auto']} tickFormatter={(v: number) => v.toFixed(2)} />
+          <YAxis
+            yAxisId="loss"
+            domain={[0, 'auto']}
+            tickFormatter={(v: number) => v.toFixed(2)}
+            label={{ value: 'training loss', angle: -90, position: 'insideLeft', dy: 40 }}
+          />
           <YAxis
             yAxisId="accuracy"
             orientation="right"
             domain={[0, 1]}
             tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+            label={{ value: 'accuracy', angle: 90, position: 'insideRight', dy: -30 }}
           />
           <Tooltip />
           <Legend verticalAlign="top" />

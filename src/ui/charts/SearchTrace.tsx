@@ -33,7 +33,7 @@ export function SearchTrace() {
         Search trace <TableLink />
       </figcaption>
       <ResponsiveContainer width="100%" height={240}>
-        <ScatterChart margin={{ top: 10, right: 10, bottom: 20, left: 10 }}>
+        <ScatterChart margin={{ top: 10, right: 10, bottom: 20, left: 20 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis
             type="number"
@@ -44,15 +44,29 @@ export function SearchTrace() {
             tickFormatter={(v: number) => v.toFixed(0)}
             label={{ value: 'seconds', position: 'insideBottom', offset: -10 }}
           />
-          <YAxis type="number" dataKey="n" name="N" />
+          <YAxis
+            type="number"
+            dataKey="n"
+            name="N"
+            label={{ value: 'N (training samples)', angle: -90, position: 'insideLeft', dy: 60 }}
+          />
           <Tooltip />
           <Legend verticalAlign="top" />
-          <Scatter name="fits" data={fits} fill="#2a9d8f" isAnimationActive={false} />
+          {/* Each legend entry draws its series' own marker. */}
+          <Scatter
+            name="fits"
+            data={fits}
+            fill="#2a9d8f"
+            shape="circle"
+            legendType="circle"
+            isAnimationActive={false}
+          />
           <Scatter
             name="does not fit"
             data={fails}
             fill="#e63946"
             shape="cross"
+            legendType="cross"
             isAnimationActive={false}
           />
           {inconclusive.length > 0 && (
@@ -61,6 +75,7 @@ export function SearchTrace() {
               data={inconclusive}
               fill="#f4a261"
               shape="triangle"
+              legendType="triangle"
               isAnimationActive={false}
             />
           )}
@@ -70,6 +85,7 @@ export function SearchTrace() {
               data={diverged}
               fill="#6c757d"
               shape="diamond"
+              legendType="diamond"
               isAnimationActive={false}
             />
           )}

@@ -1,4 +1,4 @@
-import { useCompareStore } from '../../state/compareStore.ts';
+import { isPinned, useCompareStore } from '../../state/compareStore.ts';
 import { useComparisonLabels, useComparisonSentences } from '../../state/useComparisonLabels.ts';
 import { useLiveResults } from '../../state/useLiveResults.ts';
 
@@ -11,13 +11,19 @@ export function PinnedRuns() {
   const clear = useCompareStore((state) => state.clear);
   const labels = useComparisonLabels();
   const sentences = useComparisonSentences();
-  const canPin = results !== undefined && results.status !== 'running' && results.points.length > 0;
+  const pinnedAlready = isPinned(pinned, results);
+  const canPin =
+    results !== undefined &&
+    results.status !== 'running' &&
+    results.points.length > 0 &&
+    !pinnedAlready;
 
   return (
     <section className="pinned-runs" aria-label="Compared runs">
       <button type="button" disabled={!canPin} onClick={() => results && pin(results)}>
         Pin this run for comparison
       </button>
+      {pinnedAlready && <small className="form-note"> This run is pinned.</small>}
       {pinned.length > 0 && (
         <>
           <ul data-testid="pinned-list">
@@ -38,7 +44,7 @@ export function PinnedRuns() {
               ))}
             </ul>
           )}
-          <button type="button" className="secondary" onClick={clear}>
+          <button type="button" className="secondary" onClick={() => clear()}>
             Clear comparison
           </button>
         </>

@@ -147,6 +147,14 @@ export function UserDataPanel({
         />
       ) : (
         <p className="hint">
+          {sha256 === '' && (
+            // Awaiting a file is a step to take, not a mistake: a prompt, not red errors.
+            <strong className="data-awaiting" role="status" data-testid="data-awaiting">
+              {source === 'csv'
+                ? 'Choose a CSV file to train on. '
+                : 'Choose a folder or a .zip of images to train on. '}
+            </strong>
+          )}
           {source === 'csv'
             ? 'A CSV with a header row, numeric feature columns and one label column (words or numbers; by default the last).'
             : 'A folder, or a .zip of one, with one subfolder of PNG or JPEG images per class.'}{' '}

@@ -20,7 +20,7 @@ export function FormField({ field, value, errors, onChange }: FormFieldProps) {
     'aria-describedby': describedBy || undefined,
   };
   return (
-    <div className={`form-field${errors.length ? ' invalid' : ''}`}>
+    <div className={`form-field${isWide(field) ? ' wide' : ''}${errors.length ? ' invalid' : ''}`}>
       <label htmlFor={id}>{field.label}</label>
       {field.kind === 'select' || field.kind === 'boolean' ? (
         <select {...common} value={value} onChange={(event) => onChange(event.target.value)}>
@@ -53,5 +53,20 @@ export function FormField({ field, value, errors, onChange }: FormFieldProps) {
         </small>
       )}
     </div>
+  );
+}
+
+/** Longest text an input or menu beside its label shows uncut in the form's column. */
+const BESIDE_LABEL_CHARS = 14;
+
+/**
+ * A free-text field (a name) or a menu with long choices ("your image folder…") takes the
+ * form's whole width under its label, so what it holds is never cut.
+ */
+function isWide(field: FieldDef): boolean {
+  if (field.kind === 'text') return true;
+  if (field.kind !== 'select') return false;
+  return (field.options ?? []).some(
+    (option) => (field.optionLabels?.[option] ?? option).length > BESIDE_LABEL_CHARS,
   );
 }

@@ -1,11 +1,17 @@
 import { missingFeatures } from '../../presets/availability.ts';
-import { PRESETS } from '../../presets/presets.ts';
+import { type Preset, PRESETS } from '../../presets/presets.ts';
 import { loadPreset, runPreset } from '../../state/presetActions.ts';
 
 /** The paper's findings as one-click classroom demos. */
 export function PresetGallery({ busy }: { busy: boolean }) {
   const load = loadPreset;
-  const runAll = runPreset;
+  const runAll = (preset: Preset) => {
+    runPreset(preset);
+    // What runs now is on the chart, not in the cards: take the reader (and the focus) there.
+    const chart = document.querySelector<HTMLElement>('[data-testid="emc-chart"]');
+    chart?.scrollIntoView({ block: 'center' });
+    chart?.focus({ preventScroll: true });
+  };
 
   return (
     <details className="presets" data-testid="presets">

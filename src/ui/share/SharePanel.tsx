@@ -2,24 +2,30 @@ import { useMemo, useState } from 'react';
 import type { ExperimentResults } from '../../engine/results.ts';
 import type { ExperimentSpec } from '../../engine/experiment/index.ts';
 import { pointsCsv, probesCsv } from '../../share/csv.ts';
-import { encodeLink } from '../../share/linkCodec.ts';
+import { comparisonDocument } from '../../share/comparisonFile.ts';
+import { encodeLink, type SharedComparison } from '../../share/linkCodec.ts';
+import { useComparison } from '../../state/useComparisonLabels.ts';
 import { useNoticeStore } from '../../state/noticeStore.ts';
 import { importResultsFile } from '../../state/openResults.ts';
 import { useLiveResults } from '../../state/useLiveResults.ts';
 import { chartSvg, download, slug, svgToPng } from '../results/download.ts';
 
-/** The results exports: one file per entry, from the same results document. */
+/**
+ * The results exports: one file per entry, from the same results document; the JSON holds
+ * every run of a comparison (the CSVs, the current run's).
+ */
 const RESULT_FILES: Array<{
   label: string;
   suffix: string;
   type: string;
-  write(results: ExperimentResults): string;
+  write(results: ExperimentResults, comparison?: SharedComparison): string;
 }> = [
   {
     label: 'JSON',
     suffix: '.json',
     type: 'application/json',
-    write: (results) => JSON.stringify(results, null, 2),
+    write: (results, comparison) =>
+      JSON.stringify(comparison ? comparisonDocument(comparison) : results, null, 2),
   },
   { label: 'CSV points', suffix: '-points.csv', type: 'text/csv', write: pointsCsv },
   { label: 'CSV probes', suffix: '-probes.csv', type: 'text/csv', write: probesCsv },
@@ -28,6 +34,8 @@ const RESULT_FILES: Array<{
 /** Share the experiment as a link, export results and the chart, import a results file. */
 export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
   const results = useLiveResults();
+  // With runs pinned, the link, the JSON and the chart images carry the whole comparison.
+  const comparison = useComparison();
   const [withResults, setWithResults] = useState(false);
   const [message, setMessage] = useState('');
   const push = useNoticeStore((state) => state.push);
@@ -35,11 +43,16 @@ export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
   // Compressing a link is not free: only when what it holds changes.
   const link = useMemo(
     () =>
-      shareable ? encodeLink(shareable, withResults && results ? results : undefined) : undefined,
-    [shareable, withResults, results],
+      shareable
+        ? withResults && results
+          ? encodeLink(shareable, results, comparison)
+          : encodeLink(shareable)
+        : undefined,
+    [shareable, withResults, results, comparison],
   );
   const url = link ? `${window.location.origin}${window.location.pathname}${link.fragment}` : '';
-  const name = slug(results?.spec.name ?? spec?.name ?? 'experiment');
+  const title = comparison?.title ?? results?.spec.name ?? spec?.name ?? 'experiment';
+  const name = slug(title);
 
   const copy = async () => {
     if (!link) return;
@@ -53,15 +66,12 @@ export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
 
   const exportChart = async (format: 'svg' | 'png') => {
     const figure = document.querySelector('[data-testid="emc-chart"]');
-    const svg = figure && chartSvg(figure);
-    if (!figure || !svg) return push('warn', 'There is no chart to export yet.');
+    const image = figure && chartSvg(figure, `${title}: EMC vs parameter count`);
+    if (!image) return push('warn', 'There is no chart to export yet.');
     if (format === 'svg')
-      return download(`${name}-emc.svg`, new Blob([svg], { type: 'image/svg+xml' }));
-    const box = figure
-      .querySelector('.recharts-wrapper > svg.recharts-surface')
-      ?.getBoundingClientRect();
+      return download(`${name}-emc.svg`, new Blob([image.svg], { type: 'image/svg+xml' }));
     try {
-      download(`${name}-emc.png`, await svgToPng(svg, box?.width ?? 800, box?.height ?? 300));
+      download(`${name}-emc.png`, await svgToPng(image.svg, image.width, image.height));
     } catch (error) {
       push('error', `The PNG could not be made: ${(error as Error).message}`);
     }
@@ -98,7 +108,7 @@ export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
               results &&
               download(
                 `${name}${file.suffix}`,
-                new Blob([file.write(results)], { type: file.type }),
+                new Blob([file.write(results, comparison)], { type: file.type }),
               )
             }
           >
@@ -131,6 +141,7 @@ export function SharePanel({ spec }: { spec?: ExperimentSpec }) {
         aria-label="Share link"
         data-testid="share-link"
         data-embedded={link?.embedded ?? ''}
+        data-compared-runs={link?.comparedRuns ?? 0}
         onFocus={(event) => event.target.select()}
       />
       {(message || link?.note) && (

@@ -1,0 +1,108 @@
+import type { Page } from '@playwright/test';
+import { expect, runButton, test } from './fixtures.ts';
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+async function boxOf(page: Page, testId: string): Promise<Box> {
+  const box = await page.getByTestId(testId).boundingBox();
+  if (!box) throw new Error(`${testId} is not drawn`);
+  return box;
+}
+
+const inside = (box: Box, width: number, height: number) =>
+  box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height;
+
+const overlap = (a: Box, b: Box) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** Whether an input or menu shows its whole text: its text's drawn width against its own. */
+async function showsWholeText(page: Page, label: string): Promise<boolean> {
+  return page.getByLabel(label, { exact: true }).evaluate((element) => {
+    const field = element as HTMLInputElement | HTMLSelectElement;
+    const texts =
+      field instanceof HTMLSelectElement
+        ? [...field.options].map((option) => option.text)
+        : [field.value];
+    const context = document.createElement('canvas').getContext('2d');
+    if (!context) throw new Error('no canvas');
+    const style = getComputedStyle(field);
+    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    // A menu's arrow takes about 1.5 em of its width.
+    const arrow = field instanceof HTMLSelectElement ? 1.5 * parseFloat(style.fontSize) : 0;
+    const widest = Math.max(...texts.map((text) => context.measureText(text).width));
+    return widest <= field.clientWidth - padding - arrow;
+  });
+}
+
+for (const [width, height] of [
+  [1366, 768],
+  [1024, 768],
+] as const) {
+  test(`at ${width}×${height} Run, the EMC chart and the probe chart share the first screen`, async ({
+    page,
+  }, testInfo) => {
+    await page.setViewportSize({ width, height });
+    await page.goto('/');
+    await expect(page.getByTestId('emc-chart').locator('.recharts-surface').first()).toBeVisible();
+
+    const run = await runButton(page).boundingBox();
+    if (!run) throw new Error('Run is not drawn');
+    const controls = await page.locator('.run-controls').boundingBox();
+    const emc = await boxOf(page, 'emc-chart');
+    const probe = await boxOf(page, 'probe-chart');
+    for (const [name, box] of Object.entries({ run, emc, probe })) {
+      expect(inside(box, width, height), `${name} ${JSON.stringify(box)} in the viewport`).toBe(
+        true,
+      );
+    }
+    expect(overlap(emc, probe)).toBe(false);
+    if (controls) {
+      expect(overlap(controls, emc)).toBe(false);
+      expect(overlap(controls, probe)).toBe(false);
+    }
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+
+    // The form's name and the dataset menu are never cut.
+    expect(await showsWholeText(page, 'Name')).toBe(true);
+    expect(await showsWholeText(page, 'Dataset')).toBe(true);
+    // The model beside the form, on the first screen, at least at its own size.
+    const diagram = page.getByTestId('model-diagram');
+    await expect(diagram).toBeInViewport();
+    const scale = await diagram.locator('svg').evaluate((svg) => {
+      const viewBox = (svg as SVGSVGElement).viewBox.baseVal;
+      return svg.getBoundingClientRect().width / viewBox.width;
+    });
+    expect(scale).toBeGreaterThanOrEqual(1);
+    const diagramBox = await boxOf(page, 'model-diagram');
+    expect(overlap(diagramBox, emc)).toBe(false);
+
+    // Every axis says what it measures.
+    await expect(page.getByTestId('probe-chart')).toContainText('training loss');
+    await expect(page.getByTestId('probe-chart')).toContainText('accuracy');
+    await expect(page.getByTestId('search-trace')).toContainText('N (training samples)');
+    await page.screenshot({ path: testInfo.outputPath(`first-screen-${width}x${height}.png`) });
+  });
+}
+
+test('in projector mode the EMC chart takes at least half the screen height', async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Projector mode' }).click();
+  const plot = page.getByTestId('emc-chart').locator('.recharts-wrapper');
+  await expect(plot).toBeVisible();
+  const box = await plot.boundingBox();
+  expect(box?.height ?? 0).toBeGreaterThanOrEqual(768 / 2);
+  await page.screenshot({ path: testInfo.outputPath('projector-1366x768.png') });
+});
