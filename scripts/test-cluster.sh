@@ -186,6 +186,9 @@ merge=$(sed -n 's/^Submitted batch job \([0-9]*\)$/\1/p' <<<"$submitted")
 field() { scontrol -o show job "$1" | sed -n "s/.* $2=\([^ ]*\).*/\1/p" | head -n 1; }
 probes() { grep -c '"stopReason"' "$1" 2>/dev/null || true; }
 running_file() { grep -q '"status": "running"' "$1" 2>/dev/null; }
+# A shard stopped before its end: still running, or cancelled by the requeue's SIGTERM (the
+# CLI writes what it has, status cancelled, when it is stopped), as opposed to complete.
+unfinished_file() { grep -qE '"status": "(running|cancelled)"' "$1" 2>/dev/null; }
 
 # ---- requeue one task mid-shard: once its partial file holds a finished probe
 say "waiting for a task with finished probes to requeue"
@@ -196,9 +199,13 @@ no_task_failed() {
     sed -n 's/.*ArrayTaskId=\([0-9]*\) .* JobState=\([A-Z_]*\) .*/\1 \2/p' |
     grep -vE ' (PENDING|RUNNING|CONFIGURING|COMPLETING|COMPLETED|REQUEUED)$' | head -n 1 || true)
   [ -z "$bad" ] || fail "task ${bad% *} of the array ended ${bad#* }"
-  # The merge waits for every task, and one has yet to finish.
-  [ "$(field "$merge" JobState)" = "PENDING" ] ||
-    fail "the merge job is $(field "$merge" JobState) while the array still runs"
+  # The merge waits for every task: while one has yet to finish, it is pending.
+  local unfinished
+  unfinished=$(scontrol -o show job "$array" |
+    sed -n 's/.*ArrayTaskId=\([0-9]*\) .* JobState=\([A-Z_]*\) .*/\1 \2/p' |
+    grep -v ' COMPLETED$' | head -n 1 || true)
+  [ -z "$unfinished" ] || [ "$(field "$merge" JobState)" = "PENDING" ] ||
+    fail "the merge job is $(field "$merge" JobState) while task ${unfinished% *} of the array is ${unfinished#* }"
 }
 requeued=""
 kept=0
@@ -226,7 +233,7 @@ while [ -z "$requeued" ]; do
     # on one node would look the same in the end).
     [ "$(field "$merge" Reason)" = "Dependency" ] ||
       fail "the merge job waits for $(field "$merge" Reason), not for its dependency on the array"
-    if running_file "$part"; then
+    if unfinished_file "$part"; then
       requeued=$t
       kept=$(probes "$part")
       say "requeued task $t with $kept finished probes of its shard in $part"
