@@ -23,8 +23,10 @@ test('a shared link opens the same experiment in a fresh browser', async ({ page
   await setField(page, 'Learning rate', '0.005');
   await page.getByLabel('Optimizer', { exact: true }).selectOption('rmsprop');
   await expect(page).toHaveURL(/#e=/);
-  const link = await page.getByTestId('share-link').inputValue();
-  expect(page.url()).toBe(link);
+  // The address bar follows the form after a short debounce; the share box at once.
+  const shareBox = page.getByTestId('share-link');
+  await expect.poll(async () => page.url() === (await shareBox.inputValue())).toBe(true);
+  const link = await shareBox.inputValue();
 
   const other = await browser.newPage();
   await other.goto(link);
