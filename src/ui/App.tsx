@@ -119,7 +119,7 @@ export function App() {
             blocked={missingData}
           />
           <div className="charts">
-            <EmcChart />
+            <EmcChart projector={large} />
             <ProbeChart />
             <SearchTrace />
           </div>
