@@ -102,6 +102,25 @@ for (const [width, height] of [
   });
 }
 
+test('at 1366×768 a lesson shows its question, what the demo runs and the EMC chart on the first screen', async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Lesson' }).click();
+  await expect(page.getByTestId('lesson')).toHaveAttribute('data-step', '1');
+  await expect(page.getByTestId('emc-chart').locator('.recharts-surface').first()).toBeVisible();
+  const question = await page.locator('#lesson-question').boundingBox();
+  if (!question) throw new Error('the question is not drawn');
+  const summary = await boxOf(page, 'lesson-experiment');
+  const emc = await boxOf(page, 'emc-chart');
+  for (const [name, box] of Object.entries({ question, summary, emc })) {
+    expect(inside(box, 1366, 768), `${name} ${JSON.stringify(box)} in the viewport`).toBe(true);
+  }
+  await expect(page.getByTestId('lesson-experiment')).toContainText('The demo:');
+  await page.screenshot({ path: testInfo.outputPath('lesson-1366x768.png') });
+});
+
 test('in projector mode the EMC chart takes at least half the screen height', async ({
   page,
 }, testInfo) => {
