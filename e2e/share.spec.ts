@@ -124,7 +124,7 @@ test('pinned runs are overlaid on the EMC chart with a legend by the differing f
 test('a comparison is one object: drawn once, pinned once, its link and exports carry every run', async ({
   page,
   browser,
-}) => {
+}, testInfo) => {
   await page.goto('/');
   await runTinySweep(page);
   const pinButton = page.getByRole('button', { name: 'Pin this run for comparison' });
@@ -143,6 +143,8 @@ test('a comparison is one object: drawn once, pinned once, its link and exports 
   const legend = chart.locator('.recharts-legend-item-text');
   await expect(legend).toContainText(['optimizer: adam', 'optimizer: sgd']);
   await expect(chart.locator('.recharts-legend-wrapper')).not.toContainText('current');
+  await chart.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: testInfo.outputPath('comparison.png') });
 
   await page.getByLabel('with results').check();
   const link = page.getByTestId('share-link');
@@ -181,6 +183,7 @@ test('a comparison is one object: drawn once, pinned once, its link and exports 
   ).toHaveCount(4);
   await expect(other.getByTestId('pinned-list').getByRole('listitem')).toHaveCount(2);
   await expect(runStatus(other)).toHaveAttribute('data-phase', 'finished');
+  await other.screenshot({ path: testInfo.outputPath('comparison-from-link.png') });
   await context.close();
 });
 
