@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { expect, runButton, test } from './fixtures.ts';
 
@@ -13,6 +14,13 @@ async function boxOf(page: Page, testId: string): Promise<Box> {
   if (!box) throw new Error(`${testId} is not drawn`);
   return box;
 }
+
+/** The drawn width of each EMC marker, in chart order (strokes aside: the shape's own box). */
+const markerSizes = (page: Page) =>
+  page
+    .getByTestId('emc-chart')
+    .locator('.emc-point')
+    .evaluateAll((elements) => elements.map((e) => (e as SVGGraphicsElement).getBBox().width));
 
 const inside = (box: Box, width: number, height: number) =>
   box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height;
@@ -94,15 +102,52 @@ for (const [width, height] of [
   });
 }
 
+test('at 1366×768 a lesson shows its question, what the demo runs and the EMC chart on the first screen', async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Lesson' }).click();
+  await expect(page.getByTestId('lesson')).toHaveAttribute('data-step', '1');
+  await expect(page.getByTestId('emc-chart').locator('.recharts-surface').first()).toBeVisible();
+  const question = await page.locator('#lesson-question').boundingBox();
+  if (!question) throw new Error('the question is not drawn');
+  const summary = await boxOf(page, 'lesson-experiment');
+  const emc = await boxOf(page, 'emc-chart');
+  for (const [name, box] of Object.entries({ question, summary, emc })) {
+    expect(inside(box, 1366, 768), `${name} ${JSON.stringify(box)} in the viewport`).toBe(true);
+  }
+  await expect(page.getByTestId('lesson-experiment')).toContainText('The demo:');
+  await page.screenshot({ path: testInfo.outputPath('lesson-1366x768.png') });
+});
+
 test('in projector mode the EMC chart takes at least half the screen height', async ({
   page,
 }, testInfo) => {
   await page.setViewportSize({ width: 1366, height: 768 });
   await page.goto('/');
+  // Results on the chart, to measure its markers: a results file, imported.
+  await page
+    .getByLabel('Import a results JSON file')
+    .setInputFiles(
+      fileURLToPath(new URL('../src/share/testdata/results-v1.json', import.meta.url)),
+    );
+  const chart = page.getByTestId('emc-chart');
+  const markers = chart.locator('.emc-point');
+  await expect(markers.first()).toBeVisible();
+  const count = await markers.count();
+  const normal = await markerSizes(page);
+  expect(normal).toHaveLength(count);
+
   await page.getByRole('button', { name: 'Projector mode' }).click();
-  const plot = page.getByTestId('emc-chart').locator('.recharts-wrapper');
+  const plot = chart.locator('.recharts-wrapper');
   await expect(plot).toBeVisible();
   const box = await plot.boundingBox();
   expect(box?.height ?? 0).toBeGreaterThanOrEqual(768 / 2);
+  // Markers for the back of a room: every one at least twice its normal size.
+  await expect(chart).toHaveAttribute('data-marker-scale', '2');
+  await expect(markers).toHaveCount(count);
+  const large = await markerSizes(page);
+  large.forEach((size, i) => expect(size).toBeGreaterThanOrEqual(2 * (normal[i] ?? Infinity) - 1));
   await page.screenshot({ path: testInfo.outputPath('projector-1366x768.png') });
 });

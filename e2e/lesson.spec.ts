@@ -2,7 +2,7 @@ import { expect, runButton, runStatus, seriousViolations, setField, test } from 
 
 test('lesson mode steps through the five findings, each asking for a prediction first', async ({
   page,
-}) => {
+}, testInfo) => {
   test.slow(); // five steps, each predicted and revealed: minutes on a busy machine
   await page.goto('/');
   await page.getByRole('button', { name: 'Lesson' }).click();
@@ -33,6 +33,8 @@ test('lesson mode steps through the five findings, each asking for a prediction 
       `Your prediction, “${prediction}”, is what the paper found.`,
     );
     if (index === 0) expect(await seriousViolations(page)).toEqual([]);
+    // A step answered: the question, the prediction, what the paper and the lab found.
+    if (index === 0) await page.screenshot({ path: testInfo.outputPath('lesson-answered.png') });
     if (index < 4) await page.getByRole('button', { name: 'Next →' }).click();
   }
   await expect(page.getByTestId('lesson-answer')).toContainText('does not reproduce');

@@ -88,7 +88,12 @@ test('a reload mid-run resumes on the pool and completes', async ({ page }) => {
 
   const banner = page.getByTestId('interrupted-banner');
   await expect(banner).toContainText('was interrupted after');
+  const saved = Number(/after (\d+) probes/.exec((await banner.textContent()) ?? '')?.[1]);
   await banner.getByRole('button', { name: 'Resume' }).click();
+  // The backend that trained the saved probes, not the reloaded page's auto; its probes at once.
+  await expect(page.getByLabel('Training backend')).toHaveValue('wasm');
+  await expect(runStatus(page)).toHaveAttribute('data-phase', /starting|running/);
+  expect(await probesDrawn(page)).toBeGreaterThanOrEqual(saved);
   await expect(runStatus(page)).toContainText('on 2 workers', { timeout: 60_000 });
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 110_000 });
   await expect(page.getByTestId('emc-chart')).toHaveAttribute('data-points', '2');

@@ -126,7 +126,7 @@ test('pinned runs are overlaid on the EMC chart with a legend by the differing f
 test('a comparison is one object: drawn once, pinned once, its link and exports carry every run', async ({
   page,
   browser,
-}) => {
+}, testInfo) => {
   await page.goto('/');
   await runTinySweep(page);
   const pinButton = page.getByRole('button', { name: 'Pin this run for comparison' });
@@ -145,6 +145,8 @@ test('a comparison is one object: drawn once, pinned once, its link and exports 
   const legend = chart.locator('.recharts-legend-item-text');
   await expect(legend).toContainText(['optimizer: adam', 'optimizer: sgd']);
   await expect(chart.locator('.recharts-legend-wrapper')).not.toContainText('current');
+  await chart.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: testInfo.outputPath('comparison.png') });
 
   await page.getByLabel('with results').check();
   const link = page.getByTestId('share-link');
@@ -183,6 +185,7 @@ test('a comparison is one object: drawn once, pinned once, its link and exports 
   ).toHaveCount(4);
   await expect(other.getByTestId('pinned-list').getByRole('listitem')).toHaveCount(2);
   await expect(runStatus(other)).toHaveAttribute('data-phase', 'finished');
+  await other.screenshot({ path: testInfo.outputPath('comparison-from-link.png') });
   await context.close();
 });
 
@@ -257,8 +260,35 @@ test('a reload mid-run offers to resume from the last finished probe', async ({ 
 
   const banner = page.getByTestId('interrupted-banner');
   await expect(banner).toContainText('was interrupted after');
-  await page.getByLabel('Training backend').selectOption('wasm');
+  const [, probes, points] =
+    /after (\d+) probes \((\d+) of/.exec((await banner.textContent()) ?? '') ?? [];
+  const savedProbes = Number(probes);
+  const savedPoints = Number(points);
+  expect(savedProbes).toBeGreaterThanOrEqual(3);
+  // A reload forgets the backend picked by hand: Resume restores the one that trained the run.
+  await expect(page.getByLabel('Training backend')).toHaveValue('auto');
   await banner.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByLabel('Training backend')).toHaveValue('cpu');
+  // What the run had finished is shown at once, and a Stop straight away keeps all of it.
+  await expect(runStatus(page)).toHaveAttribute('data-phase', /starting|running/);
+  const drawn = async () => ({
+    probes: Number(await page.getByTestId('search-trace').getAttribute('data-probes')),
+    points: Number(await page.getByTestId('emc-chart').getAttribute('data-points')),
+    rows: await page.getByTestId('results-table').locator('tbody tr').count(),
+  });
+  const atOnce = await drawn();
+  expect(atOnce.probes).toBeGreaterThanOrEqual(savedProbes);
+  expect(atOnce.points).toBeGreaterThanOrEqual(savedPoints);
+  expect(atOnce.rows).toBeGreaterThanOrEqual(savedPoints);
+  await page.keyboard.press('Escape');
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'cancelled', { timeout: 30_000 });
+  const [, keptPoints, keptProbes] =
+    /Stopped\. (\d+) points and (\d+) probes kept/.exec(
+      (await runStatus(page).textContent()) ?? '',
+    ) ?? [];
+  expect(Number(keptProbes)).toBeGreaterThanOrEqual(savedProbes);
+  expect(Number(keptPoints)).toBeGreaterThanOrEqual(savedPoints);
+  await page.getByRole('button', { name: 'Resume on cpu (same)' }).click();
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 90_000 });
   await expect(page.getByTestId('emc-chart')).toHaveAttribute('data-points', '4');
   await expect(page.getByRole('log')).toContainText('replayed from the interrupted run');

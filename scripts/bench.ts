@@ -59,6 +59,7 @@ import { FUSED_STEP_CASES, pytorchStepJob, YARDSTICK_STEP_CASES } from '../src/b
 import { diskDatasetFiles } from '../src/cli/datasetFiles.ts';
 import { type ExperimentResults, runExperiment } from '../src/engine/index.ts';
 import { tuneWasmKernels } from '../src/engine/kernels/wasmKernels.ts';
+import { presetDurationsOf } from '../src/presets/presetDurations.ts';
 import { PRESETS, variantSpec } from '../src/presets/presets.ts';
 import {
   firstPointTimes,
@@ -387,11 +388,17 @@ async function fidelity(): Promise<void> {
   const report = `${fidelityReport(runs)}\n\nWall time: ${fixed(seconds, 0)} s (presets ${fixed(presetSeconds, 0)} s, study ${fixed(runs.summary.seconds, 0)} s).`;
   process.stdout.write(`${report}\n`);
   mkdirSync('bench', { recursive: true });
+  const measuredAt = new Date().toISOString();
   writeFileSync(
     'bench/fidelity.json',
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), ...runs, seconds }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt, ...runs, seconds }, null, 2)}\n`,
   );
   writeFileSync('bench/fidelity.md', `${report}\n`);
+  // What the preset cards say they take (src/presets/presetDurations.ts).
+  writeFileSync(
+    'src/presets/presetDurations.json',
+    `${JSON.stringify(presetDurationsOf({ measuredAt, ...runs }), null, 2)}\n`,
+  );
 }
 
 /** PyTorch's ratios (when it is installed) and the lab's time to its first EMC point. */

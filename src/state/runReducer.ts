@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../engine/index.ts';
+import type { EngineEvent, ExperimentResults, ProbeRecord } from '../engine/index.ts';
 import {
   BUDGET_LIMITED_NOTE,
   formatCount,
@@ -110,8 +110,10 @@ function reduceEngineEvent(
     case 'probe-finished': {
       const probe = event.probe;
       const atSeconds = (now - (state.startedAt ?? now)) / 1000;
+      // A resumed run shows its kept probes from the start: their replay adds nothing new.
+      const kept = probe.replayed && state.probes.some((p) => probeKey(p) === probeKey(probe));
       return {
-        probes: [...state.probes, { ...probe, atSeconds }],
+        probes: kept ? state.probes : [...state.probes, { ...probe, atSeconds }],
         log: log(
           'info',
           `N = ${probe.n}: ${probeVerdict(probe)}${probe.replayed ? ', replayed from the interrupted run' : ''}`,
@@ -122,8 +124,11 @@ function reduceEngineEvent(
       const point = event.point;
       const text = `${point.model}: EMC ${formatEmc(point)} with ${point.parameterCount} parameters`;
       return {
-        // In sweep order: with several workers a wider point may finish first.
-        points: [...state.points, point].sort((a, b) => a.index - b.index),
+        // In sweep order: with several workers a wider point may finish first. A resumed
+        // run's kept point is replaced by its replay.
+        points: [...state.points.filter((p) => p.index !== point.index), point].sort(
+          (a, b) => a.index - b.index,
+        ),
         log: point.budgetLimited
           ? log('warn', `${text} (${BUDGET_LIMITED_NOTE})`)
           : isUnverified(point)
@@ -154,7 +159,7 @@ function reduceEngineEvent(
       };
     }
     case 'run-finished': {
-      const { results } = event;
+      const results = withKeptResults(event.results, state);
       const phase =
         results.status === 'complete'
           ? 'finished'
@@ -177,6 +182,31 @@ function reduceEngineEvent(
         log: log('error', event.message),
       };
   }
+}
+
+/** Which probe of the sweep a record is: the engine's replay key. */
+export function probeKey(
+  probe: Pick<ProbeRecord, 'pointIndex' | 'seedIndex' | 'n' | 'verification'>,
+): string {
+  return `${probe.pointIndex}/${probe.seedIndex}/${probe.n}${probe.verification ? '/verification' : ''}`;
+}
+
+/**
+ * A resumed run stopped (or failed) before its worker had replayed every kept probe: the
+ * results still hold them, and the points they had finished, so the saved run loses nothing.
+ */
+function withKeptResults(results: ExperimentResults, state: RunState): ExperimentResults {
+  if (results.status === 'complete') return results;
+  const inResults = new Set(results.probes.map(probeKey));
+  const missing = state.probes.filter((p) => !inResults.has(probeKey(p)));
+  const pointIndices = new Set(results.points.map((p) => p.index));
+  const missingPoints = state.points.filter((p) => !pointIndices.has(p.index));
+  if (missing.length === 0 && missingPoints.length === 0) return results;
+  return {
+    ...results,
+    points: [...results.points, ...missingPoints].sort((a, b) => a.index - b.index),
+    probes: [...results.probes, ...missing.map(({ atSeconds: _, ...probe }) => probe)],
+  };
 }
 
 /** A probe (or a verification) that has just started training: no epochs yet. */

@@ -7,6 +7,7 @@ import { estimateProgress } from './progress.ts';
 import { RESULTS_VERSION } from '../engine/results.ts';
 import { formatEmc } from '../share/verdicts.ts';
 import { liveResults } from './liveResults.ts';
+import { resultsDocument } from '../engine/resultsSchema.ts';
 import { useRunStore } from './runStore.ts';
 
 const spec = parseSpec(DEFAULT_SPEC);
@@ -303,5 +304,72 @@ describe('progress estimate', () => {
     // The 56-parameter point took 4 s, so the 112-parameter one should take 8 s, of which
     // 1.5 s are spent.
     expect(estimateProgress(state).secondsLeft).toBeCloseTo(6.5);
+  });
+});
+
+describe('a resumed run', () => {
+  const kept = [probe(14, true), probe(28, false), probeRecord({ pointIndex: 1, n: 20 })];
+  const keptPoint = pointResult({ index: 0 });
+  const results = (status: 'cancelled' | 'complete', probes = [] as typeof kept) =>
+    resultsDocument({
+      status,
+      spec,
+      environment: TEST_ENVIRONMENT,
+      dataset: 'gaussian',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:01:00.000Z',
+      points: [],
+      probes,
+    });
+
+  beforeEach(() => useRunStore.getState().keep(kept, [keptPoint]));
+
+  it('shows its kept probes and points at once, before the worker replays them', () => {
+    const state = useRunStore.getState();
+    expect(state.phase).toBe('starting');
+    expect(state.probes.map((p) => p.n)).toEqual([14, 28, 20]);
+    expect(state.points).toEqual([keptPoint]);
+  });
+
+  it('adds nothing when the worker replays them, and a point replayed replaces its kept one', () => {
+    const replayedPoint = pointResult({ index: 0, emcMean: 21 });
+    useRunStore
+      .getState()
+      .apply(
+        [
+          ...kept
+            .slice(0, 2)
+            .map((p) => engine({ kind: 'probe-finished', probe: { ...p, replayed: true } })),
+          engine({ kind: 'point-finished', point: replayedPoint }),
+          engine({ kind: 'probe-finished', probe: probe(40, true) }),
+        ],
+        performance.now(),
+      );
+    const state = useRunStore.getState();
+    expect(state.probes.map((p) => p.n)).toEqual([14, 28, 20, 40]);
+    expect(state.points).toEqual([replayedPoint]);
+  });
+
+  it('stopped before the replay, still reports and saves every kept probe and point', () => {
+    // The worker stopped while it loaded the data: its results hold nothing yet.
+    useRunStore
+      .getState()
+      .apply([engine({ kind: 'run-finished', results: results('cancelled') })], performance.now());
+    const state = useRunStore.getState();
+    expect(state.phase).toBe('cancelled');
+    expect(state.points).toHaveLength(1);
+    expect(state.probes).toHaveLength(3);
+    const saved = liveResults(state);
+    expect(saved?.probes).toHaveLength(3);
+    expect(saved?.probes[0]).not.toHaveProperty('atSeconds');
+    expect(saved?.points).toEqual([keptPoint]);
+  });
+
+  it('takes a complete run’s results as they are', () => {
+    const all = [...kept, probe(40, true)];
+    useRunStore
+      .getState()
+      .apply([engine({ kind: 'run-finished', results: results('complete', all) })], 0);
+    expect(liveResults(useRunStore.getState())?.probes).toEqual(all);
   });
 });

@@ -39,6 +39,11 @@ export const useRunStore = create<RunState>()((set, get) => ({
       startedAt: performance.now(),
       startedIso: new Date().toISOString(),
     }),
+  keep: (probes, points) =>
+    set({
+      probes: withProbeTimes([...probes]),
+      points: [...points].sort((a, b) => a.index - b.index),
+    }),
   showResults: (results, source, runId) =>
     set({
       ...emptyRun,

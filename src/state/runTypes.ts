@@ -67,6 +67,11 @@ export interface RunState {
   /** How many workers train this run at once (see TrainingPool); 1 when it was not trained here. */
   workers?: number;
   begin(spec: ExperimentSpec, runId: string, workers?: number): void;
+  /**
+   * A resumed run's finished probes and points, shown at once: the worker's replay of them
+   * (see the reducer) adds nothing new.
+   */
+  keep(probes: readonly ProbeRecord[], points: readonly PointResult[]): void;
   /** Shows finished results (from a link, a file or the history) without running anything. */
   showResults(
     results: ExperimentResults,

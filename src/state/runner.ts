@@ -1,4 +1,4 @@
-import type { ExperimentSpec, ProbeRecord } from '../engine/index.ts';
+import type { ExperimentSpec, PointResult, ProbeRecord } from '../engine/index.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import { isUserSource } from '../engine/data/catalog.ts';
 import { noteBackendChoice, rememberedBackend } from './backendMemory.ts';
@@ -54,7 +54,7 @@ useRunStore.subscribe((state, previous) => {
 export async function startRun(
   spec: ExperimentSpec,
   backend: BackendChoice,
-  options: { runId?: string; replay?: ProbeRecord[] } = {},
+  options: { runId?: string; replay?: ProbeRecord[]; keptPoints?: PointResult[] } = {},
 ): Promise<void> {
   const runId = options.runId ?? newRunId();
   if (!(await runLocks.hold(runId))) {
@@ -69,7 +69,10 @@ export async function startRun(
       : undefined;
   const remembered = backend === 'auto' ? rememberedBackend(spec.model.family) : undefined;
   const workers = poolSize(spec, backend, wantedWorkers(), remembered);
-  client.start(spec, backend, { ...options, runId, userData, remembered, workers });
+  const { keptPoints, ...startOptions } = options;
+  client.start(spec, backend, { ...startOptions, runId, userData, remembered, workers });
+  // What the run had finished is on the charts and in the counts at once, before the replay.
+  if (options.replay?.length) useRunStore.getState().keep(options.replay, keptPoints ?? []);
 }
 
 export const pauseRun = (): void => client.pause();

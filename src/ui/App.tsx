@@ -66,7 +66,9 @@ export function App() {
   );
 
   return (
-    <div className={`app${large ? ' projector' : ''}`}>
+    <div
+      className={`app${large ? ' projector' : ''}${lessonStep !== undefined ? ' lesson-mode' : ''}`}
+    >
       <header>
         <h1>EMC Lab</h1>
         <p className="tagline">How many samples can a network really fit?</p>
@@ -111,7 +113,7 @@ export function App() {
           {large && diagram}
         </aside>
         <main>
-          <LessonPanel busy={running} />
+          <LessonPanel busy={running} spec={validSpec} />
           <PresetGallery busy={running} />
           <RunControls
             spec={missingData ? undefined : validSpec}
@@ -119,7 +121,7 @@ export function App() {
             blocked={missingData}
           />
           <div className="charts">
-            <EmcChart />
+            <EmcChart projector={large} />
             <ProbeChart />
             <SearchTrace />
           </div>

@@ -21,6 +21,7 @@ import {
   EmcDot,
   type MarkerProps,
   PinnedMarker,
+  PROJECTOR_MARKER_SCALE,
   SEED_LABEL,
   SeedMark,
   UNVERIFIED_LABEL,
@@ -65,7 +66,8 @@ export interface EmcDatum {
 }
 
 /** The main result: EMC against parameter count, log–log, with the samples = parameters line. */
-export function EmcChart() {
+export function EmcChart({ projector = false }: { projector?: boolean } = {}) {
+  const scale = projector ? PROJECTOR_MARKER_SCALE : 1;
   const points = useRunStore((state) => state.points);
   const spec = useRunStore((state) => state.spec);
   const planned = useRunStore((state) => state.planned);
@@ -128,6 +130,7 @@ export function EmcChart() {
       data-budget-limited-points={limited.length}
       data-unverified-points={unverified.length}
       data-seed-marks={seedMarks.length}
+      data-marker-scale={scale}
     >
       <figcaption>
         EMC vs parameter count <TableLink />
@@ -173,7 +176,9 @@ export function EmcChart() {
                 data={overlay.data}
                 fill={overlay.color}
                 line={{ stroke: overlay.color }}
-                shape={(props: MarkerProps) => <PinnedMarker {...props} color={overlay.color} />}
+                shape={(props: MarkerProps) => (
+                  <PinnedMarker {...props} color={overlay.color} scale={scale} />
+                )}
                 isAnimationActive={false}
               >
                 <ErrorBar dataKey="error" direction="y" width={5} stroke={overlay.color} />
@@ -187,7 +192,9 @@ export function EmcChart() {
                 fill={currentColor}
                 legendType="circle"
                 isAnimationActive={false}
-                shape={(props: MarkerProps) => <SeedMark {...props} color={currentColor} />}
+                shape={(props: MarkerProps) => (
+                  <SeedMark {...props} color={currentColor} scale={scale} />
+                )}
               />
             )}
             <Scatter
@@ -195,7 +202,9 @@ export function EmcChart() {
               data={measured}
               fill={currentColor}
               isAnimationActive={false}
-              shape={(props: MarkerProps) => <EmcDot {...props} color={currentColor} />}
+              shape={(props: MarkerProps) => (
+                <EmcDot {...props} color={currentColor} scale={scale} />
+              )}
             >
               <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
             </Scatter>
@@ -208,7 +217,7 @@ export function EmcChart() {
                 legendType="triangle"
                 isAnimationActive={false}
                 shape={(props: MarkerProps) => (
-                  <BudgetLimitedMarker {...props} color={currentColor} />
+                  <BudgetLimitedMarker {...props} color={currentColor} scale={scale} />
                 )}
               >
                 <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
@@ -222,7 +231,9 @@ export function EmcChart() {
                 fill={currentColor}
                 legendType="diamond"
                 isAnimationActive={false}
-                shape={(props: MarkerProps) => <UnverifiedMarker {...props} color={currentColor} />}
+                shape={(props: MarkerProps) => (
+                  <UnverifiedMarker {...props} color={currentColor} scale={scale} />
+                )}
               >
                 <ErrorBar dataKey="error" direction="y" width={6} stroke={currentColor} />
               </Scatter>

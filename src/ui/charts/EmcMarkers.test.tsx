@@ -8,6 +8,7 @@ import {
   BudgetLimitedMarker,
   EmcDot,
   PinnedMarker,
+  PROJECTOR_MARKER_SCALE,
   SeedMark,
   UnverifiedMarker,
 } from './EmcMarkers.tsx';
@@ -18,6 +19,32 @@ function inSvg(marker: ReactElement): string {
 }
 
 describe('EMC chart markers', () => {
+  it('are at least twice as large in projector mode, for the back of a room', () => {
+    expect(PROJECTOR_MARKER_SCALE).toBeGreaterThanOrEqual(2);
+    const scale = PROJECTOR_MARKER_SCALE;
+    expect(inSvg(<EmcDot cx={100} cy={100} color="red" scale={scale} />)).toContain(
+      `r="${6 * scale}"`,
+    );
+    expect(inSvg(<SeedMark cx={100} cy={100} color="red" scale={scale} />)).toContain(
+      `r="${2.5 * scale}"`,
+    );
+    // The triangle's top corner sits r above its centre; the diamond's right corner r beside.
+    expect(inSvg(<BudgetLimitedMarker cx={100} cy={100} color="red" scale={scale} />)).toContain(
+      `points="100,${100 - 7 * scale} `,
+    );
+    expect(inSvg(<UnverifiedMarker cx={100} cy={100} color="red" scale={scale} />)).toContain(
+      ` ${100 + 7 * scale},100 `,
+    );
+    // A pinned run's symbol, sized by its area: its path starts at its radius.
+    const radius = (s?: number) =>
+      Number(
+        /d="M([\d.]+),0/.exec(
+          inSvg(<PinnedMarker cx={100} cy={100} color="blue" scale={s} payload={{}} />),
+        )?.[1],
+      );
+    expect(radius(scale)).toBeCloseTo(scale * radius(), 6);
+  });
+
   it('draws a budget-limited point as a hollow triangle that says what it is', () => {
     // Inside an <svg>, as recharts draws it: React hoists a <title> elsewhere to the page's.
     const html = inSvg(

@@ -1,3 +1,5 @@
+import type { ExperimentSpec } from '../../engine/index.ts';
+import { describeExperiment } from '../../share/verdicts.ts';
 import { LESSON, lessonPreset, predictionVerdict } from '../../presets/lessons.ts';
 import { useCompareStore } from '../../state/compareStore.ts';
 import { demoHasRun } from '../../state/lessonDemo.ts';
@@ -12,7 +14,7 @@ import { useComparisonSentences } from '../../state/useComparisonLabels.ts';
  * what the paper found and what the lab finds at this scale, and how the prediction
  * compares with both. Previous and Next walk the five findings; the URL names the step.
  */
-export function LessonPanel({ busy }: { busy: boolean }) {
+export function LessonPanel({ busy, spec }: { busy: boolean; spec?: ExperimentSpec }) {
   const step = useLessonStore((state) => state.step);
   const predictions = useLessonStore((state) => state.predictions);
   const revealed = useLessonStore((state) => state.revealed);
@@ -59,6 +61,12 @@ export function LessonPanel({ busy }: { busy: boolean }) {
         </button>
       </nav>
       <h2 id="lesson-question">{lesson.question}</h2>
+      {spec && (
+        // What the demo runs, in one line: the form beside it holds every field.
+        <p className="lesson-experiment" data-testid="lesson-experiment">
+          <strong>The demo:</strong> {describeExperiment(spec)}
+        </p>
+      )}
       <fieldset className="lesson-prediction">
         <legend>Your prediction, before running</legend>
         {lesson.predictions.map((choice) => (

@@ -1,4 +1,5 @@
 import { missingFeatures } from '../../presets/availability.ts';
+import { presetDurationText } from '../../presets/presetDurations.ts';
 import { type Preset, PRESETS } from '../../presets/presets.ts';
 import { loadPreset, runPreset } from '../../state/presetActions.ts';
 
@@ -25,6 +26,12 @@ export function PresetGallery({ busy }: { busy: boolean }) {
                 {preset.finding}. {preset.title}
               </h3>
               <p>{preset.explanation}</p>
+              {presetDurationText(preset.id) && (
+                <p className="form-note" data-testid="preset-duration">
+                  Takes {presetDurationText(preset.id)}
+                  {preset.variants.length > 1 ? ', every variant' : ''}.
+                </p>
+              )}
               {missing.length > 0 ? (
                 <p className="form-note">
                   Needs {missing.join(' and ')}, which this version does not have yet.

@@ -15,7 +15,8 @@ export function RecoveryOffer() {
   const probes = useRunStore((state) => state.probes);
   const backend = useRunStore((state) => state.backend?.name);
   const viewing = useRunStore((state) => state.viewing);
-  const points = useRunStore((state) => state.points.length);
+  const keptPoints = useRunStore((state) => state.points);
+  const points = keptPoints.length;
   const interrupted =
     phase === 'failed' || (phase === 'cancelled' && points < (spec ? sweepPoints(spec).length : 0));
   if (!interrupted || !spec || viewing || probes.length === 0) return null;
@@ -25,7 +26,11 @@ export function RecoveryOffer() {
   const choices = [current, ...BACKEND_ORDER.filter((name) => name !== current)];
   const resume = (choice: BackendName) => {
     useConfigStore.getState().setBackend(choice);
-    startRun(spec, choice, { runId, replay: probes.map(({ atSeconds: _, ...probe }) => probe) });
+    startRun(spec, choice, {
+      runId,
+      replay: probes.map(({ atSeconds: _, ...probe }) => probe),
+      keptPoints,
+    });
   };
   return (
     <div className="recovery" data-testid="recovery">
