@@ -1,7 +1,12 @@
 import type { DatasetFiles } from '../engine/data/index.ts';
 import { type ExperimentSpecInput, parseSpec } from '../engine/experiment/index.ts';
 import { createRng, type Rng } from '../engine/random.ts';
-import type { ExperimentResults, PointResult } from '../engine/results.ts';
+import {
+  type ExperimentResults,
+  type PointResult,
+  seedCost,
+  type TrainingCost,
+} from '../engine/results.ts';
 import { runExperiment } from '../engine/run.ts';
 
 /**
@@ -201,6 +206,12 @@ export interface StudyPoint {
   seedsVerified: number;
   overturned: number;
   saddleEscapes: number;
+  /**
+   * What the point's search and its verification trainings cost, over its seeds (absent in
+   * bench/fidelity.json written before they were recorded).
+   */
+  search?: TrainingCost;
+  verification?: TrainingCost;
 }
 
 export interface StudyRun {
@@ -262,7 +273,21 @@ function summarizePoint(results: ExperimentResults, point: PointResult): StudyPo
     seedsVerified: point.seeds.filter((s) => s.verified).length,
     overturned: point.seeds.reduce((sum, s) => sum + s.overturned, 0),
     saddleEscapes: probes.reduce((sum, p) => sum + p.saddleEscapes, 0),
+    ...pointCost(results, point),
   };
+}
+
+function pointCost(
+  results: ExperimentResults,
+  point: PointResult,
+): { search: TrainingCost; verification: TrainingCost } {
+  const seeds = point.seeds.map((s) => seedCost(results.probes, point.index, s.seedIndex));
+  const total = (part: 'search' | 'verification'): TrainingCost => ({
+    trainings: seeds.reduce((sum, s) => sum + s[part].trainings, 0),
+    steps: seeds.reduce((sum, s) => sum + s[part].steps, 0),
+    seconds: seeds.reduce((sum, s) => sum + s[part].seconds, 0),
+  });
+  return { search: total('search'), verification: total('verification') };
 }
 
 /** The points are within the search's precision of each other: max(1, precision × EMC). */
