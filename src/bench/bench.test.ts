@@ -23,8 +23,12 @@ import {
   drawStudySpecs,
   patientSpec,
   STUDY_BATCH_SIZES,
+  STUDY_CNN_COUNT,
+  STUDY_CNN_MAX_STEPS,
   STUDY_OPTIMIZERS,
   STUDY_PATIENCES,
+  STUDY_SEED,
+  STUDY_SPEC_COUNT,
   type StudyPoint,
   summarizeRun,
   type StudyRow,
@@ -119,13 +123,33 @@ describe('benchmark building blocks', () => {
   });
 
   it('draws the widened study: the same valid, small specs for a seed, covering every factor', () => {
-    const specs = drawStudySpecs();
-    expect(specs.length).toBeGreaterThanOrEqual(20);
-    expect(drawStudySpecs()).toEqual(specs);
-    expect(drawStudySpecs(7)).not.toEqual(specs);
+    const all = drawStudySpecs();
+    expect(all).toHaveLength(STUDY_SPEC_COUNT + STUDY_CNN_COUNT);
+    expect(drawStudySpecs()).toEqual(all);
+    expect(drawStudySpecs(7)).not.toEqual(all);
+    // The CNNs come after the MLPs from a stream of their own: the MLP specs are those drawn
+    // before CNNs joined the study.
+    expect(drawStudySpecs(STUDY_SEED, STUDY_SPEC_COUNT, 0)).toEqual(all.slice(0, STUDY_SPEC_COUNT));
+    expect(all[0]?.name?.startsWith('S01 ')).toBe(true);
+    const specs = all.slice(0, STUDY_SPEC_COUNT);
+    const cnns = all.slice(STUDY_SPEC_COUNT).map((spec) => parseSpec(spec));
+    expect(new Set(all.map((s) => s.name)).size).toBe(all.length);
+    expect(cnns.map((s) => s.name.slice(0, 4))).toEqual(['S21 ', 'S22 ', 'S23 ']);
+    for (const cnn of cnns) {
+      expect(cnn.model.family).toBe('cnn');
+      expect(cnn.model.depth).toBeGreaterThanOrEqual(1);
+      expect(cnn.model.depth).toBeLessThanOrEqual(2);
+      expect(cnn.sweep.widths).toEqual([1]);
+      expect(cnn.search.seeds).toBe(1);
+      expect(cnn.search.verify).toBe(true);
+      expect(cnn.data.source).toBe('mnist');
+      expect(cnn.data.poolSize).toBeLessThanOrEqual(400);
+      expect(cnn.train.maxSteps).toBe(STUDY_CNN_MAX_STEPS);
+      expect(parseSpec(patientSpec(cnn)).train.maxSteps).toBe(4 * STUDY_CNN_MAX_STEPS);
+    }
+    expect(new Set(cnns.map((s) => s.data.labels)).size).toBe(2);
     const parsed = specs.map((spec) => parseSpec(spec));
     const patient = specs.map((spec) => parseSpec(patientSpec(spec)));
-    expect(new Set(parsed.map((s) => s.name)).size).toBe(specs.length);
     for (const [i, spec] of parsed.entries()) {
       expect(spec.model.family).toBe('mlp');
       expect(spec.model.depth).toBeLessThanOrEqual(2);

@@ -3,6 +3,7 @@ import {
   formatEmc,
   MIN_DELTA_DIVISOR,
   PATIENCE_FACTOR,
+  STUDY_CNN_MAX_STEPS,
   STUDY_SEED,
   type StudyPoint,
   type StudyRow,
@@ -169,7 +170,7 @@ export function fidelityReport({ runs, study, summary }: FidelityRuns): string {
     list.every((a) => a === 'within') ? 'within' : list.join(' / ');
   const studyTable = table(
     [
-      'spec (data; MLP depth × widths; optimizer lr, batch; stop)',
+      'spec (data; model depth × widths; optimizer lr, batch; stop)',
       'seeds',
       'steps cap',
       'overturned / verified seeds',
@@ -226,7 +227,7 @@ export function fidelityReport({ runs, study, summary }: FidelityRuns): string {
     '',
     '### Convergence study, widened: random specs, verified, and with a more patient stop',
     '',
-    `Each spec runs four times on wasm: the first search alone (search.verify false), the verified search (the default: every seed's decisive probe trained 4× longer beyond its stop, without the plateau stop and with learning-rate cuts on plateaus of 4× the patience), the verified search with patience × ${PATIENCE_FACTOR} and minDelta ÷ ${MIN_DELTA_DIVISOR} (and ${PATIENCE_FACTOR}× the step cap, at most 16,000, MNIST 8,000), and the verified search with mini-batch plateaus judged on epochs' mean batch loss instead of the full-batch loss (the reading before; compared with the patient stop like the default). ≥: a lower bound (budget-limited, or the whole pool fitted); ?: not verified. "within": the EMCs differ by at most max(1, precision × EMC); "moved, flagged": more, where one run marks its EMC a lower bound or unverified; "moved": more, unmarked. Verification per point: the steps and seconds of the verified search's verification trainings, over the point's seeds ("–": none trained, every seed budget-limited or its whole pool fitted). MLPs only: CNNs (which train on wasm through im2col) were left out to keep the study within about ten minutes.`,
+    `Each spec runs four times on wasm: the first search alone (search.verify false), the verified search (the default: every seed's decisive probe trained 4× longer beyond its stop, without the plateau stop and with learning-rate cuts on plateaus of 4× the patience), the verified search with patience × ${PATIENCE_FACTOR} and minDelta ÷ ${MIN_DELTA_DIVISOR} (and ${PATIENCE_FACTOR}× the step cap, at most 16,000, MNIST 8,000), and the verified search with mini-batch plateaus judged on epochs' mean batch loss instead of the full-batch loss (the reading before; compared with the patient stop like the default). ≥: a lower bound (budget-limited, or the whole pool fitted); ?: not verified. "within": the EMCs differ by at most max(1, precision × EMC); "moved, flagged": more, where one run marks its EMC a lower bound or unverified; "moved": more, unmarked. Verification per point: the steps and seconds of the verified search's verification trainings, over the point's seeds ("–": none trained, every seed budget-limited or its whole pool fitted). MLPs, then a few small CNNs on MNIST (they train on wasm through im2col; one seed, one convolution channel to start, a cap of ${STUDY_CNN_MAX_STEPS.toLocaleString('en-US')} steps).`,
     '',
     studyTable,
     '',
