@@ -38,15 +38,18 @@ import {
 } from '../src/bench/parallelSearch.ts';
 import {
   drawStudySpecs,
-  formatEmc,
-  MIN_DELTA_DIVISOR,
-  PATIENCE_FACTOR,
-  STUDY_SEED,
   type StudyRow,
-  type StudySummary,
   studySpec,
   summarizeStudy,
 } from '../src/bench/widenedStudy.ts';
+import {
+  type FidelityRuns,
+  fidelityReport,
+  fixed,
+  type PresetRun,
+  summarizePreset,
+  table,
+} from '../src/bench/fidelityReport.ts';
 import { compareSearchCost, type SearchCost } from '../src/bench/searchCost.ts';
 import {
   type FusedStepRate,
@@ -211,31 +214,6 @@ async function searchCosts(): Promise<SearchCost[]> {
   return costs;
 }
 
-interface PresetRun {
-  preset: string;
-  variants: number;
-  seconds: number;
-  /** Points whose EMC is budget-limited, over all variants (the goal is none). */
-  budgetLimited: number;
-  points: number;
-  /** Seeds per point. */
-  seeds: number;
-  /** Seed results whose verdict verification confirmed, of all seed results. */
-  seedsVerified: number;
-  seedResults: number;
-  /** Verdicts that verification overturned, over all seeds and points. */
-  overturned: number;
-  /** Points not every seed of which was verified. */
-  unverified: number;
-  emcs: string[];
-}
-
-interface FidelityRuns {
-  runs: PresetRun[];
-  study: StudyRow[];
-  summary: StudySummary;
-}
-
 /** Every classroom preset end to end, then the widened convergence study. */
 async function presetRuns(): Promise<FidelityRuns> {
   await tf.setBackend('wasm');
@@ -247,24 +225,14 @@ async function presetRuns(): Promise<FidelityRuns> {
       results.push(await runExperiment(variantSpec(preset, index), { files }));
     }
     const seconds = (performance.now() - started) / 1000;
-    const points = results.flatMap((r) => r.points);
-    const seeds = points.flatMap((p) => p.seeds);
-    runs.push({
-      preset: `${preset.finding}. ${preset.id}`,
-      variants: preset.variants.length,
-      seconds,
-      budgetLimited: points.filter((p) => p.budgetLimited).length,
-      points: points.length,
-      seeds: results[0]?.spec.search.seeds ?? 0,
-      seedsVerified: seeds.filter((s) => s.verified).length,
-      seedResults: seeds.length,
-      overturned: seeds.reduce((sum, s) => sum + s.overturned, 0),
-      unverified: points.filter((p) => !p.verified).length,
-      emcs: results.map(
-        (r, i) =>
-          `${preset.variants[i]?.label}: ${r.points.map((p) => `${p.budgetLimited || p.seeds.some((s) => s.censored) ? '≥' : ''}${Math.round(p.emcMean)}`).join(' / ')}`,
+    runs.push(
+      summarizePreset(
+        `${preset.finding}. ${preset.id}`,
+        preset.variants.map((v) => v.label),
+        results,
+        seconds,
       ),
-    });
+    );
     process.stderr.write(`preset ${preset.id}: ${seconds.toFixed(0)} s\n`);
   }
   const studyStarted = performance.now();
@@ -280,103 +248,6 @@ async function presetRuns(): Promise<FidelityRuns> {
   }
   const summary = summarizeStudy(study, (performance.now() - studyStarted) / 1000);
   return { runs, study, summary };
-}
-
-function fidelityReport({ runs, study, summary }: FidelityRuns): string {
-  const presetTable = table(
-    [
-      'preset (node, wasm)',
-      'runs',
-      'seeds',
-      'wall time s',
-      'budget-limited points',
-      'verified seed results',
-      'verdicts overturned',
-      'unverified points',
-      'EMC per width',
-    ],
-    runs.map((p) => [
-      p.preset,
-      String(p.variants),
-      String(p.seeds),
-      fixed(p.seconds),
-      `${p.budgetLimited} of ${p.points}`,
-      `${p.seedsVerified} of ${p.seedResults}`,
-      String(p.overturned),
-      `${p.unverified} of ${p.points}`,
-      p.emcs.join('; '),
-    ]),
-  );
-  const emcs = (row: StudyRow, run: 'first' | 'verified' | 'patient' | 'epochMean') =>
-    row[run].points.map((p) => formatEmc(p, run !== 'first')).join(' / ');
-  const agreements = (list: readonly string[]) =>
-    list.every((a) => a === 'within') ? 'within' : list.join(' / ');
-  const studyTable = table(
-    [
-      'spec (data; MLP depth × widths; optimizer lr, batch; stop)',
-      'seeds',
-      'steps cap',
-      'overturned / verified seeds',
-      'EMC: first search',
-      'EMC: verified',
-      'first → verified',
-      `EMC: patience × ${PATIENCE_FACTOR}, minDelta ÷ ${MIN_DELTA_DIVISOR}`,
-      'verified → patient',
-      'EMC: verified, plateau on epoch-mean loss',
-      'epoch-mean → patient',
-      'wall s (first / verified / patient / epoch-mean)',
-    ],
-    study.map((r) => [
-      r.name,
-      String(r.seeds),
-      String(r.spec.train.maxSteps),
-      `${r.overturned} / ${r.seedsVerified} of ${r.seedCount}`,
-      emcs(r, 'first'),
-      emcs(r, 'verified'),
-      agreements(r.verifyAgreement),
-      emcs(r, 'patient'),
-      agreements(r.patientAgreement),
-      emcs(r, 'epochMean'),
-      agreements(r.epochMeanAgreement),
-      [r.first, r.verified, r.patient, r.epochMean].map((run) => fixed(run.seconds)).join(' / '),
-    ]),
-  );
-  const fraction = (k: number, n: number) => `${k} of ${n} (${Math.round((100 * k) / n)}%)`;
-  const s = summary;
-  const summaryLines = [
-    `- Specs: ${s.specs}, drawn with seed ${STUDY_SEED}; study wall time ${fixed(s.seconds, 0)} s.`,
-    `- Specs with an overturned verdict: ${fraction(s.specsOverturned, s.specs)}; verdicts overturned: ${s.overturned}, over ${s.seedsVerified} verified of ${s.seedCount} seed results.`,
-    `- Specs whose EMC verification moved beyond the precision (first search → verified): ${fraction(s.specsMovedByVerification, s.specs)}.`,
-    `- Specs whose EMC moved beyond the precision with the more patient stop: ${fraction(s.specsMovedByPatience, s.specs)}; of these, ${s.specsMovedByPatienceFlagged} only where a run marks the EMC a lower bound (budget-limited or the whole pool fitted) or unverified, ${s.unflaggedMoves.length} unmarked${s.unflaggedMoves.length ? `: ${s.unflaggedMoves.join('; ')}` : ''}.`,
-    `- Plateau reading: with the full-batch loss (the engine's), ${s.unflaggedMoves.length} unmarked move${s.unflaggedMoves.length === 1 ? '' : 's'} against the patient stop; with epochs' mean batch loss, ${s.epochMeanMovedByPatience} spec${s.epochMeanMovedByPatience === 1 ? '' : 's'} moved, ${s.epochMeanUnflaggedMoves.length} unmarked${s.epochMeanUnflaggedMoves.length ? `: ${s.epochMeanUnflaggedMoves.map((name) => name.slice(0, 3)).join(', ')}` : ''}.`,
-    `- Unmarked moves with the patient stop by the patience drawn: ${s.byPatience.map((b) => `${b.patience} steps: ${b.unflagged} of ${b.specs}`).join('; ')}.`,
-    `- Specs with a budget-limited point in some run (EMC a lower bound): ${s.budgetLimitedSpecs.length}${s.budgetLimitedSpecs.length ? `: ${s.budgetLimitedSpecs.map((name) => name.slice(0, 3)).join(', ')}` : ''}.`,
-  ];
-  return [
-    '### Classroom presets end to end',
-    '',
-    presetTable,
-    '',
-    '### Convergence study, widened: random specs, verified, and with a more patient stop',
-    '',
-    `Each spec runs four times on wasm: the first search alone (search.verify false), the verified search (the default: every seed's decisive probe trained 4× longer beyond its stop, without the plateau stop and with learning-rate cuts on plateaus of 4× the patience), the verified search with patience × ${PATIENCE_FACTOR} and minDelta ÷ ${MIN_DELTA_DIVISOR} (and ${PATIENCE_FACTOR}× the step cap, at most 16,000, MNIST 8,000), and the verified search with mini-batch plateaus judged on epochs' mean batch loss instead of the full-batch loss (the reading before; compared with the patient stop like the default). ≥: a lower bound (budget-limited, or the whole pool fitted); ?: not verified. "within": the EMCs differ by at most max(1, precision × EMC); "moved, flagged": more, where one run marks its EMC a lower bound or unverified; "moved": more, unmarked. MLPs only: CNNs (which train on wasm through im2col) were left out to keep the study within about ten minutes.`,
-    '',
-    studyTable,
-    '',
-    '**Summary**',
-    '',
-    ...summaryLines,
-  ].join('\n');
-}
-
-const fixed = (value: number, digits = 1) => value.toFixed(digits);
-
-function table(header: string[], rows: string[][]): string {
-  return [
-    `| ${header.join(' | ')} |`,
-    `| ${header.map(() => '---').join(' | ')} |`,
-    ...rows.map((row) => `| ${row.join(' | ')} |`),
-  ].join('\n');
 }
 
 async function fidelity(): Promise<void> {

@@ -4,14 +4,33 @@ import { measureParallelSearch, PARALLEL_SEARCH_SPEC } from './parallelSearch.ts
 import { compareSearchCost } from './searchCost.ts';
 import { measureStepRate } from './stepRate.ts';
 import { parseSpec } from '../engine/experiment/index.ts';
+import { resultsDocument } from '../engine/results.ts';
+import {
+  pointResult,
+  probeRecord,
+  seedResult,
+  specFixture,
+  TEST_ENVIRONMENT,
+} from '../engine/testFixtures.ts';
+import {
+  fidelityReport,
+  formatVerification,
+  summarizePreset,
+  verificationCostLine,
+} from './fidelityReport.ts';
 import {
   agreement,
   drawStudySpecs,
   patientSpec,
   STUDY_BATCH_SIZES,
+  STUDY_CNN_COUNT,
+  STUDY_CNN_MAX_STEPS,
   STUDY_OPTIMIZERS,
   STUDY_PATIENCES,
+  STUDY_SEED,
+  STUDY_SPEC_COUNT,
   type StudyPoint,
+  summarizeRun,
   type StudyRow,
   type StudyRun,
   summarizeStudy,
@@ -104,13 +123,33 @@ describe('benchmark building blocks', () => {
   });
 
   it('draws the widened study: the same valid, small specs for a seed, covering every factor', () => {
-    const specs = drawStudySpecs();
-    expect(specs.length).toBeGreaterThanOrEqual(20);
-    expect(drawStudySpecs()).toEqual(specs);
-    expect(drawStudySpecs(7)).not.toEqual(specs);
+    const all = drawStudySpecs();
+    expect(all).toHaveLength(STUDY_SPEC_COUNT + STUDY_CNN_COUNT);
+    expect(drawStudySpecs()).toEqual(all);
+    expect(drawStudySpecs(7)).not.toEqual(all);
+    // The CNNs come after the MLPs from a stream of their own: the MLP specs are those drawn
+    // before CNNs joined the study.
+    expect(drawStudySpecs(STUDY_SEED, STUDY_SPEC_COUNT, 0)).toEqual(all.slice(0, STUDY_SPEC_COUNT));
+    expect(all[0]?.name?.startsWith('S01 ')).toBe(true);
+    const specs = all.slice(0, STUDY_SPEC_COUNT);
+    const cnns = all.slice(STUDY_SPEC_COUNT).map((spec) => parseSpec(spec));
+    expect(new Set(all.map((s) => s.name)).size).toBe(all.length);
+    expect(cnns.map((s) => s.name.slice(0, 4))).toEqual(['S21 ', 'S22 ', 'S23 ']);
+    for (const cnn of cnns) {
+      expect(cnn.model.family).toBe('cnn');
+      expect(cnn.model.depth).toBeGreaterThanOrEqual(1);
+      expect(cnn.model.depth).toBeLessThanOrEqual(2);
+      expect(cnn.sweep.widths).toEqual([1]);
+      expect(cnn.search.seeds).toBe(1);
+      expect(cnn.search.verify).toBe(true);
+      expect(cnn.data.source).toBe('mnist');
+      expect(cnn.data.poolSize).toBeLessThanOrEqual(400);
+      expect(cnn.train.maxSteps).toBe(STUDY_CNN_MAX_STEPS);
+      expect(parseSpec(patientSpec(cnn)).train.maxSteps).toBe(4 * STUDY_CNN_MAX_STEPS);
+    }
+    expect(new Set(cnns.map((s) => s.data.labels)).size).toBe(2);
     const parsed = specs.map((spec) => parseSpec(spec));
     const patient = specs.map((spec) => parseSpec(patientSpec(spec)));
-    expect(new Set(parsed.map((s) => s.name)).size).toBe(specs.length);
     for (const [i, spec] of parsed.entries()) {
       expect(spec.model.family).toBe('mlp');
       expect(spec.model.depth).toBeLessThanOrEqual(2);
@@ -182,5 +221,92 @@ describe('benchmark building blocks', () => {
       { patience: 100, specs: 1, unflagged: 1 },
       { patience: 500, specs: 1, unflagged: 0 },
     ]);
+  });
+
+  it('reports verification steps and seconds per point, and what they cost against the search', () => {
+    // Width 4: two seeds, each a search of 400 steps and one verification; width 8: every
+    // seed budget-limited, no verification trained.
+    const probes = [
+      probeRecord({ n: 10, steps: 100, wallMs: 250 }),
+      probeRecord({ n: 20, steps: 300, wallMs: 250, fits: false }),
+      probeRecord({ n: 20, steps: 1500, wallMs: 2500, fits: false, verification: true }),
+      probeRecord({ seedIndex: 1, n: 10, steps: 400, wallMs: 250 }),
+      probeRecord({ seedIndex: 1, n: 20, steps: 2000, wallMs: 1500, fits: false, verification: true }),
+      probeRecord({ pointIndex: 1, n: 40, steps: 800, wallMs: 900, stopReason: 'budget', fits: false }),
+    ];
+    const results = resultsDocument({
+      status: 'complete',
+      spec: specFixture({ search: { seeds: 2 } }),
+      environment: TEST_ENVIRONMENT,
+      dataset: 'test',
+      startedAt: '2026-01-01T00:00:00Z',
+      finishedAt: '2026-01-01T00:00:10Z',
+      points: [
+        pointResult({ seeds: [seedResult(), seedResult({ seedIndex: 1 })] }),
+        pointResult({
+          index: 1,
+          width: 8,
+          budgetLimited: true,
+          verified: false,
+          seeds: [seedResult({ emc: 30, budgetLimited: true, verified: false })],
+        }),
+      ],
+      probes,
+    });
+    const preset = summarizePreset('9. test', ['MLP'], [results], 10);
+    expect(preset.costs).toEqual([
+      [
+        {
+          search: { trainings: 3, steps: 800, seconds: 0.75 },
+          verification: { trainings: 2, steps: 3500, seconds: 4 },
+        },
+        {
+          search: { trainings: 1, steps: 800, seconds: 0.9 },
+          verification: { trainings: 0, steps: 0, seconds: 0 },
+        },
+      ],
+    ]);
+    expect(formatVerification(preset.costs?.[0]?.[0])).toBe('3,500 steps / 4.0 s');
+    expect(formatVerification(preset.costs?.[0]?.[1])).toBe('–');
+    expect(verificationCostLine(preset.costs?.[0] ?? [])).toBe(
+      "verification cost: median 3,500 steps / 4.0 s per point (the 1 of 2 points where a verification trained), 2.19× the search's steps (3,500 against 1,600)",
+    );
+
+    const run = summarizeRun(results, 10);
+    expect(run.points.map((p) => p.verification?.steps)).toEqual([3500, 0]);
+    const [spec] = drawStudySpecs(7, 1) as [StudyRow['spec']];
+    const row: StudyRow = {
+      name: 'S01 test',
+      spec,
+      precision: 0.1,
+      seeds: 2,
+      first: run,
+      verified: run,
+      patient: run,
+      epochMean: run,
+      seedsVerified: 2,
+      seedCount: 3,
+      overturned: 0,
+      verifyAgreement: ['within', 'within'],
+      patientAgreement: ['within', 'within'],
+      epochMeanAgreement: ['within', 'within'],
+    };
+    // A row of a fidelity.json written before costs were recorded still renders.
+    const { search: _s, verification: _v, ...older } = run.points[0] as StudyPoint;
+    const oldRow = { ...row, name: 'S02 old', verified: { ...run, points: [older] } };
+    const report = fidelityReport({
+      runs: [preset, { ...preset, preset: '8. old', costs: undefined }],
+      study: [row, oldRow],
+      summary: summarizeStudy([row], 10),
+    });
+    const line = (start: string) => report.split('\n').find((l) => l.startsWith(start)) ?? '';
+    expect(line('| preset')).toContain('| verification per width (steps / s) |');
+    expect(line('| 9. test')).toMatch(/\| 3,500 steps \/ 4\.0 s \/ – \|$/);
+    expect(line('| 8. old')).toMatch(/\| \? \|$/);
+    expect(line('| spec')).toContain('| verification per point (steps / s) |');
+    expect(line('| S01 test')).toMatch(/\| 3,500 steps \/ 4\.0 s \/ – \|$/);
+    expect(line('| S02 old')).toMatch(/\| \? \|$/);
+    expect(line('Presets, verification cost:')).toContain('median 3,500 steps / 4.0 s per point');
+    expect(line('- Verified search, verification cost:')).toContain("2.19× the search's steps");
   });
 });

@@ -1,7 +1,12 @@
 import type { DatasetFiles } from '../engine/data/index.ts';
 import { type ExperimentSpecInput, parseSpec } from '../engine/experiment/index.ts';
 import { createRng, type Rng } from '../engine/random.ts';
-import type { ExperimentResults, PointResult } from '../engine/results.ts';
+import {
+  type ExperimentResults,
+  type PointResult,
+  seedCost,
+  type TrainingCost,
+} from '../engine/results.ts';
 import { runExperiment } from '../engine/run.ts';
 
 /**
@@ -19,6 +24,14 @@ import { runExperiment } from '../engine/run.ts';
 /** The study's fixed seed: the same specs on every run of the bench. */
 export const STUDY_SEED = 20_261_202;
 export const STUDY_SPEC_COUNT = 20;
+/**
+ * Small CNNs drawn after the MLP specs, from a stream of their own, so that the MLP specs
+ * (and their seeds) stay what they were before CNNs joined the study.
+ */
+export const STUDY_CNN_COUNT = 3;
+export const STUDY_CNN_OPTIMIZERS = ['adam', 'momentum', 'rmsprop'] as const;
+/** A CNN probe's step cap: a step at 28 × 28 costs several MLP steps. */
+export const STUDY_CNN_MAX_STEPS = 1500;
 /** The more patient stop of the third run. */
 export const PATIENCE_FACTOR = 4;
 export const MIN_DELTA_DIVISOR = 10;
@@ -80,16 +93,22 @@ export function patientMaxSteps(maxSteps: number, mnist: boolean): number {
 }
 
 /**
- * Draws the study's specs: small MLPs (depth 0–2, one or two widths, 1–2 seeds, pools of at
- * most 400) over optimizers, batch sizes, patience, minDelta, learning rates and data
- * (Gaussian inputs with random labels, MNIST with random or true labels, a shipped table).
- * Pure: the same seed gives the same specs. CNNs are left out: they cannot train on the
- * wasm backend of tfjs 4.22, and on the cpu backend a search takes minutes.
+ * Draws the study's specs: `count` small MLPs (depth 0–2, one or two widths, 1–2 seeds,
+ * pools of at most 400) over optimizers, batch sizes, patience, minDelta, learning rates and
+ * data (Gaussian inputs with random labels, MNIST with random or true labels, a shipped
+ * table), then `cnns` small CNNs on MNIST (drawStudyCnns). Pure: the same seed gives the
+ * same specs. CNNs train on wasm too (their convolutions are written as im2col), but a step
+ * on 28 × 28 images costs several MLP steps, so they are few, with one seed and a smaller cap.
  */
 export function drawStudySpecs(
   seed: number = STUDY_SEED,
   count: number = STUDY_SPEC_COUNT,
+  cnns: number = STUDY_CNN_COUNT,
 ): ExperimentSpecInput[] {
+  return [...drawStudyMlps(seed, count), ...drawStudyCnns(seed, cnns, count)];
+}
+
+function drawStudyMlps(seed: number, count: number): ExperimentSpecInput[] {
   const rng = createRng(seed);
   const optimizers = balanced(STUDY_OPTIMIZERS, count, rng);
   const batches = balanced(STUDY_BATCH_SIZES, count, rng);
@@ -141,6 +160,53 @@ export function drawStudySpecs(
         minDelta,
       },
       search: { precision: 0.1, seeds, verify: true },
+    };
+  });
+}
+
+/**
+ * The study's CNNs: MNIST at its shipped 28 × 28, one or two convolution stages (3×3, then
+ * 2×2 max-pooling) starting at 1 channel, random labels on a pool of 300 or true labels on
+ * 400, batches of 16 or 32, one width and one seed, at most STUDY_CNN_MAX_STEPS steps a probe
+ * (4× that for the patient run). Timed once (verified search, wasm, busy 2-core machine): the
+ * true-label specs fit their whole pool in 2–4 s (censored); S21, random labels, took 166 s
+ * and ended budget-limited (≥ 223), far over the 20 s aimed at; a first draw with 2 channels
+ * and a 2,000-step cap took 225 s. Drawn from a stream of their own (the study's seed,
+ * mixed), numbered after the
+ * `after` MLP specs.
+ */
+export function drawStudyCnns(seed: number, count: number, after: number): ExperimentSpecInput[] {
+  const rng = createRng((seed ^ 0x00c0ffee) >>> 0);
+  const optimizers = balanced(STUDY_CNN_OPTIMIZERS, count, rng);
+  const labels = balanced(['random', 'true'] as const, count, rng);
+  const depths = balanced([1, 2] as const, count, rng);
+  return Array.from({ length: count }, (_, i) => {
+    const optimizer = optimizers[i] as (typeof STUDY_CNN_OPTIMIZERS)[number];
+    const depth = depths[i] as number;
+    const learningRate = pick(STUDY_LEARNING_RATES[optimizer], rng);
+    const width = 1;
+    const batchSize = pick([16, 32] as const, rng);
+    const patience = pick([100, 250] as const, rng);
+    const minDelta = pick(STUDY_MIN_DELTAS, rng);
+    const data = { source: 'mnist' as const, labels: labels[i], poolSize: labels[i] === 'random' ? 300 : 400 };
+    rng.next(); // an unused draw: keeps these specs the ones timed above
+    const name = `S${String(after + i + 1).padStart(2, '0')} ${describeData(data)}; CNN ${depth} × [${width}]; ${optimizer} ${learningRate}, batch ${batchSize}; patience ${patience}, minDelta ${minDelta}`;
+    return {
+      version: 3 as const,
+      name,
+      seed: 1 + rng.int(1000),
+      data,
+      model: { family: 'cnn' as const, depth, activation: 'relu' as const },
+      sweep: { widths: [width] },
+      train: {
+        optimizer,
+        learningRate,
+        batchSize,
+        maxSteps: STUDY_CNN_MAX_STEPS,
+        patience,
+        minDelta,
+      },
+      search: { precision: 0.1, seeds: 1, verify: true },
     };
   });
 }
@@ -201,6 +267,12 @@ export interface StudyPoint {
   seedsVerified: number;
   overturned: number;
   saddleEscapes: number;
+  /**
+   * What the point's search and its verification trainings cost, over its seeds (absent in
+   * bench/fidelity.json written before they were recorded).
+   */
+  search?: TrainingCost;
+  verification?: TrainingCost;
 }
 
 export interface StudyRun {
@@ -262,7 +334,21 @@ function summarizePoint(results: ExperimentResults, point: PointResult): StudyPo
     seedsVerified: point.seeds.filter((s) => s.verified).length,
     overturned: point.seeds.reduce((sum, s) => sum + s.overturned, 0),
     saddleEscapes: probes.reduce((sum, p) => sum + p.saddleEscapes, 0),
+    ...pointCost(results, point),
   };
+}
+
+function pointCost(
+  results: ExperimentResults,
+  point: PointResult,
+): { search: TrainingCost; verification: TrainingCost } {
+  const seeds = point.seeds.map((s) => seedCost(results.probes, point.index, s.seedIndex));
+  const total = (part: 'search' | 'verification'): TrainingCost => ({
+    trainings: seeds.reduce((sum, s) => sum + s[part].trainings, 0),
+    steps: seeds.reduce((sum, s) => sum + s[part].steps, 0),
+    seconds: seeds.reduce((sum, s) => sum + s[part].seconds, 0),
+  });
+  return { search: total('search'), verification: total('verification') };
 }
 
 /** The points are within the search's precision of each other: max(1, precision × EMC). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findNonMonotone, mean, sampleStd } from './results.ts';
+import { findNonMonotone, mean, sampleStd, seedCost } from './results.ts';
 import { probeRecord } from './testFixtures.ts';
 import { ENGINE_VERSION } from './version.ts';
 
@@ -17,6 +17,21 @@ describe('results helpers', () => {
     const probes = [probe(10, true), probe(20, false), probe(30, true), probe(25, false, 1)];
     expect(findNonMonotone(probes)).toEqual([{ fitted: 30, failed: 20, seedIndex: 0 }]);
     expect(findNonMonotone([probe(10, true), probe(20, false)])).toEqual([]);
+  });
+
+  it("sums a seed's search and verification trainings apart, from its probe records", () => {
+    const probes = [
+      probeRecord({ n: 10, steps: 100, wallMs: 200 }),
+      probeRecord({ n: 20, steps: 300, wallMs: 400 }),
+      probeRecord({ n: 20, steps: 1500, wallMs: 2500, verification: true }),
+      probeRecord({ n: 20, steps: 7, wallMs: 9, seedIndex: 1, verification: true }),
+      probeRecord({ n: 20, steps: 7, wallMs: 9, pointIndex: 1, verification: true }),
+    ];
+    expect(seedCost(probes, 0, 0)).toEqual({
+      search: { trainings: 2, steps: 400, seconds: 0.6 },
+      verification: { trainings: 1, steps: 1500, seconds: 2.5 },
+    });
+    expect(seedCost(probes, 2, 0).verification).toEqual({ trainings: 0, steps: 0, seconds: 0 });
   });
 
   it('records the package version as the engine version', () => {

@@ -76,3 +76,44 @@ export function isBudgetLimited(
     (p) => p.n >= hi && !p.fits && !p.verification && p.stopReason === 'budget',
   );
 }
+
+/** Trainings, optimizer steps and wall seconds spent on some probes. */
+export interface TrainingCost {
+  trainings: number;
+  steps: number;
+  seconds: number;
+}
+
+/** What one seed's search cost, and what verifying its verdicts cost on top of it. */
+export interface SeedCost {
+  search: TrainingCost;
+  verification: TrainingCost;
+}
+
+/**
+ * A seed's cost, from its probe records: each records its steps and wall time, and whether
+ * it was a verification training (the decisive probe trained again, search.verify), so
+ * results of every version since verification carry what verification cost per seed.
+ * Replayed probes count with what they cost when they trained.
+ */
+export function seedCost(
+  probes: readonly Pick<
+    ProbeRecord,
+    'pointIndex' | 'seedIndex' | 'steps' | 'wallMs' | 'verification'
+  >[],
+  pointIndex: number,
+  seedIndex: number,
+): SeedCost {
+  const cost = (verification: boolean): TrainingCost => {
+    const own = probes.filter(
+      (p) =>
+        p.pointIndex === pointIndex && p.seedIndex === seedIndex && p.verification === verification,
+    );
+    return {
+      trainings: own.length,
+      steps: own.reduce((sum, p) => sum + (Number.isFinite(p.steps) ? p.steps : 0), 0),
+      seconds: own.reduce((sum, p) => sum + p.wallMs, 0) / 1000,
+    };
+  };
+  return { search: cost(false), verification: cost(true) };
+}

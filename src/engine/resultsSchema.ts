@@ -86,8 +86,9 @@ export const probeRecordSchema = z.strictObject({
     .transform((v) => v ?? 0),
   /**
    * A verification training: the seed's decisive probe at this N trained again for
-   * VERIFY_FACTOR times its steps beyond its stop, with the plateau stop off. Added within
-   * version 2: absent reads as false.
+   * VERIFY_FACTOR times its steps beyond its stop, with the plateau stop off. A seed's
+   * verification cost is the steps and wallMs of its verification probes (results.seedCost).
+   * Added within version 2: absent reads as false.
    */
   verification: z
     .boolean()

@@ -282,6 +282,26 @@ describe('fitProbe at a saddle', () => {
     expect(outcome.hessianMin).toBeLessThan(-0.1 * (outcome.hessianMax ?? 0));
   });
 
+  it('found at the step cap, it ends inconclusive ("budget"), never "does not fit"', async () => {
+    // 42 steps: the plateau at the saddle is judged on the last epoch; the probe steps off
+    // it but has no step left to train on. Taken for a minimum, the same probe is "converged".
+    const outcome = await probeAtSaddle(saddleTrain({ maxSteps: 42 }));
+    expect(outcome).toMatchObject({ fits: false, stopReason: 'budget', converged: false });
+    expect(outcome).toMatchObject({ steps: 42, saddleEscapes: 1 });
+    const taken = await probeAtSaddle(saddleTrain({ maxSteps: 42, saddleTolerance: 1 }));
+    expect(taken).toMatchObject({ fits: false, stopReason: 'converged' });
+    // Caps that end before the saddle is judged are inconclusive too.
+    for (const maxSteps of [36, 40]) {
+      const early = await probeAtSaddle(saddleTrain({ maxSteps }));
+      expect(early).toMatchObject({
+        fits: false,
+        stopReason: 'budget',
+        converged: false,
+        steps: maxSteps,
+      });
+    }
+  });
+
   it('trains through converged plateaus with the plateau stop off (verification)', async () => {
     // Six samples with a contradiction never fit: the probe runs to its cap.
     const outcome = await probe({
@@ -290,5 +310,90 @@ describe('fitProbe at a saddle', () => {
       plateauStops: false,
     });
     expect(outcome).toMatchObject({ fits: false, stopReason: 'budget', steps: 400 });
+  });
+});
+
+describe('fitProbe at a ReLU kink', () => {
+  // Real ReLU probes (no mocked check): 16 of 24 uniform inputs in 4 dimensions with random
+  // binary labels, a 1 × 2 ReLU MLP, full-batch Adam. Found by a search over widths 2–4,
+  // depths 1–2, sgd and Adam, seeds 1–6: about a third of the converged probes see a
+  // Hessian estimate with λmin < −0.1 λmax at their plateau. Run twice: with the saddle
+  // handling (step off, train on, settle when the next plateau is no lower), and with
+  // saddleTolerance 1, under which these estimates are not saddles (converged at the first
+  // plateau, as if the flag were ignored). On cpu both are deterministic.
+  const reluOf = (width: number) =>
+    planModel({ family: 'mlp', depth: 1, activation: 'relu' }, width, [4], 2);
+  const train = trainSpec({
+    optimizer: 'adam',
+    learningRate: 0.05,
+    batchSize: 'full',
+    maxSteps: 3000,
+    patience: 30,
+    minDelta: 0.001,
+  });
+
+  async function bothWays(seed: number, width = 2, spec: TrainSpec = train) {
+    const rng = createRng(100 + seed);
+    const x = Array.from({ length: 24 * 4 }, () => rng.next() * 2 - 1);
+    const y = Array.from({ length: 24 }, () => rng.int(2));
+    const random = { x: tf.tensor2d(x, [24, 4]), y: tf.tensor1d(y, 'int32') };
+    const order = permutation(24, createRng(seed));
+    const input = { plan: reluOf(width), pool: random, classes: 2, n: 16, order, seed };
+    try {
+      const withSaddles = await fitProbe({ ...input, train: spec });
+      const ignored = await fitProbe({ ...input, train: { ...spec, saddleTolerance: 1 } });
+      return { withSaddles, ignored };
+    } finally {
+      tf.dispose([random.x, random.y]);
+    }
+  }
+
+  it('a negative λmin at a plateau that stepping off does not lower: converged, as if ignored', async () => {
+    const before = tf.memory().numTensors;
+    const { withSaddles, ignored } = await bothWays(4);
+    // Treated as converged at the first plateau, whose estimate was clearly negative.
+    expect(ignored).toMatchObject({ fits: false, stopReason: 'converged', saddleEscapes: 0 });
+    expect(ignored.hessianMin as number).toBeLessThan(-0.1 * (ignored.hessianMax as number));
+    // With the saddle handling: one step off, training on, and a plateau no lower by minDelta
+    // (the kink signature), where the estimate is still negative: it ends converged too.
+    expect(withSaddles).toMatchObject({ fits: false, stopReason: 'converged', saddleEscapes: 1 });
+    expect(withSaddles.hessianMin as number).toBeLessThan(
+      -0.1 * (withSaddles.hessianMax as number),
+    );
+    expect(withSaddles.steps).toBeGreaterThan(ignored.steps);
+    expect(withSaddles.finalLoss).toBeGreaterThanOrEqual(ignored.finalLoss * (1 - train.minDelta));
+    expect(withSaddles.finalAccuracy).toBe(ignored.finalAccuracy);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('over seeds 1–6 the saddle continuation changes no outcome, and finds no lower loss', async () => {
+    let escaped = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const { withSaddles, ignored } = await bothWays(seed);
+      expect({ seed, fits: withSaddles.fits, stop: withSaddles.stopReason }).toEqual({
+        seed,
+        fits: ignored.fits,
+        stop: ignored.stopReason,
+      });
+      if (withSaddles.saddleEscapes > 0) {
+        escaped++;
+        expect(withSaddles.finalLoss).toBeGreaterThanOrEqual(
+          ignored.finalLoss * (1 - train.minDelta),
+        );
+      }
+    }
+    expect(escaped).toBeGreaterThanOrEqual(3); // seeds 3, 4 and 6 step off a kink
+  });
+
+  it('a probe that keeps stepping off lower saddles runs to its cap: budget, not "does not fit"', async () => {
+    // 1 × 4 ReLU, SGD 0.5, seed 3: taken for converged at its first plateau, while each step
+    // off a negative estimate led to a lower plateau, until the step cap.
+    const sgd = { ...train, optimizer: 'sgd' as const, learningRate: 0.5 };
+    const { withSaddles, ignored } = await bothWays(3, 4, sgd);
+    expect(ignored).toMatchObject({ fits: false, stopReason: 'converged', saddleEscapes: 0 });
+    expect(withSaddles).toMatchObject({ fits: false, stopReason: 'budget', converged: false });
+    expect(withSaddles.steps).toBe(sgd.maxSteps);
+    expect(withSaddles.saddleEscapes).toBeGreaterThan(1);
+    expect(withSaddles.finalLoss).toBeLessThan(ignored.finalLoss * (1 - sgd.minDelta));
   });
 });
