@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { build, defineConfig, type Plugin } from 'vite';
+import { buildVersion, type PublicFile } from './src/sw/buildVersion.ts';
 
 /**
  * Cross-origin isolation (COOP/COEP) makes SharedArrayBuffer available, which the WASM
@@ -105,7 +105,7 @@ function serviceWorker(): Plugin {
         configFile: false,
         publicDir: false,
         logLevel: 'warn',
-        define: { __EMC_LAB_BUILD__: JSON.stringify(buildVersion(bundle)) },
+        define: { __EMC_LAB_BUILD__: JSON.stringify(buildVersion(bundle, publicFiles())) },
         build: {
           write: false,
           minify: true,
@@ -127,22 +127,14 @@ function serviceWorker(): Plugin {
   };
 }
 
-/** A digest of everything the build serves: the bundle and every file under public/. */
-function buildVersion(bundle: Record<string, { type: string; code?: string; source?: unknown }>) {
-  const hash = createHash('sha256');
-  for (const name of Object.keys(bundle).sort()) {
-    const item = bundle[name];
-    hash.update(name);
-    const content = item?.type === 'chunk' ? item.code : item?.source;
-    if (typeof content === 'string' || content instanceof Uint8Array) hash.update(content);
-  }
-  for (const file of readdirSync('public', { recursive: true, withFileTypes: true })) {
-    if (!file.isFile()) continue;
-    const path = `${file.parentPath}/${file.name}`;
-    hash.update(path);
-    hash.update(readFileSync(path));
-  }
-  return hash.digest('hex').slice(0, 16);
+/** Every file under public/, which the build serves as it is. */
+function publicFiles(): PublicFile[] {
+  return readdirSync('public', { recursive: true, withFileTypes: true })
+    .filter((file) => file.isFile())
+    .map((file) => {
+      const path = `${file.parentPath}/${file.name}`;
+      return { path, bytes: readFileSync(path) };
+    });
 }
 
 export default defineConfig({

@@ -4,6 +4,7 @@ import { zipSync } from 'fflate';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import { expect, runButton, runStatus, setField, test, watchLongTasks } from './fixtures.ts';
 
@@ -278,4 +279,70 @@ test('choosing "your CSV file…" asks for the file instead of showing errors', 
   await expect(page.getByTestId('form-problems')).toHaveCount(0);
   await expect(page.getByTestId('run-blocked')).toContainText('Choose your CSV file');
   await expect(runButton(page)).toBeDisabled();
+});
+
+/**
+ * A zip of deflated entries each declaring the size given, whatever they hold (CRCs left 0):
+ * what an attacker writes, which no zip tool would.
+ */
+function zipDeclaring(entries: [string, Uint8Array, number][]): Uint8Array {
+  const local: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, data, declared] of entries) {
+    const path = new TextEncoder().encode(name);
+    const header = new DataView(new ArrayBuffer(30));
+    header.setUint32(0, 0x04034b50, true);
+    header.setUint16(4, 20, true);
+    header.setUint16(8, 8, true);
+    header.setUint32(18, data.length, true);
+    header.setUint32(22, declared, true);
+    header.setUint16(26, path.length, true);
+    const record = new DataView(new ArrayBuffer(46));
+    record.setUint32(0, 0x02014b50, true);
+    record.setUint16(4, 20, true);
+    record.setUint16(6, 20, true);
+    record.setUint16(10, 8, true);
+    record.setUint32(20, data.length, true);
+    record.setUint32(24, declared, true);
+    record.setUint16(28, path.length, true);
+    record.setUint32(42, offset, true);
+    local.push(new Uint8Array(header.buffer), path, data);
+    central.push(new Uint8Array(record.buffer), path);
+    offset += 30 + path.length + data.length;
+  }
+  const size = central.reduce((sum, part) => sum + part.length, 0);
+  const end = new DataView(new ArrayBuffer(22));
+  end.setUint32(0, 0x06054b50, true);
+  end.setUint16(8, entries.length, true);
+  end.setUint16(10, entries.length, true);
+  end.setUint32(12, size, true);
+  end.setUint32(16, offset, true);
+  return Buffer.concat([...local, ...central, new Uint8Array(end.buffer)]);
+}
+
+test('a zip whose entries declare 1 GB each is refused in the worker from its directory, the page responsive', async ({
+  page,
+}) => {
+  await page.getByLabel('Dataset', { exact: true }).selectOption('images');
+  await setField(page, 'Name', 'My careful experiment');
+  const workers: string[] = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  // Six entries of 1 KB deflated, each declaring 1 GB: 6 GB if believed.
+  const zip = zipDeclaring(
+    Array.from({ length: 6 }, (_, i): [string, Uint8Array, number] => [
+      `c${i % 2}/${i}.png`,
+      deflateRawSync(new Uint8Array(1024)),
+      1024 ** 3,
+    ]),
+  );
+  const longTasks = await watchLongTasks(page);
+  await page.getByLabel('Choose a .zip…').setInputFiles(onDisk('six.zip', zip));
+  await expect(page.getByTestId('data-error')).toHaveText(
+    'six.zip: c0/0.png expands to 1.0 GB; one image file may be at most 128 MB.',
+  );
+  expect(workers.some((url) => /readData/.test(url))).toBe(true);
+  expect(Math.max(0, ...(await longTasks()))).toBeLessThan(1000);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('My careful experiment');
+  await expect(page.getByTestId('data-summary')).toHaveCount(0);
 });

@@ -427,3 +427,57 @@ test('a link whose results contradict themselves opens its experiment and says w
   );
   expect(Math.max(0, ...tasks)).toBeLessThan(1000);
 });
+
+/** 2 widths × 20 seeds (the most a search has) × 125 probes: 57 KB of link, 190 KB of JSON. */
+async function largeLinkHash() {
+  const { default: lz } = await import('lz-string');
+  const { largeLinkPayload } = await import('../src/share/largeLinks.ts');
+  return `#e=${lz.compressToEncodedURIComponent(JSON.stringify(largeLinkPayload(125)))}`;
+}
+
+/** Opens `hash` on the loaded lab as a hash change; returns the long tasks (ms) meanwhile. */
+async function openLargeLink(page: import('@playwright/test').Page, hash: string) {
+  await page.goto('/');
+  await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8');
+  const longTasks = await watchLongTasks(page);
+  await page.evaluate((next) => {
+    window.location.hash = next;
+  }, hash);
+  await expect(page.getByTestId('search-trace')).toHaveAttribute('data-probes', '5000', {
+    timeout: 30_000,
+  });
+  return longTasks;
+}
+
+test('a link of 5,000 probes over 20 seeds opens with every probe, drawing a bounded number', async ({
+  page,
+}) => {
+  await openLargeLink(page, await largeLinkHash());
+  // Every probe is consistent with its seed's EMC: shown, not refused.
+  await expect(page.getByTestId('emc-chart')).toHaveAttribute('data-points', '2');
+  await expect(page.getByLabel('Seeds', { exact: true })).toHaveValue('20');
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished');
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  // The trace draws evenly spaced probes of each series (400 at most), and says so.
+  const trace = page.getByTestId('search-trace');
+  expect(Number(await trace.getAttribute('data-drawn'))).toBeLessThanOrEqual(800);
+  await expect(trace).toContainText('800 of 5,000 probes drawn');
+  // The fit transition's table shows its first 200 of the point's 2,500 probes until asked.
+  const view = page.getByTestId('fit-transition');
+  await expect(view.getByTestId('fit-probe-row')).toHaveCount(200);
+  await view.getByRole('button', { name: 'Show all 2,500 probes' }).click();
+  await expect(view.getByTestId('fit-probe-row')).toHaveCount(2500);
+});
+
+// Measured on the 2-core dev machine: 7.3 s before the trace was thinned and the table cut
+// to 200 rows; 0.95–1.2 s after at load ~2 (decoding the link ~250 ms, rendering the rest),
+// 1.4–2.9 s at load 9. Not yet under 1 s with a margin: the link's decoding (zod over 5,000
+// tuples) and the charts' first render share one task. Showing the results a task after the
+// spec (setTimeout in applyLink) split it into ~0.6 s + ~0.85 s at load 8, but would let
+// autosave, started just after the URL sync, see the link's results arrive; left to do:
+// decode in a worker, or render the charts in slices.
+test.fixme('a link of 5,000 probes opens with no long task over a second', async ({ page }) => {
+  const longTasks = await openLargeLink(page, await largeLinkHash());
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished');
+  expect(Math.max(0, ...(await longTasks()))).toBeLessThan(1000);
+});

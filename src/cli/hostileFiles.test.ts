@@ -46,9 +46,12 @@ function cli(
     env = process.env,
     limitMs = 300_000,
     measureMemory = false,
+    nodeArgs = [],
     whileRunning,
   }: {
     env?: NodeJS.ProcessEnv;
+    /** Options for node itself, before the executable (--import a preload). */
+    nodeArgs?: string[];
     limitMs?: number;
     measureMemory?: boolean;
     whileRunning?: (child: ChildProcess, stderr: string) => void;
@@ -57,8 +60,8 @@ function cli(
   const rssFile = join(dir, `rss-${Math.random().toString(36).slice(2)}.txt`);
   const command = measureMemory ? GNU_TIME : process.execPath;
   const commandArgs = measureMemory
-    ? ['-o', rssFile, '-f', '%M', process.execPath, 'bin/emc-lab.js', ...args]
-    : ['bin/emc-lab.js', ...args];
+    ? ['-o', rssFile, '-f', '%M', process.execPath, ...nodeArgs, 'bin/emc-lab.js', ...args]
+    : [...nodeArgs, 'bin/emc-lab.js', ...args];
   return new Promise((resolve) => {
     const child = spawn(command, commandArgs, { env });
     let stdout = '';
@@ -330,6 +333,49 @@ describe('an error nothing caught', () => {
     expect(status).toBe(1);
     expect(stderr).toBe('emc-lab: unexpected error: disk on fire\n');
   });
+
+  it('through bin/emc-lab.js itself: a rejection mid-run is one line, no source, exit 1', async () => {
+    // Loaded before the executable (as NODE_OPTIONS=--import would load it): once the
+    // executable's fatal handler is installed, a rejection nothing catches, whose message
+    // quotes source text on its later lines, as a library's internal error would.
+    const preload = join(dir, 'reject.mjs');
+    writeFileSync(
+      preload,
+      `const timer = setInterval(() => {
+        if (!process.listeners('unhandledRejection').some((l) => l.name === 'fail')) return;
+        clearInterval(timer);
+        Promise.reject(new Error('disk on fire\\n    at x (node_modules/lib.js:1:1)\\nfunction () { var secret = 1; }'));
+      }, 5);`,
+    );
+    const spec = writeJson('tiny.json', TINY);
+    const result = await cli(['run', spec, '--backend', 'cpu', '--quiet'], {
+      nodeArgs: ['--import', preload],
+    });
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr);
+    expect(result.stderr).toBe('emc-lab: unexpected error: disk on fire\n');
+    expect(result.stdout).toBe('');
+  });
+
+  it('through bin/emc-lab.js itself: an exception thrown mid-run is one line, exit 1', async () => {
+    const preload = join(dir, 'throw.mjs');
+    writeFileSync(
+      preload,
+      `const timer = setInterval(() => {
+        if (!process.listeners('uncaughtException').some((l) => l.name === 'fail')) return;
+        clearInterval(timer);
+        throw new TypeError('Cannot read properties of undefined (reading "shape")\\n' + 'x'.repeat(5000));
+      }, 5);`,
+    );
+    const result = await cli(['validate', writeJson('tiny.json', TINY)], {
+      nodeArgs: ['--import', preload],
+    });
+    expect(result.status).toBe(1);
+    expectOneLine(result.stderr);
+    expect(result.stderr).toBe(
+      'emc-lab: unexpected error: Cannot read properties of undefined (reading "shape")\n',
+    );
+  });
 });
 
 describe('results files read by merge, gap and a shard re-run', () => {
@@ -340,6 +386,32 @@ describe('results files read by merge, gap and a shard re-run', () => {
     truncateSync(path, bytes);
     return path;
   }
+
+  it('refuses a shard part whose EMC was edited, in one line naming the field, exit 2', async () => {
+    const spec = writeJson('two.json', { ...TINY, sweep: { widths: [1, 2] } });
+    const parts = ['1/2', '2/2'].map((shard, i) => ({ shard, path: join(dir, `part-${i}.json`) }));
+    for (const { shard, path } of parts) {
+      const trained = await cli(['run', spec, '--backend', 'cpu', '--shard', shard, '--out', path]);
+      expect(trained.status, trained.stderr).toBe(0);
+    }
+    const [one, two] = parts.map((part) => part.path) as [string, string];
+    const honest = await cli(['merge', one, two, '--out', join(dir, 'merged.json')]);
+    expect(honest.status, honest.stderr).toBe(0);
+    // The second shard's EMC edited far past its pool: a merged mean it would move.
+    const part = JSON.parse(readFileSync(two, 'utf8')) as ExperimentResults;
+    const seed = part.points[0]?.seeds[0];
+    if (!seed) throw new Error('the part has no point');
+    seed.emc = 9999;
+    const tampered = join(dir, 'tampered.json');
+    writeFileSync(tampered, JSON.stringify(part));
+    const result = await cli(['merge', one, tampered, '--out', join(dir, 'never.json')]);
+    expect(result.status).toBe(2);
+    expectOneLine(result.stderr);
+    expect(result.stderr).toMatch(
+      new RegExp(`^emc-lab: ${tampered}: .*points\\[0\\]\\.seeds\\[0\\]\\.emc`),
+    );
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
+  });
 
   it('refuses a file over the size limit on its size, without reading it', async () => {
     const huge = hugeFile('huge.json', 1.5 * 1024 ** 3);

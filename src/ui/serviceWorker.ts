@@ -3,9 +3,13 @@ import { useNoticeStore } from '../state/noticeStore.ts';
 /**
  * Registers the offline service worker (src/sw/sw.ts) and offers a new build once it has
  * installed: it waits until the person reloads (a reload mid-run ends the run, which can be
- * resumed), then takes over and the page reloads on the new version.
+ * resumed), then takes over and the page reloads on the new version. `reload` is the page's
+ * (a test passes its own). Resolves once registered (or its failure reported).
  */
-export function registerServiceWorker(container: ServiceWorkerContainer): void {
+export function registerServiceWorker(
+  container: ServiceWorkerContainer,
+  reload: () => void = () => window.location.reload(),
+): Promise<void> {
   let reloadAsked = false;
   const offer = (waiting: ServiceWorker) =>
     useNoticeStore.getState().push('info', 'A new version of EMC Lab is ready.', {
@@ -16,9 +20,9 @@ export function registerServiceWorker(container: ServiceWorkerContainer): void {
       },
     });
   container.addEventListener('controllerchange', () => {
-    if (reloadAsked) window.location.reload();
+    if (reloadAsked) reload();
   });
-  container
+  return container
     .register('./sw.js')
     .then((registration) => {
       // A first install has no page to replace (no controller yet): nothing to offer.

@@ -114,6 +114,11 @@ function unfilterAndUnpack(
       previous = row;
       offset += 1 + rowBytes;
       const rowStart = (y0 + y * dy) * width + x0;
+      // 8-bit gray or RGB, not interlaced: the row is the bitmap's row as it is.
+      if (depth === 8 && dx === 1 && (colourType === 0 || colourType === 2)) {
+        data.set(row, rowStart * channels);
+        continue;
+      }
       for (let x = 0; x < passWidth; x++) {
         const to = (rowStart + x * dx) * channels;
         if (depth === 8 || depth === 16) {

@@ -9,6 +9,12 @@ const H = 220;
 const PAD = { left: 70, right: 14, top: 14, bottom: 34 };
 
 /**
+ * Rows the probe table shows until asked for all: a link of 20 seeds holds thousands of
+ * probes a point, and their rows (with the charts beside them) held the page for seconds.
+ */
+export const FIRST_TABLE_ROWS = 200;
+
+/**
  * The fit transition of one point: every probe as fit or not against N (all seeds), each
  * seed's bracket, the fraction of seeds that fit each N, and for a linear classifier on two
  * classes Cover's probability that random labels can be fitted. Its table lists every probe.
@@ -18,6 +24,7 @@ export function FitTransitionView() {
   const probes = useRunStore((state) => state.probes);
   const spec = useRunStore((state) => state.spec);
   const [chosen, setChosen] = useState<number>();
+  const [allRows, setAllRows] = useState(false);
   if (points.length === 0) return null;
   const point =
     points.find((p) => p.index === chosen) ?? (points.at(-1) as (typeof points)[number]);
@@ -48,6 +55,7 @@ export function FitTransitionView() {
         `${i === 0 ? 'M' : 'L'}${x(f.n).toFixed(1)},${y(f.known ? f.fitting / f.known : 0).toFixed(1)}`,
     )
     .join(' ');
+  const shownRows = allRows ? transition.rows : transition.rows.slice(0, FIRST_TABLE_ROWS);
   const describe = `${transition.rows.length} probes of ${point.model} against N, EMC ${formatEmc(point)}${cover ? `, with Cover's curve for ${features} features` : ''}; the table below lists them.`;
 
   return (
@@ -175,7 +183,11 @@ export function FitTransitionView() {
           ' · Cover’s curve is for two classes; this linear classifier has more, so it is not drawn'}
       </p>
       <table className="fit-probes" data-testid="fit-probes">
-        <caption>Every probe of {point.model}</caption>
+        <caption>
+          {shownRows.length < transition.rows.length
+            ? `The first ${shownRows.length.toLocaleString('en-US')} of ${transition.rows.length.toLocaleString('en-US')} probes of ${point.model}`
+            : `Every probe of ${point.model}`}
+        </caption>
         <thead>
           <tr>
             <th scope="col">seed</th>
@@ -186,7 +198,7 @@ export function FitTransitionView() {
           </tr>
         </thead>
         <tbody>
-          {transition.rows.map((row) => (
+          {shownRows.map((row) => (
             <tr key={`${row.seedIndex}-${row.n}`} data-testid="fit-probe-row">
               <td>{row.seedIndex + 1}</td>
               <td>{row.n}</td>
@@ -197,6 +209,11 @@ export function FitTransitionView() {
           ))}
         </tbody>
       </table>
+      {shownRows.length < transition.rows.length && (
+        <button type="button" onClick={() => setAllRows(true)}>
+          Show all {transition.rows.length.toLocaleString('en-US')} probes
+        </button>
+      )}
     </section>
   );
 }

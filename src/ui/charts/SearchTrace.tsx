@@ -11,26 +11,46 @@ import {
 } from 'recharts';
 import { useRunStore } from '../../state/runStore.ts';
 
+/**
+ * Markers drawn at most per series. Recharts draws each marker as its own React element and
+ * SVG group: 5,000 probes (a link's 20 seeds × 2 widths) held the page for seconds. Past
+ * this, evenly spaced probes of the series are drawn, its first and last among them: the
+ * trace's shape, with every probe still counted.
+ */
+export const MAX_TRACE_MARKERS = 400;
+
+/** At most `most` of `items`, evenly spaced, the first and the last kept. */
+export function thinned<T>(items: readonly T[], most = MAX_TRACE_MARKERS): readonly T[] {
+  if (items.length <= most) return items;
+  const last = items.length - 1;
+  return Array.from({ length: most }, (_, i) => items[Math.round((i * last) / (most - 1))] as T);
+}
+
 /** Every probe's N against the time it finished: watch gallop and bisection close in. */
 export function SearchTrace() {
   const probes = useRunStore((state) => state.probes);
-  const fits = probes.filter((p) => p.fits);
+  const fits = thinned(probes.filter((p) => p.fits));
   // A converged no-fit (or, in older results, a plateau) is a measured "does not fit"; a
   // probe that spent its budget undecided, or diverged, decided nothing about the model.
-  const fails = probes.filter(
-    (p) => !p.fits && (p.stopReason === 'converged' || p.stopReason === 'plateau'),
+  const fails = thinned(
+    probes.filter((p) => !p.fits && (p.stopReason === 'converged' || p.stopReason === 'plateau')),
   );
-  const inconclusive = probes.filter((p) => p.stopReason === 'budget');
-  const diverged = probes.filter((p) => p.stopReason === 'diverged');
+  const allInconclusive = probes.filter((p) => p.stopReason === 'budget');
+  const inconclusive = thinned(allInconclusive);
+  const diverged = thinned(probes.filter((p) => p.stopReason === 'diverged'));
+  const drawn = fits.length + fails.length + inconclusive.length + diverged.length;
   return (
     <figure
       className="chart"
       data-testid="search-trace"
       data-probes={probes.length}
-      data-inconclusive={inconclusive.length}
+      data-drawn={drawn}
+      data-inconclusive={allInconclusive.length}
     >
       <figcaption>
         Search trace <TableLink />
+        {drawn < probes.length &&
+          ` (${drawn.toLocaleString('en-US')} of ${probes.length.toLocaleString('en-US')} probes drawn, evenly spaced)`}
       </figcaption>
       <ResponsiveContainer width="100%" height={240}>
         <ScatterChart margin={{ top: 10, right: 10, bottom: 20, left: 20 }}>
