@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useRunStore } from '../../state/runStore.ts';
+import { useDeferredPoints, useDeferredProbes } from './deferredRun.ts';
 import { coverProbability, fitTransition } from '../../share/fitTransition.ts';
 import { formatEmc } from '../../share/verdicts.ts';
 import { OKABE_ITO } from './palette.ts';
@@ -20,8 +21,8 @@ export const FIRST_TABLE_ROWS = 200;
  * classes Cover's probability that random labels can be fitted. Its table lists every probe.
  */
 export function FitTransitionView() {
-  const points = useRunStore((state) => state.points);
-  const probes = useRunStore((state) => state.probes);
+  const points = useDeferredPoints();
+  const probes = useDeferredProbes();
   const spec = useRunStore((state) => state.spec);
   const [chosen, setChosen] = useState<number>();
   const [allRows, setAllRows] = useState(false);
@@ -55,6 +56,19 @@ export function FitTransitionView() {
         `${i === 0 ? 'M' : 'L'}${x(f.n).toFixed(1)},${y(f.known ? f.fitting / f.known : 0).toFixed(1)}`,
     )
     .join(' ');
+  // One mark per pixel and outcome: marks drawn on the same spot are the same picture, and a
+  // link of thousands of probes would otherwise add as many nodes in one commit.
+  const marks = [
+    ...new Map(
+      transition.rows.map((row) => {
+        const cx = x(row.n);
+        const cy =
+          y(row.outcome === 'fits' ? 1 : row.outcome === 'undecided' ? 0.5 : 0) +
+          (row.seedIndex % 5) * 3;
+        return [`${row.outcome}:${Math.round(cx)}:${Math.round(cy)}`, { row, cx, cy }] as const;
+      }),
+    ).values(),
+  ];
   const shownRows = allRows ? transition.rows : transition.rows.slice(0, FIRST_TABLE_ROWS);
   const describe = `${transition.rows.length} probes of ${point.model} against N, EMC ${formatEmc(point)}${cover ? `, with Cover's curve for ${features} features` : ''}; the table below lists them.`;
 
@@ -149,11 +163,7 @@ export function FitTransitionView() {
           />
         )}
         {seeds > 1 && <path d={stepPath} fill="none" stroke={OKABE_ITO.blue} strokeWidth={1.5} />}
-        {transition.rows.map((row) => {
-          const cx = x(row.n);
-          const cy =
-            y(row.outcome === 'fits' ? 1 : row.outcome === 'undecided' ? 0.5 : 0) +
-            (row.seedIndex % 5) * 3;
+        {marks.map(({ row, cx, cy }) => {
           return row.outcome === 'fits' ? (
             <circle key={`${row.seedIndex}-${row.n}`} cx={cx} cy={cy} r={4} fill={OKABE_ITO.blue} />
           ) : row.outcome === 'undecided' ? (

@@ -9,7 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { useRunStore } from '../../state/runStore.ts';
+import { useDeferredProbes } from './deferredRun.ts';
 
 /**
  * Markers drawn at most per series. Recharts draws each marker as its own React element and
@@ -28,7 +28,7 @@ export function thinned<T>(items: readonly T[], most = MAX_TRACE_MARKERS): reado
 
 /** Every probe's N against the time it finished: watch gallop and bisection close in. */
 export function SearchTrace() {
-  const probes = useRunStore((state) => state.probes);
+  const probes = useDeferredProbes();
   const fits = thinned(probes.filter((p) => p.fits));
   // A converged no-fit (or, in older results, a plateau) is a measured "does not fit"; a
   // probe that spent its budget undecided, or diverged, decided nothing about the model.
