@@ -7,6 +7,7 @@ import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { concatBytes } from '../engine/data/bytes.ts';
 import { pngChunk, pngWithData } from '../engine/data/pngFixtures.ts';
+import { zipDeclaring } from '../engine/data/zipFixtures.ts';
 
 /**
  * Hostile data files given to the executable: each is refused with exit 2 and one line
@@ -54,46 +55,6 @@ function expectBounded(result: ReturnType<typeof validate>, seconds = MAX_SECOND
   expect(result.seconds).toBeLessThan(seconds);
 }
 
-/**
- * A zip of deflated entries, each declaring the size given (true or not); CRCs are left 0,
- * which the reader does not check. Deflating natively keeps a 200 MB bomb cheap to make.
- */
-function zipOf(entries: [string, Uint8Array, number][]): Uint8Array {
-  const local: Uint8Array[] = [];
-  const central: Uint8Array[] = [];
-  let offset = 0;
-  for (const [name, data, declared] of entries) {
-    const path = new TextEncoder().encode(name);
-    const header = new DataView(new ArrayBuffer(30));
-    header.setUint32(0, 0x04034b50, true);
-    header.setUint16(4, 20, true);
-    header.setUint16(8, 8, true);
-    header.setUint32(18, data.length, true);
-    header.setUint32(22, declared, true);
-    header.setUint16(26, path.length, true);
-    const record = new DataView(new ArrayBuffer(46));
-    record.setUint32(0, 0x02014b50, true);
-    record.setUint16(4, 20, true);
-    record.setUint16(6, 20, true);
-    record.setUint16(10, 8, true);
-    record.setUint32(20, data.length, true);
-    record.setUint32(24, declared, true);
-    record.setUint16(28, path.length, true);
-    record.setUint32(42, offset, true);
-    local.push(new Uint8Array(header.buffer), path, data);
-    central.push(new Uint8Array(record.buffer), path);
-    offset += 30 + path.length + data.length;
-  }
-  const size = central.reduce((sum, part) => sum + part.length, 0);
-  const end = new DataView(new ArrayBuffer(22));
-  end.setUint32(0, 0x06054b50, true);
-  end.setUint16(8, entries.length, true);
-  end.setUint16(10, entries.length, true);
-  end.setUint32(12, size, true);
-  end.setUint32(16, offset, true);
-  return Buffer.concat([...local, ...central, new Uint8Array(end.buffer)]);
-}
-
 function expectOneLineRefusal(result: ReturnType<typeof validate>, message: string) {
   expect(result.status).toBe(2);
   expect(result.stderr).toContain(message);
@@ -111,7 +72,7 @@ describe('emc-lab validate on hostile data', { timeout: 180_000 }, () => {
   });
 
   it('refuses a zip of six entries declaring 1 GB each, from its directory', () => {
-    const zip = zipOf(
+    const zip = zipDeclaring(
       Array.from({ length: 6 }, (_, i): [string, Uint8Array, number] => [
         `c${i % 2}/${i}.png`,
         deflateRawSync(new Uint8Array(1024)),
@@ -126,7 +87,7 @@ describe('emc-lab validate on hostile data', { timeout: 180_000 }, () => {
   });
 
   it('stops inflating a zip entry that hides 200 MB behind a 1 KB declaration', () => {
-    const zip = zipOf([
+    const zip = zipDeclaring([
       ['a/1.png', deflateRawSync(new Uint8Array(200 * 1024 ** 2), { level: 9 }), 1024],
       ['b/1.png', deflateRawSync(new Uint8Array(9)), 9],
     ]);
@@ -152,7 +113,7 @@ describe('emc-lab validate on hostile data', { timeout: 180_000 }, () => {
     ]);
     expect(bomb.length).toBeLessThan(300 * 1024);
     const honest = pngWithData(4, 4, new Uint8Array(4 * 5));
-    const zip = zipOf([
+    const zip = zipDeclaring([
       ['a/1.png', deflateRawSync(bomb), bomb.length],
       ['b/1.png', deflateRawSync(honest), honest.length],
     ]);
