@@ -94,6 +94,8 @@ test('every preset loads its experiment and puts it in the URL', async ({ page }
   await page.getByText('Classroom presets').click();
   const presets = page.locator('[data-testid^="preset-"]');
   await expect(presets).toHaveCount(5);
+  // Each card says how long its runs take (measured by the bench).
+  await expect(presets.first().getByTestId('expected-duration')).toContainText(/about \d+ min/);
   for (let i = 0; i < 5; i++) {
     const before = page.url();
     await presets.nth(i).getByRole('button', { name: 'Load' }).click();

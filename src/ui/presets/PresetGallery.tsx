@@ -27,7 +27,7 @@ export function PresetGallery({ busy }: { busy: boolean }) {
               </h3>
               <p>{preset.explanation}</p>
               {presetDurationText(preset.id) && (
-                <p className="form-note" data-testid="preset-duration">
+                <p className="form-note" data-testid="expected-duration">
                   Takes {presetDurationText(preset.id)}
                   {preset.variants.length > 1 ? ', every variant' : ''}.
                 </p>
