@@ -292,22 +292,27 @@ async function yardstickOnlyRun(): Promise<void> {
   writeFileSync('bench/yardstick.md', `${report}\n`);
 }
 
-/** 4 widths × 2 seeds of random-label MLPs, warmStart false: 8 independent (width, seed) jobs. */
+/**
+ * 4 widths × 2 seeds of random-label MLPs, warmStart false: 8 independent (width, seed) jobs.
+ * Sized so training outweighs each thread's start (loading tfjs and the engine): the fused step
+ * finished the earlier sweep (widths 2-8, pool 200, 2,000 steps) in 11 s, where --jobs 2 was
+ * no faster (0.98× on an idle machine).
+ */
 const JOBS_SWEEP = {
   version: 3,
-  name: 'jobs bench: MLP widths 2-8 × 2 seeds on 200 random labels',
+  name: 'jobs bench: MLP widths 8-24 × 2 seeds on 400 random labels',
   seed: 7,
   data: {
     source: 'gaussian',
     inputShape: [8],
     classes: 2,
     labels: 'random',
-    poolSize: 200,
+    poolSize: 400,
     testSize: 0,
   },
   model: { family: 'mlp', depth: 1, activation: 'relu' },
-  sweep: { widths: [2, 4, 6, 8] },
-  train: { optimizer: 'adam', learningRate: 0.05, batchSize: 'full', maxSteps: 2000 },
+  sweep: { widths: [8, 12, 16, 24] },
+  train: { optimizer: 'adam', learningRate: 0.05, batchSize: 'full', maxSteps: 4000 },
   search: { precision: 0.1, seeds: 2, warmStart: false },
 };
 
