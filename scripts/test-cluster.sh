@@ -288,7 +288,7 @@ grep -qF "$reused" "$log" || fail "the log of the requeued task does not say \"$
 
 node - "$state/single.json" "$results/sweep.json" "$results/part-${requeued}.json" "$kept" <<'EOF'
 // The merged sweep equals the single run, probe for probe (all but the clock); the requeued
-// shard replayed exactly the probes it had kept and trained the rest.
+// shard replayed exactly the probes it had kept and trained whatever was left.
 const { readFileSync } = require('node:fs');
 const { isDeepStrictEqual } = require('node:util');
 const [singlePath, mergedPath, partPath, keptText] = process.argv.slice(2);
@@ -316,8 +316,11 @@ if (!isDeepStrictEqual(a.points, b.points)) fail('the points (EMC per width) dif
 const kept = Number(keptText);
 const replayed = part.probes.filter((p) => p.replayed).length;
 if (replayed !== kept) fail(`the requeued shard replayed ${replayed} probes, not the ${kept} it had kept`);
-if (part.probes.length <= kept) fail('the requeued shard trained nothing after its restart');
+if (part.probes.length < kept) fail(`the requeued shard holds ${part.probes.length} probes, fewer than the ${kept} it had kept`);
+// A requeue can land after the shard's last probe was written and before it ended (the tasks
+// are seconds long): then it reuses every probe and has none left to train, which is right.
+const trained = part.probes.length - kept;
 console.log(
-  `test:cluster: merged = single run: ${b.probes.length} probes, ${b.points.length} points; the requeued shard reused ${kept} probes and trained ${part.probes.length - kept}`,
+  `test:cluster: merged = single run: ${b.probes.length} probes, ${b.points.length} points; the requeued shard reused ${kept} probes and trained ${trained}${trained === 0 ? ' (the requeue came after its last probe)' : ''}`,
 );
 EOF
