@@ -371,6 +371,17 @@ test('once loaded, the lab works offline', async ({ page, context }) => {
   await context.setOffline(false);
 });
 
+/** Opens `hash` on the loaded lab as a hash change; returns the long tasks (ms) from then on. */
+async function openWatchingLongTasks(page: import('@playwright/test').Page, hash: string) {
+  await page.goto('/');
+  await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8');
+  const longTasks = await watchLongTasks(page);
+  await page.evaluate((next) => {
+    window.location.hash = next;
+  }, hash);
+  return longTasks;
+}
+
 /**
  * Opens `hash` on the loaded lab (as a hash change, so start-up work is not counted), waits
  * for the notice naming the problem, and returns the long tasks (ms) the page ran meanwhile.
@@ -380,12 +391,7 @@ async function longTasksWhileOpening(
   hash: string,
   problem: string,
 ) {
-  await page.goto('/');
-  await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8');
-  const longTasks = await watchLongTasks(page);
-  await page.evaluate((next) => {
-    window.location.hash = next;
-  }, hash);
+  const longTasks = await openWatchingLongTasks(page, hash);
   await expect(page.getByTestId('notice').first()).toContainText(problem);
   const tasks = await longTasks();
   // And the page still answers: the notice can be dismissed, the form shows the default.
@@ -439,12 +445,7 @@ async function largeLinkHash() {
 
 /** Opens `hash` on the loaded lab as a hash change; returns the long tasks (ms) meanwhile. */
 async function openLargeLink(page: import('@playwright/test').Page, hash: string) {
-  await page.goto('/');
-  await expect(page.getByLabel('Widths', { exact: true })).toHaveValue('4, 8');
-  const longTasks = await watchLongTasks(page);
-  await page.evaluate((next) => {
-    window.location.hash = next;
-  }, hash);
+  const longTasks = await openWatchingLongTasks(page, hash);
   await expect(page.getByTestId('search-trace')).toHaveAttribute('data-probes', '5000', {
     timeout: 30_000,
   });

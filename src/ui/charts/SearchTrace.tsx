@@ -1,4 +1,4 @@
-import { memo, useDeferredValue } from 'react';
+import { memo } from 'react';
 import { TableLink } from './EmcChart.tsx';
 import {
   CartesianGrid,
@@ -12,6 +12,7 @@ import {
 } from 'recharts';
 import { useRunStore } from '../../state/runStore.ts';
 import type { RunState } from '../../state/runTypes.ts';
+import { useDeferredProbes } from './deferredRun.ts';
 
 /**
  * Markers drawn at most per series. Recharts draws each marker as its own React element and
@@ -43,8 +44,6 @@ function traceSeries(probes: readonly TraceProbe[]) {
   };
 }
 
-const NO_PROBES: readonly TraceProbe[] = [];
-
 /**
  * Every probe's N against the time it finished: watch gallop and bisection close in. The
  * figure and its counts follow the run at once; the plot draws from a deferred copy (rendered
@@ -52,7 +51,7 @@ const NO_PROBES: readonly TraceProbe[] = [];
  */
 export function SearchTrace() {
   const probes = useRunStore((state) => state.probes);
-  const plotted = useDeferredValue(probes, NO_PROBES);
+  const plotted = useDeferredProbes();
   const series = traceSeries(probes);
   const drawn = Object.values(series).reduce(
     (sum, one) => sum + Math.min(one.length, MAX_TRACE_MARKERS),
