@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 
 /** Every test fails if the page logged an error or threw: "no console errors" is a feature. */
 export const test = base.extend<{ consoleErrors: string[] }>({
@@ -76,8 +76,21 @@ export async function watchLongTasks(page: Page): Promise<() => Promise<number[]
   return () => page.evaluate(() => (window as { __longTasks?: number[] }).__longTasks ?? []);
 }
 
+/**
+ * A form field by its label, its section unfolded first as a person would (Training and
+ * Search start folded to a summary line).
+ */
+export async function formField(page: Page, label: string): Promise<Locator> {
+  const field = page.getByLabel(label, { exact: true });
+  const group = page.locator('details.form-group').filter({ has: field });
+  if ((await group.count()) === 1 && !(await group.evaluate((d: HTMLDetailsElement) => d.open))) {
+    await group.locator('summary').click();
+  }
+  return field;
+}
+
 export async function setField(page: Page, label: string, value: string): Promise<void> {
-  await page.getByLabel(label, { exact: true }).fill(value);
+  await (await formField(page, label)).fill(value);
 }
 
 export const runButton = (page: Page) => page.getByRole('button', { name: 'Run', exact: true });

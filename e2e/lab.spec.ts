@@ -1,6 +1,7 @@
 import {
   expect,
   fillTinyExperiment,
+  formField,
   runButton,
   runStatus,
   setField,
@@ -92,7 +93,7 @@ test('Pause holds training and Resume continues it', async ({ page }) => {
 
 test('invalid input shows its message and blocks Run until fixed', async ({ page }) => {
   await setField(page, 'Learning rate', '-1');
-  const field = page.getByLabel('Learning rate', { exact: true });
+  const field = await formField(page, 'Learning rate');
   await expect(field).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByText('must be greater than 0')).toBeVisible();
   await expect(runButton(page)).toBeDisabled();
@@ -134,6 +135,13 @@ test('the form and the run controls work from the keyboard', async ({ page }) =>
   await widths.focus();
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.type('2, 6');
+  // The folded Training section is one stop: Enter unfolds it, and its first field follows.
+  await page.keyboard.press('Tab');
+  const training = page.locator('details.form-group[data-group="Training"]');
+  await expect(training.locator('summary')).toBeFocused();
+  await expect(training).not.toHaveAttribute('open');
+  await page.keyboard.press('Enter');
+  await expect(training).toHaveAttribute('open');
   await page.keyboard.press('Tab');
   await expect(page.getByLabel('Optimizer', { exact: true })).toBeFocused();
   await expect(widths).toHaveValue('2, 6');

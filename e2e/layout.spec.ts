@@ -98,9 +98,50 @@ for (const [width, height] of [
     await expect(page.getByTestId('probe-chart')).toContainText('training loss');
     await expect(page.getByTestId('probe-chart')).toContainText('accuracy');
     await expect(page.getByTestId('search-trace')).toContainText('N (training samples)');
+    // The probe chart's legend has its own band: it covers neither axis title nor a tick.
+    const probeChart = page.getByTestId('probe-chart');
+    const legend = await probeChart.locator('.recharts-legend-wrapper').boundingBox();
+    if (!legend) throw new Error('the probe chart has no legend');
+    for (const text of await probeChart
+      .locator('.recharts-label, .recharts-cartesian-axis-tick')
+      .all()) {
+      const box = await text.boundingBox();
+      if (box) expect(overlap(legend, box), `legend over ${await text.textContent()}`).toBe(false);
+    }
     await page.screenshot({ path: testInfo.outputPath(`first-screen-${width}x${height}.png`) });
   });
 }
+
+test('the form folds Training and Search to a summary, keeps a section with a problem open, and remembers', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/');
+  const training = page.locator('details.form-group[data-group="Training"]');
+  await expect(training).not.toHaveAttribute('open');
+  await expect(training.locator('summary')).toContainText(
+    'adam 0.1 · batch full · at most 8,000 steps',
+  );
+  await expect(page.locator('details.form-group[data-group="Data"]')).toHaveAttribute('open');
+
+  // A bad value keeps its section open: folding it would hide the message.
+  await training.locator('summary').click();
+  await page.getByLabel('Learning rate', { exact: true }).fill('-1');
+  await expect(training.locator('summary')).toContainText('has a problem');
+  await training.locator('summary').click();
+  await expect(training).toHaveAttribute('open');
+  await expect(training.getByRole('alert').first()).toBeVisible();
+  await page.getByLabel('Learning rate', { exact: true }).fill('0.05');
+  await training.locator('summary').click();
+  await expect(training).not.toHaveAttribute('open');
+  await expect(training.locator('summary')).toContainText('adam 0.05');
+
+  // The choice is this browser's: a reload keeps Data folded and Training as left.
+  await page.locator('details.form-group[data-group="Data"] > summary').click();
+  await page.reload();
+  await expect(page.locator('details.form-group[data-group="Data"]')).not.toHaveAttribute('open');
+  await expect(training).not.toHaveAttribute('open');
+});
 
 test('at 1366×768 a lesson shows its question, what the demo runs and the EMC chart on the first screen', async ({
   page,

@@ -1,5 +1,13 @@
 import type { Page } from '@playwright/test';
-import { expect, fillTinyExperiment, runButton, runStatus, setField, test } from './fixtures.ts';
+import {
+  expect,
+  fillTinyExperiment,
+  formField,
+  runButton,
+  runStatus,
+  setField,
+  test,
+} from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
@@ -9,7 +17,7 @@ test.beforeEach(async ({ page }) => {
 async function fillPoolSweep(page: Page): Promise<void> {
   await fillTinyExperiment(page);
   await setField(page, 'Seeds', '2');
-  await page.getByLabel('Warm start', { exact: true }).selectOption('false');
+  await (await formField(page, 'Warm start')).selectOption('false');
   await page.getByLabel('Training backend').selectOption('wasm');
   await page.getByLabel('Training workers').selectOption('2');
 }

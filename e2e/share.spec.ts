@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import {
   expect,
   fillTinyExperiment,
+  formField,
   runButton,
   runStatus,
   setField,
@@ -21,7 +22,7 @@ test('a shared link opens the same experiment in a fresh browser', async ({ page
   await page.goto('/');
   await setField(page, 'Widths', '3, 9, 27');
   await setField(page, 'Learning rate', '0.005');
-  await page.getByLabel('Optimizer', { exact: true }).selectOption('rmsprop');
+  await (await formField(page, 'Optimizer')).selectOption('rmsprop');
   await expect(page).toHaveURL(/#e=/);
   // The address bar follows the form after a short debounce; the share box at once.
   const shareBox = page.getByTestId('share-link');
@@ -114,8 +115,8 @@ test('pinned runs are overlaid on the EMC chart with a legend by the differing f
   await page.goto('/');
   await runTinySweep(page);
   await page.getByRole('button', { name: 'Pin this run for comparison' }).click();
-  await page.getByLabel('Optimizer', { exact: true }).selectOption('sgd');
-  await page.getByLabel('Learning rate', { exact: true }).fill('0.1');
+  await (await formField(page, 'Optimizer')).selectOption('sgd');
+  await (await formField(page, 'Learning rate')).fill('0.1');
   await runButton(page).click();
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 60_000 });
   await expect(page.getByTestId('emc-chart')).toHaveAttribute('data-series', '2');
@@ -134,8 +135,8 @@ test('a comparison is one object: drawn once, pinned once, its link and exports 
   const pinButton = page.getByRole('button', { name: 'Pin this run for comparison' });
   await pinButton.click();
   await expect(pinButton).toBeDisabled();
-  await page.getByLabel('Optimizer', { exact: true }).selectOption('sgd');
-  await page.getByLabel('Learning rate', { exact: true }).fill('0.1');
+  await (await formField(page, 'Optimizer')).selectOption('sgd');
+  await (await formField(page, 'Learning rate')).fill('0.1');
   await runButton(page).click();
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 60_000 });
   await pinButton.click();

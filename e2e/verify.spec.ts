@@ -1,5 +1,5 @@
 import { DEFAULT_SPEC } from '../src/state/defaultSpec.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, formField, test } from './fixtures.ts';
 
 test('an older link says how it was read, and the form shows Verify verdicts', async ({ page }) => {
   // lz-string is CommonJS: its functions sit on the default export under Playwright's loader.
@@ -12,7 +12,7 @@ test('an older link says how it was read, and the form shows Verify verdicts', a
   await expect(notice).toContainText('The link: This experiment was saved by an older EMC Lab');
   await expect(notice).toContainText('patience of 40 epochs now reads as 500 optimizer steps');
   await expect(page.getByLabel('Patience (steps)', { exact: true })).toHaveValue('500');
-  const verify = page.getByLabel('Verify verdicts', { exact: true });
+  const verify = await formField(page, 'Verify verdicts');
   await expect(verify).toHaveValue('true');
   const before = new URL(page.url()).hash;
   await verify.selectOption('false');

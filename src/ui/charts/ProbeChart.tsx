@@ -11,6 +11,9 @@ import {
 } from 'recharts';
 import { useRunStore } from '../../state/runStore.ts';
 
+const LEGEND_HEIGHT = 28;
+const AXIS_TITLE = { textAnchor: 'middle' } as const;
+
 /** The probe in training: loss and train accuracy per epoch, with the 100% line it must reach. */
 export function ProbeChart() {
   const current = useRunStore((state) => state.current);
@@ -31,17 +34,28 @@ export function ProbeChart() {
             yAxisId="loss"
             domain={[0, 'auto']}
             tickFormatter={(v: number) => v.toFixed(2)}
-            label={{ value: 'training loss', angle: -90, position: 'insideLeft', dy: 40 }}
+            label={{
+              value: 'training loss',
+              angle: -90,
+              position: 'insideLeft',
+              style: AXIS_TITLE,
+            }}
           />
           <YAxis
             yAxisId="accuracy"
             orientation="right"
             domain={[0, 1]}
             tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
-            label={{ value: 'accuracy', angle: 90, position: 'insideRight', dy: -30 }}
+            label={{
+              value: 'train accuracy',
+              angle: 90,
+              position: 'insideRight',
+              style: AXIS_TITLE,
+            }}
           />
           <Tooltip />
-          <Legend verticalAlign="top" />
+          {/* Its own band above the plot: inside it, the legend covered the axis titles. */}
+          <Legend verticalAlign="top" height={LEGEND_HEIGHT} />
           <ReferenceLine yAxisId="accuracy" y={1} stroke="#2a9d8f" strokeDasharray="4 4" />
           <Line
             yAxisId="loss"

@@ -2,12 +2,15 @@ import { Fragment } from 'react';
 import { isUserSource } from '../../engine/data/catalog.ts';
 import { type FormCheck, useConfigStore } from '../../state/configStore.ts';
 import { type FieldDef, FORM_FIELDS } from '../../state/formFields.ts';
+import { FORM_GROUPS, groupSummary, isGroupOpen, useFormGroups } from '../../state/formGroups.ts';
 import { UserDataPanel } from '../data/UserDataPanel.tsx';
 import { FormField } from './FormField.tsx';
 
-const GROUPS = ['Experiment', 'Data', 'Model', 'Sweep', 'Training', 'Search'] as const;
-
-/** The experiment form: one fieldset per spec section, messages from the engine's schema. */
+/**
+ * The experiment form: one fieldset per spec section, messages from the engine's schema.
+ * Each section folds to a one-line summary of what it holds (see formGroups.ts); a section
+ * with a problem stays open, so no message is ever folded away.
+ */
 export function ExperimentForm({
   formCheck,
   disabled,
@@ -18,6 +21,8 @@ export function ExperimentForm({
   const values = useConfigStore((state) => state.values);
   const setValue = useConfigStore((state) => state.setValue);
   const reset = useConfigStore((state) => state.reset);
+  const chosenOpen = useFormGroups((state) => state.chosen);
+  const setOpen = useFormGroups((state) => state.setOpen);
   const general = formCheck.errorsByField[''] ?? [];
   const notes = explain(values);
 
@@ -27,29 +32,57 @@ export function ExperimentForm({
       aria-label="Experiment"
       onSubmit={(event) => event.preventDefault()}
     >
-      {GROUPS.map((group) => (
-        <fieldset key={group} disabled={disabled}>
-          <legend>{group}</legend>
-          {FORM_FIELDS.filter(
-            (field: FieldDef) =>
-              field.group === group &&
-              (!field.appliesTo || field.appliesTo(values)) &&
-              !field.hidden?.(values),
-          ).map((field) => (
-            <Fragment key={field.path}>
-              <FormField
-                field={field}
-                value={values[field.path] ?? ''}
-                errors={formCheck.errorsByField[field.path] ?? []}
-                onChange={(text) => setValue(field.path, text)}
-              />
-              {field.path === 'data.source' && isUserSource(values['data.source'] ?? '') && (
-                <UserDataPanel errorsByField={formCheck.errorsByField} disabled={disabled} />
-              )}
-            </Fragment>
-          ))}
-        </fieldset>
-      ))}
+      {FORM_GROUPS.map((group) => {
+        const fields = FORM_FIELDS.filter(
+          (field: FieldDef) =>
+            field.group === group &&
+            (!field.appliesTo || field.appliesTo(values)) &&
+            !field.hidden?.(values),
+        );
+        const hasProblem = FORM_FIELDS.some(
+          (field) =>
+            field.group === group && (formCheck.errorsByField[field.path]?.length ?? 0) > 0,
+        );
+        const open = hasProblem || isGroupOpen(chosenOpen, group);
+        return (
+          <details
+            key={group}
+            className="form-group"
+            data-group={group}
+            open={open}
+            onToggle={(event) => {
+              if (!hasProblem) setOpen(group, event.currentTarget.open);
+            }}
+          >
+            <summary
+              onClick={(event) => {
+                // A section with a problem cannot fold: its message would be hidden.
+                if (hasProblem) event.preventDefault();
+              }}
+            >
+              <span className="group-name">{group}</span>
+              {!open && <span className="group-summary">{groupSummary(group, values)}</span>}
+              {hasProblem && <span className="group-problem">has a problem</span>}
+            </summary>
+            <fieldset disabled={disabled}>
+              <legend className="visually-hidden">{group}</legend>
+              {fields.map((field) => (
+                <Fragment key={field.path}>
+                  <FormField
+                    field={field}
+                    value={values[field.path] ?? ''}
+                    errors={formCheck.errorsByField[field.path] ?? []}
+                    onChange={(text) => setValue(field.path, text)}
+                  />
+                  {field.path === 'data.source' && isUserSource(values['data.source'] ?? '') && (
+                    <UserDataPanel errorsByField={formCheck.errorsByField} disabled={disabled} />
+                  )}
+                </Fragment>
+              ))}
+            </fieldset>
+          </details>
+        );
+      })}
       {general.map((message) => (
         <p key={message} className="field-error" role="alert">
           {message}

@@ -19,6 +19,11 @@ export function shapeOf(spec: ExperimentSpec, width: number): ModelShape {
 const BOX_WIDTH = 64;
 const GAP = 26;
 const HEIGHT = 110;
+/** Readable at arm's length (the names were 11 px and the sizes 9 px). */
+const NAME_FONT = 13;
+const SIZE_FONT = 12;
+/** What fits under a box and its gap at SIZE_FONT. */
+const SIZE_CHARS = 13;
 
 /**
  * A model drawn as a row of layers, each as tall as the log of the numbers it passes on,
@@ -45,9 +50,9 @@ export function ModelDiagramView({
       <svg
         role="img"
         aria-label={diagram.description}
-        viewBox={`0 0 ${width} ${HEIGHT + 34}`}
+        viewBox={`0 0 ${width} ${HEIGHT + 38}`}
         width={width * scale}
-        height={(HEIGHT + 34) * scale}
+        height={(HEIGHT + 38) * scale}
       >
         {layers.map((layer, i) => {
           const h = Math.max(8, (HEIGHT * Math.log2(layer.values + 1)) / largest);
@@ -76,11 +81,13 @@ export function ModelDiagramView({
                 stroke="#1d3557"
                 strokeDasharray={edge ? '4 3' : undefined}
               />
-              <text x={x + BOX_WIDTH / 2} y={HEIGHT + 14} textAnchor="middle" fontSize={11}>
+              <text x={x + BOX_WIDTH / 2} y={HEIGHT + 14} textAnchor="middle" fontSize={NAME_FONT}>
                 {layer.name}
               </text>
-              <text x={x + BOX_WIDTH / 2} y={HEIGHT + 28} textAnchor="middle" fontSize={9}>
-                {layer.size.length > 16 ? `${layer.size.slice(0, 15)}…` : layer.size}
+              <text x={x + BOX_WIDTH / 2} y={HEIGHT + 30} textAnchor="middle" fontSize={SIZE_FONT}>
+                {layer.size.length > SIZE_CHARS
+                  ? `${layer.size.slice(0, SIZE_CHARS - 1)}…`
+                  : layer.size}
               </text>
             </g>
           );
