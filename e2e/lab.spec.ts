@@ -53,8 +53,13 @@ test('parallel probes train each round stacked on the lab backend and report eve
 });
 
 test('Stop cancels the run between two steps and leaves the lab usable', async ({ page }) => {
+  // Long enough to be stopped mid-training: the default experiment now finishes in seconds,
+  // faster than a status poll can be sure to see its first point.
+  await setField(page, 'Widths', '8, 16, 24');
+  await setField(page, 'Pool size', '400');
+  await setField(page, 'Step cap per probe', '20000');
   await runButton(page).click();
-  await expect(runStatus(page)).toContainText(/Running: point 1\/\d+, seed 1, N = \d+/, {
+  await expect(runStatus(page)).toContainText(/Running: point \d\/3, seed 1, N = \d+/, {
     timeout: 30_000,
   });
   // Training is under way once the first epoch is drawn.

@@ -83,6 +83,12 @@ test('Stop stops every worker and keeps their probes', async ({ page }) => {
 
 test('a reload mid-run resumes on the pool and completes', async ({ page }) => {
   await fillPoolSweep(page);
+  // Long enough to still run when two probes are saved (~13 s on an idle 2-core machine):
+  // the tiny sweep finishes in about a second, and CI once saw it end before the reload.
+  await setField(page, 'Input shape', '16');
+  await setField(page, 'Widths', '8, 16');
+  await setField(page, 'Pool size', '800');
+  await setField(page, 'Step cap per probe', '4000');
   await runButton(page).click();
   await expect.poll(() => probesDrawn(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
   // Reload once the autosave has stored two probes: the history lists what is saved.
