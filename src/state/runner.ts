@@ -10,6 +10,7 @@ import { storedUserData } from './userDataStore.ts';
 import { poolSize, TrainingPool } from './trainingPool.ts';
 import { type LifeLocks, newRunId, type WorkerLike } from './workerClient.ts';
 import { wantedWorkers } from './workerCount.ts';
+import { WorkerSupply } from './workerSupply.ts';
 
 /** Web Locks where the browser has them (all current ones, in a secure context). */
 const lifeLocks: LifeLocks | undefined =
@@ -17,13 +18,18 @@ const lifeLocks: LifeLocks | undefined =
     ? { whenFree: (name, signal) => navigator.locks.request(name, { signal }, () => undefined) }
     : undefined;
 
-/** The lab's training workers, reporting to the run store. */
-const client = new TrainingPool(
+/** Workers are started ahead of a comparison's next variant (see WorkerSupply). */
+const supply = new WorkerSupply(
   () =>
     new Worker(new URL('../worker/emc.worker.ts', import.meta.url), {
       type: 'module',
       name: 'emc-training',
     }) as unknown as WorkerLike,
+);
+
+/** The lab's training workers, reporting to the run store. */
+const client = new TrainingPool(
+  () => supply.take(),
   {
     begin: (spec, runId, workers) => useRunStore.getState().begin(spec, runId, workers),
     apply: (messages, now) => {
@@ -67,13 +73,28 @@ export async function startRun(
     isUserSource(spec.data.source) && spec.data.sha256
       ? await storedUserData(spec.data.sha256)
       : undefined;
+  const workers = workersFor(spec, backend);
   const remembered = backend === 'auto' ? rememberedBackend(spec.model.family) : undefined;
-  const workers = poolSize(spec, backend, wantedWorkers(), remembered);
   const { keptPoints, ...startOptions } = options;
   client.start(spec, backend, { ...startOptions, runId, userData, remembered, workers });
   // What the run had finished is on the charts and in the counts at once, before the replay.
   if (options.replay?.length) useRunStore.getState().keep(options.replay, keptPoints ?? []);
 }
+
+function workersFor(spec: ExperimentSpec, backend: BackendChoice): number {
+  const remembered = backend === 'auto' ? rememberedBackend(spec.model.family) : undefined;
+  return poolSize(spec, backend, wantedWorkers(), remembered);
+}
+
+/**
+ * Starts the workers a run of `spec` that is known to come next will take, while the run
+ * before it trains: a comparison's variants then follow one another without a worker's start.
+ */
+export const prepareWorkers = (spec: ExperimentSpec, backend: BackendChoice): void =>
+  supply.prepare(workersFor(spec, backend));
+
+/** Nothing is known to come next any more: the prepared workers end. */
+export const discardPreparedWorkers = (): void => supply.discard();
 
 export const pauseRun = (): void => client.pause();
 export const resumeRun = (): void => client.resume();

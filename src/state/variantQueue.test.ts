@@ -11,9 +11,16 @@ import { runVariants } from './variantQueue.ts';
 
 // The queue's effect is starting runs; the worker behind them is not what is tested here.
 const started = vi.hoisted(() => [] as string[]);
+const prepared = vi.hoisted(() => ({ specs: [] as string[], discarded: 0 }));
 vi.mock('./runner.ts', () => ({
   startRun: (spec: { name: string }) => {
     started.push(spec.name);
+  },
+  prepareWorkers: (spec: { name: string }) => {
+    prepared.specs.push(spec.name);
+  },
+  discardPreparedWorkers: () => {
+    prepared.discarded += 1;
   },
 }));
 
@@ -53,6 +60,8 @@ function finishAs(phase: 'finished' | 'cancelled', index: number) {
 describe('running a comparison preset', () => {
   beforeEach(() => {
     started.length = 0;
+    prepared.specs.length = 0;
+    prepared.discarded = 0;
     useCompareStore.getState().clear();
     useRunStore.setState({ phase: 'idle' });
   });
@@ -71,6 +80,28 @@ describe('running a comparison preset', () => {
       'random labels',
     ]);
     expect(started).toHaveLength(2);
+  });
+
+  it('prepares workers for the variant that comes next, and for no run after the last', async () => {
+    runVariants(variants, 'cpu');
+    // The second variant's workers start while the first trains.
+    expect(prepared.specs).toEqual(['Finding 4: true vs random labels — random labels']);
+    finishAs('finished', 0);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(prepared.specs).toHaveLength(1);
+    const discardedBefore = prepared.discarded;
+    finishAs('finished', 1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The comparison is over: whatever was prepared is ended.
+    expect(prepared.discarded).toBeGreaterThan(discardedBefore);
+  });
+
+  it('ends the prepared workers when a variant is stopped', async () => {
+    runVariants(variants, 'cpu');
+    const discardedBefore = prepared.discarded;
+    finishAs('cancelled', 0);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(prepared.discarded).toBeGreaterThan(discardedBefore);
   });
 
   it('ends the queue when a variant is stopped', async () => {

@@ -2,7 +2,7 @@ import type { ExperimentSpec } from '../engine/experiment/index.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import { useCompareStore } from './compareStore.ts';
 import { useConfigStore } from './configStore.ts';
-import { startRun } from './runner.ts';
+import { discardPreparedWorkers, prepareWorkers, startRun } from './runner.ts';
 import { liveResults } from './liveResults.ts';
 import { useRunStore } from './runStore.ts';
 
@@ -47,6 +47,7 @@ export function cancelVariants(): void {
   unsubscribe = undefined;
   queue = [];
   current = undefined;
+  discardPreparedWorkers();
 }
 
 function next(backend: BackendChoice): void {
@@ -58,4 +59,6 @@ function next(backend: BackendChoice): void {
   // The form shows the variant that runs, never a spec that no run on screen used.
   useConfigStore.getState().loadSpec(current.spec);
   startRun(current.spec, backend);
+  const following = queue[0];
+  if (following) prepareWorkers(following.spec, backend);
 }
