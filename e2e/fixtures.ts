@@ -96,6 +96,21 @@ export async function setField(page: Page, label: string, value: string): Promis
 export const runButton = (page: Page) => page.getByRole('button', { name: 'Run', exact: true });
 export const runStatus = (page: Page) => page.getByTestId('run-status');
 
+/**
+ * Counts the page's training workers as they start and end. Events, not page.workers() polled:
+ * a small sweep on the fused step finishes in seconds, faster than a poll can be sure to see it.
+ */
+export function watchTrainingWorkers(page: Page) {
+  const seen = { started: 0, live: 0 };
+  page.on('worker', (worker) => {
+    if (!worker.url().includes('emc.worker')) return;
+    seen.started += 1;
+    seen.live += 1;
+    worker.on('close', () => (seen.live -= 1));
+  });
+  return seen;
+}
+
 /** The training worker (the page's only one once tfjs' own are accounted for). */
 export function trainingWorker(page: Page) {
   const worker = page.workers().find((w) => w.url().includes('emc.worker'));

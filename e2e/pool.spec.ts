@@ -7,6 +7,7 @@ import {
   runStatus,
   setField,
   test,
+  watchTrainingWorkers,
 } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
@@ -20,21 +21,6 @@ async function fillPoolSweep(page: Page): Promise<void> {
   await (await formField(page, 'Warm start')).selectOption('false');
   await page.getByLabel('Training backend').selectOption('wasm');
   await page.getByLabel('Training workers').selectOption('2');
-}
-
-/**
- * Counts the page's training workers as they start and end. Events, not page.workers() polled:
- * a small sweep on the fused step finishes in seconds, faster than a poll can be sure to see it.
- */
-function watchTrainingWorkers(page: Page) {
-  const seen = { started: 0, live: 0 };
-  page.on('worker', (worker) => {
-    if (!worker.url().includes('emc.worker')) return;
-    seen.started += 1;
-    seen.live += 1;
-    worker.on('close', () => (seen.live -= 1));
-  });
-  return seen;
 }
 
 const probesDrawn = async (page: Page) =>

@@ -9,6 +9,7 @@ import {
   setField,
   test,
   watchLongTasks,
+  watchTrainingWorkers,
 } from './fixtures.ts';
 
 async function runTinySweep(page: import('@playwright/test').Page) {
@@ -317,6 +318,7 @@ test('a comparison preset starts its first variant, and Stop ends the whole comp
   await page.goto('/');
   await page.getByLabel('Training backend').selectOption('wasm');
   await page.getByText('Classroom presets').click();
+  const workers = watchTrainingWorkers(page);
   await page
     .getByTestId('preset-true-vs-random-labels')
     .getByRole('button', { name: 'Run all 2 and compare' })
@@ -326,8 +328,17 @@ test('a comparison preset starts its first variant, and Stop ends the whole comp
   await expect(page.getByTestId('emc-chart')).toBeInViewport();
   await expect(runStatus(page)).toContainText('Running: point', { timeout: 60_000 });
   await expect(page.getByLabel('Labels', { exact: true })).toHaveValue('true');
+  // The clock starts with the run, never from a reading taken before it.
+  expect(await runStatus(page).textContent()).not.toMatch(/\(-\d/);
+  // The second variant's workers start while the first trains: as many again as it runs on.
+  const onWorkers = Number(
+    /on (\d+) workers/.exec((await runStatus(page).textContent()) ?? '')?.[1] ?? 1,
+  );
+  await expect.poll(() => workers.started, { timeout: 30_000 }).toBe(2 * onWorkers);
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'cancelled', { timeout: 30_000 });
+  // Stop ends them too: nothing is left loaded for a variant that will not run.
+  await expect.poll(() => workers.live, { timeout: 15_000 }).toBe(0);
   // A stopped variant ends the queue: nothing is pinned, the second variant never starts.
   await page.waitForTimeout(1_000);
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'cancelled');

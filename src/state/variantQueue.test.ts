@@ -13,7 +13,7 @@ import { runVariants } from './variantQueue.ts';
 const started = vi.hoisted(() => [] as string[]);
 const prepared = vi.hoisted(() => ({ specs: [] as string[], discarded: 0 }));
 vi.mock('./runner.ts', () => ({
-  startRun: (spec: { name: string }) => {
+  startRun: async (spec: { name: string }) => {
     started.push(spec.name);
   },
   prepareWorkers: (spec: { name: string }) => {
@@ -84,6 +84,7 @@ describe('running a comparison preset', () => {
 
   it('prepares workers for the variant that comes next, and for no run after the last', async () => {
     runVariants(variants, 'cpu');
+    await new Promise((resolve) => setTimeout(resolve, 0));
     // The second variant's workers start while the first trains.
     expect(prepared.specs).toEqual(['Finding 4: true vs random labels — random labels']);
     finishAs('finished', 0);

@@ -58,7 +58,11 @@ function next(backend: BackendChoice): void {
   }
   // The form shows the variant that runs, never a spec that no run on screen used.
   useConfigStore.getState().loadSpec(current.spec);
-  startRun(current.spec, backend);
-  const following = queue[0];
-  if (following) prepareWorkers(following.spec, backend);
+  const starting = current;
+  void startRun(current.spec, backend).then(() => {
+    // Once this run has taken its workers (a spare prepared earlier is its own): those of the
+    // variant after it start while it trains, unless the queue ended meanwhile.
+    const following = queue[0];
+    if (following && current === starting) prepareWorkers(following.spec, backend);
+  });
 }

@@ -122,7 +122,7 @@ export function RunControls({
 
 function statusText(run: RunState, now: number): string {
   const elapsed =
-    run.startedAt !== undefined ? ((run.finishedAt ?? now) - run.startedAt) / 1000 : 0;
+    run.startedAt !== undefined ? Math.max(0, ((run.finishedAt ?? now) - run.startedAt) / 1000) : 0;
   switch (run.phase) {
     case 'idle':
       return 'Ready. Press Run to measure EMC for every width of the sweep.';
