@@ -1,4 +1,4 @@
-import { expect, fillTinyExperiment, runButton, runStatus, test } from './fixtures.ts';
+import { expect, fillTinyExperiment, runButton, runStatus, setField, test } from './fixtures.ts';
 
 // What differs with and without a WebGPU adapter: the badge, WebGPU picked by name (it trains on
 // the adapter, or falls back to WebGL and says why) and auto's measurement. Every other spec
@@ -113,4 +113,31 @@ test("auto times the CPU backends on the run's own model, not a software GPU, an
   await expect(measurement).not.toContainText('Measured one training step');
   await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', chosen);
   await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 100_000 });
+});
+
+test('with software GPUs let in, auto trains on a CPU backend at once and times them while it trains', async ({
+  page,
+}, testInfo) => {
+  test.skip(testInfo.project.name !== 'webgpu', 'needs the software WebGPU adapter');
+  // The lab's testing switch: software adapters are timed in the background, not skipped.
+  await page.evaluate(() => localStorage.setItem('emc-lab.time-software-gpu', 'true'));
+  await page.reload();
+  // Long enough for SwiftShader's seconds of shader compilation to end within the run.
+  await setField(page, 'Widths', '8, 16, 24');
+  await setField(page, 'Pool size', '400');
+  await setField(page, 'Step cap per probe', '20000');
+  await runButton(page).click();
+  const measurement = page.getByTestId('backend-measurement');
+  await expect(measurement).toContainText('timed while it trains', { timeout: 60_000 });
+  const chosen = /Training on (\w+), the fastest of the CPU backends/.exec(
+    (await measurement.textContent()) ?? '',
+  )?.[1];
+  expect(['wasm', 'cpu']).toContain(chosen);
+  // Training did not wait for the GPU backends: their timing ends while the run goes on.
+  const log = page.locator('.event-log');
+  await expect(log).toContainText(`Timed while ${chosen} trained`, { timeout: 100_000 });
+  await expect(log).toContainText(/webgpu (over )?[\d.]+ (ms|s)/);
+  await expect(log).toContainText(`training stays on ${chosen}`);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'cancelled', { timeout: 15_000 });
 });

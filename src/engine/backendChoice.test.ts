@@ -132,6 +132,19 @@ describe('timeTrainingSteps', () => {
     );
   });
 
+  it('names the GPU backends left to be timed while the chosen CPU backend trains', () => {
+    const text = describeMeasuredChoice(
+      {
+        chosen: 'wasm',
+        measurements: [{ name: 'wasm', timing: { msPerStep: 2, warmupMs: 5, steps: 64 } }],
+      },
+      ['webgl', 'webgpu'],
+    );
+    expect(text).toBe(
+      'Measured one training step of the first model: wasm 2.0 ms. Training on wasm, the fastest of the CPU backends; webgl and webgpu are timed while it trains.',
+    );
+  });
+
   it.each([1, 3])(
     'times the first model (%i stacked) on the current backend and leaks nothing',
     async (parallel) => {

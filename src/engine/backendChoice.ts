@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { formatMs } from './formatMs.ts';
 import type { ExperimentSpec } from './experiment/index.ts';
 import { type StepTiming, type StepTimingOptions, timeTrainingSteps } from './train/stepTiming.ts';
 
 /** A backend averaging this many times the fastest step so far is not timed further. */
-const GIVE_UP_FACTOR = 3;
+export const GIVE_UP_FACTOR = 3;
 
 /** One backend's part in an automatic choice: its step time, or why it was not timed. */
 export interface BackendMeasurement {
@@ -86,18 +87,19 @@ export async function startTfBackend(name: string): Promise<string | undefined> 
  * "Measured one training step of the first model: wasm 1.9 ms, webgpu 31 ms (warm-up
  * 2.4 s), cpu: failed to initialize. Training on wasm, the fastest here."
  */
-export function describeMeasuredChoice({ chosen, measurements }: MeasuredChoice): string {
+export function describeMeasuredChoice(
+  { chosen, measurements }: MeasuredChoice,
+  timedLater: readonly string[] = [],
+): string {
   const parts = measurements.map(({ name, timing, problem }) => {
     if (!timing) return `${name}: ${problem}`;
     if (timing.steps === 0) return `${name} over ${formatMs(timing.msPerStep)} (its first step)`;
     const warmup = timing.warmupMs >= 500 ? ` (warm-up ${formatMs(timing.warmupMs)})` : '';
     return `${name} ${formatMs(timing.msPerStep)}${warmup}`;
   });
-  return `Measured one training step of the first model: ${parts.join(', ')}. Training on ${chosen}, the fastest here.`;
-}
-
-function formatMs(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms >= 10) return `${Math.round(ms)} ms`;
-  return `${ms.toFixed(ms >= 1 ? 1 : 2)} ms`;
+  const fastest =
+    timedLater.length > 0
+      ? `the fastest of the CPU backends; ${timedLater.join(' and ')} ${timedLater.length > 1 ? 'are' : 'is'} timed while it trains`
+      : 'the fastest here';
+  return `Measured one training step of the first model: ${parts.join(', ')}. Training on ${chosen}, ${fastest}.`;
 }

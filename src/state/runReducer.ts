@@ -41,6 +41,8 @@ export function reduce(state: RunState, message: WorkerMessage, now: number): Pa
     case 'alive':
     case 'life-lock-held':
       return {}; // the worker client's watchdog reads these
+    case 'backend-timing':
+      return {}; // answers the background timing's own worker (BackendUpgrade), never a run's
     case 'fatal':
       return {
         phase: 'failed',

@@ -79,6 +79,8 @@ export const useRunStore = create<RunState>()((set, get) => ({
       finishedAt: now,
       log: appendLog(state.log, state.startedAt, now, 'warn', message),
     })),
+  note: (level, text, now) =>
+    set((state) => ({ log: appendLog(state.log, state.startedAt, now, level, text) })),
   apply: (messages, now) => {
     let state: RunState = get();
     for (const message of messages) state = { ...state, ...reduce(state, message, now) };

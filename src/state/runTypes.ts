@@ -83,4 +83,6 @@ export interface RunState {
   fail(message: string, now: number): void;
   /** The worker was killed after a Stop it did not answer in time. */
   markTerminated(message: string, now: number): void;
+  /** A line for the run's log from outside its workers (the background backend timing). */
+  note(level: 'info' | 'warn', text: string, now: number): void;
 }

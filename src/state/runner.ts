@@ -11,6 +11,7 @@ import { poolSize, TrainingPool } from './trainingPool.ts';
 import { type LifeLocks, newRunId, type WorkerLike } from './workerClient.ts';
 import { wantedWorkers } from './workerCount.ts';
 import { WorkerSupply } from './workerSupply.ts';
+import { BackendUpgrade } from './backendUpgrade.ts';
 
 /** Web Locks where the browser has them (all current ones, in a secure context). */
 const lifeLocks: LifeLocks | undefined =
@@ -18,14 +19,61 @@ const lifeLocks: LifeLocks | undefined =
     ? { whenFree: (name, signal) => navigator.locks.request(name, { signal }, () => undefined) }
     : undefined;
 
+const trainingWorker = () =>
+  new Worker(new URL('../worker/emc.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'emc-training',
+  }) as unknown as WorkerLike;
+
 /** Workers are started ahead of a comparison's next variant (see WorkerSupply). */
-const supply = new WorkerSupply(
-  () =>
-    new Worker(new URL('../worker/emc.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'emc-training',
-    }) as unknown as WorkerLike,
-);
+const supply = new WorkerSupply(trainingWorker);
+
+/**
+ * For testing the background timing where only software GPU adapters exist (this browser's
+ * localStorage): auto then leaves them to be timed while the run trains instead of skipping them.
+ */
+const TIME_SOFTWARE_KEY = 'emc-lab.time-software-gpu';
+
+function timeSoftwareLater(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(TIME_SOFTWARE_KEY) === 'true';
+  } catch {
+    return false;
+  }
+}
+
+/** Auto's GPU backends, timed while the run trains on a CPU backend (see BackendUpgrade). */
+const upgrade = new BackendUpgrade({
+  createWorker: trainingWorker,
+  log: (level, text) => useRunStore.getState().note(level, text, performance.now()),
+  moveTo: (runId, backend) => {
+    const state = useRunStore.getState();
+    if (state.runId !== runId || !state.spec) return;
+    const { spec, probes, points } = state;
+    // Remembered as auto's own measurement: the next run of this family starts on it.
+    noteBackendChoice(spec.model.family, {
+      name: backend,
+      floatPrecision: 32,
+      skipped: [],
+      crossOriginIsolated: false,
+      chosenBy: 'measured',
+    });
+    const kept = probes.length;
+    void startRun(spec, backend, {
+      runId,
+      replay: probes.map(({ atSeconds: _, ...probe }) => probe),
+      keptPoints: points,
+    }).then(() =>
+      useRunStore
+        .getState()
+        .note(
+          'info',
+          `Moved to ${backend}, measured faster while the run trained: ${kept} finished probe${kept === 1 ? '' : 's'} kept.`,
+          performance.now(),
+        ),
+    );
+  },
+});
 
 /** The lab's training workers, reporting to the run store. */
 const client = new TrainingPool(
@@ -52,6 +100,20 @@ useRunStore.subscribe((state, previous) => {
   if (isActivePhase(previous.phase) && !isActivePhase(state.phase)) void runLocks.release();
 });
 
+useRunStore.subscribe((state, previous) => {
+  if (!isActivePhase(state.phase) || state.viewing) {
+    if (isActivePhase(previous.phase)) upgrade.cancel();
+    return;
+  }
+  if (state.runId !== previous.runId) upgrade.cancel();
+  // Only the worker that chose the backend says what is left to time (a pool's others do not).
+  if (state.runId && state.spec && state.backend?.timeLater && state.backend !== previous.backend)
+    upgrade.started(state.runId, state.spec, state.backend);
+  // Between two probes, and only while training goes on (a paused run stays where it is).
+  if (state.runId && state.phase === 'running' && state.probes.length > previous.probes.length)
+    upgrade.probeFinished(state.runId);
+});
+
 /**
  * Starts a run in fresh workers (see TrainingPool: several on a CPU backend), unless another tab of this
  * browser runs it already (see RunLocks). A spec on the user's own data takes it from this
@@ -76,7 +138,14 @@ export async function startRun(
   const workers = workersFor(spec, backend);
   const remembered = backend === 'auto' ? rememberedBackend(spec.model.family) : undefined;
   const { keptPoints, ...startOptions } = options;
-  client.start(spec, backend, { ...startOptions, runId, userData, remembered, workers });
+  client.start(spec, backend, {
+    ...startOptions,
+    runId,
+    userData,
+    remembered,
+    workers,
+    timeSoftwareLater: timeSoftwareLater(),
+  });
   // What the run had finished is on the charts and in the counts at once, before the replay.
   if (options.replay?.length) useRunStore.getState().keep(options.replay, keptPoints ?? []);
 }

@@ -69,6 +69,8 @@ export interface StartOptions {
   shard?: ShardId;
   /** The pool's last worker: the merged sweep, whose generalization it measures. */
   measured?: ExperimentResults;
+  /** See the start command's timeSoftwareLater. */
+  timeSoftwareLater?: boolean;
 }
 
 /**
@@ -146,6 +148,7 @@ export class TrainingWorkerClient {
       shard: options.shard,
       measured: options.measured,
       lifeLock: this.lifeLock,
+      timeSoftwareLater: options.timeSoftwareLater,
     });
     this.lastHeard = this.clock.now();
     this.lastTick = this.lastHeard;

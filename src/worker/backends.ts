@@ -9,13 +9,16 @@ import {
   type BackendChoice,
   type BackendInfo,
   type BackendName,
+  type BackendTiming,
 } from './protocol.ts';
 import {
   chooseFastestBackend,
   describeMeasuredChoice,
   type MeasuredChoice,
+  GIVE_UP_FACTOR,
   startTfBackend,
 } from '../engine/backendChoice.ts';
+import { timeTrainingSteps } from '../engine/train/stepTiming.ts';
 import type { ExperimentSpec } from '../engine/index.ts';
 import { tuneWasmKernels } from '../engine/kernels/wasmKernels.ts';
 import { softwareRendererIn } from './softwareRenderer.ts';
@@ -56,13 +59,16 @@ export interface GpuDeviceLike {
  * startable; otherwise it times the run's first training steps on every backend that starts
  * and keeps the fastest (see chooseFastestBackend), never timing a GPU backend that is
  * recognizably software (seconds of shader compilation to learn it is many times slower
- * than WASM). tfjs registers WebGPU without checking for an adapter, so probe for one
- * ourselves first.
+ * than WASM). The GPU backends are not timed before the run when a CPU backend can start:
+ * they are left to the background timing (BackendInfo.timeLater), so the first point never
+ * waits for a shader compilation. tfjs registers WebGPU without checking for an adapter, so
+ * probe for one ourselves first.
  */
 export async function startBackend(
   choice: BackendChoice,
   spec?: ExperimentSpec,
   remembered?: BackendName,
+  { timeSoftwareLater = false }: { timeSoftwareLater?: boolean } = {},
 ): Promise<BackendInfo> {
   if (choice === 'auto' && !spec) throw new Error('"auto" measures a run: it needs the spec');
   const skipped: string[] = [];
@@ -75,7 +81,7 @@ export async function startBackend(
         skipped.push(`webgpu: ${gpu.reason}`);
         continue;
       }
-      if (choice === 'auto' && gpu.software) {
+      if (choice === 'auto' && gpu.software && !timeSoftwareLater) {
         skipped.push(notTimed('webgpu', gpu.software));
         continue;
       }
@@ -83,7 +89,7 @@ export async function startBackend(
     }
     if (name === 'webgl' && choice === 'auto') {
       const software = softwareRendererIn(webGlRenderer());
-      if (software) {
+      if (software && !timeSoftwareLater) {
         skipped.push(notTimed('webgl', software));
         continue;
       }
@@ -116,13 +122,26 @@ export async function startBackend(
     const order = [...startable].sort(
       (a, b) => MEASURE_ORDER.indexOf(a) - MEASURE_ORDER.indexOf(b),
     );
-    const measured = await chooseFastestBackend(order, spec as ExperimentSpec, async (name) => {
-      const problem = await tryBackend(name as BackendName);
-      if (problem !== undefined && !skipped.some((line) => line.startsWith(`${name}:`)))
-        skipped.push(`${name}: ${problem}`);
-      return problem;
-    });
-    return { ...describe(measured.chosen as BackendName, measured), chosenBy: 'measured' };
+    const onCpu = order.filter((name) => !GPU_BACKENDS.includes(name));
+    const later = onCpu.length > 0 ? order.filter((name) => GPU_BACKENDS.includes(name)) : [];
+    const measured = await chooseFastestBackend(
+      later.length > 0 ? onCpu : order,
+      spec as ExperimentSpec,
+      async (name) => {
+        const problem = await tryBackend(name as BackendName);
+        if (problem !== undefined && !skipped.some((line) => line.startsWith(`${name}:`)))
+          skipped.push(`${name}: ${problem}`);
+        return problem;
+      },
+    );
+    const chosen = measured.chosen as BackendName;
+    return {
+      ...describe(chosen, measured),
+      measurement: describeMeasuredChoice(measured, later),
+      chosenBy: 'measured',
+      msPerStep: measured.measurements.find((m) => m.name === chosen)?.timing?.msPerStep,
+      timeLater: later.length > 0 ? later : undefined,
+    };
   }
   for (const name of startable) {
     const problem = await tryBackend(name);
@@ -154,6 +173,34 @@ function webGlRenderer(): string | undefined {
   return renderer || undefined;
 }
 
+/**
+ * Times each of `candidates` on the spec's first training steps (see BackendInfo.timeLater),
+ * giving up on one that is clearly slower than `toBeatMs`. Never throws: a backend that fails
+ * is answered with its problem.
+ */
+export async function timeBackends(
+  candidates: readonly BackendName[],
+  spec: ExperimentSpec,
+  toBeatMs: number,
+): Promise<BackendTiming[]> {
+  const timings: BackendTiming[] = [];
+  for (const name of candidates) {
+    const problem = await tryBackend(name);
+    if (problem !== undefined) {
+      timings.push({ name, problem });
+      continue;
+    }
+    try {
+      const timing = await timeTrainingSteps(spec, { giveUpAboveMs: GIVE_UP_FACTOR * toBeatMs });
+      timings.push({ name, ...timing });
+    } catch (error) {
+      timings.push({ name, problem: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return timings;
+}
+
+const GPU_BACKENDS: readonly BackendName[] = ['webgl', 'webgpu'];
 const MIN_CORES_FOR_WASM_THREADS = 4;
 const MEASURE_ORDER: readonly BackendName[] = ['wasm', 'cpu', 'webgl', 'webgpu'];
 

@@ -12,7 +12,7 @@ import {
   RunCancelledError,
   runExperiment,
 } from '../engine/index.ts';
-import { type GpuDeviceLike, startBackend, watchGpuDevice } from './backends.ts';
+import { type GpuDeviceLike, startBackend, timeBackends, watchGpuDevice } from './backends.ts';
 import type { WorkerCommand, WorkerMessage } from './protocol.ts';
 import { StepGate } from './stepGate.ts';
 
@@ -45,6 +45,13 @@ self.onmessage = (message: MessageEvent<WorkerCommand>) => {
     case 'ping':
       post({ kind: 'alive' });
       break;
+    case 'time-backends':
+      void timeBackends(command.candidates, command.spec, command.toBeatMs).then((timings) => {
+        post({ kind: 'backend-timing', timings });
+        // Every backend it started goes with it (a new worker returns all GPU memory).
+        self.close();
+      });
+      break;
   }
 };
 
@@ -75,7 +82,9 @@ async function start(command: Extract<WorkerCommand, { kind: 'start' }>) {
     // One of a pool's workers: the pool is the parallelism. A WASM thread pool in each (tfjs
     // starts 8 workers for one, its size half the cores) would only oversubscribe the cores.
     if (command.shard || command.measured) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    const backend = await startBackend(command.backend, command.spec, command.remembered);
+    const backend = await startBackend(command.backend, command.spec, command.remembered, {
+      timeSoftwareLater: command.timeSoftwareLater,
+    });
     post({ kind: 'backend', info: backend });
     device = watchGpuDevice((message) => {
       lostMessage = message;

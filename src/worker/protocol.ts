@@ -32,6 +32,24 @@ export interface BackendInfo {
   chosenBy?: 'measured' | 'remembered';
   /** Whether the WASM backend may use threads (needs cross-origin isolation). */
   crossOriginIsolated: boolean;
+  /** For "auto": the chosen backend's measured time of one training step. */
+  msPerStep?: number;
+  /**
+   * For "auto": GPU backends not timed before the run, so that the first point never waits
+   * for a shader compilation; a second worker times them while this backend trains, and the
+   * run moves to one that is faster between two probes (state/backendUpgrade.ts).
+   */
+  timeLater?: BackendName[];
+}
+
+/** One backend timed in the background: its step time, or why it could not be timed. */
+export interface BackendTiming {
+  name: BackendName;
+  msPerStep?: number;
+  /** Steps timed after the warm-up; 0 when the first step alone showed it cannot win. */
+  steps?: number;
+  warmupMs?: number;
+  problem?: string;
 }
 
 export type WorkerCommand =
@@ -54,7 +72,18 @@ export type WorkerCommand =
       measured?: ExperimentResults;
       /** A Web Lock the worker holds for its whole life: its release tells the page it ended. */
       lifeLock?: string;
+      /**
+       * For "auto": software GPU adapters are left for the background timing (timeLater)
+       * instead of skipped. For testing the background timing where only software ones exist.
+       */
+      timeSoftwareLater?: boolean;
     }
+  /**
+   * Times `candidates` on the spec's first training steps, giving up on one that is clearly
+   * slower than `toBeatMs` (the step time of the backend that trains meanwhile), and answers
+   * 'backend-timing'. A worker of its own, ended after it answers.
+   */
+  | { kind: 'time-backends'; spec: ExperimentSpec; candidates: BackendName[]; toBeatMs: number }
   | { kind: 'pause' }
   | { kind: 'resume' }
   | { kind: 'stop' }
@@ -70,7 +99,9 @@ export type WorkerMessage =
   /** The worker now holds the start command's `lifeLock`. */
   | { kind: 'life-lock-held' }
   /** Something outside the engine's own error handling went wrong (backend start, a bug). */
-  | { kind: 'fatal'; message: string };
+  | { kind: 'fatal'; message: string }
+  /** The answer to 'time-backends'. */
+  | { kind: 'backend-timing'; timings: BackendTiming[] };
 
 /**
  * The data reader's worker: the user's files are unzipped, decoded and checked there, off
