@@ -1,14 +1,9 @@
 import { useState } from 'react';
-import type { UserDataFile } from '../../engine/data/userData.ts';
-import {
-  describeDataMismatch,
-  describeSummary,
-  type UserDataSummary,
-} from '../../engine/data/userDataSummary.ts';
+import { describeSummary, type UserDataSummary } from '../../engine/data/userDataSummary.ts';
 import { useConfigStore } from '../../state/configStore.ts';
 import { USER_DATA_FIELDS } from '../../state/formFields.ts';
-import { readDataOffThread } from '../../state/dataReader.ts';
-import { storedUserData, useLocalDataStore } from '../../state/userDataStore.ts';
+import { type DataLoadRequest, dataLoadStore, useDataLoad } from '../../state/userDataLoad.ts';
+import { useLocalDataStore } from '../../state/userDataStore.ts';
 
 /** Classes listed in the summary before "…". */
 const SHOWN_CLASSES = 12;
@@ -31,10 +26,7 @@ export function UserDataPanel({
   const summaries = useLocalDataStore((state) => state.summaries);
   const ready = useLocalDataStore((state) => state.ready);
   const unavailable = useLocalDataStore((state) => state.unavailable);
-  const addData = useLocalDataStore((state) => state.add);
   const forget = useLocalDataStore((state) => state.forget);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState<string>();
   // Set to the hash a person chose to replace; a new hash (another link) asks again.
   const [replacingFor, setReplacingFor] = useState<string>();
   const [dragging, setDragging] = useState(false);
@@ -56,60 +48,18 @@ export function UserDataPanel({
       .map(Number),
   } as const;
 
-  /** Reads chosen files, or stored data again, in the data reader's worker. */
-  async function load(
-    what: { chosen: File[] } | { stored: UserDataFile; name: string },
-    options: { labelColumn?: string } = {},
-  ) {
-    setError(undefined);
-    const name = 'stored' in what ? what.name : (what.chosen[0]?.name ?? 'your data');
-    setBusy(`Reading ${name}…`);
-    try {
-      const [height = 0, width = 0] = expected.inputShape;
-      const read = await readDataOffThread(
-        {
-          source,
-          ...('stored' in what
-            ? { stored: what.stored }
-            : {
-                chosen: {
-                  files: what.chosen,
-                  paths: what.chosen.map((file) => file.webkitRelativePath || file.name),
-                },
-              }),
-          options: {
-            labelColumn: options.labelColumn ?? (required ? values['data.labelColumn'] : undefined),
-            size: required && source === 'images' ? [height, width] : undefined,
-          },
-        },
-        (stage) => setBusy(`${name}: ${stage}`),
-      );
-      // A file that cannot be read changes nothing in the form.
-      if (!read.ok) return setError(read.error);
-      const { file, summary } = read;
-      if (required) {
-        const mismatch = describeDataMismatch(expected, summary);
-        if (mismatch) {
-          return setError(`${mismatch}. Load ${expected.file}, or use other data instead.`);
-        }
-      }
-      setBusy(`Storing ${file.name} in this browser…`);
-      await addData(file, summary);
-      applyUserData(summary);
-    } finally {
-      setBusy(undefined);
-    }
-  }
-
-  async function choose(files: FileList | null) {
-    await load({ chosen: Array.from(files ?? []) });
-  }
-
-  async function changeLabelColumn(column: string) {
-    const file = await storedUserData(sha256);
-    if (!file) return setError('The data is no longer stored in this browser; choose it again.');
-    await load({ stored: file, name: file.name }, { labelColumn: column });
-  }
+  // Loading (read off-thread, check, store, fill the form) is the data-load store's workflow.
+  const busy = useDataLoad((state) => state.busy);
+  const error = useDataLoad((state) => state.error);
+  const request: DataLoadRequest = {
+    source,
+    required: required ? expected : undefined,
+    labelColumn: required ? values['data.labelColumn'] : undefined,
+  };
+  const choose = (files: FileList | null) =>
+    dataLoadStore.getState().choose(Array.from(files ?? []), request);
+  const changeLabelColumn = (column: string) =>
+    dataLoadStore.getState().relabel(sha256, column, request);
 
   const fieldErrors = USER_DATA_FIELDS.flatMap((field) => errorsByField[field] ?? []);
   // Data loaded before, of this kind: one click to use it again.
