@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -68,5 +70,51 @@ describe('import boundaries', () => {
     ['src/engine/probe.ts', "import * as tf from '@tensorflow/tfjs';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await restricted(file, `${code}\nexport {};\n`)).toEqual([]);
+  });
+});
+
+/** Every module's relative imports of code (type-only imports leave nothing at run time). */
+function importGraph(root: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
+    (file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file),
+  );
+  for (const file of files) {
+    const path = join(root, file);
+    const source = readFileSync(path, 'utf8');
+    const targets = [...source.matchAll(/^import (?!type\b)[^;]*?from '(\.[^']+)';/gms)].map(
+      (match) => join(dirname(path), match[1] as string),
+    );
+    graph.set(path, targets);
+  }
+  return graph;
+}
+
+/** The import cycles of `graph`, each as the chain of modules that closes it. */
+function cycles(graph: Map<string, string[]>): string[][] {
+  const found: string[][] = [];
+  const done = new Set<string>();
+  const visit = (module: string, chain: string[]) => {
+    const at = chain.indexOf(module);
+    if (at >= 0) return void found.push([...chain.slice(at), module]);
+    if (done.has(module)) return;
+    for (const target of graph.get(module) ?? []) visit(target, [...chain, module]);
+    done.add(module);
+  };
+  for (const module of graph.keys()) visit(module, []);
+  return found;
+}
+
+describe('module graph', () => {
+  it('has no import cycle: each module can be read knowing only what it imports', () => {
+    expect(cycles(importGraph('src'))).toEqual([]);
+  });
+
+  it('the cycle check sees a cycle', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['a.ts']],
+    ]);
+    expect(cycles(graph)).toEqual([['a.ts', 'b.ts', 'a.ts']]);
   });
 });

@@ -10,7 +10,7 @@ import {
   type SeedResult,
 } from './results.ts';
 import { MAX_RESULTS_PROBES } from './resultsSchema.ts';
-import { shardOfJob } from './shards.ts';
+import { shardOfJob } from './shardOfJob.ts';
 
 /**
  * What a results document (a file, a link's results, a shard's part) must agree with: its

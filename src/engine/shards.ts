@@ -11,28 +11,10 @@ import {
   sampleStd,
 } from './results.ts';
 import { resultsContradiction } from './resultsConsistency.ts';
+import { type ShardId, shardOfJob } from './shardOfJob.ts';
 
-/**
- * A sweep is (width, seed) jobs; a shard is every count-th of them. Spread over the array
- * jobs of a cluster (Kubernetes, Slurm), the shards' partial results merge into the results
- * one process would have written: each job's search depends only on the spec, provided the
- * search does not warm-start a width at the previous width's EMC.
- */
-export interface ShardId {
-  /** 1-based: shard 1 of 3 is the first. */
-  index: number;
-  count: number;
-}
-
-/** The shard (1-based) that runs job (pointIndex, seedIndex): round robin, so wide and narrow widths spread evenly. */
-export function shardOfJob(
-  spec: Pick<ExperimentSpec, 'search'>,
-  pointIndex: number,
-  seedIndex: number,
-  count: number,
-): number {
-  return ((pointIndex * spec.search.seeds + seedIndex) % count) + 1;
-}
+// What a shard is lives apart, so that the consistency checks can use it without this module.
+export { type ShardId, shardOfJob };
 
 /** Why this spec cannot be sharded so, or undefined. */
 export function shardingProblem(spec: ExperimentSpec, shard: ShardId): string | undefined {

@@ -32,8 +32,14 @@ interface ConfigState {
   setBackend(backend: BackendChoice): void;
   /** The user's data was loaded: set its fields and what it fixes (see withUserData). */
   applyUserData(summary: UserDataSummary): void;
-  /** Replaces the whole form with a spec (a link, a preset, a run from the history). */
-  loadSpec(spec: ExperimentSpecInput): void;
+  /**
+   * Replaces the whole form with a spec (a link, a preset, a run from the history).
+   * `historyEntry`: an explicit choice (a preset) that Back should undo; the URL's writer
+   * (urlSync.ts) pushes a browser history entry for it instead of replacing the URL.
+   */
+  loadSpec(spec: ExperimentSpecInput, intent?: { historyEntry?: boolean }): void;
+  /** Counts the loads that asked for a history entry: the URL's writer follows it. */
+  historyEntries: number;
   reset(): void;
 }
 
@@ -43,7 +49,12 @@ export const useConfigStore = create<ConfigState>()((set) => ({
   setValue: (path, text) => set((state) => ({ values: withFieldChange(state.values, path, text) })),
   setBackend: (backend) => set({ backend }),
   applyUserData: (summary) => set((state) => ({ values: withUserData(state.values, summary) })),
-  loadSpec: (spec) => set({ values: formValuesFromSpec(spec) }),
+  historyEntries: 0,
+  loadSpec: (spec, intent) =>
+    set((state) => ({
+      values: formValuesFromSpec(spec),
+      historyEntries: state.historyEntries + (intent?.historyEntry ? 1 : 0),
+    })),
   reset: () => set({ values: formValuesFromSpec(DEFAULT_SPEC) }),
 }));
 

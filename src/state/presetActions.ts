@@ -1,14 +1,12 @@
 import { parseSpec } from '../engine/experiment/index.ts';
 import { type Preset, variantSpec } from '../presets/presets.ts';
 import { useConfigStore } from './configStore.ts';
-import { writeUrl } from './urlSync.ts';
 import { runVariants } from './variantQueue.ts';
 
 /** Puts a preset's first variant in the form and the URL (a history entry: Back works). */
 export function loadPreset(preset: Preset): void {
   const spec = parseSpec(variantSpec(preset, 0));
-  useConfigStore.getState().loadSpec(spec);
-  writeUrl(spec, 'push');
+  useConfigStore.getState().loadSpec(spec, { historyEntry: true });
 }
 
 /** Loads a preset and runs every variant in turn, overlaid on the EMC chart. */

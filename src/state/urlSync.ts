@@ -20,12 +20,12 @@ const URL_DEBOUNCE_MS = 300;
 let lastWritten = '';
 
 /**
- * Keeps the experiment in the URL fragment: opening a link restores it (and its embedded
- * results), editing the form updates the link in place (replaceState: no history entry per
- * keystroke). An invalid form leaves the last valid link alone.
+ * Keeps the experiment in the URL fragment, the URL's one writer: opening a link restores it
+ * (and its embedded results), editing the form updates the link in place (replaceState: no
+ * history entry per keystroke), and a load that asked for a history entry (a preset) pushes
+ * one. An invalid form leaves the last valid link alone.
  */
 export function startUrlSync(): () => void {
-  applyLink(window.location.hash);
   const onHashChange = () => {
     if (window.location.hash !== lastWritten) applyLink(window.location.hash);
   };
@@ -34,11 +34,20 @@ export function startUrlSync(): () => void {
   const unsubscribe = useConfigStore.subscribe((state, previous) => {
     if (state.values === previous.values) return;
     clearTimeout(timer);
+    if (state.historyEntries !== previous.historyEntries) {
+      // An explicit load (a preset): its own history entry, at once, so Back returns to it.
+      const { check } = checkForm(state.values);
+      if (check.ok) writeUrl(check.spec, 'push');
+      return;
+    }
     timer = setTimeout(() => {
       const { check } = checkForm(useConfigStore.getState().values);
       if (check.ok) writeUrl(check.spec, 'replace');
     }, URL_DEBOUNCE_MS);
   });
+  // Once the writer listens: a lesson link without an experiment loads the step's demo, whose
+  // experiment then joins the step in the URL.
+  applyLink(window.location.hash);
   return () => {
     clearTimeout(timer);
     unsubscribe();
@@ -47,7 +56,7 @@ export function startUrlSync(): () => void {
 }
 
 /** Puts a spec in the URL; "push" for explicit actions (loading a preset), so Back works. */
-export function writeUrl(spec: ExperimentSpec, mode: 'replace' | 'push'): void {
+function writeUrl(spec: ExperimentSpec, mode: 'replace' | 'push'): void {
   // An open lesson keeps its step beside the experiment (#lesson=3&e=…).
   const fragment = withLessonStep(encodeLink(spec).fragment, useLessonStore.getState().step);
   // Unchanged spec: keep the URL as it is (it may carry embedded results).
