@@ -163,8 +163,8 @@ describe('--jobs N', () => {
     expect(single?.points[0]?.generalization).not.toBeNull();
     expect(science(threaded as ExperimentResults)).toEqual(science(single as ExperimentResults));
     // Each thread's progress lines say which thread; the merged points are reported once.
-    expect(two?.stderr).toMatch(/^\[1\/2\] point 1\/2 .* seed 1 N=/m);
-    expect(two?.stderr).toMatch(/^\[2\/2\] point 1\/2 .* seed 2 N=/m);
+    expect(two?.stderr).toMatch(/^\[1\/2\] point 1\/2 .* seed 1: N = /m);
+    expect(two?.stderr).toMatch(/^\[2\/2\] point 1\/2 .* seed 2: N = /m);
     expect(two?.stderr.match(/^MLP 1×2 relu: 16 params, EMC/gm)).toHaveLength(1);
     expect(one?.stderr).not.toMatch(/^\[\d\/\d\]/m);
   });

@@ -242,7 +242,7 @@ describe('the emc-lab executable', () => {
     expect(result.status).toBe(0);
     const results = JSON.parse(result.stdout) as ExperimentResults;
     expect(results.environment.backend).toBe('wasm');
-    expect(result.stderr).toContain('run complete');
+    expect(result.stderr).toContain('Run complete');
     expect(result.stderr).not.toContain('Measured');
   });
 

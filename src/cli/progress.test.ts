@@ -71,10 +71,10 @@ describe('the CLI progress report', () => {
     ]);
     const prefix = 'point 2/2 (width 8, 108 params) seed 1';
     expect(lines.slice(1)).toEqual([
-      `${prefix} N=24: fits (after 43 steps), 0.1 s`,
-      `${prefix} N=120: still inconclusive after 2,500 steps, training on (budget doubled)`,
-      `${prefix} N=102: does not fit (converged after 2,503 steps), 2.3 s`,
-      `${prefix} N=120: inconclusive (step cap reached after 4,000 steps), 4.7 s`,
+      `${prefix}: N = 24: fits (after 43 steps), 0.1 s`,
+      `${prefix}: N = 120: still inconclusive after 2,500 steps, training on (budget doubled)`,
+      `${prefix}: N = 102: does not fit (converged after 2,503 steps), 2.3 s`,
+      `${prefix}: N = 120: inconclusive (step cap reached after 4,000 steps), 4.7 s`,
     ]);
   });
 
@@ -101,8 +101,8 @@ describe('the CLI progress report', () => {
       },
     ]);
     expect(lines.slice(1)).toEqual([
-      'generalization: 2 more trainings at N = 40, the smallest EMC of the sweep',
-      'point 1/2 at N = 40: train accuracy 100.0%, test accuracy 55.0%',
+      'Measuring generalization at N = 40, the smallest EMC of the sweep: 2 more trainings',
+      'Generalization of point 1 at N = 40 (shared by the sweep): train accuracy 100.0%, test accuracy 55.0%',
     ]);
   });
 
@@ -114,7 +114,7 @@ describe('the CLI progress report', () => {
       probes: [probeRecord()],
     } as ExperimentResults;
     expect(report([{ kind: 'run-finished', results }])).toEqual([
-      'run complete: 1 probes',
+      'Run complete after 1 probes',
       '1 of 2 points budget-limited (EMC marked ≥ is a lower bound: MLP 1×8 relu); raise train.maxSteps (now 8,000) to decide them',
       'verification: 1 of 2 seed results verified, 0 verdicts overturned',
     ]);
@@ -156,9 +156,9 @@ describe('the CLI progress report', () => {
     ]);
     expect(lines.slice(1)).toEqual([
       'point 2/2 (width 8, 108 params) seed 1: Verifying N = 44: training it again for 2,500 steps without the plateau stop',
-      'point 2/2 (width 8, 108 params) seed 1 N=44: verified: still does not fit after 2,500 steps without the plateau stop, 0.1 s',
+      'point 2/2 (width 8, 108 params) seed 1: N = 44: verified: still does not fit after 2,500 steps without the plateau stop, 0.1 s',
       'MLP 1×16 relu: 56 params, EMC 40.0 [40, 44] (unverified: its decisive "does not fit" was not trained on longer to check it (search.verify))',
-      'run complete: 1 probes',
+      'Run complete after 1 probes',
       'verification: 1 of 2 seed results verified, 2 verdicts overturned',
       '1 of 2 points unverified: its decisive "does not fit" was not trained on longer to check it (search.verify): MLP 1×16 relu',
     ]);

@@ -1,15 +1,6 @@
 import type { EngineEvent, ExperimentResults } from '../engine/index.ts';
-import {
-  BUDGET_LIMITED_NOTE,
-  formatCount,
-  isLowerBound,
-  isUnverified,
-  probeVerdict,
-  UNVERIFIED_NOTE,
-  verificationStartedText,
-} from '../share/verdicts.ts';
-
-const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+import { describeEvent } from '../share/describeEvent.ts';
+import { formatCount, isUnverified, UNVERIFIED_NOTE } from '../share/verdicts.ts';
 
 /**
  * The CLI's progress report on stderr: one line rewritten in place on a terminal, one line
@@ -33,87 +24,40 @@ export class ProgressLine {
 
   update(event: EngineEvent): void {
     if (this.quiet) return;
+    const { level, text } = describeEvent(event);
     switch (event.kind) {
       case 'run-started':
         this.points = event.points.length;
-        this.line(`"${event.spec.name}" on ${event.environment.backend}: ${event.dataset}`, true);
+        this.line(text, true);
         break;
       case 'point-started':
+        // Not a line of its own: where the next lines are, written at their start.
         this.current = `point ${event.pointIndex + 1}/${this.points} (width ${event.width}, ${event.parameterCount} params)`;
         break;
-      case 'round-started':
-        this.line(
-          `${this.current} seed ${event.seedIndex + 1}: ${event.ns.length} probes at once, N = ${event.ns.join(', ')}`,
-          !this.interactive,
-        );
+      case 'probe-started':
         break;
       case 'epoch':
-        if (this.interactive) {
-          this.line(
-            `${this.current} seed ${event.seedIndex + 1} N=${event.n} epoch ${event.epoch} loss ${event.loss.toFixed(4)} acc ${(event.accuracy * 100).toFixed(1)}%`,
-          );
-        }
+        if (this.interactive) this.line(`${this.current} seed ${event.seedIndex + 1}: ${text}`);
         break;
+      case 'round-started':
       case 'probe-extended':
-        this.line(
-          `${this.current} seed ${event.seedIndex + 1} N=${event.n}: still inconclusive after ${formatCount(event.steps)} steps, training on (budget doubled)`,
-          !this.interactive,
-        );
-        break;
       case 'verification-started':
-        this.line(
-          `${this.current} seed ${event.seedIndex + 1}: ${verificationStartedText(event.n, event.steps)}`,
-          !this.interactive,
-        );
+        this.line(`${this.current} seed ${event.seedIndex + 1}: ${text}`, !this.interactive);
         break;
-      case 'probe-finished': {
-        const p = event.probe;
-        this.line(
-          `${this.current} seed ${p.seedIndex + 1} N=${p.n}: ${probeVerdict(p)}, ${(p.wallMs / 1000).toFixed(1)} s`,
-          !this.interactive,
-        );
+      case 'probe-finished':
+        this.line(`${this.current} seed ${event.probe.seedIndex + 1}: ${text}`, !this.interactive);
         break;
-      }
-      case 'point-finished': {
-        const p = event.point;
-        const spread = p.seeds.length > 1 ? ` ± ${p.emcStd.toFixed(1)}` : '';
-        const lowerBound = isLowerBound(p) ? '≥ ' : '';
-        const bracket = p.seeds
-          .map((s) => `[${s.bracket[0]}, ${s.bracket[1] ?? '≥pool'}]`)
-          .join(' ');
-        const note = p.budgetLimited
-          ? ` (${BUDGET_LIMITED_NOTE})`
-          : isUnverified(p)
-            ? ` (${UNVERIFIED_NOTE})`
-            : '';
-        this.line(
-          `${p.model}: ${p.parameterCount} params, EMC ${lowerBound}${p.emcMean.toFixed(1)}${spread} ${bracket}${note}`,
-          true,
-        );
-        break;
-      }
       case 'generalization-started':
         this.current = `generalization at N=${event.n}`;
-        this.line(
-          `generalization: ${event.probes} more trainings at N = ${event.n}, the smallest EMC of the sweep`,
-          true,
-        );
-        break;
-      case 'generalization-measured':
-        this.line(
-          `point ${event.pointIndex + 1}/${this.points} at N = ${event.n}: train accuracy ${percent(event.trainAccuracy)}, test accuracy ${percent(event.testAccuracy)}`,
-          true,
-        );
+        this.line(text, true);
         break;
       case 'run-finished':
-        this.line(`run ${event.results.status}: ${event.results.probes.length} probes`, true);
+        this.line(text, true);
         this.budgetSummary(event.results);
         this.verificationSummary(event.results);
         break;
-      case 'error':
-        this.line(`error: ${event.message}`, true);
-        break;
       default:
+        this.line(level === 'error' ? `error: ${text}` : text, true);
         break;
     }
   }

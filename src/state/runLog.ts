@@ -15,8 +15,3 @@ export function appendLog(
   const next = [...log, entry];
   return next.length > LOG_LIMIT ? next.slice(next.length - LOG_LIMIT) : next;
 }
-
-/** "87.5%" */
-export function percent(fraction: number): string {
-  return `${(fraction * 100).toFixed(1)}%`;
-}

@@ -1,15 +1,7 @@
 import type { EngineEvent, ExperimentResults, ProbeRecord } from '../engine/index.ts';
-import {
-  BUDGET_LIMITED_NOTE,
-  formatCount,
-  formatEmc,
-  isUnverified,
-  probeVerdict,
-  UNVERIFIED_NOTE,
-  verificationStartedText,
-} from '../share/verdicts.ts';
+import { describeEvent } from '../share/describeEvent.ts';
 import type { WorkerMessage } from '../worker/protocol.ts';
-import { appendLog, percent } from './runLog.ts';
+import { appendLog } from './runLog.ts';
 import type { LogEntry, RunState } from './runTypes.ts';
 
 /** The part of the run state one worker message changes. */
@@ -61,6 +53,10 @@ function reduceEngineEvent(
   now: number,
   log: (level: LogEntry['level'], text: string) => LogEntry[],
 ): Partial<RunState> {
+  const described = describeEvent(event);
+  // Progress (a probe's start, its epochs) is too frequent for the log.
+  const logged = () =>
+    described.level === 'progress' ? state.log : log(described.level, described.text);
   switch (event.kind) {
     case 'run-started':
       return {
@@ -68,22 +64,12 @@ function reduceEngineEvent(
         environment: event.environment,
         dataset: event.dataset,
         planned: event.points,
-        log: log('info', `Started "${event.spec.name}": ${event.dataset}`),
+        log: logged(),
       };
     case 'point-started':
-      return {
-        log: log(
-          'info',
-          `Point ${event.pointIndex + 1}: width ${event.width}, ${event.parameterCount} parameters`,
-        ),
-      };
+      return { log: logged() };
     case 'round-started':
-      return {
-        log: log(
-          'info',
-          `Training ${event.ns.length} probes at once, stacked: N = ${event.ns.join(', ')}`,
-        ),
-      };
+      return { log: logged() };
     case 'probe-started':
       return { current: freshProbe(event, now) };
     case 'epoch': {
@@ -98,16 +84,11 @@ function reduceEngineEvent(
       return { current: { ...current, curve: [...current.curve, point] } };
     }
     case 'probe-extended':
-      return {
-        log: log(
-          'info',
-          `N = ${event.n} still inconclusive after ${formatCount(event.steps)} steps: training on (budget doubled)`,
-        ),
-      };
+      return { log: logged() };
     case 'verification-started':
       return {
         current: freshProbe(event, now),
-        log: log('info', verificationStartedText(event.n, event.steps)),
+        log: logged(),
       };
     case 'probe-finished': {
       const probe = event.probe;
@@ -116,48 +97,31 @@ function reduceEngineEvent(
       const kept = probe.replayed && state.probes.some((p) => probeKey(p) === probeKey(probe));
       return {
         probes: kept ? state.probes : [...state.probes, { ...probe, atSeconds }],
-        log: log(
-          'info',
-          `N = ${probe.n}: ${probeVerdict(probe)}${probe.replayed ? ', replayed from the interrupted run' : ''}`,
-        ),
+        log: logged(),
       };
     }
     case 'point-finished': {
       const point = event.point;
-      const text = `${point.model}: EMC ${formatEmc(point)} with ${point.parameterCount} parameters`;
       return {
         // In sweep order: with several workers a wider point may finish first. A resumed
         // run's kept point is replaced by its replay.
         points: [...state.points.filter((p) => p.index !== point.index), point].sort(
           (a, b) => a.index - b.index,
         ),
-        log: point.budgetLimited
-          ? log('warn', `${text} (${BUDGET_LIMITED_NOTE})`)
-          : isUnverified(point)
-            ? log('warn', `${text} (${UNVERIFIED_NOTE})`)
-            : log('info', text),
+        log: logged(),
       };
     }
     case 'generalization-started':
-      return {
-        log: log(
-          'info',
-          `Measuring generalization at N = ${event.n}, the smallest EMC of the sweep: ${event.probes} more trainings`,
-        ),
-      };
+      return { log: logged() };
     case 'generalization-measured': {
       const { pointIndex, n, trainAccuracy, testAccuracy, fits } = event;
-      const point = state.points[pointIndex];
       // The run-finished results carry the same; updating now lets the panel show it early.
       const points = state.points.map((p, i) =>
         i === pointIndex ? { ...p, generalization: { n, trainAccuracy, testAccuracy, fits } } : p,
       );
       return {
         points,
-        log: log(
-          'info',
-          `Generalization at N = ${n} (shared by the sweep): test accuracy ${percent(testAccuracy)}${point ? ` for ${point.model}` : ''}`,
-        ),
+        log: logged(),
       };
     }
     case 'run-finished': {
@@ -173,7 +137,7 @@ function reduceEngineEvent(
         results,
         points: results.points,
         finishedAt: now,
-        log: log('info', `Run ${results.status} after ${results.probes.length} probes`),
+        log: logged(),
       };
     }
     case 'error':
@@ -181,7 +145,7 @@ function reduceEngineEvent(
         phase: 'failed',
         error: event.message,
         finishedAt: now,
-        log: log('error', event.message),
+        log: logged(),
       };
   }
 }

@@ -148,10 +148,10 @@ describe('the run log and the EMC shown', () => {
       },
     );
     expect(log).toEqual([
-      'N = 14: fits (after 44 steps)',
-      'N = 28: does not fit (converged after 1,523 steps, budget doubled 2 times)',
-      'N = 192: inconclusive (step cap reached after 4,000 steps in 500 epochs)',
-      'N = 50: diverged (the loss is no longer finite after 30 steps)',
+      'N = 14: fits (after 44 steps), 0.1 s',
+      'N = 28: does not fit (converged after 1,523 steps, budget doubled 2 times), 0.1 s',
+      'N = 192: inconclusive (step cap reached after 4,000 steps in 500 epochs), 0.1 s',
+      'N = 50: diverged (the loss is no longer finite after 30 steps), 0.1 s',
     ]);
   });
 
@@ -164,7 +164,7 @@ describe('the run log and the EMC shown', () => {
       steps: 2500,
     });
     expect(log).toEqual([
-      'N = 120 still inconclusive after 2,500 steps: training on (budget doubled)',
+      'N = 120: still inconclusive after 2,500 steps, training on (budget doubled)',
     ]);
   });
 
@@ -177,7 +177,7 @@ describe('the run log and the EMC shown', () => {
     useRunStore.getState().apply([engine({ kind: 'point-finished', point: limited })], 0);
     expect(useRunStore.getState().log.at(-1)).toMatchObject({
       level: 'warn',
-      text: 'MLP 1×4 relu: EMC ≥ 96 with 56 parameters (budget-limited: a lower bound; raise train.maxSteps)',
+      text: 'MLP 1×4 relu: 56 params, EMC ≥ 96.0 [96, 102] (budget-limited: a lower bound; raise train.maxSteps)',
     });
   });
 
@@ -197,7 +197,7 @@ describe('the run log and the EMC shown', () => {
     );
     expect(log.slice(-2)).toEqual([
       'Measuring generalization at N = 120, the smallest EMC of the sweep: 2 more trainings',
-      'Generalization at N = 120 (shared by the sweep): test accuracy 81.3% for MLP 1×8 relu',
+      'Generalization of point 2 at N = 120 (shared by the sweep): train accuracy 100.0%, test accuracy 81.3%',
     ]);
     const { points } = useRunStore.getState();
     expect(points.map((p) => p.generalization)).toEqual([
