@@ -202,7 +202,7 @@ describe('--jobs N', () => {
     };
     const out = join(dir, 'interrupted.json');
     const finished = (thread: number, stderr: string) =>
-      new RegExp(`^\\[${thread}/2\\] .* N=\\d+: fits`, 'm').test(stderr);
+      new RegExp(`^\\[${thread}/2\\] .* N = \\d+: fits`, 'm').test(stderr);
     let interrupted = false;
     const result = await cli(
       ['run', writeSpec(slow), '--backend', 'cpu', '--jobs', '2', '--out', out],
