@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ExperimentResults, readSpec } from '../engine/index.ts';
-import { type Preset, PRESETS, variantSpec } from '../presets/presets.ts';
+import { findingLabel, type Preset, PRESETS, variantSpec } from '../presets/presets.ts';
 import { EXIT_INVALID, EXIT_OK, main, resolveRunSpec } from './main.ts';
 import { choosePresetVariant } from './presetChoice.ts';
 
@@ -122,7 +122,7 @@ describe('emc-lab presets', () => {
     expect(lines).toEqual(
       PRESETS.map(
         (preset) =>
-          `${preset.id}\tfinding ${preset.finding}: ${preset.title}\t` +
+          `${preset.id}\t${findingLabel(preset.finding)}: ${preset.title}\t` +
           preset.variants.map((variant, index) => `${index}=${variant.label}`).join('; '),
       ),
     );

@@ -1,5 +1,5 @@
 import type { ExperimentSpecInput } from '../engine/index.ts';
-import { type Preset, PRESETS, variantSpec } from '../presets/presets.ts';
+import { findingLabel, type Preset, PRESETS, variantSpec } from '../presets/presets.ts';
 
 /**
  * One line per preset: id, finding and title, variants, separated by tabs. The id comes first
@@ -9,7 +9,7 @@ export function formatPresetList(presets: readonly Preset[] = PRESETS): string {
   return presets
     .map(
       (preset) =>
-        `${preset.id}\tfinding ${preset.finding}: ${preset.title}\t${variantList(preset)}`,
+        `${preset.id}\t${findingLabel(preset.finding)}: ${preset.title}\t${variantList(preset)}`,
     )
     .join('\n');
 }

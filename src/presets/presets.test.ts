@@ -4,8 +4,8 @@ import { missingFeatures } from './availability.ts';
 import { type Preset, PRESETS, variantSpec } from './presets.ts';
 
 describe('classroom presets', () => {
-  it('covers each of the five findings of the paper once', () => {
-    expect(PRESETS.map((p) => p.finding).sort()).toEqual([1, 2, 3, 4, 5]);
+  it('covers each of the five findings of the paper once, and its reparameterization result', () => {
+    expect(PRESETS.map((p) => p.finding).sort()).toEqual([1, 2, 3, 4, 5, 'reparameterization']);
     expect(new Set(PRESETS.map((p) => p.id)).size).toBe(PRESETS.length);
   });
 

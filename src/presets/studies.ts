@@ -51,13 +51,18 @@ export interface Study {
  *   judged per (seed, width).
  * - `more-efficient`: variant `better` fits more samples per parameter than `worse`, judged per
  *   (seed, width index) pair (widths differ between families matched by parameter count).
+ *   `per` counts what trained instead of the network's weights: `trained-parameter` (a random
+ *   subspace's d) or `bit` (bits × trained parameters, float32 weights at 32 bits).
  * - `gap-predicts-generalization`: over the sweep, Pearson's r between EMC(true) − EMC(random)
  *   and the generalization gap is negative, the paper finding r < −0.8 (finding 4).
  */
 export type StudyClaim =
   | { kind: 'below-parameters' }
-  | { kind: 'more-efficient'; better: string; worse: string }
+  | { kind: 'more-efficient'; better: string; worse: string; per?: EfficiencyUnit }
   | { kind: 'gap-predicts-generalization'; trueLabels: string; randomLabels: string };
+
+/** What EMC is divided by: the network's weights, its trained parameters, or their bits. */
+export type EfficiencyUnit = 'parameter' | 'trained-parameter' | 'bit';
 
 /** The paper's correlation for finding 4: r below this. */
 export const PAPER_GAP_CORRELATION = -0.8;

@@ -72,6 +72,45 @@ describe('more-efficient: EMC per parameter, pair by (seed, width index)', () =>
     expect(verdict).toMatchObject({ verdict: 'does not reproduce', agree: 0, disagree: 3 });
   });
 
+  it('compares per trained parameter (a subspace’s d) or per bit (bits × trained parameters)', () => {
+    const full = run([{ emcs: [80, 80, 80], parameterCount: 100 }]);
+    const subspace = run([{ emcs: [12, 12, 12], parameterCount: 100, dimension: 10 }]);
+    // Per weight of the network the subspace fits fewer; per trained parameter, more.
+    expect(judgeMoreEfficient(named('d = 10', subspace), named('full', full))).toMatchObject({
+      verdict: 'does not reproduce',
+    });
+    const perTrained = judgeMoreEfficient(
+      named('d = 10', subspace),
+      named('full', full),
+      'trained-parameter',
+    );
+    expect(perTrained).toMatchObject({ verdict: 'reproduces', agree: 3 });
+    expect(perTrained.statement).toBe(
+      'more samples per trained parameter with d = 10 than with full',
+    );
+    expect(perTrained.effect).toContain('1.5×');
+    // 4 bits keep 40 of float32's 80: half the EMC on an eighth of the bits, 4× per bit.
+    const fourBits = run(
+      [{ emcs: [40, 40, 40], parameterCount: 100 }],
+      specFixture({
+        search: { seeds: 3 },
+        model: { family: 'mlp', depth: 0, precision: { bits: 4 } },
+      }),
+    );
+    const perBit = judgeMoreEfficient(named('4 bits', fourBits), named('full', full), 'bit');
+    expect(perBit).toMatchObject({ verdict: 'reproduces', agree: 3 });
+    expect(perBit.effect).toContain('4×');
+    expect(
+      judgeClaims(
+        [{ kind: 'more-efficient', better: '4 bits', worse: 'full', per: 'bit' }],
+        new Map([
+          ['4 bits', fourBits],
+          ['full', full],
+        ]),
+      )[0],
+    ).toMatchObject({ verdict: 'reproduces', claim: { per: 'bit' } });
+  });
+
   it('does not reproduce when, every pair measured, the claim holds in only half of them', () => {
     const a = run([
       { emcs: [30, 10, 30], parameterCount: 100 },

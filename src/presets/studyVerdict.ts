@@ -5,7 +5,7 @@ import {
   type PointResult,
   type SeedResult,
 } from '../engine/results.ts';
-import { PAPER_GAP_CORRELATION, type StudyClaim } from './studies.ts';
+import { type EfficiencyUnit, PAPER_GAP_CORRELATION, type StudyClaim } from './studies.ts';
 
 /**
  * A study's verdict per claim, from its variants' measured runs. Claims are judged per
@@ -72,13 +72,41 @@ interface Value {
   bound: BoundKind | null;
 }
 
-const valueOf = (variant: string, point: PointResult, seed: SeedResult): Value => ({
+/** Float32 weights, as a per-bit comparison counts a network that is not rounded. */
+const FLOAT_BITS = 32;
+
+/**
+ * What a point's EMC is divided by: its weights, its trained parameters (a random subspace
+ * trains d of them), or the bits those hold.
+ */
+export function trainedUnits(
+  point: Pick<PointResult, 'parameterCount' | 'dimension'>,
+  spec: { model: { precision?: { bits: number } } },
+  per: EfficiencyUnit,
+): number {
+  if (per === 'parameter') return point.parameterCount;
+  const trained = point.dimension ?? point.parameterCount;
+  return per === 'bit' ? trained * (spec.model.precision?.bits ?? FLOAT_BITS) : trained;
+}
+
+const valueOf = (
+  variant: string,
+  point: PointResult,
+  seed: SeedResult,
+  units = point.parameterCount,
+): Value => ({
   variant,
   point,
   seed,
-  perParameter: seed.emc / point.parameterCount,
+  perParameter: seed.emc / units,
   bound: boundKind(seed),
 });
+
+const UNIT_WORDS: Record<EfficiencyUnit, string> = {
+  parameter: 'parameter',
+  'trained-parameter': 'trained parameter',
+  bit: 'bit of trained weights',
+};
 
 function boundPoint(value: Value, decides: boolean): BoundPoint {
   return {
@@ -162,7 +190,10 @@ export function judgeBelowParameters(runs: ReadonlyMap<string, ExperimentResults
 export function judgeMoreEfficient(
   better: { label: string; results: ExperimentResults },
   worse: { label: string; results: ExperimentResults },
+  per: EfficiencyUnit = 'parameter',
 ): ClaimVerdict {
+  const units = (results: ExperimentResults, point: PointResult) =>
+    trainedUnits(point, results.spec, per);
   const outcomes: PairOutcome[] = [];
   const bounds: BoundPoint[] = [];
   const logRatios: number[] = [];
@@ -172,8 +203,8 @@ export function judgeMoreEfficient(
     for (const seedA of pointA.seeds) {
       const seedB = pointB.seeds.find((s) => s.seedIndex === seedA.seedIndex);
       if (!seedB) continue;
-      const a = valueOf(better.label, pointA, seedA);
-      const b = valueOf(worse.label, pointB, seedB);
+      const a = valueOf(better.label, pointA, seedA, units(better.results, pointA));
+      const b = valueOf(worse.label, pointB, seedB, units(worse.results, pointB));
       const outcome = comparePair(a, b);
       outcomes.push(outcome);
       if (a.bound) bounds.push(boundPoint(a, outcome !== 'undecided'));
@@ -186,10 +217,15 @@ export function judgeMoreEfficient(
   const effect =
     logRatios.length === 0
       ? 'no pair measured exactly on both sides: no effect size.'
-      : `${better.label}'s EMC per parameter is ${formatRatio(Math.exp(mean(logRatios)))}× ${worse.label}'s (geometric mean over the ${logRatios.length} pairs measured exactly on both sides).`;
+      : `${better.label}'s EMC per ${UNIT_WORDS[per]} is ${formatRatio(Math.exp(mean(logRatios)))}× ${worse.label}'s (geometric mean over the ${logRatios.length} pairs measured exactly on both sides).`;
   return {
-    claim: { kind: 'more-efficient', better: better.label, worse: worse.label },
-    statement: `more samples per parameter with ${better.label} than with ${worse.label}`,
+    claim: {
+      kind: 'more-efficient',
+      better: better.label,
+      worse: worse.label,
+      ...(per === 'parameter' ? {} : { per }),
+    },
+    statement: `more samples per ${UNIT_WORDS[per]} with ${better.label} than with ${worse.label}`,
     ...tally(outcomes),
     effect,
     bounds,
@@ -293,7 +329,7 @@ export function judgeClaims(
       case 'below-parameters':
         return judgeBelowParameters(runs);
       case 'more-efficient':
-        return judgeMoreEfficient(named(claim.better), named(claim.worse));
+        return judgeMoreEfficient(named(claim.better), named(claim.worse), claim.per);
       case 'gap-predicts-generalization':
         return judgeGapCorrelation(named(claim.trueLabels), named(claim.randomLabels));
     }

@@ -1,5 +1,5 @@
 import { parseSpec } from '../engine/experiment/index.ts';
-import { type Preset, variantSpec } from '../presets/presets.ts';
+import { findingLabel, type Preset, variantSpec } from '../presets/presets.ts';
 import { useConfigStore } from './configStore.ts';
 import { runVariants } from './variantQueue.ts';
 
@@ -19,6 +19,6 @@ export function runPreset(preset: Preset): void {
   runVariants(
     variants,
     useConfigStore.getState().backend,
-    `Finding ${preset.finding}: ${preset.title}`,
+    `${findingLabel(preset.finding).replace(/^f/, 'F')}: ${preset.title}`,
   );
 }

@@ -23,7 +23,8 @@ export function PresetGallery({ busy }: { busy: boolean }) {
           return (
             <li key={preset.id} className="preset" data-testid={`preset-${preset.id}`}>
               <h3>
-                {preset.finding}. {preset.title}
+                {preset.finding === 'reparameterization' ? 'Beyond' : preset.finding}.{' '}
+                {preset.title}
               </h3>
               <p>{preset.explanation}</p>
               {presetDurationText(preset.id) && (
