@@ -212,3 +212,28 @@ test('projector mode at 1024×768 puts the EMC chart on the first screen, the fo
   await summary.click();
   await expect(page.getByLabel('Widths', { exact: true })).toBeVisible();
 });
+
+test('a random-subspace sweep is read against its trained parameters or their bits, at the choice of the x axis', async ({
+  page,
+}) => {
+  await fillTinyExperiment(page);
+  await setField(page, 'Widths', '6');
+  await setField(page, 'Subspace dimension', '4');
+  await setField(page, 'Subspace dimensions', '2, 4');
+  await page.getByLabel('Training backend').selectOption('wasm');
+  await runButton(page).click();
+  await expect(runStatus(page)).toHaveAttribute('data-phase', 'finished', { timeout: 100_000 });
+  const chart = page.getByTestId('emc-chart');
+  const xAxisLabel = chart.locator('.recharts-xAxis .recharts-label');
+  await expect(chart).toHaveAttribute('data-points', '2');
+  await expect(chart).toHaveAttribute('data-axis', 'parameter');
+  await expect(xAxisLabel).toHaveText('parameters');
+  await chart.getByTestId('emc-axis').selectOption('trained-parameter');
+  await expect(chart).toHaveAttribute('data-axis', 'trained-parameter');
+  await expect(chart.locator('figcaption')).toContainText('EMC vs trained parameters');
+  await expect(xAxisLabel).toHaveText('trained parameters');
+  await expect(chart).toContainText('samples = trained parameters');
+  await chart.getByTestId('emc-axis').selectOption('bit');
+  await expect(xAxisLabel).toHaveText('bits of trained parameters');
+  await expect(chart).toContainText('samples = bits');
+});

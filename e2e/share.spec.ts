@@ -95,13 +95,16 @@ test('every preset loads its experiment and puts it in the URL', async ({ page }
   await page.goto('/');
   await page.getByText('Classroom presets').click();
   const presets = page.locator('[data-testid^="preset-"]');
-  await expect(presets).toHaveCount(5);
+  // One per finding, and one beyond them (reparameterization).
+  await expect(presets).toHaveCount(6);
   // Each card says how long its runs take (measured by the bench).
   await expect(presets.first().getByTestId('expected-duration')).toContainText(/about \d+ min/);
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 6; i++) {
     const before = page.url();
     await presets.nth(i).getByRole('button', { name: 'Load' }).click();
-    await expect(page.getByLabel('Name', { exact: true })).toHaveValue(/^Finding \d/);
+    await expect(page.getByLabel('Name', { exact: true })).toHaveValue(
+      i < 5 ? /^Finding \d/ : /^Parameter-wasteful/,
+    );
     await expect.poll(() => page.url()).not.toBe(before);
   }
   await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('gaussian');

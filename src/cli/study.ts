@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { type ExperimentSpec, readSpec } from '../engine/index.ts';
-import { findStudy, STUDIES, type Study } from '../presets/studies.ts';
+import { findStudy, STUDIES, type Study, studyFindingLabel } from '../presets/studies.ts';
 import { runStudy, StudyInterrupted } from '../presets/studyRun.ts';
 import { studyChartSvg, studyReportMarkdown } from '../presets/studyReport.ts';
 import { failureCode, writeFileAtomically } from './outputFile.ts';
@@ -20,8 +20,7 @@ export const CHART_FILE = 'chart.svg';
 export function formatStudyList(studies: readonly Study[] = STUDIES): string {
   return studies
     .map((study) => {
-      const finding = study.finding === 'tabular' ? 'tabular vs image' : `finding ${study.finding}`;
-      return `${study.id}\t${finding}: ${study.title}\t${study.variants.map((v) => v.label).join('; ')}`;
+      return `${study.id}\t${studyFindingLabel(study.finding)}: ${study.title}\t${study.variants.map((v) => v.label).join('; ')}`;
     })
     .join('\n');
 }

@@ -19,7 +19,8 @@ export type EngineEvent =
       spec: ExperimentSpec;
       environment: RunEnvironment;
       dataset: string;
-      points: Array<{ width: number; parameterCount: number; model: string }>;
+      /** `dimension`: the random subspace's d, the parameters that train, where there is one. */
+      points: Array<{ width: number; parameterCount: number; model: string; dimension?: number }>;
     }
   | { kind: 'point-started'; pointIndex: number; width: number; parameterCount: number }
   | { kind: 'round-started'; pointIndex: number; seedIndex: number; ns: number[] }

@@ -107,6 +107,9 @@ export async function runExperiment(
       width: plan.width,
       parameterCount: plan.parameterCount,
       model: plan.describe(),
+      ...(plan.reparameterization?.kind === 'subspace'
+        ? { dimension: plan.reparameterization.dimension }
+        : {}),
     })),
   });
 

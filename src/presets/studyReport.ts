@@ -1,7 +1,14 @@
 import type { ExperimentSpec } from '../engine/experiment/index.ts';
 import type { PointResult, SeedResult } from '../engine/results.ts';
-import { describeExperiment, formatCount, formatEmc, isLowerBound } from '../share/verdicts.ts';
-import { PAPER_GAP_CORRELATION } from './studies.ts';
+import {
+  describeExperiment,
+  type EfficiencyUnit,
+  formatCount,
+  formatEmc,
+  isLowerBound,
+  trainedUnits,
+} from '../share/verdicts.ts';
+import { PAPER_GAP_CORRELATION, type Study, studyFindingLabel } from './studies.ts';
 import type { StudyOutcome } from './studyRun.ts';
 import { type BoundPoint, type ClaimVerdict, formatRatio } from './studyVerdict.ts';
 
@@ -22,10 +29,11 @@ export interface ReportContext {
 export function studyReportMarkdown(outcome: StudyOutcome, context: ReportContext): string {
   const { study } = outcome;
   const env = outcome.environment;
+  const perTrained = judgesTrainedUnits(study);
   const lines = [
     `# ${study.title}`,
     '',
-    `Study \`${study.id}\`, ${study.finding === 'tabular' ? 'tabular vs image data' : `finding ${study.finding}`} of the paper. **The paper:** ${study.paperClaim}`,
+    `Study \`${study.id}\`, ${studyFindingLabel(study.finding)} of the paper. **The paper:** ${study.paperClaim}`,
     '',
     `**Protocol:** ${study.protocol}`,
     '',
@@ -48,7 +56,7 @@ export function studyReportMarkdown(outcome: StudyOutcome, context: ReportContex
           'Interrupted: the runs below are what finished; no claim is judged on part of a study.',
           '',
         ]),
-    `![EMC against parameters per variant](${context.chartFile})`,
+    `![EMC against ${perTrained ? 'trained parameters' : 'parameters'} per variant](${context.chartFile})`,
     '',
     '## Learning rates',
     '',
@@ -78,12 +86,30 @@ export function studyReportMarkdown(outcome: StudyOutcome, context: ReportContex
       '',
       `${settingsLine(v.results.spec)}; learning rate ${v.learningRate}. Results: \`${v.file}\`.`,
       '',
-      '| width | model | parameters | EMC | EMC / parameters | seeds |',
-      '| --- | --- | --- | --- | --- | --- |',
-      ...v.results.points.map(
-        (p) =>
-          `| ${p.width} | ${p.model} | ${formatCount(p.parameterCount)} | ${formatEmc(p)} | ${isLowerBound(p) ? '≥ ' : ''}${formatRatio(p.emcMean / p.parameterCount)} | ${p.seeds.map(seedText).join(', ')} |`,
-      ),
+      ...(perTrained
+        ? [
+            '| width | model | parameters | trained parameters | EMC | EMC / parameters | EMC / trained parameter | EMC / bit | seeds |',
+            '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+          ]
+        : [
+            '| width | model | parameters | EMC | EMC / parameters | seeds |',
+            '| --- | --- | --- | --- | --- | --- |',
+          ]),
+      ...v.results.points.map((p) => {
+        const bound = isLowerBound(p) ? '≥ ' : '';
+        const per = (unit: EfficiencyUnit) =>
+          `${bound}${formatRatio(p.emcMean / trainedUnits(p, v.results.spec, unit))}`;
+        const trained = perTrained
+          ? [
+              formatCount(trainedUnits(p, v.results.spec, 'trained-parameter')),
+              formatEmc(p),
+              per('parameter'),
+              per('trained-parameter'),
+              per('bit'),
+            ]
+          : [formatEmc(p), per('parameter')];
+        return `| ${[p.width, p.model, formatCount(p.parameterCount), ...trained, p.seeds.map(seedText).join(', ')].join(' | ')} |`;
+      }),
       '',
     ]),
   ];
@@ -139,6 +165,11 @@ function settingsLine(spec: ExperimentSpec): string {
   return `${describeExperiment(spec)}${test}; ${train.optimizer}, ${batch}, step cap ${formatCount(train.maxSteps)}, patience ${train.patience} steps, minDelta ${train.minDelta}; ${search.seeds} seed${search.seeds === 1 ? '' : 's'}, precision ${search.precision}, verify ${search.verify ? 'on' : 'off'}`;
 }
 
+/** The study compares EMC per trained parameter or per bit (a random subspace, low precision). */
+function judgesTrainedUnits(study: Study): boolean {
+  return study.claims.some((claim) => claim.kind === 'more-efficient' && claim.per !== undefined);
+}
+
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
@@ -151,9 +182,19 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'
 export function studyChartSvg(outcome: StudyOutcome): string {
   const [width, height] = [640, 420];
   const margin = { left: 70, right: 190, top: 30, bottom: 55 };
-  const series = outcome.variants.map((v) => v.results.points);
+  // A study judged per trained parameter plots against them (d for a subspace, else the weights).
+  const perTrained = judgesTrainedUnits(outcome.study);
+  const series = outcome.variants.map((v) =>
+    v.results.points.map((p) => ({
+      ...p,
+      parameterCount: perTrained
+        ? trainedUnits(p, v.results.spec, 'trained-parameter')
+        : p.parameterCount,
+    })),
+  );
   const all = series.flat();
   const params = all.map((p) => p.parameterCount);
+  const unit = perTrained ? 'trained parameters' : 'parameters';
   const emcs = all.flatMap((p) => p.seeds.map((s) => Math.max(1, s.emc)));
   const xDomain = logDomain(params.length ? params : [1, 10]);
   const yDomain = logDomain([...(emcs.length ? emcs : [1, 10]), ...params]);
@@ -163,7 +204,7 @@ export function studyChartSvg(outcome: StudyOutcome): string {
   const y = (v: number) => margin.top + (1 - scaleLog(Math.max(1, v), yDomain)) * plotH;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<title>${escapeXml(outcome.study.title)}: EMC against parameters</title>`,
+    `<title>${escapeXml(outcome.study.title)}: EMC against ${unit}</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`,
   ];
@@ -183,11 +224,11 @@ export function studyChartSvg(outcome: StudyOutcome): string {
   if (lo < hi) {
     parts.push(
       `<line x1="${x(lo)}" y1="${y(lo)}" x2="${x(hi)}" y2="${y(hi)}" stroke="#666" stroke-dasharray="5 4"/>`,
-      `<text x="${x(hi) - 4}" y="${y(hi) + 14}" text-anchor="end" fill="#666">samples = parameters</text>`,
+      `<text x="${x(hi) - 4}" y="${y(hi) + 14}" text-anchor="end" fill="#666">samples = ${unit}</text>`,
     );
   }
   parts.push(
-    `<text x="${margin.left + plotW / 2}" y="${height - 12}" text-anchor="middle">parameters (log)</text>`,
+    `<text x="${margin.left + plotW / 2}" y="${height - 12}" text-anchor="middle">${perTrained ? 'trained parameters (log): d in a subspace, else every weight' : 'parameters (log)'}</text>`,
     `<text transform="translate(16 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">EMC, samples fitted (log)</text>`,
   );
   series.forEach((points, i) => {

@@ -80,7 +80,10 @@ export async function runStudy(
   const startedAt = new Date().toISOString();
   const variants: VariantRun[] = [];
   let environment: RunEnvironment | null = null;
-  const rates = shrunk ? study.learningRates.slice(0, 1) : study.learningRates;
+  const ratesOf = (index: number) => {
+    const grid = study.variants[index]?.learningRates ?? study.learningRates;
+    return shrunk ? grid.slice(0, 1) : grid;
+  };
   const train = async (spec: ExperimentSpecInput, file: string) => {
     const results = await hooks.run(shrunk ? shrinkSpec(spec) : spec, file);
     await hooks.onResults?.(file, results);
@@ -94,6 +97,7 @@ export async function runStudy(
     const known = tuned.get(label);
     if (known) return known;
     const tuning: TuningTrial[] = [];
+    const rates = ratesOf(index);
     if (rates.length > 1) {
       for (const learningRate of rates) {
         hooks.onNote?.(`${label}: tuning at learning rate ${learningRate}`);

@@ -5,7 +5,8 @@ import {
   type PointResult,
   type SeedResult,
 } from '../engine/results.ts';
-import { type EfficiencyUnit, PAPER_GAP_CORRELATION, type StudyClaim } from './studies.ts';
+import { type EfficiencyUnit, trainedUnits } from '../share/verdicts.ts';
+import { PAPER_GAP_CORRELATION, type StudyClaim } from './studies.ts';
 
 /**
  * A study's verdict per claim, from its variants' measured runs. Claims are judged per
@@ -70,23 +71,6 @@ interface Value {
   seed: SeedResult;
   perParameter: number;
   bound: BoundKind | null;
-}
-
-/** Float32 weights, as a per-bit comparison counts a network that is not rounded. */
-const FLOAT_BITS = 32;
-
-/**
- * What a point's EMC is divided by: its weights, its trained parameters (a random subspace
- * trains d of them), or the bits those hold.
- */
-export function trainedUnits(
-  point: Pick<PointResult, 'parameterCount' | 'dimension'>,
-  spec: { model: { precision?: { bits: number } } },
-  per: EfficiencyUnit,
-): number {
-  if (per === 'parameter') return point.parameterCount;
-  const trained = point.dimension ?? point.parameterCount;
-  return per === 'bit' ? trained * (spec.model.precision?.bits ?? FLOAT_BITS) : trained;
 }
 
 const valueOf = (

@@ -223,3 +223,23 @@ export function directionHolds(
   const plural = pairs > 1 ? 's' : '';
   return `${labels.a} fits more than ${labels.b} in ${more} of ${pairs} (seed, width) pair${plural}${rest ? `; ${rest}` : ''}.`;
 }
+
+/** What EMC is divided by: the network's weights, its trained parameters, or their bits. */
+export type EfficiencyUnit = 'parameter' | 'trained-parameter' | 'bit';
+
+/** Float32 weights, as a per-bit comparison counts a network that is not rounded. */
+const FLOAT_BITS = 32;
+
+/**
+ * What a point's EMC is divided by: its weights, its trained parameters (a random subspace
+ * trains d of them), or the bits those hold.
+ */
+export function trainedUnits(
+  point: Pick<PointResult, 'parameterCount' | 'dimension'>,
+  spec: { model: { precision?: { bits: number } } },
+  per: EfficiencyUnit,
+): number {
+  if (per === 'parameter') return point.parameterCount;
+  const trained = point.dimension ?? point.parameterCount;
+  return per === 'bit' ? trained * (spec.model.precision?.bits ?? FLOAT_BITS) : trained;
+}

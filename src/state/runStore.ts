@@ -57,6 +57,7 @@ export const useRunStore = create<RunState>()((set, get) => ({
         width: p.width,
         parameterCount: p.parameterCount,
         model: p.model,
+        ...(p.dimension === undefined ? {} : { dimension: p.dimension }),
       })),
       points: results.points,
       probes: withProbeTimes(results.probes),

@@ -19,6 +19,8 @@ export interface PlannedPoint {
   width: number;
   parameterCount: number;
   model: string;
+  /** A random subspace's d, the parameters that train. */
+  dimension?: number;
 }
 
 /** A finished probe with when it finished, in seconds since the run started. */

@@ -9,7 +9,9 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { useState } from 'react';
 import type { ExperimentSpec, PointResult } from '../../engine/index.ts';
+import { sweepPoints } from '../../engine/experiment/sweepPoints.ts';
 import { type ModelShape, parameterCount } from '../../engine/experiment/modelShapes.ts';
 import { useCompareStore } from '../../state/compareStore.ts';
 import { useFormCheck } from '../../state/configStore.ts';
@@ -27,7 +29,7 @@ import {
   UNVERIFIED_LABEL,
   UnverifiedMarker,
 } from './EmcMarkers.tsx';
-import { isUnverified } from '../../share/verdicts.ts';
+import { type EfficiencyUnit, isUnverified, trainedUnits } from '../../share/verdicts.ts';
 import { shapeOf, ModelDiagramView } from '../model/ModelDiagramView.tsx';
 import { OKABE_ITO } from './palette.ts';
 
@@ -44,8 +46,47 @@ const PALETTE = [
   OKABE_ITO.black,
 ];
 
+/**
+ * What the x axis counts. A run in a random subspace or with low-precision weights can be
+ * read against what trained (d, or bits × trained parameters), as the paper's later version
+ * compares parameter efficiency; every other run against the network's parameters.
+ */
+export const AXIS_WORDS: Record<
+  EfficiencyUnit,
+  { option: string; axis: string; unit: string; caption: string }
+> = {
+  parameter: {
+    option: "the network's parameters",
+    axis: 'parameters',
+    unit: 'parameters',
+    caption: 'EMC vs parameter count',
+  },
+  'trained-parameter': {
+    option: 'trained parameters (d in a random subspace)',
+    axis: 'trained parameters',
+    unit: 'trained parameters',
+    caption: 'EMC vs trained parameters',
+  },
+  bit: {
+    option: 'bits (bits × trained parameters)',
+    axis: 'bits of trained parameters',
+    unit: 'bits',
+    caption: 'EMC vs bits of trained parameters',
+  },
+};
+
+/** The spec trains other numbers than its weights: a random subspace, or rounded weights. */
+export function isReparameterized(spec: ExperimentSpec | null | undefined): boolean {
+  return Boolean(spec?.model.subspace || spec?.model.precision);
+}
+
 export interface EmcDatum {
+  /** The x value: parameters, trained parameters or bits (the chart's axis). */
   params: number;
+  /** The network's parameters, whatever the axis. */
+  parameters: number;
+  /** What `params` counts, in words ("trained parameters"). */
+  unit: string;
   emc: number;
   /**
    * [below, above] the mark: with one seed, its bracket around the EMC; with more, the
@@ -72,7 +113,14 @@ export function EmcChart({ projector = false }: { projector?: boolean } = {}) {
   const spec = useRunStore((state) => state.spec);
   const planned = useRunStore((state) => state.planned);
   const pinned = useCompareStore((state) => state.pinned);
-  const data = points.filter((p) => p.emcMean > 0).map((p) => toDatum(p, spec));
+  const [axisChoice, setAxisChoice] = useState<EfficiencyUnit>('parameter');
+  const formSpec = useFormCheck().check;
+  const shownSpec = spec ?? (formSpec.ok ? formSpec.spec : null);
+  const reparameterized =
+    isReparameterized(shownSpec) || pinned.some((run) => isReparameterized(run.results.spec));
+  const axis: EfficiencyUnit = reparameterized ? axisChoice : 'parameter';
+  const words = AXIS_WORDS[axis];
+  const data = points.filter((p) => p.emcMean > 0).map((p) => toDatum(p, spec, axis));
   const measured = data.filter((d) => !d.budgetLimited && !d.unverified);
   const limited = data.filter((d) => d.budgetLimited);
   const unverified = data.filter((d) => !d.budgetLimited && d.unverified);
@@ -83,7 +131,9 @@ export function EmcChart({ projector = false }: { projector?: boolean } = {}) {
     id: run.id,
     name: labels.pinned[index] ?? `run ${index + 1}`,
     color: PALETTE[index % PALETTE.length] as string,
-    data: run.results.points.filter((p) => p.emcMean > 0).map((p) => toDatum(p, run.results.spec)),
+    data: run.results.points
+      .filter((p) => p.emcMean > 0)
+      .map((p) => toDatum(p, run.results.spec, axis)),
   }));
   // A pinned current run (a preset's last variant) is drawn once: as the current series,
   // under its pin's name and colour.
@@ -97,14 +147,13 @@ export function EmcChart({ projector = false }: { projector?: boolean } = {}) {
   const anyUnverified =
     unverified.length > 0 ||
     overlays.some((o) => o.data.some((d) => d.unverified && !d.budgetLimited));
-  const formSpec = useFormCheck().check;
   const params = [
     ...(planned.length > 0
-      ? planned.map((p) => p.parameterCount)
+      ? planned.map((p) => (spec ? trainedUnits(p, spec, axis) : p.parameterCount))
       : pinned.length
         ? []
         : formSpec.ok
-          ? sweepParameterCounts(formSpec.spec)
+          ? sweepParameterCounts(formSpec.spec, axis)
           : [10, 1000]),
     ...overlays.flatMap((o) => o.data.map((d) => d.params)),
   ];
@@ -131,9 +180,27 @@ export function EmcChart({ projector = false }: { projector?: boolean } = {}) {
       data-unverified-points={unverified.length}
       data-seed-marks={seedMarks.length}
       data-marker-scale={scale}
+      data-axis={axis}
     >
       <figcaption>
-        EMC vs parameter count <TableLink />
+        {words.caption} <TableLink />
+        {reparameterized && (
+          <label className="chart-axis-choice">
+            {' '}
+            x axis:{' '}
+            <select
+              data-testid="emc-axis"
+              value={axis}
+              onChange={(event) => setAxisChoice(event.target.value as EfficiencyUnit)}
+            >
+              {(Object.keys(AXIS_WORDS) as EfficiencyUnit[]).map((unit) => (
+                <option key={unit} value={unit}>
+                  {AXIS_WORDS[unit].option}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       </figcaption>
       <div className="emc-plot">
         <ResponsiveContainer width="100%" height="100%">
@@ -142,11 +209,11 @@ export function EmcChart({ projector = false }: { projector?: boolean } = {}) {
             <XAxis
               type="number"
               dataKey="params"
-              name="parameters"
+              name={words.unit}
               scale="log"
               domain={[xMin, xMax]}
               tickFormatter={compact}
-              label={{ value: 'parameters', position: 'insideBottom', offset: -10 }}
+              label={{ value: words.axis, position: 'insideBottom', offset: -10 }}
               allowDataOverflow
             />
             <YAxis
@@ -162,7 +229,7 @@ export function EmcChart({ projector = false }: { projector?: boolean } = {}) {
             <Tooltip content={<EmcTooltip />} />
             <Legend verticalAlign="top" />
             <Scatter
-              name="samples = parameters"
+              name={`samples = ${words.unit}`}
               data={reference}
               line={{ stroke: '#888', strokeDasharray: '6 4' }}
               shape={() => <g />}
@@ -273,11 +340,20 @@ export function EmcChart({ projector = false }: { projector?: boolean } = {}) {
  * The parameter counts the form's sweep will train: an empty chart's axes span them, so the
  * chart shows where the points will land before the first one does.
  */
-export function sweepParameterCounts(spec: ExperimentSpec): number[] {
-  return spec.sweep.widths.map((width) => parameterCount(shapeOf(spec, width)));
+export function sweepParameterCounts(
+  spec: ExperimentSpec,
+  axis: EfficiencyUnit = 'parameter',
+): number[] {
+  return sweepPoints(spec).map(({ width, dimension }) =>
+    trainedUnits({ parameterCount: parameterCount(shapeOf(spec, width)), dimension }, spec, axis),
+  );
 }
 
-export function toDatum(point: PointResult, spec?: ExperimentSpec): EmcDatum {
+export function toDatum(
+  point: PointResult,
+  spec?: ExperimentSpec,
+  axis: EfficiencyUnit = 'parameter',
+): EmcDatum {
   const seeds = [...point.seeds].sort((a, b) => a.seedIndex - b.seedIndex);
   let error: [number, number];
   if (seeds.length > 1) {
@@ -291,7 +367,9 @@ export function toDatum(point: PointResult, spec?: ExperimentSpec): EmcDatum {
     error = [Math.max(0, point.emcMean - low), Math.max(0, high - point.emcMean)];
   }
   return {
-    params: point.parameterCount,
+    params: spec ? trainedUnits(point, spec, axis) : point.parameterCount,
+    parameters: point.parameterCount,
+    unit: AXIS_WORDS[spec ? axis : 'parameter'].unit,
     emc: point.emcMean,
     error,
     model: point.model,
@@ -326,7 +404,11 @@ export function tooltipText(datum: EmcDatum): string {
   const unverified = datum.unverified ? ', unverified' : '';
   const seeds =
     datum.seeds.length > 1 ? `; seeds: ${datum.seeds.map((e) => compact(e)).join(', ')}` : '';
-  return `EMC ${mean}${spread}${unverified}, ${compact(datum.params)} parameters${seeds}`;
+  const trained =
+    datum.params === datum.parameters && datum.unit === 'parameters'
+      ? ''
+      : ` (${compact(datum.params)} ${datum.unit})`;
+  return `EMC ${mean}${spread}${unverified}, ${compact(datum.parameters)} parameters${trained}${seeds}`;
 }
 
 /** A hovered point: its model, drawn, its parameters and EMC. */

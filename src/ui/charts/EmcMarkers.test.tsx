@@ -152,4 +152,43 @@ describe('the empty EMC chart', () => {
     });
     expect(sweepParameterCounts(spec)).toEqual([56, 108, 13_004]);
   });
+
+  it('spans the trained parameters, or their bits, of a random-subspace sweep on those axes', () => {
+    const spec = specFixture({
+      data: { inputShape: [8], classes: 4 },
+      model: { family: 'mlp', depth: 1, subspace: { dimension: 4, projection: 'sparse' } },
+      sweep: { widths: [4, 8], dimensions: [2, 16] },
+    });
+    expect(sweepParameterCounts(spec)).toEqual([56, 56, 108, 108]);
+    expect(sweepParameterCounts(spec, 'trained-parameter')).toEqual([2, 16, 2, 16]);
+    expect(sweepParameterCounts(spec, 'bit')).toEqual([64, 512, 64, 512]);
+  });
+});
+
+describe('the EMC chart x axis', () => {
+  it('places a subspace point at its d, or d × 32 bits, and says so in the tooltip', () => {
+    const spec = specFixture({
+      model: { family: 'mlp', depth: 1, subspace: { dimension: 16, projection: 'sparse' } },
+    });
+    const point = {
+      ...pointResult({ seeds: [seedResult({ emc: 20, bracket: [20, 22] })] }),
+      dimension: 16,
+    };
+    expect(toDatum(point, spec).params).toBe(56);
+    const trained = toDatum(point, spec, 'trained-parameter');
+    expect(trained.params).toBe(16);
+    expect(trained.parameters).toBe(56);
+    expect(tooltipText(trained)).toBe('EMC 20, 56 parameters (16 trained parameters)');
+    expect(toDatum(point, spec, 'bit').params).toBe(512);
+  });
+
+  it('places rounded weights at bits × weights, and float32 weights at 32 bits each', () => {
+    const rounded = specFixture({ model: { family: 'mlp', depth: 1, precision: { bits: 4 } } });
+    const float = specFixture({ model: { family: 'mlp', depth: 1 } });
+    const point = pointResult();
+    expect(toDatum(point, rounded, 'bit').params).toBe(4 * 56);
+    expect(toDatum(point, float, 'bit').params).toBe(32 * 56);
+    expect(toDatum(point, rounded, 'trained-parameter').params).toBe(56);
+    expect(tooltipText(toDatum(point, rounded, 'bit'))).toBe('EMC 20, 56 parameters (224 bits)');
+  });
 });

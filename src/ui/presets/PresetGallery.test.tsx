@@ -11,10 +11,19 @@ describe('the preset cards', () => {
     expect(cards).toHaveLength(PRESETS.length);
     for (const preset of PRESETS) {
       const card = cards.find((c) => c.startsWith(`${preset.id}"`)) ?? '';
-      const minutes = Math.max(1, Math.round((PRESET_DURATIONS.seconds[preset.id] ?? NaN) / 60));
+      const seconds = PRESET_DURATIONS.seconds[preset.id];
+      if (seconds === undefined) {
+        // A preset newer than the latest fidelity bench says so, never a guess.
+        expect(card).toContain('Not timed by the bench yet');
+        continue;
+      }
+      const minutes = Math.max(1, Math.round(seconds / 60));
       expect(card).toContain(
         `Takes about ${minutes} min on this lab&#x27;s reference machine (wasm)`,
       );
     }
+    expect(cards.filter((c) => c.includes('Not timed by the bench yet'))).toHaveLength(
+      PRESETS.filter((p) => PRESET_DURATIONS.seconds[p.id] === undefined).length,
+    );
   });
 });

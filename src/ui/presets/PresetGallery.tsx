@@ -27,12 +27,11 @@ export function PresetGallery({ busy }: { busy: boolean }) {
                 {preset.title}
               </h3>
               <p>{preset.explanation}</p>
-              {presetDurationText(preset.id) && (
-                <p className="form-note" data-testid="expected-duration">
-                  Takes {presetDurationText(preset.id)}
-                  {preset.variants.length > 1 ? ', every variant' : ''}.
-                </p>
-              )}
+              <p className="form-note" data-testid="expected-duration">
+                {presetDurationText(preset.id)
+                  ? `Takes ${presetDurationText(preset.id)}${preset.variants.length > 1 ? ', every variant' : ''}.`
+                  : 'Not timed by the bench yet (npm run bench -- --fidelity).'}
+              </p>
               {missing.length > 0 ? (
                 <p className="form-note">
                   Needs {missing.join(' and ')}, which this version does not have yet.
