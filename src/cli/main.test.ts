@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ExperimentResults, readSpec } from '../engine/index.ts';
 import { findingLabel, type Preset, PRESETS, variantSpec } from '../presets/presets.ts';
-import { EXIT_INVALID, EXIT_OK, main, resolveRunSpec } from './main.ts';
+import { EXIT_INVALID, EXIT_OK, main } from './main.ts';
+import { resolveRunSpec } from './specInput.ts';
 import { choosePresetVariant } from './presetChoice.ts';
 
 let dir: string;
@@ -202,7 +203,7 @@ describe('emc-lab run --preset', () => {
     );
     expect(stderr).toContain('--variant goes with --preset ID');
     expect(await main(['validate', '--preset', PRESETS[0]?.id as string])).toBe(EXIT_INVALID);
-    expect(stderr).toContain('--preset and --variant go with run');
+    expect(stderr).toContain('--preset goes with run, not validate');
   });
 });
 

@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { access, type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { ExperimentResults } from '../engine/index.ts';
 
 /** The one-line reason a file system call failed: its code (ENOSPC, EACCES…), else its message. */
 export function failureCode(error: unknown): string {
@@ -143,4 +144,27 @@ export function describeRescue(outcome: Extract<SaveOutcome, { ok: false }>): st
   return outcome.rescuedTo === 'stdout'
     ? `${outcome.problem}; no other place was writable either, so the results follow on stdout`
     : `${outcome.problem}; the results were saved to ${outcome.rescuedTo} instead`;
+}
+
+/**
+ * Writes results to `out` atomically (stdout without one); when that fails, to a rescue
+ * file, saying where in one line. False when they did not reach `out`.
+ */
+export async function writeResults(
+  results: ExperimentResults,
+  out: string | undefined,
+  done: string,
+): Promise<boolean> {
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  if (!out) {
+    process.stdout.write(json);
+    return true;
+  }
+  const saved = await saveResults(out, json);
+  if (!saved.ok) {
+    process.stderr.write(`emc-lab: ${describeRescue(saved)}\n`);
+    return false;
+  }
+  process.stderr.write(`emc-lab: ${done} ${out}\n`);
+  return true;
 }

@@ -6,6 +6,7 @@ import {
   parseResultsFile,
   resultsFileSizeProblem,
 } from '../share/resultsFile.ts';
+import type { ExperimentResults } from '../engine/index.ts';
 import { failureCode } from './outputFile.ts';
 
 export type ReadResults =
@@ -97,4 +98,24 @@ async function readAtMost(path: string, limit: number): Promise<Buffer> {
   } finally {
     await handle.close();
   }
+}
+
+/** Reads results files, or says on stderr which one cannot be read and why (then undefined). */
+export async function readResultsFiles(
+  paths: string[],
+): Promise<{ name: string; results: ExperimentResults }[] | undefined> {
+  const read: { name: string; results: ExperimentResults }[] = [];
+  for (const path of paths) {
+    const parsed = await readResultsFile(path);
+    if (!parsed.ok) {
+      process.stderr.write(
+        'code' in parsed
+          ? `emc-lab: cannot read ${path} (${parsed.code})\n`
+          : `emc-lab: ${path}: ${parsed.error}\n`,
+      );
+      return undefined;
+    }
+    read.push({ name: path, results: parsed.results });
+  }
+  return read;
 }

@@ -12,7 +12,7 @@ function emcLab(...args: string[]) {
 }
 
 describe('emc-lab study', () => {
-  it('lists the six studies, one per line: id, finding and title, variants', () => {
+  it('lists the seven studies, one per line: id, finding and title, variants', () => {
     const listed = emcLab('study');
     expect(listed.status).toBe(0);
     const lines = listed.stdout.trim().split('\n');
@@ -23,8 +23,10 @@ describe('emc-lab study', () => {
       'finding-4',
       'finding-5',
       'tabular',
+      'parameter-wasteful',
     ]);
     expect(lines[1]).toContain('finding 2: CNNs fit more samples per parameter');
+    expect(lines[6]).toContain('beyond the five findings (reparameterization): Networks are');
     expect(lines[1]?.split('\t')[2]).toBe('CNN; MLP; ViT');
   });
 

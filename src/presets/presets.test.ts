@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readSpec } from '../engine/experiment/index.ts';
+import { parseSpec, readSpec } from '../engine/experiment/index.ts';
+import type { ExperimentResults } from '../engine/results.ts';
+import { trainedUnits } from '../share/verdicts.ts';
+import { formatRatio } from './studyVerdict.ts';
 import { missingFeatures } from './availability.ts';
 import { type Preset, PRESETS, variantSpec } from './presets.ts';
 
@@ -58,5 +62,48 @@ describe('classroom presets', () => {
     expect(gd.train.batchSize).toBe('full');
     expect(sgd.train.optimizer).toBe(gd.train.optimizer);
     expect(sgd.train.learningRate).toBe(gd.train.learningRate);
+  });
+});
+
+describe('the parameter-wasteful preset', () => {
+  const preset = PRESETS.find((p) => p.id === 'parameter-wasteful') as Preset;
+  /** Its variants' CLI runs (emc-lab run --preset parameter-wasteful --variant K). */
+  const runs = preset.variants.map(
+    (_, index) =>
+      JSON.parse(
+        readFileSync(`bench/presets/parameter-wasteful/variant-${index}.json`, 'utf8'),
+      ) as ExperimentResults,
+  );
+
+  it('quotes the runs in the repository, each of the variant as it stands, every point converged and verified', () => {
+    runs.forEach((results, index) => {
+      expect(results.spec).toEqual(parseSpec(variantSpec(preset, index)));
+      expect(results.status).toBe('complete');
+      for (const point of results.points) {
+        for (const seed of point.seeds) {
+          expect(seed.censored || seed.budgetLimited || !seed.verified, point.model).toBe(false);
+        }
+      }
+    });
+  });
+
+  it('quotes each variant’s EMC per weight, per trained parameter and per bit as measured', () => {
+    const [full, subspace, eightBit, fourBit] = runs as [
+      ExperimentResults,
+      ExperimentResults,
+      ExperimentResults,
+      ExperimentResults,
+    ];
+    const per = (results: ExperimentResults, i: number, unit: 'trained-parameter' | 'bit') => {
+      const point = results.points[i] as ExperimentResults['points'][number];
+      return formatRatio(point.emcMean / trainedUnits(point, results.spec, unit));
+    };
+    expect(subspace.points.map((p) => p.dimension)).toEqual([8, 16]);
+    const quoted = [
+      `the full network fits about ${per(full, 0, 'trained-parameter')} samples per weight`,
+      `the subspace ${per(subspace, 0, 'trained-parameter')} (d = 8) and ${per(subspace, 1, 'trained-parameter')} (d = 16)`,
+      `4 bits: ${per(fourBit, 0, 'bit')}, 8 bits: ${per(eightBit, 0, 'bit')}, float32: ${per(full, 0, 'bit')} samples per bit`,
+    ];
+    for (const text of quoted) expect(preset.explanation).toContain(text);
   });
 });
