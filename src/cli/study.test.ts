@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,7 +67,23 @@ describe('emc-lab study', () => {
       'More samples per parameter with breast-cancer (tabular) than with MNIST (images): inconclusive',
     );
     expect(readFileSync(join(out, 'chart.svg'), 'utf8')).toContain('</svg>');
-  }, 120_000);
+
+    // Run again into the same folder, one run's file removed and another's spec changed: the
+    // untouched run is reused, the other two train.
+    rmSync(join(out, 'breast-cancer-tabular.json'));
+    const edited = { ...results, spec: { ...results.spec, seed: 99 } };
+    writeFileSync(join(out, 'mnist-images.json'), JSON.stringify(edited));
+    const again = emcLab('study', 'tabular', '--out', out, '--shrink', '--backend', 'wasm');
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain('reusing');
+    const third = emcLab('study', 'tabular', '--out', out, '--shrink', '--backend', 'wasm');
+    expect(third.status, third.stderr).toBe(0);
+    expect(third.stderr).toContain(
+      'breast-cancer-tabular.json: reusing the complete run already in',
+    );
+    expect(third.stderr).toContain('mnist-images.json: reusing the complete run already in');
+    expect(third.stderr).not.toMatch(/^Started /m);
+  }, 180_000);
 
   it('exits 2, naming the studies, for an unknown id; and without --out', () => {
     const unknown = emcLab('study', 'finding-9', '--out', tmpdir());

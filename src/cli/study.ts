@@ -1,11 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { type ExperimentSpec, readSpec } from '../engine/index.ts';
+import { type ExperimentResults, type ExperimentSpec, readSpec } from '../engine/index.ts';
+import { firstDifference } from '../engine/shards.ts';
 import { findStudy, STUDIES, type Study, studyFindingLabel } from '../presets/studies.ts';
 import { runStudy, StudyInterrupted } from '../presets/studyRun.ts';
 import { studyChartSvg, studyReportMarkdown } from '../presets/studyReport.ts';
 import { failureCode, writeFileAtomically } from './outputFile.ts';
+import { readResultsFile } from './resultsInput.ts';
 import type { TrainingOutcome } from './trainInThread.ts';
 
 /**
@@ -64,6 +66,11 @@ export async function runStudyCommand(options: StudyCommand): Promise<StudyExit>
           if (!check.ok) {
             throw new Error(`the study's spec for ${file} is invalid: ${check.errors.join('; ')}`);
           }
+          const earlier = await reusableResults(join(options.out, file), check.spec);
+          if (earlier) {
+            options.note(`${file}: reusing the complete run already in ${options.out}`);
+            return earlier;
+          }
           const trained = await options.train(check.spec);
           if (typeof trained === 'number')
             throw new Error(`training ${file} ended with ${trained}`);
@@ -91,6 +98,20 @@ export async function runStudyCommand(options: StudyCommand): Promise<StudyExit>
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * The results a study already wrote at `path`, when they are a complete run of exactly
+ * `spec` (a study stopped by Ctrl-C, or rerun after a change to some of its variants, trains
+ * only what is missing or changed); otherwise undefined and the run trains afresh.
+ */
+export async function reusableResults(
+  path: string,
+  spec: ExperimentSpec,
+): Promise<ExperimentResults | undefined> {
+  const read = await readResultsFile(path);
+  if (!read.ok || read.results.status !== 'complete') return undefined;
+  return firstDifference(read.results.spec, spec) === undefined ? read.results : undefined;
 }
 
 function machineName(): string {

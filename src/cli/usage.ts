@@ -35,7 +35,8 @@ study     lists the studies, one per line: id, finding and title, variants (tab-
           per claim, tables) and DIR/chart.svg. --jobs and --backend as for run. A study
           takes about an hour on 2 cores (finding-5 many more: see its report's protocol).
           --shrink runs it with tiny pools, one width, one seed and one learning rate in
-          seconds to minutes: a check that it runs, whose verdicts say nothing.
+          seconds to minutes: a check that it runs, whose verdicts say nothing. Run again
+          into the same DIR, it reuses every complete run there whose spec is unchanged.
 validate  checks a spec and names every problem.
 gap       sets EMC(true labels) - EMC(random labels) beside the generalization gap for two
           runs of one sweep that differ only in their labels (the paper's finding 4). The

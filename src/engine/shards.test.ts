@@ -64,6 +64,27 @@ describe('sharded sweeps', () => {
     expect(single.points[0]?.generalization).not.toBeNull();
   });
 
+  it('two shards of a random-subspace sweep merged equal one run, each point keeping its d', async () => {
+    const spec = specFixture({
+      data: { inputShape: [6], classes: 2, labels: 'random', poolSize: 40, testSize: 0 },
+      model: { family: 'mlp', depth: 1, subspace: { dimension: 2, projection: 'sparse' } },
+      sweep: { widths: [4], dimensions: [2, 6] },
+      train: { maxSteps: 300, patience: 15 },
+      search: { precision: 0.25, seeds: 2, warmStart: false },
+    });
+    const single = await runExperiment(spec);
+    const parts = await Promise.all(
+      [1, 2].map(async (index) => ({
+        name: `part-${index}.json`,
+        results: await runExperiment(spec, { shard: { index, count: 2 } }),
+      })),
+    );
+    const merged = mergeShards(parts);
+    if (!merged.ok) throw new Error(merged.error);
+    expect(merged.results.points.map((p) => p.dimension)).toEqual([2, 6]);
+    expect(science(merged.results)).toEqual(science(single));
+  });
+
   it('refuses parts that do not make one sweep, naming them', async () => {
     const parts = await shards(2);
     const [one, two] = parts as [(typeof parts)[0], (typeof parts)[0]];

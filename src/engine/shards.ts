@@ -161,6 +161,8 @@ export function mergePoint(
     width: model.width,
     model: model.model,
     parameterCount: model.parameterCount,
+    // A random subspace's d: a point read per trained parameter needs it.
+    ...(model.dimension === undefined ? {} : { dimension: model.dimension }),
     emcMean: mean(emcs),
     emcStd: sampleStd(emcs),
     budgetLimited: seeds.some((s) => s.budgetLimited),
