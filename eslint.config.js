@@ -52,16 +52,17 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'error',
     },
   },
-  // The architecture's arrows, enforced: ui → state → worker client → worker → engine. The
-  // engine is pure TypeScript over tfjs (Node, worker and tests run it unchanged); the page
-  // reaches the worker only through its protocol (and the tfjs-free adapter probe); nothing
-  // imports the browser tests or the scripts.
+  // The architecture's arrows, enforced: ui → effects → stores, and both → worker protocol →
+  // worker → engine. The engine is pure TypeScript over tfjs (Node, worker and tests run it
+  // unchanged); stores hold state and actions only, so they import no effect (the URL,
+  // IndexedDB, the workers); the page reaches the worker only through its protocol (and the
+  // tfjs-free adapter probe); nothing imports the browser tests or the scripts.
   ...boundaries(['src/**'], []),
   ...boundaries(
     ['src/engine/**'],
     [
       forbid(
-        'ui|state|worker|share|presets|cli|bench',
+        'ui|stores|effects|worker|share|presets|cli|bench',
         'the engine imports none of the layers built on it',
       ),
       {
@@ -71,12 +72,23 @@ export default tseslint.config(
     ],
     ['src/engine/**/*.test.ts'],
   ),
-  ...boundaries(['src/worker/**'], [forbid('ui|state', 'the worker does not import page code')]),
   ...boundaries(
-    ['src/state/**'],
+    ['src/worker/**'],
+    [forbid('ui|stores|effects', 'the worker does not import page code')],
+  ),
+  ...boundaries(
+    ['src/effects/**'],
     [
-      forbid('ui', 'state does not import components'),
-      workerInternals('state talks to the worker through worker/protocol.ts only'),
+      forbid('ui', 'effects do not import components'),
+      workerInternals('effects talk to the worker through worker/protocol.ts only'),
+    ],
+  ),
+  ...boundaries(
+    ['src/stores/**'],
+    [
+      forbid('ui', 'stores do not import components'),
+      forbid('effects', 'stores have no side effects: they import no effect'),
+      workerInternals('stores talk to the worker through worker/protocol.ts only'),
     ],
   ),
   ...boundaries(
@@ -89,7 +101,12 @@ export default tseslint.config(
   ),
   ...boundaries(
     ['src/sw/**'],
-    [forbid('engine|ui|state|worker|share|presets|cli|bench', 'the service worker stands alone')],
+    [
+      forbid(
+        'engine|ui|stores|effects|worker|share|presets|cli|bench',
+        'the service worker stands alone',
+      ),
+    ],
   ),
   ...boundaries(['scripts/**'], [forbid('e2e', 'scripts do not import the browser tests')]),
   // Playwright fixtures call their callback `use`, which is not a React hook.

@@ -1,4 +1,4 @@
-import { DEFAULT_SPEC } from '../src/state/defaultSpec.ts';
+import { DEFAULT_SPEC } from '../src/stores/defaultSpec.ts';
 import { expect, formField, test } from './fixtures.ts';
 
 test('an older link says how it was read, and the form shows Verify verdicts', async ({ page }) => {

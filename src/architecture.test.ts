@@ -4,9 +4,9 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The arrows of the architecture (ui → state → worker client → worker → engine) are lint
- * rules (eslint.config.js); these probes hold them to it: each wrong import must fail
- * `npm run lint`, each allowed one must pass.
+ * The arrows of the architecture (ui → effects → stores, both → worker protocol → worker →
+ * engine; stores import no effect) are lint rules (eslint.config.js); these probes hold them
+ * to it: each wrong import must fail `npm run lint`, each allowed one must pass.
  */
 const eslint = new ESLint();
 
@@ -22,7 +22,7 @@ describe('import boundaries', () => {
     ['src/engine/probe.ts', "import { App } from '../ui/App.tsx';", 'the engine imports none'],
     [
       'src/engine/train/probe.ts',
-      "import { x } from '../../state/runStore.ts';",
+      "import { x } from '../../stores/runStore.ts';",
       'the engine imports none',
     ],
     [
@@ -37,13 +37,48 @@ describe('import boundaries', () => {
       'through worker/protocol.ts',
     ],
     [
-      'src/state/probe.ts',
+      'src/engine/probe.ts',
+      "import { startUrlSync } from '../effects/urlSync.ts';",
+      'the engine imports none',
+    ],
+    [
+      'src/stores/probe.ts',
       "import { StepGate } from '../worker/stepGate.ts';",
       'through worker/protocol.ts only',
     ],
     [
+      'src/effects/probe.ts',
+      "import { StepGate } from '../worker/stepGate.ts';",
+      'through worker/protocol.ts only',
+    ],
+    [
+      'src/stores/probe.ts',
+      "import { saveRun } from '../effects/persistence.ts';",
+      'stores have no side effects',
+    ],
+    [
+      'src/stores/probe.ts',
+      "import type { WorkerLike } from '../effects/workerClient.ts';",
+      'stores have no side effects',
+    ],
+    [
+      'src/stores/probe.ts',
+      "import { App } from '../ui/App.tsx';",
+      'stores do not import components',
+    ],
+    [
+      'src/effects/probe.ts',
+      "import { App } from '../ui/App.tsx';",
+      'effects do not import components',
+    ],
+    [
       'src/worker/probe.ts',
-      "import { useRunStore } from '../state/runStore.ts';",
+      "import { useRunStore } from '../stores/runStore.ts';",
+      'does not import page code',
+    ],
+    [
+      'src/worker/probe.ts',
+      "import { startRun } from '../effects/runner.ts';",
       'does not import page code',
     ],
     [
@@ -65,7 +100,9 @@ describe('import boundaries', () => {
   it.each([
     ['src/ui/run/probe.ts', "import { BACKEND_ORDER } from '../../worker/protocol.ts';"],
     ['src/ui/run/probe.ts', "import { probeWebGpu } from '../../worker/webgpuAdapter.ts';"],
-    ['src/state/probe.ts', "import { parseSpec } from '../engine/index.ts';"],
+    ['src/stores/probe.ts', "import { parseSpec } from '../engine/index.ts';"],
+    ['src/effects/probe.ts', "import { useRunStore } from '../stores/runStore.ts';"],
+    ['src/ui/run/probe.ts', "import { startRun } from '../../effects/runner.ts';"],
     ['src/worker/probe.ts', "import { runExperiment } from '../engine/index.ts';"],
     ['src/engine/probe.ts', "import * as tf from '@tensorflow/tfjs';"],
   ])('%s: %s is allowed', async (file, code) => {
@@ -108,6 +145,30 @@ function cycles(graph: Map<string, string[]>): string[][] {
 describe('module graph', () => {
   it('has no import cycle: each module can be read knowing only what it imports', () => {
     expect(cycles(importGraph('src'))).toEqual([]);
+  });
+
+  it('stores import no effect, not even a type: state and actions only, no side effects', () => {
+    const stores = readdirSync('src/stores').filter((file) => /\.tsx?$/.test(file));
+    expect(stores.length).toBeGreaterThan(0);
+    const effectImports = stores.flatMap((file) =>
+      [...readFileSync(join('src/stores', file), 'utf8').matchAll(/from '(\.[^']+)'/g)]
+        .map((match) => match[1] as string)
+        .filter((target) => join('src/stores', target).startsWith(join('src', 'effects')))
+        .map((target) => `${file}: ${target}`),
+    );
+    expect(effectImports).toEqual([]);
+  });
+
+  it('only effects touch the URL, IndexedDB, localStorage, Web Locks and workers', () => {
+    const sideEffect =
+      /window\.history|location\.hash|idb-keyval|indexedDB|localStorage|navigator\.locks|new Worker\(/;
+    const stores = readdirSync('src/stores').filter(
+      (file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file),
+    );
+    const touching = stores.filter((file) =>
+      sideEffect.test(readFileSync(join('src/stores', file), 'utf8')),
+    );
+    expect(touching).toEqual([]);
   });
 
   it('the cycle check sees a cycle', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../engine/experiment/index.ts';
 import { resultsDocument } from '../engine/results.ts';
 import { searchedPoint } from '../engine/testFixtures.ts';
-import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
+import { DEFAULT_SPEC } from '../stores/defaultSpec.ts';
 import { comparisonDocument, parseResultsOrComparison } from './comparisonFile.ts';
 
 function finishedRun(name: string, emc: number) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineEventKind, ExperimentResults } from '../engine/index.ts';
 import { parseSpec } from '../engine/experiment/index.ts';
 import { pointResult, probeRecord, seedResult, TEST_ENVIRONMENT } from '../engine/testFixtures.ts';
-import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
+import { DEFAULT_SPEC } from '../stores/defaultSpec.ts';
 import { describeEvent } from './describeEvent.ts';
 
 const spec = parseSpec(DEFAULT_SPEC);

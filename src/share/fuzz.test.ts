@@ -9,7 +9,7 @@ import {
 } from '../engine/results.ts';
 import { searchedPoint } from '../engine/testFixtures.ts';
 import { readSpec } from '../engine/experiment/index.ts';
-import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
+import { DEFAULT_SPEC } from '../stores/defaultSpec.ts';
 import { decodeLink, encodeLink } from './linkCodec.ts';
 import { parseResultsFile } from './resultsFile.ts';
 import { parseSpec } from '../engine/experiment/index.ts';

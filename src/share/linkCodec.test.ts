@@ -20,7 +20,7 @@ import {
 import { SHIPPED_DATASETS, SHIPPED_TABLES } from '../engine/data/catalog.ts';
 import { createRng, type Rng } from '../engine/random.ts';
 import { probeRecord, searchedPoint, seedResult } from '../engine/testFixtures.ts';
-import { DEFAULT_SPEC } from '../state/defaultSpec.ts';
+import { DEFAULT_SPEC } from '../stores/defaultSpec.ts';
 import { decodeLink, encodeLink, MAX_LINK_CHARS } from './linkCodec.ts';
 import { compactResults } from './compactResults.ts';
 import { sweepPoints } from '../engine/experiment/sweepPoints.ts';

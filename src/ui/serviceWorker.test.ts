@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { useNoticeStore } from '../state/noticeStore.ts';
+import { useNoticeStore } from '../stores/noticeStore.ts';
 import { registerServiceWorker } from './serviceWorker.ts';
 
 /** A service worker as the page sees it: a state, and messages posted to it. */

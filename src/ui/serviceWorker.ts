@@ -1,4 +1,4 @@
-import { useNoticeStore } from '../state/noticeStore.ts';
+import { useNoticeStore } from '../stores/noticeStore.ts';
 
 /**
  * Registers the offline service worker (src/sw/sw.ts) and offers a new build once it has

@@ -1,9 +1,9 @@
-import { useLocalDataStore } from '../state/userDataStore.ts';
+import { useLocalDataStore } from '../effects/userDataStore.ts';
 import { useEffect } from 'react';
-import { startAutosave } from '../state/autosave.ts';
-import { useHistoryStore } from '../state/historyStore.ts';
-import { useNoticeStore } from '../state/noticeStore.ts';
-import { startUrlSync } from '../state/urlSync.ts';
+import { startAutosave } from '../effects/autosave.ts';
+import { useNoticeStore } from '../stores/noticeStore.ts';
+import { findInterrupted } from '../effects/savedRuns.ts';
+import { startUrlSync } from '../effects/urlSync.ts';
 
 /**
  * Starts what lives beside the components: the link in the URL, saving runs to IndexedDB,
@@ -14,17 +14,14 @@ export function useAppServices(): void {
     const stopUrlSync = startUrlSync();
     const stopAutosave = startAutosave();
     void useLocalDataStore.getState().refresh();
-    useHistoryStore
-      .getState()
-      .findInterrupted()
-      .catch((error: unknown) =>
-        useNoticeStore
-          .getState()
-          .push(
-            'warn',
-            `Saved runs cannot be read in this browser (${String(error)}); runs will not be kept.`,
-          ),
-      );
+    findInterrupted().catch((error: unknown) =>
+      useNoticeStore
+        .getState()
+        .push(
+          'warn',
+          `Saved runs cannot be read in this browser (${String(error)}); runs will not be kept.`,
+        ),
+    );
     return () => {
       stopUrlSync();
       stopAutosave();

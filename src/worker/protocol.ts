@@ -37,7 +37,7 @@ export interface BackendInfo {
   /**
    * For "auto": GPU backends not timed before the run, so that the first point never waits
    * for a shader compilation; a second worker times them while this backend trains, and the
-   * run moves to one that is faster between two probes (state/backendUpgrade.ts).
+   * run moves to one that is faster between two probes (effects/backendUpgrade.ts).
    */
   timeLater?: BackendName[];
 }

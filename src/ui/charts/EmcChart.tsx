@@ -13,10 +13,10 @@ import { useState } from 'react';
 import type { ExperimentSpec, PointResult } from '../../engine/index.ts';
 import { sweepPoints } from '../../engine/experiment/sweepPoints.ts';
 import { type ModelShape, parameterCount } from '../../engine/experiment/modelShapes.ts';
-import { useCompareStore } from '../../state/compareStore.ts';
-import { useFormCheck } from '../../state/configStore.ts';
-import { useRunStore } from '../../state/runStore.ts';
-import { useComparisonLabels } from '../../state/useComparisonLabels.ts';
+import { useCompareStore } from '../../stores/compareStore.ts';
+import { useFormCheck } from '../../stores/configStore.ts';
+import { useRunStore } from '../../stores/runStore.ts';
+import { useComparisonLabels } from '../../stores/useComparisonLabels.ts';
 import {
   BUDGET_LIMITED_LABEL,
   BudgetLimitedMarker,

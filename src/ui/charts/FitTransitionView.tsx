@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useRunStore } from '../../state/runStore.ts';
+import { useRunStore } from '../../stores/runStore.ts';
 import { useDeferredPoints, useDeferredProbes } from './deferredRun.ts';
 import { coverProbability, fitTransition } from '../../share/fitTransition.ts';
 import { formatEmc } from '../../share/verdicts.ts';

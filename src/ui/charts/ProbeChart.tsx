@@ -9,7 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { useRunStore } from '../../state/runStore.ts';
+import { useRunStore } from '../../stores/runStore.ts';
 
 const LEGEND_HEIGHT = 28;
 const AXIS_TITLE = { textAnchor: 'middle' } as const;

@@ -10,8 +10,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { useRunStore } from '../../state/runStore.ts';
-import type { RunState } from '../../state/runTypes.ts';
+import { useRunStore } from '../../stores/runStore.ts';
+import type { RunState } from '../../stores/runTypes.ts';
 import { useDeferredProbes } from './deferredRun.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { useDeferredValue } from 'react';
-import { useRunStore } from '../../state/runStore.ts';
-import type { RunState } from '../../state/runTypes.ts';
+import { useRunStore } from '../../stores/runStore.ts';
+import type { RunState } from '../../stores/runTypes.ts';
 
 const NO_PROBES: RunState['probes'] = [];
 const NO_POINTS: RunState['points'] = [];

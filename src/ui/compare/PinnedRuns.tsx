@@ -1,6 +1,6 @@
-import { isPinned, useCompareStore } from '../../state/compareStore.ts';
-import { useComparisonLabels, useComparisonSentences } from '../../state/useComparisonLabels.ts';
-import { useLiveResults } from '../../state/useLiveResults.ts';
+import { isPinned, useCompareStore } from '../../stores/compareStore.ts';
+import { useComparisonLabels, useComparisonSentences } from '../../stores/useComparisonLabels.ts';
+import { useLiveResults } from '../../stores/useLiveResults.ts';
 
 /** Pin the finished run to compare later runs with it; the pinned runs, with remove. */
 export function PinnedRuns() {

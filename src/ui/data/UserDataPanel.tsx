@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { describeSummary, type UserDataSummary } from '../../engine/data/userDataSummary.ts';
-import { useConfigStore } from '../../state/configStore.ts';
-import { USER_DATA_FIELDS } from '../../state/formFields.ts';
-import { type DataLoadRequest, dataLoadStore, useDataLoad } from '../../state/userDataLoad.ts';
-import { useLocalDataStore } from '../../state/userDataStore.ts';
+import { useConfigStore } from '../../stores/configStore.ts';
+import { USER_DATA_FIELDS } from '../../stores/formFields.ts';
+import { type DataLoadRequest, dataLoadStore, useDataLoad } from '../../effects/userDataLoad.ts';
+import { useLocalDataStore } from '../../effects/userDataStore.ts';
 
 /** Classes listed in the summary before "…". */
 const SHOWN_CLASSES = 12;

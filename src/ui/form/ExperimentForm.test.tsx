@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { checkForm, useConfigStore } from '../../state/configStore.ts';
-import { FORM_FIELDS } from '../../state/formFields.ts';
+import { checkForm, useConfigStore } from '../../stores/configStore.ts';
+import { FORM_FIELDS } from '../../stores/formFields.ts';
 import { ExperimentForm } from './ExperimentForm.tsx';
 import { FormField } from './FormField.tsx';
 

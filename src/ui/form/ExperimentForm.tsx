@@ -1,8 +1,8 @@
 import { Fragment } from 'react';
 import { isUserSource } from '../../engine/data/catalog.ts';
-import { type FormCheck, useConfigStore } from '../../state/configStore.ts';
-import { type FieldDef, FORM_FIELDS } from '../../state/formFields.ts';
-import { FORM_GROUPS, groupSummary, isGroupOpen, useFormGroups } from '../../state/formGroups.ts';
+import { type FormCheck, useConfigStore } from '../../stores/configStore.ts';
+import { type FieldDef, FORM_FIELDS } from '../../stores/formFields.ts';
+import { FORM_GROUPS, groupSummary, isGroupOpen, useFormGroups } from '../../effects/formGroups.ts';
 import { UserDataPanel } from '../data/UserDataPanel.tsx';
 import { FormField } from './FormField.tsx';
 

@@ -1,4 +1,4 @@
-import type { FieldDef } from '../../state/formFields.ts';
+import type { FieldDef } from '../../stores/formFields.ts';
 
 interface FormFieldProps {
   field: FieldDef;

@@ -8,8 +8,8 @@ import {
   lowerBoundsOf,
   sharedSizeSentence,
 } from '../../share/verdicts.ts';
-import { useCompareStore } from '../../state/compareStore.ts';
-import { useLiveResults } from '../../state/useLiveResults.ts';
+import { useCompareStore } from '../../stores/compareStore.ts';
+import { useLiveResults } from '../../stores/useLiveResults.ts';
 
 const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
 

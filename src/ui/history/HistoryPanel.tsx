@@ -1,23 +1,21 @@
 import { useEffect } from 'react';
-import { useCompareStore } from '../../state/compareStore.ts';
-import { useHistoryStore } from '../../state/historyStore.ts';
-import { viewSavedRun } from '../../state/openResults.ts';
-import type { SavedRun } from '../../state/persistence.ts';
-import { useRunStore } from '../../state/runStore.ts';
+import { useCompareStore } from '../../stores/compareStore.ts';
+import { type SavedRun, useHistoryStore } from '../../stores/historyStore.ts';
+import { viewSavedRun } from '../../stores/openResults.ts';
+import { useRunStore } from '../../stores/runStore.ts';
+import { refreshHistory, removeSavedRun } from '../../effects/savedRuns.ts';
 import { resumeSavedRun } from './resumeSavedRun.ts';
 
 /** Past runs saved in this browser: view, compare, resume an interrupted one, delete. */
 export function HistoryPanel({ busy }: { busy: boolean }) {
   const runs = useHistoryStore((state) => state.runs);
-  const refresh = useHistoryStore((state) => state.refresh);
-  const remove = useHistoryStore((state) => state.remove);
   const runningElsewhere = useHistoryStore((state) => state.runningElsewhere);
   const currentRunId = useRunStore((state) => state.runId);
   const pin = useCompareStore((state) => state.pin);
 
   useEffect(() => {
-    void refresh();
-  }, [refresh]);
+    void refreshHistory();
+  }, []);
 
   const view = (run: SavedRun) => viewSavedRun(run);
 
@@ -57,7 +55,7 @@ export function HistoryPanel({ busy }: { busy: boolean }) {
                 type="button"
                 className="secondary"
                 disabled={busy && run.id === currentRunId}
-                onClick={() => void remove(run.id)}
+                onClick={() => void removeSavedRun(run.id)}
               >
                 Delete
               </button>

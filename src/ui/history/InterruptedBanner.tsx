@@ -1,5 +1,5 @@
 import { sweepPoints } from '../../engine/experiment/sweepPoints.ts';
-import { useHistoryStore } from '../../state/historyStore.ts';
+import { useHistoryStore } from '../../stores/historyStore.ts';
 import { resumeSavedRun } from './resumeSavedRun.ts';
 
 /** Offers to resume a run that was still going when the page was closed or reloaded. */

@@ -2,13 +2,13 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseSpec } from '../../engine/experiment/index.ts';
 import { RESULTS_VERSION } from '../../engine/results.ts';
 import { pointResult, probeRecord, TEST_ENVIRONMENT } from '../../engine/testFixtures.ts';
-import { useConfigStore } from '../../state/configStore.ts';
-import { DEFAULT_SPEC } from '../../state/defaultSpec.ts';
-import type { SavedRun } from '../../state/persistence.ts';
-import { startRun } from '../../state/runner.ts';
+import { useConfigStore } from '../../stores/configStore.ts';
+import { DEFAULT_SPEC } from '../../stores/defaultSpec.ts';
+import type { SavedRun } from '../../stores/historyStore.ts';
+import { startRun } from '../../effects/runner.ts';
 import { resumeSavedRun } from './resumeSavedRun.ts';
 
-vi.mock('../../state/runner.ts', () => ({ startRun: vi.fn() }));
+vi.mock('../../effects/runner.ts', () => ({ startRun: vi.fn() }));
 
 const spec = parseSpec(DEFAULT_SPEC);
 const probes = [probeRecord({ n: 14 }), probeRecord({ n: 28, fits: false })];

@@ -1,9 +1,8 @@
-import { useConfigStore } from '../../state/configStore.ts';
-import { useHistoryStore } from '../../state/historyStore.ts';
-import { pushMigrationNotes } from '../../state/noticeStore.ts';
-import { savedRunSource } from '../../state/openResults.ts';
-import type { SavedRun } from '../../state/persistence.ts';
-import { startRun } from '../../state/runner.ts';
+import { useConfigStore } from '../../stores/configStore.ts';
+import { type SavedRun, useHistoryStore } from '../../stores/historyStore.ts';
+import { pushMigrationNotes } from '../../stores/noticeStore.ts';
+import { savedRunSource } from '../../stores/openResults.ts';
+import { startRun } from '../../effects/runner.ts';
 import { BACKEND_ORDER, type BackendChoice } from '../../worker/protocol.ts';
 
 /**

@@ -1,12 +1,12 @@
 import type { ExperimentSpec } from '../../engine/index.ts';
 import { describeExperiment } from '../../share/verdicts.ts';
 import { LESSON, lessonPreset, predictionVerdict } from '../../presets/lessons.ts';
-import { useCompareStore } from '../../state/compareStore.ts';
-import { demoHasRun } from '../../state/lessonDemo.ts';
-import { useLessonStore } from '../../state/lessonStore.ts';
-import { loadPreset, runPreset } from '../../state/presetActions.ts';
-import { useRunStore } from '../../state/runStore.ts';
-import { useComparisonSentences } from '../../state/useComparisonLabels.ts';
+import { useCompareStore } from '../../stores/compareStore.ts';
+import { demoHasRun } from '../../stores/lessonDemo.ts';
+import { useLessonStore } from '../../stores/lessonStore.ts';
+import { loadPreset, runPreset } from '../../effects/presetActions.ts';
+import { useRunStore } from '../../stores/runStore.ts';
+import { useComparisonSentences } from '../../stores/useComparisonLabels.ts';
 
 /**
  * One screen of lesson mode: the question, the class's prediction (made before anything

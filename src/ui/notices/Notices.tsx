@@ -1,4 +1,4 @@
-import { useNoticeStore } from '../../state/noticeStore.ts';
+import { useNoticeStore } from '../../stores/noticeStore.ts';
 
 /** Messages about links, files and saved runs, shown until dismissed. */
 export function Notices() {

@@ -1,7 +1,7 @@
 import { missingFeatures } from '../../presets/availability.ts';
 import { presetDurationText } from '../../presets/presetDurations.ts';
 import { type Preset, PRESETS } from '../../presets/presets.ts';
-import { loadPreset, runPreset } from '../../state/presetActions.ts';
+import { loadPreset, runPreset } from '../../effects/presetActions.ts';
 
 /** The paper's findings as one-click classroom demos. */
 export function PresetGallery({ busy }: { busy: boolean }) {

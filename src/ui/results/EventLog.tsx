@@ -1,4 +1,4 @@
-import { useRunStore } from '../../state/runStore.ts';
+import { useRunStore } from '../../stores/runStore.ts';
 
 /** The run's events in words, newest last. */
 export function EventLog() {

@@ -5,7 +5,7 @@ import {
   isUnverified,
   UNVERIFIED_NOTE,
 } from '../../share/verdicts.ts';
-import { useRunStore } from '../../state/runStore.ts';
+import { useRunStore } from '../../stores/runStore.ts';
 
 /** One row per measured model: the numbers behind the EMC chart. */
 export function ResultsTable() {

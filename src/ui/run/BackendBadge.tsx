@@ -1,4 +1,4 @@
-import { useRunStore } from '../../state/runStore.ts';
+import { useRunStore } from '../../stores/runStore.ts';
 import { trainingDevice } from './trainingDevice.ts';
 import { useBackendProbe } from './useBackendProbe.ts';
 

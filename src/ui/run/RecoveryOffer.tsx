@@ -1,7 +1,7 @@
 import { sweepPoints } from '../../engine/experiment/sweepPoints.ts';
-import { useConfigStore } from '../../state/configStore.ts';
-import { startRun } from '../../state/runner.ts';
-import { useRunStore } from '../../state/runStore.ts';
+import { useConfigStore } from '../../stores/configStore.ts';
+import { startRun } from '../../effects/runner.ts';
+import { useRunStore } from '../../stores/runStore.ts';
 import { BACKEND_ORDER, type BackendName } from '../../worker/protocol.ts';
 
 /**

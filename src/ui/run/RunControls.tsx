@@ -1,9 +1,9 @@
 import type { ExperimentSpec } from '../../engine/index.ts';
-import { useConfigStore } from '../../state/configStore.ts';
-import { estimateProgress } from '../../state/progress.ts';
-import { pauseRun, resumeRun, startRun, stopRun } from '../../state/runner.ts';
-import { useRunStore } from '../../state/runStore.ts';
-import { isActivePhase, type RunState } from '../../state/runTypes.ts';
+import { useConfigStore } from '../../stores/configStore.ts';
+import { estimateProgress } from '../../stores/progress.ts';
+import { pauseRun, resumeRun, startRun, stopRun } from '../../effects/runner.ts';
+import { useRunStore } from '../../stores/runStore.ts';
+import { isActivePhase, type RunState } from '../../stores/runTypes.ts';
 import { BACKEND_ORDER, type BackendChoice } from '../../worker/protocol.ts';
 import { RecoveryOffer } from './RecoveryOffer.tsx';
 import { useNow } from './useNow.ts';

@@ -1,7 +1,7 @@
 import type { ExperimentSpec } from '../../engine/experiment/index.ts';
-import { rememberedBackend } from '../../state/backendMemory.ts';
-import { poolSize } from '../../state/trainingPool.ts';
-import { defaultWorkers, MAX_WORKERS, useWorkerCount } from '../../state/workerCount.ts';
+import { rememberedBackend } from '../../effects/backendMemory.ts';
+import { poolSize } from '../../effects/trainingPool.ts';
+import { defaultWorkers, MAX_WORKERS, useWorkerCount } from '../../effects/workerCount.ts';
 import type { BackendChoice } from '../../worker/protocol.ts';
 
 /**

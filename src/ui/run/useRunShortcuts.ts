@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
 import type { ExperimentSpec } from '../../engine/index.ts';
-import { pauseRun, resumeRun, startRun, stopRun } from '../../state/runner.ts';
-import { useRunStore } from '../../state/runStore.ts';
-import { isActivePhase } from '../../state/runTypes.ts';
+import { pauseRun, resumeRun, startRun, stopRun } from '../../effects/runner.ts';
+import { useRunStore } from '../../stores/runStore.ts';
+import { isActivePhase } from '../../stores/runTypes.ts';
 import type { BackendChoice } from '../../worker/protocol.ts';
 
 /** What a key press does to the run in `phase`, or undefined when the key is not ours. */

@@ -4,10 +4,10 @@ import type { ExperimentSpec } from '../../engine/experiment/index.ts';
 import { pointsCsv, probesCsv } from '../../share/csv.ts';
 import { comparisonDocument } from '../../share/comparisonFile.ts';
 import { encodeLink, type SharedComparison } from '../../share/linkCodec.ts';
-import { useComparison } from '../../state/useComparisonLabels.ts';
-import { useNoticeStore } from '../../state/noticeStore.ts';
-import { importResultsFile } from '../../state/openResults.ts';
-import { useLiveResults } from '../../state/useLiveResults.ts';
+import { useComparison } from '../../stores/useComparisonLabels.ts';
+import { useNoticeStore } from '../../stores/noticeStore.ts';
+import { importResultsFile } from '../../stores/openResults.ts';
+import { useLiveResults } from '../../stores/useLiveResults.ts';
 import { chartSvg, download, slug, svgToPng } from '../results/download.ts';
 
 /**

@@ -2,10 +2,10 @@ import type { ExperimentSpec, PointResult, ProbeRecord } from '../engine/index.t
 import type { BackendChoice } from '../worker/protocol.ts';
 import { isUserSource } from '../engine/data/catalog.ts';
 import { noteBackendChoice, rememberedBackend } from './backendMemory.ts';
-import { useNoticeStore } from './noticeStore.ts';
+import { useNoticeStore } from '../stores/noticeStore.ts';
 import { runLocks } from './runLocks.ts';
-import { useRunStore } from './runStore.ts';
-import { isActivePhase } from './runTypes.ts';
+import { useRunStore } from '../stores/runStore.ts';
+import { isActivePhase } from '../stores/runTypes.ts';
 import { storedUserData } from './userDataStore.ts';
 import { poolSize, TrainingPool } from './trainingPool.ts';
 import { type LifeLocks, newRunId, type WorkerLike } from './workerClient.ts';

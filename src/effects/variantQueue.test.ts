@@ -3,10 +3,10 @@ import { type ExperimentSpec, parseSpec } from '../engine/experiment/index.ts';
 import { type ExperimentResults, resultsDocument } from '../engine/results.ts';
 import { pointResult } from '../engine/testFixtures.ts';
 import { PRESETS, variantSpec } from '../presets/presets.ts';
-import { useCompareStore } from './compareStore.ts';
-import { useConfigStore } from './configStore.ts';
-import { formValuesFromSpec } from './formFields.ts';
-import { useRunStore } from './runStore.ts';
+import { useCompareStore } from '../stores/compareStore.ts';
+import { useConfigStore } from '../stores/configStore.ts';
+import { formValuesFromSpec } from '../stores/formFields.ts';
+import { useRunStore } from '../stores/runStore.ts';
 import { runVariants } from './variantQueue.ts';
 
 // The queue's effect is starting runs; the worker behind them is not what is tested here.

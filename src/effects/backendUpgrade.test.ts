@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../engine/experiment/index.ts';
 import type { BackendInfo, BackendName, BackendTiming } from '../worker/protocol.ts';
 import { BackendUpgrade, describeBackgroundTiming, fasterBackend } from './backendUpgrade.ts';
-import { DEFAULT_SPEC } from './defaultSpec.ts';
+import { DEFAULT_SPEC } from '../stores/defaultSpec.ts';
 import { FakeWorker } from './testWorkers.ts';
 
 const spec = parseSpec(DEFAULT_SPEC);

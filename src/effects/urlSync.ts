@@ -7,12 +7,12 @@ import {
   withLessonStep,
 } from '../presets/lessons.ts';
 import { decodeLink, encodeLink, LINK_PARAM } from '../share/linkCodec.ts';
-import { useCompareStore } from './compareStore.ts';
-import { checkForm, useConfigStore } from './configStore.ts';
-import { useLessonStore } from './lessonStore.ts';
+import { useCompareStore } from '../stores/compareStore.ts';
+import { checkForm, useConfigStore } from '../stores/configStore.ts';
+import { useLessonStore } from '../stores/lessonStore.ts';
 import { loadPreset } from './presetActions.ts';
-import { pushMigrationNotes, useNoticeStore } from './noticeStore.ts';
-import { useRunStore } from './runStore.ts';
+import { pushMigrationNotes, useNoticeStore } from '../stores/noticeStore.ts';
+import { useRunStore } from '../stores/runStore.ts';
 
 /** Typing settles before the URL follows. */
 const URL_DEBOUNCE_MS = 300;
@@ -45,14 +45,24 @@ export function startUrlSync(): () => void {
       if (check.ok) writeUrl(check.spec, 'replace');
     }, URL_DEBOUNCE_MS);
   });
+  // The lesson's step (opened, moved on, closed) follows in place: no history entry.
+  const unsubscribeLesson = useLessonStore.subscribe((state) => writeLessonStep(state.step));
   // Once the writer listens: a lesson link without an experiment loads the step's demo, whose
   // experiment then joins the step in the URL.
   applyLink(window.location.hash);
   return () => {
     clearTimeout(timer);
     unsubscribe();
+    unsubscribeLesson();
     window.removeEventListener('hashchange', onHashChange);
   };
+}
+
+/** Puts the lesson's step beside the experiment in the URL (none: the lab used freely). */
+function writeLessonStep(step: number | undefined): void {
+  const next = withLessonStep(window.location.hash, step);
+  if (next !== window.location.hash)
+    window.history.replaceState(null, '', next || window.location.pathname);
 }
 
 /** Puts a spec in the URL; "push" for explicit actions (loading a preset), so Back works. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formValuesFromSpec } from './formFields.ts';
-import { DEFAULT_SPEC } from './defaultSpec.ts';
+import { formValuesFromSpec } from '../stores/formFields.ts';
+import { DEFAULT_SPEC } from '../stores/defaultSpec.ts';
 import { groupSummary, isGroupOpen, storedOpenGroups } from './formGroups.ts';
 
 const storage = (text: string | null) => ({

@@ -3,7 +3,7 @@ import { useStore } from 'zustand';
 import type { DataSpec } from '../engine/experiment/index.ts';
 import type { UserDataFile, UserDataSummary } from '../engine/index.ts';
 import { describeDataMismatch } from '../engine/data/userDataSummary.ts';
-import { useConfigStore } from './configStore.ts';
+import { useConfigStore } from '../stores/configStore.ts';
 import { type DataRead, readDataOffThread } from './dataReader.ts';
 import { storedUserData, useLocalDataStore } from './userDataStore.ts';
 

@@ -1,6 +1,6 @@
 import { parseSpec } from '../engine/experiment/index.ts';
 import { findingLabel, type Preset, variantSpec } from '../presets/presets.ts';
-import { useConfigStore } from './configStore.ts';
+import { useConfigStore } from '../stores/configStore.ts';
 import { runVariants } from './variantQueue.ts';
 
 /** Puts a preset's first variant in the form and the URL (a history entry: Back works). */

@@ -1,10 +1,10 @@
 import type { ExperimentSpec } from '../engine/experiment/index.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
-import { useCompareStore } from './compareStore.ts';
-import { useConfigStore } from './configStore.ts';
+import { useCompareStore } from '../stores/compareStore.ts';
+import { useConfigStore } from '../stores/configStore.ts';
 import { discardPreparedWorkers, prepareWorkers, startRun } from './runner.ts';
-import { liveResults } from './liveResults.ts';
-import { useRunStore } from './runStore.ts';
+import { liveResults } from '../stores/liveResults.ts';
+import { useRunStore } from '../stores/runStore.ts';
 
 export interface QueuedVariant {
   label: string;

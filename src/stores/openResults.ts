@@ -3,7 +3,7 @@ import { resultsFileSizeProblem } from '../share/resultsFile.ts';
 import { useCompareStore } from './compareStore.ts';
 import { useConfigStore } from './configStore.ts';
 import { pushMigrationNotes, useNoticeStore } from './noticeStore.ts';
-import type { SavedRun } from './persistence.ts';
+import type { SavedRun } from './historyStore.ts';
 import { useRunStore } from './runStore.ts';
 
 /** Opens a results file the person chose: one too large is refused on its size, unread. */

@@ -5,10 +5,10 @@ import { type ExperimentSpec, parseSpec } from '../engine/experiment/index.ts';
 import { type ExperimentResults, RESULTS_VERSION } from '../engine/results.ts';
 import { pointResult, searchedPoint } from '../engine/testFixtures.ts';
 import { encodeLink } from '../share/linkCodec.ts';
-import { DEFAULT_SPEC } from './defaultSpec.ts';
-import { useNoticeStore } from './noticeStore.ts';
-import { openResultsFile, viewSavedRun } from './openResults.ts';
-import { useRunStore } from './runStore.ts';
+import { DEFAULT_SPEC } from '../stores/defaultSpec.ts';
+import { useNoticeStore } from '../stores/noticeStore.ts';
+import { openResultsFile, viewSavedRun } from '../stores/openResults.ts';
+import { useRunStore } from '../stores/runStore.ts';
 import { applyLink } from './urlSync.ts';
 
 const versionOneFile = readFileSync(

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { KeyValueStorage } from './backendMemory.ts';
-import type { FieldDef, FormValues } from './formFields.ts';
+import type { FieldDef, FormValues } from '../stores/formFields.ts';
 
 /**
  * Which of the form's groups are folded, remembered in this browser (localStorage). The

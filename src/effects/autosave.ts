@@ -1,8 +1,8 @@
 import { saveRun } from './persistence.ts';
-import { liveResults } from './liveResults.ts';
-import { useRunStore } from './runStore.ts';
-import { isActivePhase, type RunState } from './runTypes.ts';
-import { useHistoryStore } from './historyStore.ts';
+import { liveResults } from '../stores/liveResults.ts';
+import { useRunStore } from '../stores/runStore.ts';
+import { isActivePhase, type RunState } from '../stores/runTypes.ts';
+import { useHistoryStore } from '../stores/historyStore.ts';
 
 /** Saves at most this often while a run goes on (each finished probe is worth keeping). */
 const SAVE_INTERVAL_MS = 500;

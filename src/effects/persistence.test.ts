@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type ExperimentResults, RESULTS_VERSION } from '../engine/results.ts';
 import { probeRecord, TEST_ENVIRONMENT } from '../engine/testFixtures.ts';
 import { parseSpec } from '../engine/experiment/index.ts';
-import { DEFAULT_SPEC } from './defaultSpec.ts';
+import { DEFAULT_SPEC } from '../stores/defaultSpec.ts';
 import { deleteRun, listRuns, loadRun, saveRun } from './persistence.ts';
 
 const results = (status: ExperimentResults['status'], probes: number): ExperimentResults => ({

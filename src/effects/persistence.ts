@@ -1,19 +1,13 @@
 import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
 import type { ExperimentResults } from '../engine/results.ts';
 import { parseResultsDocument } from '../share/resultsFile.ts';
+import type { SavedRun } from '../stores/historyStore.ts';
 
 /**
  * Runs saved in IndexedDB (idb-keyval): a reload or a closed tab loses nothing. A run is
  * saved as it goes, with status "running"; one still "running" when the page opens was
- * interrupted and can be resumed from its last finished probe.
+ * interrupted and can be resumed from its last finished probe (SavedRun: stores/historyStore.ts).
  */
-export interface SavedRun {
-  id: string;
-  savedAt: string;
-  results: ExperimentResults;
-  /** Set when the run was saved by an older EMC Lab and its spec read in a new way. */
-  migrationNotes?: string[];
-}
 
 let store: UseStore | undefined;
 const runs = () => (store ??= createStore('emc-lab', 'runs'));

@@ -1,11 +1,11 @@
 import { create } from 'zustand';
-import { LESSON, withLessonStep } from '../presets/lessons.ts';
+import { LESSON } from '../presets/lessons.ts';
 
 /**
  * Lesson mode's place: which step is open (1-based; none when the lab is used freely),
  * what the class predicted at each step, and at which steps the teacher revealed the
  * answers before the demo ran. The step lives in the URL (#lesson=3&e=…), so a
- * link opens the lesson at that step.
+ * link opens the lesson at that step; the URL's one writer (effects/urlSync.ts) follows it.
  */
 interface LessonState {
   step?: number;
@@ -24,20 +24,9 @@ export const useLessonStore = create<LessonState>()((set) => ({
   open: (step) => {
     const clamped = Math.min(LESSON.length, Math.max(1, Math.round(step)));
     set({ step: clamped });
-    replaceLessonInUrl(clamped);
   },
-  close: () => {
-    set({ step: undefined });
-    replaceLessonInUrl(undefined);
-  },
+  close: () => set({ step: undefined }),
   predict: (step, choice) =>
     set((state) => ({ predictions: { ...state.predictions, [step]: choice } })),
   reveal: (step) => set((state) => ({ revealed: { ...state.revealed, [step]: true } })),
 }));
-
-function replaceLessonInUrl(step: number | undefined): void {
-  if (typeof window === 'undefined') return;
-  const next = withLessonStep(window.location.hash, step);
-  if (next !== window.location.hash)
-    window.history.replaceState(null, '', next || window.location.pathname);
-}
