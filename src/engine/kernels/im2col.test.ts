@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalTensor } from '../testFixtures.ts';
-import { im2col3x3 } from './im2col.ts';
+import { col2im3x3, im2col3x3 } from './im2col.ts';
 
 /** The columns and the gradient of a weighted sum of them, by one of the two forms. */
 function columnsAndGradient(shape: number[], composed: boolean) {
@@ -56,5 +56,46 @@ describe('im2col3x3', () => {
       [0, 1, 2, 0, 3, 4, 0, 0, 0],
       [1, 2, 0, 3, 4, 0, 0, 0, 0],
     ]);
+  });
+
+  it.each([
+    ['cpu', [2, 4, 3, 1]],
+    ['cpu', [1, 3, 5, 4]],
+    ['cpu', [1, 1, 1, 2]],
+    ['wasm', [2, 4, 3, 1]],
+    ['wasm', [3, 5, 5, 6]],
+  ])('on %s, %j: col2im3x3 by either form is tf.grad of im2col3x3', async (backend, shape) => {
+    await tf.setBackend(backend as string);
+    const before = tf.memory().numTensors;
+    const [typed, composed, referenceTyped, referenceComposed] = tf.tidy(() => {
+      const x = normalTensor(shape as number[], 1) as tf.Tensor4D;
+      const dColumns = normalTensor(im2col3x3(x).shape, 2) as tf.Tensor2D;
+      const size = shape as [number, number, number, number];
+      const viaGrad = (composedForm: boolean) =>
+        tf.grad((input: tf.Tensor) => im2col3x3(input as tf.Tensor4D, composedForm))(x, dColumns);
+      return [
+        col2im3x3(dColumns, size, false),
+        col2im3x3(dColumns, size, true),
+        viaGrad(false),
+        viaGrad(true),
+      ].map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    for (const result of [typed, composed]) {
+      for (const reference of [referenceTyped, referenceComposed]) {
+        expect(result?.shape).toEqual(shape);
+        result?.values.forEach((v, i) => expect(v).toBeCloseTo(reference?.values[i] as number, 5));
+      }
+    }
+  });
+
+  it('col2im3x3 of all-ones columns counts the 3×3 windows that hold each pixel', async () => {
+    await tf.setBackend('cpu');
+    for (const composed of [false, true]) {
+      const counts = tf.tidy(() =>
+        Array.from(col2im3x3(tf.ones([12, 9]), [1, 3, 4, 1], composed).dataSync()),
+      );
+      expect(counts).toEqual([4, 6, 6, 4, 6, 9, 9, 6, 4, 6, 6, 4]);
+    }
   });
 });

@@ -110,3 +110,23 @@ function composedIm2Col(x: tf.Tensor4D): tf.Tensor2D {
 export function im2col3x3(x: tf.Tensor4D, composed = !hasTypedKernel(IM2COL)): tf.Tensor2D {
   return composed ? composedIm2Col(x) : typedIm2Col(x);
 }
+
+/**
+ * The gradient of im2col3x3 with respect to its input: each column's value summed back onto
+ * the pixel it was copied from (what a written-out backward pass needs without autodiff).
+ */
+export function col2im3x3(
+  dColumns: tf.Tensor2D,
+  shape: [number, number, number, number],
+  composed = !hasTypedKernel(COL2IM),
+): tf.Tensor4D {
+  if (!composed) return runTypedKernel(COL2IM, { dy: dColumns }, { shape })[0] as tf.Tensor4D;
+  // The composed form's own gradient (the point it is taken at does not matter: it is linear).
+  return tf.tidy(
+    () =>
+      tf.grad((x: tf.Tensor) => composedIm2Col(x as tf.Tensor4D))(
+        tf.zeros(shape),
+        dColumns,
+      ) as tf.Tensor4D,
+  );
+}
