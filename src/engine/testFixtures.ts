@@ -198,18 +198,24 @@ export function searchedPoint(
 }
 
 /**
- * Probes of N = 12 (fits) and N = 60 (does not) of a 33-parameter ReLU MLP on 60 Gaussian
- * samples, trained once with `candidate`'s step (the plan's dense description kept) and once
- * by autodiff (the plan without it): a step written out by hand must reach the autodiff
- * step's outcomes. `leaked` counts the tensors the candidate's probes left behind.
+ * Probes of N = 12 (fits) and N = 60 (does not) on 60 Gaussian samples of 6 features, of a
+ * 33-parameter ReLU MLP or (`family: 'cnn'`) a 29-parameter ReLU CNN on 2×3 images, trained
+ * once with `candidate`'s step (the plan's dense or CNN description kept) and once by autodiff
+ * (the plan without it): a step written out by hand must reach the autodiff step's outcomes.
+ * `leaked` counts the tensors the candidate's probes left behind.
  */
-export async function probesBesideAutodiff(candidate: Pick<FitProbeInput, 'fusedStep'>) {
+export async function probesBesideAutodiff(
+  candidate: Pick<FitProbeInput, 'fusedStep'>,
+  family: 'mlp' | 'cnn' = 'mlp',
+) {
   const train = specFixture({
     train: { learningRate: 0.02, batchSize: 8, maxSteps: 3000 },
   }).train;
-  const plan = planModel({ family: 'mlp', depth: 1, activation: 'relu' }, 3, [6], 3);
+  const inputShape = family === 'mlp' ? [6] : [2, 3, 1];
+  const width = family === 'mlp' ? 3 : 2;
+  const plan = planModel({ family, depth: 1, activation: 'relu' }, width, inputShape, 3);
   const pool = tf.tidy(() => ({
-    x: normalTensor([60, 6], 2),
+    x: normalTensor([60, ...inputShape], 2),
     y: tf.tensor1d(
       Int32Array.from({ length: 60 }, (_, i) => (i * 7) % 3),
       'int32',
@@ -228,7 +234,7 @@ export async function probesBesideAutodiff(candidate: Pick<FitProbeInput, 'fused
   const before = tf.memory().numTensors;
   const written = await run(candidate);
   const leaked = tf.memory().numTensors - before;
-  const autodiff = await run({ plan: { ...plan, dense: undefined } });
+  const autodiff = await run({ plan: { ...plan, dense: undefined, cnn: undefined } });
   tf.dispose([pool.x, pool.y]);
   return { plan, train, candidate: written, autodiff, leaked };
 }

@@ -59,6 +59,15 @@ export class Conv3x3 extends tf.layers.Layer {
   }
 }
 
+/** What the written-out CNN step (train/stepGradients.ts) needs of buildCnn's architecture. */
+export interface CnnLayout {
+  activation: Activation;
+  /** One sample's [height, width, channels]. */
+  inputShape: readonly number[];
+  /** Per convolution stage: whether 2×2 max-pooling follows it. */
+  pooled: readonly boolean[];
+}
+
 /**
  * A plain CNN: per stage a 3×3 same-padding convolution (channels = width · 2^stage) and
  * 2×2 max-pooling while the image is at least 2×2, then a linear head on the flattened

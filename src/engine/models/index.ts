@@ -1,11 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import { featureCount } from '../data/index.ts';
 import type { Activation, ModelSpec } from '../experiment/index.ts';
-import { buildCnn } from './cnn.ts';
+import { buildCnn, type CnnLayout } from './cnn.ts';
 import { buildMlp } from './mlp.ts';
 import { type StackedModel, stackMlp } from './stackedMlp.ts';
 import {
   canStack,
+  cnnStages,
   type ModelShape,
   parameterCount,
   vitGeometry,
@@ -31,6 +32,11 @@ export interface ModelPlan {
    * probe may train it with the written-out step (train/stepGradients.ts).
    */
   dense?: { activation: Activation };
+  /**
+   * Present for models/cnn.ts' CNN: what its written-out step (train/stepGradients.ts)
+   * needs; its trainable weights alternate kernel and bias, the head's last.
+   */
+  cnn?: CnnLayout;
   /**
    * Present when the model trains through other parameters than its weights (model.subspace
    * with this point's dimension, or model.precision); train/reparameterize.ts builds it.
@@ -106,6 +112,15 @@ export function planModel(
     build,
     ...(spec.depth === 0 || spec.family === 'mlp'
       ? { dense: { activation: spec.activation } }
+      : {}),
+    ...(spec.depth > 0 && spec.family === 'cnn'
+      ? {
+          cnn: {
+            activation: spec.activation,
+            inputShape,
+            pooled: cnnStages(shape).map((stage) => stage.pooled),
+          },
+        }
       : {}),
     ...(canStack(spec)
       ? {

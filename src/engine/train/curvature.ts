@@ -11,6 +11,9 @@ import { EVAL_CHUNK } from '../experiment/index.ts';
 /** Mean training loss of one chunk of samples, differentiable in the model's variables. */
 export type ChunkLoss = (x: tf.Tensor, labels: tf.Tensor1D) => tf.Scalar;
 
+/** The gradient of ChunkLoss by name of variable, computed some other way than autodiff. */
+export type ChunkGradients = (x: tf.Tensor, labels: tf.Tensor1D) => tf.NamedTensorMap;
+
 /** The loss over all N samples as a function of the parameters that matter. */
 export interface LossSurface {
   /** Shapes of the parameters (for a stacked member: its slices of the stacked weights). */
@@ -32,6 +35,8 @@ export interface LossSurface {
  * it needs does not grow with N (chunk gradients are weighted by their share of N). With
  * `member`, the variables are stacked (a leading axis of `of` members) and the surface is
  * that of member `index` alone: its slices, not its neighbours' zero-curvature weights.
+ * `gradientsOf`, where given, computes the chunks' gradients instead of autodiff through
+ * `lossOf` (a written-out step's, train/stepGradients.ts).
  */
 export function fullBatchSurface(
   variables: readonly tf.Variable[],
@@ -39,6 +44,7 @@ export function fullBatchSurface(
   x: tf.Tensor,
   labels: tf.Tensor1D,
   member?: { index: number; of: number },
+  gradientsOf?: ChunkGradients,
 ): LossSurface {
   const rows = x.shape[0] as number;
   const own = (t: tf.Tensor) => (member ? t.slice(member.index, 1) : t);
@@ -47,11 +53,17 @@ export function fullBatchSurface(
       let total: tf.Tensor[] | undefined;
       for (let start = 0; start < rows; start += EVAL_CHUNK) {
         const size = Math.min(EVAL_CHUNK, rows - start);
-        const { grads } = tf.variableGrads(
-          () => lossOf(x.slice(start, size), labels.slice(start, size)).mul(size / rows),
-          [...variables],
-        );
-        const chunk = variables.map((v) => own(grads[v.name] as tf.Tensor));
+        const xs = x.slice(start, size);
+        const ls = labels.slice(start, size);
+        // Each chunk's mean gradient, weighted by its share of N.
+        let chunk: tf.Tensor[];
+        if (gradientsOf) {
+          const grads = gradientsOf(xs, ls);
+          chunk = variables.map((v) => own(grads[v.name] as tf.Tensor).mul(size / rows));
+        } else {
+          const { grads } = tf.variableGrads(() => lossOf(xs, ls).mul(size / rows), [...variables]);
+          chunk = variables.map((v) => own(grads[v.name] as tf.Tensor));
+        }
         total = total ? total.map((t, i) => t.add(chunk[i] as tf.Tensor)) : chunk;
       }
       return total ?? variables.map((v) => tf.zerosLike(own(v)));

@@ -20,7 +20,7 @@ import {
   shuffleRngFor,
 } from './epochRules.ts';
 import { PlateauDetector } from './plateau.ts';
-import { stepGradientsFor } from './stepGradients.ts';
+import { stepGradientsFor, surfaceGradientsFor } from './stepGradients.ts';
 import { reparameterize } from './reparameterize.ts';
 import {
   createFusedProbeStep,
@@ -103,7 +103,7 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
   // A random subspace or low-precision weights: the optimizer trains these instead.
   const reparameterized = reparameterize(input.plan.reparameterization, weights, input.seed);
   const trained = reparameterized?.trained ?? weights;
-  const stepGradients = stepGradientsFor(model, weights, input.plan.dense);
+  const stepGradients = stepGradientsFor(model, weights, input.plan);
   const useFused = input.fusedStep ?? fusedStepApplies(input.plan, train, batchSize);
   const fused =
     useFused && fusedStepSupports(input.plan, train)
@@ -121,6 +121,8 @@ export async function fitProbe(input: FitProbeInput): Promise<ProbeOutcome> {
       ) as tf.Scalar,
     subset.x,
     subset.labels,
+    undefined,
+    surfaceGradientsFor(weights, input.plan, classes),
   );
   const surface = reparameterized ? reparameterized.surface(weightSurface) : weightSurface;
   const convergence = new ConvergenceRecord(surface, train, input.seed);

@@ -86,7 +86,7 @@ export async function timeTrainingSteps(
       ? createFusedProbeStep(plan, variablesAccess(weights), spec.train, { x, labels }, batch)
       : undefined;
   const batchRows = Int32Array.from({ length: batch }, (_, i) => i);
-  const singleStep = single && stepGradientsFor(single, weights, plan.dense);
+  const singleStep = single && stepGradientsFor(single, weights, plan);
   const gradients = singleStep
     ? () => singleStep(x, labels, targets)
     : () =>
