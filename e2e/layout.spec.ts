@@ -138,6 +138,11 @@ test('the form folds Training and Search to a summary, keeps a section with a pr
 
   // The choice is this browser's: a reload keeps Data folded and Training as left.
   await page.locator('details.form-group[data-group="Data"] > summary').click();
+  // The fold is saved on the toggle event, a task after the click: on a busy machine a reload
+  // straight after it can come first.
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem('emc-lab.form-groups-open') ?? ''))
+    .toContain('"Data":false');
   await page.reload();
   await expect(page.locator('details.form-group[data-group="Data"]')).not.toHaveAttribute('open');
   await expect(training).not.toHaveAttribute('open');
