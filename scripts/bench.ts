@@ -557,6 +557,7 @@ async function fusedRun(): Promise<void> {
   const torchVersion = runTorch();
   const rows: { backend: string; rate: FusedStepRate }[] = [];
   const cnns: StepRate[] = [];
+  const cnnsByAutodiff: StepRate[] = [];
   if (interleaved) {
     await tf.setBackend('wasm');
     for (let round = 0; round < 3; round++) {
@@ -590,6 +591,8 @@ async function fusedRun(): Promise<void> {
     }
     await tf.setBackend('wasm');
     for (const c of STEP_RATE_CASES.filter((s) => s.model.family === 'cnn')) {
+      // The autodiff step (what the written-out CNN step replaced) first, then the engine's.
+      cnnsByAutodiff.push(await measureStepRate(c, 2, true));
       cnns.push(await measureStepRate(c, 2));
       process.stderr.write(`cnn wasm ${c.label}: done\n`);
     }
@@ -634,21 +637,27 @@ async function fusedRun(): Promise<void> {
           '',
           '### CNNs: engine loop vs model.fit (Node, wasm)',
           '',
+          'Each row measured twice in turn: the engine with tfjs autodiff for its step, then',
+          'with the written-out CNN step (train/stepGradients.ts); model.fit timed beside each.',
+          '',
           table(
             [
               'model',
               'params',
-              'engine steps/s',
+              'engine steps/s, autodiff → written-out',
               'model.fit + final check steps/s',
-              'engine / fit',
+              'engine / fit, autodiff → written-out',
             ],
-            cnns.map((r) => [
-              r.label,
-              String(r.parameterCount),
-              fixed(r.engineStepsPerSecond),
-              fixed(r.fitStepsPerSecond),
-              fixed(r.ratio, 2),
-            ]),
+            cnns.map((r, i) => {
+              const before = cnnsByAutodiff[i] as StepRate;
+              return [
+                r.label,
+                String(r.parameterCount),
+                `${fixed(before.engineStepsPerSecond)} → ${fixed(r.engineStepsPerSecond)}`,
+                `${fixed(before.fitStepsPerSecond)}, ${fixed(r.fitStepsPerSecond)}`,
+                `${fixed(before.ratio, 2)} → ${fixed(r.ratio, 2)}`,
+              ];
+            }),
           ),
         ]),
     '',
@@ -659,7 +668,7 @@ async function fusedRun(): Promise<void> {
   const name = interleaved ? 'bench/fused-interleaved' : 'bench/fused';
   writeFileSync(
     `${name}.json`,
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), torch, torchRates: Object.fromEntries(torchRates), rows, cnns }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), torch, torchRates: Object.fromEntries(torchRates), rows, cnns, cnnsByAutodiff }, null, 2)}\n`,
   );
   writeFileSync(`${name}.md`, `${report}\n`);
 }

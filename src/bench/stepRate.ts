@@ -112,9 +112,14 @@ function trainSpec(c: StepRateCase, epochs: number): TrainSpec {
   }).train;
 }
 
-/** A case's model plan and random-label samples, on the current backend. */
-function caseData(c: StepRateCase) {
-  const plan = planModel(c.model, c.width, c.inputShape, c.classes);
+/**
+ * A case's model plan and random-label samples, on the current backend. `autodiff`: the plan
+ * without its architecture's description, so the probe trains by tfjs' autodiff, not by the
+ * written-out step (train/stepGradients.ts).
+ */
+function caseData(c: StepRateCase, autodiff = false) {
+  const described = planModel(c.model, c.width, c.inputShape, c.classes);
+  const plan = autodiff ? { ...described, dense: undefined, cnn: undefined } : described;
   const rng = createRng(7);
   const x = tf.tensor(
     Float32Array.from({ length: c.samples * c.inputShape.reduce((a, b) => a * b, 1) }, () =>
@@ -144,9 +149,16 @@ function caseData(c: StepRateCase) {
   return { plan, x, y, engine };
 }
 
-/** `repeats` timed runs per loop, interleaved; the best of each counts. */
-export async function measureStepRate(c: StepRateCase, repeats = 3): Promise<StepRate> {
-  const { plan, x, y, engine } = caseData(c);
+/**
+ * `repeats` timed runs per loop, interleaved; the best of each counts. `autodiff`: the engine
+ * trains by tfjs' autodiff instead of the written-out step (what the step replaced).
+ */
+export async function measureStepRate(
+  c: StepRateCase,
+  repeats = 3,
+  autodiff = false,
+): Promise<StepRate> {
+  const { plan, x, y, engine } = caseData(c, autodiff);
   const stepsPerEpoch = Math.ceil(c.samples / c.batchSize);
   try {
     const targets = tf.tidy(() => tf.oneHot(y, c.classes).toFloat());

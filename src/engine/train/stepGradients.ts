@@ -207,15 +207,14 @@ export interface StepArchitecture {
 
 /**
  * The written-out dense or CNN step where the fused loss kernel runs (cpu, wasm), else
- * autodiff. `writtenOut: false` keeps autodiff (the bench times both).
+ * autodiff. A plan without its `dense` and `cnn` trains by autodiff (the bench times both).
  */
 export function stepGradientsFor(
   model: tf.LayersModel,
   weights: tf.Variable[],
   architecture: StepArchitecture,
-  writtenOut = true,
 ): StepGradientsFn {
-  if (!writtenOut || !hasFusedCrossEntropy()) return autodiffStep(model, weights);
+  if (!hasFusedCrossEntropy()) return autodiffStep(model, weights);
   if (architecture.dense) return denseStep(weights, architecture.dense.activation);
   if (architecture.cnn) return cnnStep(weights, architecture.cnn);
   return autodiffStep(model, weights);
