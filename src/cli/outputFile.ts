@@ -4,6 +4,7 @@ import { access, type FileHandle, open, rename, stat, unlink } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExperimentResults } from '../engine/index.ts';
+import { EXIT_INVALID } from './exitCodes.ts';
 
 /** The one-line reason a file system call failed: its code (ENOSPC, EACCES…), else its message. */
 export function failureCode(error: unknown): string {
@@ -144,6 +145,21 @@ export function describeRescue(outcome: Extract<SaveOutcome, { ok: false }>): st
   return outcome.rescuedTo === 'stdout'
     ? `${outcome.problem}; no other place was writable either, so the results follow on stdout`
     : `${outcome.problem}; the results were saved to ${outcome.rescuedTo} instead`;
+}
+
+/**
+ * A mistyped --out is refused before anything trains, not after: EXIT_INVALID once the
+ * problem is on stderr, undefined when `out` is absent or can take the results.
+ */
+export async function refuseOutput(
+  out: string | undefined,
+  options: { fileOnly?: boolean } = {},
+): Promise<number | undefined> {
+  if (out === undefined) return undefined;
+  const problem = await outputProblem(out, options);
+  if (!problem) return undefined;
+  process.stderr.write(`emc-lab: ${problem}\n`);
+  return EXIT_INVALID;
 }
 
 /**

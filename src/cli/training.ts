@@ -9,10 +9,21 @@ import { trainInThread, type TrainingOutcome } from './trainInThread.ts';
 
 /**
  * How run and study train a spec: in one thread (a shard's checkpointed and resumed) or in
- * several (jobs.ts), with the progress lines on stderr.
+ * `threads` of them (jobs.ts), with the progress lines on stderr; a number is an exit code.
  */
+export function trainSpec(
+  spec: ExperimentSpec,
+  options: { out?: string; backend: NodeBackend; quiet: boolean; shard?: ShardId; threads: number },
+  userData: UserDataFile | undefined,
+  progress: ProgressLine,
+): Promise<TrainingOutcome | number> {
+  return options.threads > 1
+    ? trainInThreads(spec, options, userData, progress)
+    : trainOneThread(spec, options, userData, progress);
+}
+
 /** The sweep in one training thread (a shard's checkpointed and resumed); a number is an exit code. */
-export async function trainOneThread(
+async function trainOneThread(
   spec: ExperimentSpec,
   options: { out?: string; backend: NodeBackend; quiet: boolean; shard?: ShardId },
   userData: UserDataFile | undefined,
@@ -57,7 +68,7 @@ export async function trainOneThread(
  * The sweep's jobs in `threads` training threads (jobs.ts): each thread's progress lines
  * start with [I/N]; the points and the run's summary are reported once, merged.
  */
-export async function trainInThreads(
+async function trainInThreads(
   spec: ExperimentSpec,
   options: { backend: NodeBackend; quiet: boolean; threads: number },
   userData: UserDataFile | undefined,

@@ -107,9 +107,7 @@ export async function runExperiment(
       width: plan.width,
       parameterCount: plan.parameterCount,
       model: plan.describe(),
-      ...(plan.reparameterization?.kind === 'subspace'
-        ? { dimension: plan.reparameterization.dimension }
-        : {}),
+      ...subspaceDimension(plan),
     })),
   });
 
@@ -330,9 +328,7 @@ async function measurePoint(
     width: plan.width,
     model: plan.describe(),
     parameterCount: plan.parameterCount,
-    ...(plan.reparameterization?.kind === 'subspace'
-      ? { dimension: plan.reparameterization.dimension }
-      : {}),
+    ...subspaceDimension(plan),
     emcMean: mean(emcs),
     emcStd: sampleStd(emcs),
     budgetLimited: seeds.some((s) => s.budgetLimited),
@@ -454,4 +450,11 @@ export function verificationTrain(train: TrainSpec, steps: number): TrainSpec {
     patience: Math.min(MAX_STEPS, train.patience * VERIFY_FACTOR),
     minDelta: train.minDelta / VERIFY_MIN_DELTA_DIVISOR,
   };
+}
+
+/** `{ dimension: d }` for a point trained in a random subspace (planned and measured alike). */
+function subspaceDimension(plan: ModelPlan): { dimension?: number } {
+  return plan.reparameterization?.kind === 'subspace'
+    ? { dimension: plan.reparameterization.dimension }
+    : {};
 }

@@ -2,7 +2,7 @@ import { measureGeneralization, mergeShards } from '../../engine/index.ts';
 import { selectBackend, type NodeBackend } from '../backendSelection.ts';
 import { diskDatasetFiles } from '../datasetFiles.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from '../exitCodes.ts';
-import { outputProblem, writeResults } from '../outputFile.ts';
+import { refuseOutput, writeResults } from '../outputFile.ts';
 import { ProgressLine } from '../progress.ts';
 import { readResultsFiles } from '../resultsInput.ts';
 import { USAGE } from '../usage.ts';
@@ -14,14 +14,8 @@ export const mergeCommand: Command = {
   maxArgs: Infinity,
   options: ['out', 'allow-outside-data'],
   async run({ args, values }) {
-    // A mistyped --out is refused before anything trains, not after.
-    if (values.out !== undefined) {
-      const problem = await outputProblem(values.out);
-      if (problem) {
-        process.stderr.write(`emc-lab: ${problem}\n`);
-        return EXIT_INVALID;
-      }
-    }
+    const refused = await refuseOutput(values.out);
+    if (refused !== undefined) return refused;
     return merge(args, values);
   },
 };

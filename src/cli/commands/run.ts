@@ -7,11 +7,11 @@ import {
 import type { NodeBackend } from '../backendSelection.ts';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK } from '../exitCodes.ts';
 import { parseJobs, threadsFor } from '../jobs.ts';
-import { outputProblem, writeResults } from '../outputFile.ts';
+import { refuseOutput, writeResults } from '../outputFile.ts';
 import { ProgressLine } from '../progress.ts';
 import { parseShard } from '../shards.ts';
 import { checkedSpec } from '../specInput.ts';
-import { trainInThreads, trainOneThread } from '../training.ts';
+import { trainSpec } from '../training.ts';
 import type { Command } from './command.ts';
 
 /**
@@ -22,14 +22,8 @@ export const runCommand: Command = {
   maxArgs: 1,
   options: ['out', 'preset', 'variant', 'shard', 'jobs', 'allow-outside-data'],
   async run({ args: [specPath], values }) {
-    // A mistyped --out is refused before anything trains, not after.
-    if (values.out !== undefined) {
-      const problem = await outputProblem(values.out, { fileOnly: values.shard !== undefined });
-      if (problem) {
-        process.stderr.write(`emc-lab: ${problem}\n`);
-        return EXIT_INVALID;
-      }
-    }
+    const refused = await refuseOutput(values.out, { fileOnly: values.shard !== undefined });
+    if (refused !== undefined) return refused;
     const checked = await checkedSpec('run', {
       specPath,
       preset: values.preset,
@@ -78,10 +72,7 @@ async function run(
   userData?: UserDataFile,
 ): Promise<number> {
   const progress = new ProgressLine(process.stderr, options.quiet);
-  const outcome =
-    options.threads > 1
-      ? await trainInThreads(spec, options, userData, progress)
-      : await trainOneThread(spec, options, userData, progress);
+  const outcome = await trainSpec(spec, options, userData, progress);
   if (typeof outcome === 'number') return outcome;
   progress.done();
   if (outcome.kind === 'failed') {

@@ -3,7 +3,7 @@ import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK } from '../exitCod
 import { parseJobs, threadsFor } from '../jobs.ts';
 import { ProgressLine } from '../progress.ts';
 import { formatStudyList, runStudyCommand } from '../study.ts';
-import { trainInThreads, trainOneThread } from '../training.ts';
+import { trainSpec } from '../training.ts';
 import type { Command } from './command.ts';
 
 export const studyCommand: Command = {
@@ -43,10 +43,7 @@ async function study(
       const progress = new ProgressLine(process.stderr, values.quiet);
       const { threads, note } = threadsFor(spec, jobs, values.jobs !== undefined);
       if (note) progress.note(note);
-      const outcome =
-        threads > 1
-          ? await trainInThreads(spec, { ...options, threads }, undefined, progress)
-          : await trainOneThread(spec, options, undefined, progress);
+      const outcome = await trainSpec(spec, { ...options, threads }, undefined, progress);
       progress.done();
       return outcome;
     },
